@@ -1,0 +1,118 @@
+package audit
+
+import (
+	"fmt"
+	"time"
+)
+
+// AssignmentStatus is where one auditor's walk of one touchpoint stands.
+type AssignmentStatus string
+
+const (
+	StatusPlanned    AssignmentStatus = "planned"
+	StatusAssigned   AssignmentStatus = "assigned"
+	StatusStarted    AssignmentStatus = "started"
+	StatusSubmitted  AssignmentStatus = "submitted"
+	StatusScored     AssignmentStatus = "scored"
+	StatusClosed     AssignmentStatus = "closed"
+	StatusExpired    AssignmentStatus = "expired"
+	StatusReassigned AssignmentStatus = "reassigned"
+)
+
+// transitions is the assignment life cycle: the only legal moves.
+//
+//	planned → assigned → started → submitted → scored → closed
+//	planned|assigned|started → expired     (no eligible auditor, or the window closed)
+//	assigned|started → reassigned          (second deadline missed; a new assignment replaces it)
+var transitions = map[AssignmentStatus][]AssignmentStatus{
+	StatusPlanned:    {StatusAssigned, StatusExpired},
+	StatusAssigned:   {StatusStarted, StatusSubmitted, StatusExpired, StatusReassigned},
+	StatusStarted:    {StatusSubmitted, StatusExpired, StatusReassigned},
+	StatusSubmitted:  {StatusScored},
+	StatusScored:     {StatusClosed},
+	StatusClosed:     nil,
+	StatusExpired:    nil,
+	StatusReassigned: nil,
+}
+
+// Transition checks the move from one status to another. It is the one place
+// the assignment life cycle is decided.
+func Transition(from, to AssignmentStatus) error {
+	next, known := transitions[from]
+	if !known {
+		return &Error{Code: Invalid, Message: fmt.Sprintf("unknown assignment status %q", from)}
+	}
+	if _, ok := transitions[to]; !ok {
+		return &Error{Code: Invalid, Message: fmt.Sprintf("unknown assignment status %q", to)}
+	}
+	for _, s := range next {
+		if s == to {
+			return nil
+		}
+	}
+	return &Error{Code: Conflict, Message: fmt.Sprintf("assignment cannot go from %s to %s", from, to)}
+}
+
+// Open reports whether the assignment still waits for the auditor.
+func (s AssignmentStatus) Open() bool {
+	return s == StatusPlanned || s == StatusAssigned || s == StatusStarted
+}
+
+// Final reports whether nothing more happens to the assignment.
+func (s AssignmentStatus) Final() bool {
+	_, known := transitions[s]
+	return known && len(transitions[s]) == 0
+}
+
+// Assignment is one auditor's walk of one touchpoint in one review.
+type Assignment struct {
+	ID           string           `json:"id"`
+	CompanyID    string           `json:"companyId"`
+	ReviewID     string           `json:"reviewId"`
+	TouchpointID string           `json:"touchpointId"`
+	AuditorID    string           `json:"auditorId,omitempty"`
+	Status       AssignmentStatus `json:"status"`
+	Due          time.Time        `json:"due"`
+	// Walk numbers the independent walks of one touchpoint (1..n).
+	Walk int `json:"walk"`
+	// Reminders counts deadline extensions after a missed deadline.
+	Reminders int `json:"reminders,omitempty"`
+	// ReplacesID names the assignment this one took over after a reassignment.
+	ReplacesID string `json:"replacesId,omitempty"`
+	// TaskToken is the Step Functions callback token the audit waits on.
+	TaskToken     string    `json:"taskToken,omitempty"`
+	WalkthroughID string    `json:"walkthroughId,omitempty"`
+	SubmissionID  string    `json:"submissionId,omitempty"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+	// Version is the optimistic-locking counter: every stored update must
+	// name the version it read, and bumps it by one.
+	Version int `json:"version"`
+}
+
+// MoveTo applies a legal status transition at time at.
+func (a *Assignment) MoveTo(to AssignmentStatus, at time.Time) error {
+	if err := Transition(a.Status, to); err != nil {
+		return fmt.Errorf("assignment %s: %w", a.ID, err)
+	}
+	a.Status, a.UpdatedAt = to, at
+	return nil
+}
+
+// Validate checks the assignment.
+func (a *Assignment) Validate() error {
+	v := &validator{}
+	v.nonEmpty(a.ID, "id")
+	v.nonEmpty(a.CompanyID, "companyId")
+	v.nonEmpty(a.ReviewID, "reviewId")
+	v.nonEmpty(a.TouchpointID, "touchpointId")
+	if _, ok := transitions[a.Status]; !ok {
+		v.add("status", "unknown assignment status %q", a.Status)
+	}
+	if a.Status != StatusPlanned && a.Status != StatusExpired {
+		v.require(a.AuditorID != "", "auditorId", "an assignment in status %s needs an auditor", a.Status)
+	}
+	v.require(!a.Due.IsZero(), "due", "is required")
+	v.require(a.Walk >= 1, "walk", "must be 1 or more")
+	v.require(a.Version >= 0, "version", "must not be negative")
+	return v.err("assignment " + a.ID)
+}

@@ -1,0 +1,80 @@
+package audit
+
+import "time"
+
+// ReviewStatus is where a review campaign stands.
+type ReviewStatus string
+
+const (
+	ReviewPlanned   ReviewStatus = "planned"
+	ReviewRunning   ReviewStatus = "running"
+	ReviewCompleted ReviewStatus = "completed"
+	ReviewCancelled ReviewStatus = "cancelled"
+	ReviewFailed    ReviewStatus = "failed"
+)
+
+// Review is one verification campaign, typically half-yearly: which
+// touchpoints are walked, in which window, against which standard version.
+type Review struct {
+	ID              string       `json:"id"`
+	CompanyID       string       `json:"companyId"`
+	Name            string       `json:"name"`
+	Scope           ReviewScope  `json:"scope"`
+	Window          Window       `json:"window"`
+	StandardVersion string       `json:"standardVersion"`
+	Status          ReviewStatus `json:"status"`
+	// PreviousReviewID is the review this one is compared with for drift.
+	PreviousReviewID string `json:"previousReviewId,omitempty"`
+	// Seed makes auditor assignment reproducible.
+	Seed int64 `json:"seed"`
+	// Assignments and Done count the review's assignments and how many of them
+	// reached an end (scored, closed or expired). Done is only ever increased
+	// with a conditional update, so completion needs no scan.
+	Assignments int       `json:"assignments"`
+	Done        int       `json:"done"`
+	CreatedAt   time.Time `json:"createdAt"`
+	CreatedBy   string    `json:"createdBy,omitempty"`
+	Version     int       `json:"version"`
+}
+
+// ReviewScope limits a review. Empty lists mean every journey; touchpoints
+// due for re-verification and every moment of truth are always included.
+type ReviewScope struct {
+	Journeys    []string `json:"journeys,omitempty"`
+	Touchpoints []string `json:"touchpoints,omitempty"`
+	// WalksPerTouchpoint is how many independent auditors walk each one (default 2).
+	WalksPerTouchpoint int `json:"walksPerTouchpoint,omitempty"`
+	// MaxPerAuditor caps assignments per auditor in this review (default 6).
+	MaxPerAuditor int `json:"maxPerAuditor,omitempty"`
+}
+
+// Window is when auditors may walk the touchpoints.
+type Window struct {
+	Opens  time.Time `json:"opens"`
+	Closes time.Time `json:"closes"`
+}
+
+// Complete reports whether every assignment reached an end.
+func (r *Review) Complete() bool { return r.Assignments > 0 && r.Done >= r.Assignments }
+
+// Validate checks the review.
+func (r *Review) Validate() error {
+	v := &validator{}
+	v.nonEmpty(r.ID, "id")
+	if r.ID != "" {
+		v.require(validID(r.ID), "id", "must be lower-case letters, digits, dots and dashes")
+	}
+	v.nonEmpty(r.CompanyID, "companyId")
+	v.nonEmpty(r.StandardVersion, "standardVersion")
+	v.require(!r.Window.Opens.IsZero(), "window.opens", "is required")
+	v.require(r.Window.Closes.After(r.Window.Opens), "window.closes", "must be after window.opens")
+	switch r.Status {
+	case ReviewPlanned, ReviewRunning, ReviewCompleted, ReviewCancelled, ReviewFailed:
+	default:
+		v.add("status", "unknown review status %q", r.Status)
+	}
+	v.require(r.Scope.WalksPerTouchpoint >= 0 && r.Scope.WalksPerTouchpoint <= 5, "scope.walksPerTouchpoint", "must be between 1 and 5")
+	v.require(r.Scope.MaxPerAuditor >= 0, "scope.maxPerAuditor", "must not be negative")
+	v.require(r.Done >= 0 && r.Done <= r.Assignments, "done", "must be between 0 and assignments (%d)", r.Assignments)
+	return v.err("review " + r.ID)
+}
