@@ -1,0 +1,667 @@
+package intrinsic
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"touchaudit/internal/asl/jsonpath"
+)
+
+// Limits from the Step Functions developer guide, "Intrinsic functions".
+const (
+	// maxRangeItems: "The newly generated array can't contain more than
+	// 1000 items" (States.ArrayRange).
+	maxRangeItems = 1000
+	// maxEncodeChars: Base64Encode, Base64Decode and Hash take "a string
+	// of 10,000 characters or less".
+	maxEncodeChars = 10000
+	// minInt, maxInt: MathAdd and MathRandom take "integer values in the
+	// range of -2147483648 and 2147483647".
+	minInt = math.MinInt32
+	maxInt = math.MaxInt32
+)
+
+// function evaluates one intrinsic given its evaluated arguments; raw are
+// the parsed arguments for the few functions that look at their form.
+type function func(env *Env, args []any, raw []arg) (any, error)
+
+var functions map[string]function
+
+func init() {
+	functions = map[string]function{
+		"States.Format":         format,
+		"States.StringToJson":   stringToJSON,
+		"States.JsonToString":   jsonToString,
+		"States.Array":          array,
+		"States.ArrayPartition": arrayPartition,
+		"States.ArrayContains":  arrayContains,
+		"States.ArrayRange":     arrayRange,
+		"States.ArrayGetItem":   arrayGetItem,
+		"States.ArrayLength":    arrayLength,
+		"States.ArrayUnique":    arrayUnique,
+		"States.Base64Encode":   base64Encode,
+		"States.Base64Decode":   base64Decode,
+		"States.Hash":           hashFn,
+		"States.JsonMerge":      jsonMerge,
+		"States.MathRandom":     mathRandom,
+		"States.MathAdd":        mathAdd,
+		"States.StringSplit":    stringSplit,
+		"States.UUID":           uuid,
+	}
+}
+
+func (c *call) eval(env *Env) (any, error) {
+	args := make([]any, len(c.args))
+	for i, a := range c.args {
+		v, err := a.eval(env)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = v
+	}
+	return functions[c.name](env, args, c.args)
+}
+
+func (a arg) eval(env *Env) (any, error) {
+	switch a.kind {
+	case argString:
+		return a.str, nil
+	case argValue:
+		return a.value, nil
+	case argCall:
+		return a.call.eval(env)
+	}
+	doc := env.Input
+	if a.path.Context() {
+		doc = env.Context
+	}
+	v, err := a.path.Get(doc)
+	var nf *jsonpath.NotFoundError
+	if errors.As(err, &nf) {
+		return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("The JsonPath argument '%s' could not be found in the input: %v", a.path, err)}
+	}
+	if err != nil {
+		return nil, &Error{Name: ErrRuntime, Cause: err.Error()}
+	}
+	return v, nil
+}
+
+// argCount checks the number of arguments.
+func argCount(name string, args []any, min, max int) error {
+	n := len(args)
+	if n >= min && n <= max {
+		return nil
+	}
+	var want string
+	switch {
+	case min == max:
+		want = fmt.Sprintf("exactly %d", min)
+	case max == math.MaxInt:
+		want = fmt.Sprintf("at least %d", min)
+	default:
+		want = fmt.Sprintf("%d to %d", min, max)
+	}
+	return failf("%s takes %s argument(s) but %d were given", name, want, n)
+}
+
+func ordinal(i int) string {
+	return [...]string{"first", "second", "third", "fourth"}[min(i, 3)]
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	if _, ok := toFloat(v); ok {
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func wantString(name string, args []any, i int) (string, error) {
+	s, ok := args[i].(string)
+	if !ok {
+		return "", failf("%s: the %s argument must be a string, got %s", name, ordinal(i), typeName(args[i]))
+	}
+	return s, nil
+}
+
+func wantArray(name string, args []any, i int) ([]any, error) {
+	a, ok := args[i].([]any)
+	if !ok {
+		return nil, failf("%s: the %s argument must be an array, got %s", name, ordinal(i), typeName(args[i]))
+	}
+	return a, nil
+}
+
+func wantObject(name string, args []any, i int) (map[string]any, error) {
+	m, ok := args[i].(map[string]any)
+	if !ok {
+		return nil, failf("%s: the %s argument must be an object, got %s", name, ordinal(i), typeName(args[i]))
+	}
+	return m, nil
+}
+
+// wantInt requires an integral number.
+func wantInt(name string, args []any, i int) (int64, error) {
+	f, ok := toFloat(args[i])
+	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, failf("%s: the %s argument must be an integer, got %s", name, ordinal(i), render(args[i]))
+	}
+	return int64(f), nil
+}
+
+// wantRoundedInt accepts any number and rounds it half up, as AWS does
+// for MathAdd and MathRandom ("Step Functions will round it off to the
+// nearest integer"), then checks the 32-bit range.
+func wantRoundedInt(name string, args []any, i int) (int64, error) {
+	f, ok := toFloat(args[i])
+	if !ok {
+		return 0, failf("%s: the %s argument must be a number, got %s", name, ordinal(i), typeName(args[i]))
+	}
+	r := math.Floor(f + 0.5)
+	if r < minInt || r > maxInt {
+		return 0, failf("%s: the %s argument %s is outside the range %d to %d", name, ordinal(i), render(args[i]), minInt, maxInt)
+	}
+	return int64(r), nil
+}
+
+func toFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		f, err := strconv.ParseFloat(string(n), 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return 0, false
+		}
+		return f, true
+	case float64:
+		return n, true
+	case float32:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+func intNumber(i int64) json.Number { return json.Number(strconv.FormatInt(i, 10)) }
+
+// jsonText renders a value as compact JSON without HTML escaping.
+func jsonText(v any) (string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", failf("value cannot be rendered as JSON: %v", err)
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// render is how States.Format shows a value: strings as they are,
+// everything else as JSON text.
+func render(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	s, err := jsonText(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return s
+}
+
+func format(_ *Env, args []any, raw []arg) (any, error) {
+	const name = "States.Format"
+	if err := argCount(name, args, 1, math.MaxInt); err != nil {
+		return nil, err
+	}
+	tmpl, err := wantString(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	var holes []int
+	if raw[0].kind == argString {
+		holes = raw[0].holes
+	} else {
+		for i := 0; ; {
+			j := strings.Index(tmpl[i:], "{}")
+			if j < 0 {
+				break
+			}
+			holes = append(holes, i+j)
+			i += j + 2
+		}
+	}
+	if len(holes) != len(args)-1 {
+		return nil, failf("%s: the format string has %d placeholder(s) but %d value argument(s) were given", name, len(holes), len(args)-1)
+	}
+	var b strings.Builder
+	last := 0
+	for i, h := range holes {
+		b.WriteString(tmpl[last:h])
+		b.WriteString(render(args[i+1]))
+		last = h + 2
+	}
+	b.WriteString(tmpl[last:])
+	return b.String(), nil
+}
+
+func stringToJSON(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.StringToJson"
+	if err := argCount(name, args, 1, 1); err != nil {
+		return nil, err
+	}
+	s, err := wantString(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, failf("%s: the argument is not valid JSON: %v", name, err)
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, failf("%s: the argument has text after the JSON value", name)
+	}
+	return v, nil
+}
+
+func jsonToString(_ *Env, args []any, _ []arg) (any, error) {
+	if err := argCount("States.JsonToString", args, 1, 1); err != nil {
+		return nil, err
+	}
+	return jsonText(args[0])
+}
+
+func array(_ *Env, args []any, _ []arg) (any, error) {
+	return append([]any{}, args...), nil
+}
+
+func arrayPartition(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.ArrayPartition"
+	if err := argCount(name, args, 2, 2); err != nil {
+		return nil, err
+	}
+	a, err := wantArray(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	size, err := wantInt(name, args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if size <= 0 {
+		return nil, failf("%s: the chunk size must be a positive, non-zero integer, got %d", name, size)
+	}
+	out := []any{}
+	for i := 0; i < len(a); i += int(min(size, int64(len(a)))) {
+		end := min(int64(i)+size, int64(len(a)))
+		out = append(out, append([]any{}, a[i:end]...))
+	}
+	return out, nil
+}
+
+func arrayContains(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.ArrayContains"
+	if err := argCount(name, args, 2, 2); err != nil {
+		return nil, err
+	}
+	a, err := wantArray(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range a {
+		if jsonpath.Equal(v, args[1]) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func arrayRange(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.ArrayRange"
+	if err := argCount(name, args, 3, 3); err != nil {
+		return nil, err
+	}
+	var n [3]int64
+	for i := range n {
+		v, err := wantInt(name, args, i)
+		if err != nil {
+			return nil, err
+		}
+		n[i] = v
+	}
+	start, end, step := n[0], n[1], n[2]
+	if step == 0 {
+		return nil, failf("%s: the step (third argument) must be a non-zero integer", name)
+	}
+	var count int64
+	switch {
+	case step > 0 && start <= end:
+		count = (end-start)/step + 1
+	case step < 0 && start >= end:
+		count = (start-end)/(-step) + 1
+	}
+	if count > maxRangeItems {
+		return nil, failf("%s: the range would have %d items; at most %d are allowed", name, count, maxRangeItems)
+	}
+	out := make([]any, 0, count)
+	for i := int64(0); i < count; i++ {
+		out = append(out, intNumber(start+i*step))
+	}
+	return out, nil
+}
+
+func arrayGetItem(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.ArrayGetItem"
+	if err := argCount(name, args, 2, 2); err != nil {
+		return nil, err
+	}
+	a, err := wantArray(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := wantInt(name, args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if idx < 0 || idx >= int64(len(a)) {
+		return nil, failf("%s: index %d is out of bounds for an array of length %d", name, idx, len(a))
+	}
+	return a[idx], nil
+}
+
+func arrayLength(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.ArrayLength"
+	if err := argCount(name, args, 1, 1); err != nil {
+		return nil, err
+	}
+	a, err := wantArray(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return intNumber(int64(len(a))), nil
+}
+
+func arrayUnique(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.ArrayUnique"
+	if err := argCount(name, args, 1, 1); err != nil {
+		return nil, err
+	}
+	a, err := wantArray(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	// Bucket by a cheap key, then compare exactly within the bucket, so
+	// large arrays stay near linear.
+	seen := map[string][]any{}
+	out := []any{}
+next:
+	for _, v := range a {
+		k := bucket(v)
+		for _, s := range seen[k] {
+			if jsonpath.Equal(s, v) {
+				continue next
+			}
+		}
+		seen[k] = append(seen[k], v)
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func bucket(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "s" + x
+	case bool:
+		return "b" + strconv.FormatBool(x)
+	case []any:
+		return "a" + strconv.Itoa(len(x))
+	case map[string]any:
+		return "o" + strconv.Itoa(len(x))
+	}
+	if f, ok := toFloat(v); ok {
+		return "n" + strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return "?"
+}
+
+func checkLength(name, s string) error {
+	if n := utf8.RuneCountInString(s); n > maxEncodeChars {
+		return failf("%s: the input has %d characters; at most %d are allowed", name, n, maxEncodeChars)
+	}
+	return nil
+}
+
+func base64Encode(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.Base64Encode"
+	if err := argCount(name, args, 1, 1); err != nil {
+		return nil, err
+	}
+	s, err := wantString(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLength(name, s); err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.EncodeToString([]byte(s)), nil
+}
+
+func base64Decode(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.Base64Decode"
+	if err := argCount(name, args, 1, 1); err != nil {
+		return nil, err
+	}
+	s, err := wantString(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLength(name, s); err != nil {
+		return nil, err
+	}
+	enc := base64.StdEncoding
+	if !strings.Contains(s, "=") && len(s)%4 != 0 {
+		// Padding is optional, as with Java's Base64 decoder.
+		enc = base64.RawStdEncoding
+	}
+	b, err := enc.DecodeString(s)
+	if err != nil {
+		return nil, failf("%s: the argument is not valid base64: %v", name, err)
+	}
+	// Java decodes the bytes as UTF-8 with replacement characters.
+	return strings.ToValidUTF8(string(b), "\uFFFD"), nil
+}
+
+// hashAlgorithms are the algorithms States.Hash accepts, by their AWS
+// names.
+var hashAlgorithms = map[string]func() hash.Hash{
+	"MD5":     md5.New,
+	"SHA-1":   sha1.New,
+	"SHA-256": sha256.New,
+	"SHA-384": sha512.New384,
+	"SHA-512": sha512.New,
+}
+
+func hashFn(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.Hash"
+	if err := argCount(name, args, 2, 2); err != nil {
+		return nil, err
+	}
+	data, err := wantString(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLength(name, data); err != nil {
+		return nil, err
+	}
+	alg, err := wantString(name, args, 1)
+	if err != nil {
+		return nil, err
+	}
+	newHash, ok := hashAlgorithms[alg]
+	if !ok {
+		return nil, failf("%s: unsupported algorithm %q; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", name, alg)
+	}
+	h := newHash()
+	h.Write([]byte(data))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func jsonMerge(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.JsonMerge"
+	if err := argCount(name, args, 3, 3); err != nil {
+		return nil, err
+	}
+	a, err := wantObject(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	b, err := wantObject(name, args, 1)
+	if err != nil {
+		return nil, err
+	}
+	deep, ok := args[2].(bool)
+	if !ok {
+		return nil, failf("%s: the third argument must be a boolean, got %s", name, typeName(args[2]))
+	}
+	if deep {
+		return nil, failf("%s: deep merging is not supported; the third argument must be false", name)
+	}
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out, nil
+}
+
+func mathRandom(env *Env, args []any, _ []arg) (any, error) {
+	const name = "States.MathRandom"
+	if err := argCount(name, args, 2, 3); err != nil {
+		return nil, err
+	}
+	start, err := wantRoundedInt(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	end, err := wantRoundedInt(name, args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if end <= start {
+		return nil, failf("%s: the end (%d) must be greater than the start (%d)", name, end, start)
+	}
+	var r *mrand.Rand
+	if len(args) == 3 {
+		seed, err := wantRoundedInt(name, args, 2)
+		if err != nil {
+			return nil, err
+		}
+		r = mrand.New(mrand.NewPCG(uint64(seed), 0))
+	} else {
+		r = env.Rand
+	}
+	span := end - start
+	var v int64
+	if r != nil {
+		v = r.Int64N(span)
+	} else {
+		v = mrand.Int64N(span)
+	}
+	return intNumber(start + v), nil
+}
+
+func mathAdd(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.MathAdd"
+	if err := argCount(name, args, 2, 2); err != nil {
+		return nil, err
+	}
+	a, err := wantRoundedInt(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	b, err := wantRoundedInt(name, args, 1)
+	if err != nil {
+		return nil, err
+	}
+	return intNumber(a + b), nil
+}
+
+// stringSplit splits on any of the delimiter characters and drops empty
+// pieces, like Java's StringTokenizer.
+func stringSplit(_ *Env, args []any, _ []arg) (any, error) {
+	const name = "States.StringSplit"
+	if err := argCount(name, args, 2, 2); err != nil {
+		return nil, err
+	}
+	s, err := wantString(name, args, 0)
+	if err != nil {
+		return nil, err
+	}
+	delims, err := wantString(name, args, 1)
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) }) {
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func uuid(env *Env, args []any, _ []arg) (any, error) {
+	if err := argCount("States.UUID", args, 0, 0); err != nil {
+		return nil, err
+	}
+	var b [16]byte
+	if env.Rand != nil {
+		for i := 0; i < 16; i += 8 {
+			v := env.Rand.Uint64()
+			for j := 0; j < 8; j++ {
+				b[i+j] = byte(v >> (8 * j))
+			}
+		}
+	} else if _, err := rand.Read(b[:]); err != nil {
+		return nil, failf("States.UUID: %v", err)
+	}
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+}
