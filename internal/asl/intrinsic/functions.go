@@ -220,7 +220,7 @@ func jsonText(v any) (string, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(canonical(v)); err != nil {
 		return "", failf("value cannot be rendered as JSON: %v", err)
 	}
 	return strings.TrimSuffix(b.String(), "\n"), nil
@@ -230,6 +230,9 @@ func jsonText(v any) (string, error) {
 // everything else as JSON text.
 func render(v any) string {
 	if s, ok := v.(string); ok {
+		return s
+	}
+	if s, ok := numberText(v); ok {
 		return s
 	}
 	s, err := jsonText(v)

@@ -73,7 +73,8 @@ func TestFormat_Examples(t *testing.T) {
 		{"no placeholders", "", `States.Format('plain')`, `"plain"`},
 		{"escaped braces are literal", "", `States.Format('\{\} {}', 'x')`, `"{} x"`},
 		{"escaped quote and backslash", "", `States.Format('it\'s a \\ {}', 1)`, `"it's a \\ 1"`},
-		{"numbers as written", `{"n":12.50,"i":7}`, `States.Format('{}/{}', $.i, $.n)`, `"7/12.50"`},
+		{"numbers as Java prints them", `{"n":12.50,"i":7,"e":1e10,"w":3.0,"s":0.0001,"big":12345678901234567890}`, `States.Format('{} {} {} {} {} {}', $.i, $.n, $.e, $.w, $.s, $.big)`, `"7 12.5 1.0E10 3.0 1.0E-4 12345678901234567890"`},
+		{"number literals", "", `States.Format('{} {} {}', -4, 2.50, 1E3)`, `"-4 2.5 1000.0"`},
 		{"bool and null", "", `States.Format('{} {}', true, null)`, `"true null"`},
 		{"object as JSON", `{"o":{"a":[1,"b"]}}`, `States.Format('o={}', $.o)`, `"o={\"a\":[1,\"b\"]}"`},
 		{"nested call", `{"s":"a.b"}`, `States.Format('{}-{}', States.ArrayGetItem(States.StringSplit($.s, '.'), 1), 'x')`, `"b-x"`},
@@ -93,7 +94,7 @@ func TestJSONFunctions_Examples(t *testing.T) {
 		{"StringToJson scalar", `{"s":"12.50"}`, `States.StringToJson($.s)`, `12.50`},
 		{"StringToJson array", "", `States.StringToJson('[1, true, null]')`, `[1,true,null]`},
 		{"documented JsonToString", `{"unescapedJson":{"foo":"bar"}}`, `States.JsonToString($.unescapedJson)`, `"{\"foo\":\"bar\"}"`},
-		{"JsonToString keeps number text", `{"v":[1.50,2]}`, `States.JsonToString($.v)`, `"[1.50,2]"`},
+		{"JsonToString prints doubles like Java", `{"v":[1.50,2,1e-7]}`, `States.JsonToString($.v)`, `"[1.5,2,1.0E-7]"`},
 		{"JsonToString string", `{"v":"a<b"}`, `States.JsonToString($.v)`, `"\"a<b\""`},
 		{"round trip", `{"v":{"a":{"b":[1,2]}}}`, `States.StringToJson(States.JsonToString($.v))`, `{"a":{"b":[1,2]}}`},
 		{"documented JsonMerge", `{"json1":{"a":{"a1":1,"a2":2},"b":2},"json2":{"a":{"a3":1,"a4":2},"c":3}}`, `States.JsonMerge($.json1, $.json2, false)`, `{"a":{"a3":1,"a4":2},"b":2,"c":3}`},
@@ -360,6 +361,30 @@ func TestEval_GoNumbers(t *testing.T) {
 			}
 			if g := encode(t, got); g != tc.want {
 				t.Errorf("got %s, want %s", g, tc.want)
+			}
+		})
+	}
+}
+
+func TestJavaDouble_Format(t *testing.T) {
+	tests := []struct {
+		f    float64
+		want string
+	}{
+		{0, "0.0"},
+		{1, "1.0"},
+		{-2.5, "-2.5"},
+		{0.001, "0.001"},
+		{0.0009, "9.0E-4"},
+		{9999999, "9999999.0"},
+		{10000000, "1.0E7"},
+		{1.2345e-10, "1.2345E-10"},
+		{123456789.125, "1.23456789125E8"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.want, func(t *testing.T) {
+			if got := javaDouble(tc.f); got != tc.want {
+				t.Errorf("javaDouble(%v) = %q, want %q", tc.f, got, tc.want)
 			}
 		})
 	}
