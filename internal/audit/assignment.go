@@ -80,7 +80,11 @@ type Assignment struct {
 	// ReplacesID names the assignment this one took over after a reassignment.
 	ReplacesID string `json:"replacesId,omitempty"`
 	// TaskToken is the Step Functions callback token the audit waits on.
-	TaskToken     string    `json:"taskToken,omitempty"`
+	TaskToken string `json:"taskToken,omitempty"`
+	// PromiseTokens are the callback tokens of promise verifications, by promise id.
+	PromiseTokens map[string]string `json:"promiseTokens,omitempty"`
+	// Failure records why the audit's workflow failed, when it did.
+	Failure       string    `json:"failure,omitempty"`
 	WalkthroughID string    `json:"walkthroughId,omitempty"`
 	SubmissionID  string    `json:"submissionId,omitempty"`
 	UpdatedAt     time.Time `json:"updatedAt"`

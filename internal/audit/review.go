@@ -30,11 +30,15 @@ type Review struct {
 	// Assignments and Done count the review's assignments and how many of them
 	// reached an end (scored, closed or expired). Done is only ever increased
 	// with a conditional update, so completion needs no scan.
-	Assignments int       `json:"assignments"`
-	Done        int       `json:"done"`
-	CreatedAt   time.Time `json:"createdAt"`
-	CreatedBy   string    `json:"createdBy,omitempty"`
-	Version     int       `json:"version"`
+	Assignments int `json:"assignments"`
+	Done        int `json:"done"`
+	// TaskToken is the review execution's callback token, sent success when
+	// the last assignment ends.
+	TaskToken string    `json:"taskToken,omitempty"`
+	Failure   string    `json:"failure,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy,omitempty"`
+	Version   int       `json:"version"`
 }
 
 // ReviewScope limits a review. Empty lists mean every journey; touchpoints
