@@ -24,11 +24,12 @@ const (
 //	planned → assigned → started → submitted → scored → closed
 //	planned|assigned|started → expired     (no eligible auditor, or the window closed)
 //	assigned|started → reassigned          (second deadline missed; a new assignment replaces it)
+//	submitted → closed                     (the workflow failed after the walk was stored; the cause is kept)
 var transitions = map[AssignmentStatus][]AssignmentStatus{
 	StatusPlanned:    {StatusAssigned, StatusExpired},
 	StatusAssigned:   {StatusStarted, StatusSubmitted, StatusExpired, StatusReassigned},
 	StatusStarted:    {StatusSubmitted, StatusExpired, StatusReassigned},
-	StatusSubmitted:  {StatusScored},
+	StatusSubmitted:  {StatusScored, StatusClosed},
 	StatusScored:     {StatusClosed},
 	StatusClosed:     nil,
 	StatusExpired:    nil,

@@ -18,6 +18,7 @@ func TestTransition_LifeCycle(t *testing.T) {
 		{StatusStarted, StatusExpired}:     true,
 		{StatusStarted, StatusReassigned}:  true,
 		{StatusSubmitted, StatusScored}:    true,
+		{StatusSubmitted, StatusClosed}:    true,
 		{StatusScored, StatusClosed}:       true,
 	}
 	for _, from := range all {
