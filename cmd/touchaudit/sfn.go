@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"touchaudit/internal/asl"
+)
+
+func init() {
+	register("sfn", "run a Step Functions state machine locally (sfn run --definition FILE)", runSFN)
+}
+
+const sfnUsage = `usage: touchaudit sfn run --definition FILE [--input FILE] [--mock-config FILE --test-case NAME] [--state-machine-name NAME]
+
+Runs the state machine in virtual time and prints one JSON object:
+  {"status":"SUCCEEDED","output":...} or {"status":"FAILED","error":"...","cause":"..."}
+plus "historyEvents" and "stateTransitions". Exit status 0 when the execution
+ended (in any status); 2 for an invalid definition, bad flags or unreadable files.
+
+A Task with no mocked response and no handler fails: Lambda resources with
+Lambda.ResourceNotFoundException (what Lambda answers for a missing function),
+other resources with States.TaskFailed.
+`
+
+// sfnResult is the one JSON object sfn run prints.
+type sfnResult struct {
+	Status           string          `json:"status"`
+	Output           json.RawMessage `json:"output,omitempty"`
+	Error            *string         `json:"error,omitempty"`
+	Cause            *string         `json:"cause,omitempty"`
+	HistoryEvents    int             `json:"historyEvents"`
+	StateTransitions int64           `json:"stateTransitions"`
+}
+
+func runSFN(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "run" {
+		fmt.Fprint(stderr, sfnUsage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			return 0
+		}
+		return 2
+	}
+	fs := flag.NewFlagSet("sfn run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, sfnUsage) }
+	definition := fs.String("definition", "", "state machine definition (ASL JSON) `file`")
+	inputFile := fs.String("input", "", "execution input JSON `file` (default {})")
+	mockFile := fs.String("mock-config", "", "Step Functions Local MockConfigFile `file`")
+	testCase := fs.String("test-case", "", "test case `name` in the mock config")
+	smName := fs.String("state-machine-name", "", "state machine `name` (default: definition file name without .asl.json)")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "touchaudit sfn run: "+format+"\n", a...)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if *definition == "" {
+		return fail("--definition is required")
+	}
+	if (*mockFile == "") != (*testCase == "") {
+		return fail("--mock-config and --test-case go together")
+	}
+	def, err := os.ReadFile(*definition)
+	if err != nil {
+		return fail("%v", err)
+	}
+	input := "{}"
+	if *inputFile != "" {
+		b, err := os.ReadFile(*inputFile)
+		if err != nil {
+			return fail("%v", err)
+		}
+		input = string(b)
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			return fail("--input %s is not valid JSON: %v", *inputFile, err)
+		}
+	}
+	name := *smName
+	if name == "" {
+		base := filepath.Base(*definition)
+		name = strings.TrimSuffix(strings.TrimSuffix(base, ".asl.json"), ".json")
+	}
+	e := asl.NewEngine(asl.Options{})
+	if *mockFile != "" {
+		b, err := os.ReadFile(*mockFile)
+		if err != nil {
+			return fail("%v", err)
+		}
+		cfg, err := asl.ParseMockConfig(b)
+		if err != nil {
+			return fail("%s: %v", *mockFile, err)
+		}
+		if _, ok := cfg.TestCase(name, *testCase); !ok {
+			return fail("%s has no test case %q for state machine %q", *mockFile, *testCase, name)
+		}
+		e.SetMockConfig(cfg)
+	}
+	sm, err := e.CreateStateMachine(asl.CreateStateMachineInput{Name: name, Definition: string(def)})
+	if err != nil {
+		var de *asl.DefinitionError
+		if errors.As(err, &de) {
+			fmt.Fprintf(stderr, "touchaudit sfn run: %s: invalid definition:\n", *definition)
+			for _, p := range de.Problems {
+				fmt.Fprintf(stderr, "  %s\n", p)
+			}
+			return 2
+		}
+		return fail("%v", err)
+	}
+	arn := sm.StateMachineArn
+	if *testCase != "" {
+		arn += "#" + *testCase
+	}
+	started, err := e.StartExecution(asl.StartExecutionInput{StateMachineArn: arn, Input: input})
+	if err != nil {
+		return fail("%v", err)
+	}
+	ctx := context.Background()
+	d, err := e.RunExecution(ctx, started.ExecutionArn)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if d.Status == asl.StatusRunning {
+		// Nothing can send the task token this execution waits for.
+		if _, err := e.StopExecution(started.ExecutionArn, "touchaudit.Blocked", "the execution waits for a task token that nothing can send (no mocked response, no timeout)"); err != nil {
+			return fail("%v", err)
+		}
+		d, _ = e.DescribeExecution(started.ExecutionArn)
+	}
+	res := sfnResult{Status: d.Status, HistoryEvents: d.HistoryEvents, StateTransitions: d.StateTransitions}
+	if d.Output != nil {
+		res.Output = json.RawMessage(*d.Output)
+	}
+	if d.Status != asl.StatusSucceeded {
+		res.Error, res.Cause = &d.Error, &d.Cause
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(res); err != nil {
+		return fail("%v", err)
+	}
+	return 0
+}

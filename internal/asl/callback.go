@@ -1,0 +1,180 @@
+package asl
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"strings"
+	"time"
+)
+
+// maxTaskTokenLen is the API's taskToken length constraint (API reference,
+// SendTaskSuccess: "Length Constraints: Minimum length of 1. Maximum length
+// of 2048").
+const maxTaskTokenLen = 2048
+
+// tokenPrefix marks tokens minted by this engine; anything else is malformed.
+const tokenPrefix = "AQB"
+
+// pendingTask is a Task waiting for SendTaskSuccess/Failure (a
+// .waitForTaskToken task).
+type pendingTask struct {
+	ex        *execution
+	w         *waiter
+	closed    bool
+	heartbeat time.Duration
+	hb        *timer
+}
+
+type callbackSuccess struct{ output any }
+type callbackFailure struct{ err *StatesError }
+type timeoutReason struct{ name, cause string }
+
+// newToken mints an opaque, unique task token.
+func (e *Engine) newToken() string {
+	e.mu.Lock()
+	e.tokenSeq++
+	seq := e.tokenSeq
+	e.mu.Unlock()
+	b := make([]byte, 24)
+	binary.BigEndian.PutUint64(b[:8], seq)
+	e.randMu.Lock()
+	binary.BigEndian.PutUint64(b[8:16], e.rnd.Uint64())
+	binary.BigEndian.PutUint64(b[16:24], e.rnd.Uint64())
+	e.randMu.Unlock()
+	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+func validToken(token string) bool {
+	if len(token) == 0 || len(token) > maxTaskTokenLen || !strings.HasPrefix(token, tokenPrefix) {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token[len(tokenPrefix):])
+	return err == nil && len(b) == 24
+}
+
+// callback runs a .waitForTaskToken task: it invokes the resource (the
+// submission), records TaskSubmitted and waits for the token to come back,
+// for the timeout, or for a missed heartbeat.
+func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
+	e := t.ex.e
+	token := t.state.token
+	w := e.clock.newWaiter()
+	pt := &pendingTask{ex: t.ex, w: w, heartbeat: c.heartbeat}
+	e.mu.Lock()
+	e.tokens[token] = pt
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		pt.closed = true
+		hb := pt.hb
+		e.mu.Unlock()
+		e.clock.stop(hb)
+	}()
+	ref := c.state.resource
+	ref.pattern = ""
+	sub, err := e.integrate(ctx, t, ref, c.params)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.emit(HistoryEvent{Type: EventTaskSubmitted, TaskSubmittedEventDetails: &TaskOutputDetails{
+		ResourceType: c.state.resource.resourceType(), Resource: c.state.resource.resourceName(), Output: compact(sub)}}); err != nil {
+		return nil, err
+	}
+	to := e.clock.afterFunc(c.timeout, true, func() { w.wake(timeoutReason{ErrTimeout, "The task timed out."}) })
+	defer e.clock.stop(to)
+	if c.heartbeat > 0 {
+		e.mu.Lock()
+		pt.hb = e.clock.afterFunc(c.heartbeat, true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
+		e.mu.Unlock()
+	}
+	switch r := t.sc.park(w).(type) {
+	case callbackSuccess:
+		return r.output, nil
+	case callbackFailure:
+		return nil, r.err
+	case timeoutReason:
+		return nil, &StatesError{Name: r.name, Cause: r.cause}
+	default:
+		return nil, errCancelled
+	}
+}
+
+// pending finds the open task of a token, or the API error to return.
+func (e *Engine) pending(token string) (*pendingTask, error) {
+	if !validToken(token) {
+		return nil, apiErr(CodeInvalidToken, "Invalid token")
+	}
+	pt, ok := e.tokens[token]
+	if !ok {
+		return nil, apiErr(CodeInvalidToken, "Invalid token")
+	}
+	if pt.closed {
+		return nil, apiErr(CodeTaskTimedOut, "Task Timed Out: the task of this token is closed")
+	}
+	return pt, nil
+}
+
+// SendTaskSuccess completes a .waitForTaskToken task with output (JSON).
+func (e *Engine) SendTaskSuccess(token, output string) error {
+	e.mu.Lock()
+	pt, err := e.pending(token)
+	if err != nil {
+		e.mu.Unlock()
+		return err
+	}
+	v, jerr := decodeJSON([]byte(output))
+	if jerr != nil {
+		e.mu.Unlock()
+		return apiErr(CodeInvalidOutput, "Invalid output: %v", jerr)
+	}
+	if len(output) > maxPayloadBytes {
+		e.mu.Unlock()
+		return apiErr(CodeInvalidOutput, "Output exceeds %d bytes", maxPayloadBytes)
+	}
+	pt.closed = true
+	e.mu.Unlock()
+	pt.w.wake(callbackSuccess{output: v})
+	return nil
+}
+
+// SendTaskFailure fails a .waitForTaskToken task with an error and cause.
+func (e *Engine) SendTaskFailure(token, errName, cause string) error {
+	e.mu.Lock()
+	pt, err := e.pending(token)
+	if err != nil {
+		e.mu.Unlock()
+		return err
+	}
+	pt.closed = true
+	e.mu.Unlock()
+	pt.w.wake(callbackFailure{err: &StatesError{Name: errName, Cause: cause}})
+	return nil
+}
+
+// SendTaskHeartbeat restarts a task's HeartbeatSeconds countdown.
+func (e *Engine) SendTaskHeartbeat(token string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	pt, err := e.pending(token)
+	if err != nil {
+		return err
+	}
+	if pt.hb != nil {
+		e.clock.stop(pt.hb)
+		w := pt.w
+		pt.hb = e.clock.afterFunc(pt.heartbeat, true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
+	}
+	return nil
+}
+
+// closeTokens closes the tokens of a finished execution.
+func (e *Engine) closeTokens(ex *execution) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, pt := range e.tokens {
+		if pt.ex == ex {
+			pt.closed = true
+		}
+	}
+}

@@ -1,0 +1,237 @@
+package asl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"touchaudit/internal/asl/intrinsic"
+	"touchaudit/internal/asl/jsonpath"
+)
+
+// maxPayloadBytes is the size limit of a state's input, output and task
+// result: "Maximum input or output size for a task, state, or execution:
+// 256 KiB of data as a UTF-8 encoded string" (Step Functions service quotas).
+const maxPayloadBytes = 256 * 1024
+
+// lookup evaluates a path against the state data, or against the context
+// object when the path starts with "$$".
+func (t *thread) lookup(p *jsonpath.Path, in any) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("path %s: %v", p, r)
+		}
+	}()
+	if p.Context() {
+		return p.Get(t.contextObject())
+	}
+	return p.Get(in)
+}
+
+// effectiveInput applies InputPath (null means {}) and then Parameters.
+func (t *thread) effectiveInput(b *StateBase, raw any) (any, *StatesError) {
+	in := raw
+	switch {
+	case b.InputPath.Null:
+		in = map[string]any{}
+	case b.InputPath.Set:
+		v, err := t.lookup(b.InputPath.Path, raw)
+		if err != nil {
+			return nil, runtimeErr(b.Name, "Invalid path '%s' : No results for path: %s", b.InputPath.Path, b.InputPath.Path)
+		}
+		in = v
+	}
+	if b.Parameters != nil {
+		v, err := t.evalTemplate(b.Name, "Parameters", b.Parameters.Value, in)
+		if err != nil {
+			return nil, err
+		}
+		in = v
+		if err := checkSize(b.Name, "input", in); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+// effectiveOutput applies ResultSelector (if selector), ResultPath and
+// OutputPath to a result.
+func (t *thread) effectiveOutput(b *StateBase, raw, result any, selector bool) (any, *StatesError) {
+	if selector && b.ResultSelector != nil {
+		v, err := t.evalTemplate(b.Name, "ResultSelector", b.ResultSelector.Value, result)
+		if err != nil {
+			return nil, err
+		}
+		result = v
+	}
+	out, err := applyResultPath(b.Name, b.ResultPath, raw, result)
+	if err != nil {
+		return nil, err
+	}
+	return t.outputPath(b, out)
+}
+
+// applyResultPath places result into a copy of raw.
+func applyResultPath(state string, rp OptionalPath, raw, result any) (any, *StatesError) {
+	switch {
+	case !rp.Set:
+		return result, nil
+	case rp.Null:
+		return raw, nil
+	}
+	out, err := setPath(deepCopy(raw), rp.Path, result)
+	if err != nil {
+		return nil, &StatesError{Name: ErrResultPathMatchFailure, Cause: fmt.Sprintf("Unable to apply ReferencePath %s to input %s", rp.Path, compact(raw))}
+	}
+	return out, nil
+}
+
+func setPath(doc any, p *jsonpath.Path, v any) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	if p.String() == "$" {
+		return v, nil
+	}
+	return jsonpath.Set(doc, p, v)
+}
+
+// outputPath applies OutputPath (null means {}) and checks the output size.
+func (t *thread) outputPath(b *StateBase, v any) (any, *StatesError) {
+	switch {
+	case b.OutputPath.Null:
+		v = map[string]any{}
+	case b.OutputPath.Set:
+		o, err := t.lookup(b.OutputPath.Path, v)
+		if err != nil {
+			return nil, runtimeErr(b.Name, "Invalid path '%s' : No results for path: %s", b.OutputPath.Path, b.OutputPath.Path)
+		}
+		v = o
+	}
+	if err := checkSize(b.Name, "output", v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// checkSize enforces maxPayloadBytes with States.DataLimitExceeded.
+func checkSize(state, what string, v any) *StatesError {
+	if n := len(compact(v)); n > maxPayloadBytes {
+		return &StatesError{Name: ErrDataLimitExceeded, Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit (%s is %d bytes, limit %d).", state, what, n, maxPayloadBytes)}
+	}
+	return nil
+}
+
+// evalTemplate evaluates a payload template: keys ending ".$" take the value
+// of a path (into in, or "$$" into the context object) or of an intrinsic
+// function call. Failures are States.Runtime, as the developer guide says
+// for ParameterPathFailure and IntrinsicFailure.
+func (t *thread) evalTemplate(state, field string, tpl, in any) (any, *StatesError) {
+	switch v := tpl.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for _, k := range sortedKeys(v) {
+			if !strings.HasSuffix(k, ".$") {
+				x, err := t.evalTemplate(state, field, v[k], in)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = x
+				continue
+			}
+			name := strings.TrimSuffix(k, ".$")
+			expr, _ := v[k].(string)
+			x, err := t.evalDynamic(state, k, expr, in)
+			if err != nil {
+				return nil, err
+			}
+			out[name] = x
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			x, err := t.evalTemplate(state, field, e, in)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	default:
+		return deepCopy(v), nil
+	}
+}
+
+// evalDynamic evaluates a path or intrinsic call held by field.
+func (t *thread) evalDynamic(state, field, expr string, in any) (any, *StatesError) {
+	if strings.HasPrefix(expr, "$") {
+		p, err := parsePath(expr)
+		if err != nil {
+			return nil, runtimeErr(state, "The JsonPath argument for the field '%s' is invalid: %v", field, err)
+		}
+		v, err := t.lookup(p, in)
+		if err != nil {
+			src := in
+			if p.Context() {
+				src = t.contextObject()
+			}
+			return nil, runtimeErr(state, "The JsonPath argument for the field '%s' could not be found in the input '%s'", field, compact(src))
+		}
+		return deepCopy(v), nil
+	}
+	v, err := t.evalIntrinsic(expr, in)
+	if err != nil {
+		var ie *intrinsic.Error
+		cause := err.Error()
+		if errors.As(err, &ie) {
+			cause = ie.Cause
+		}
+		return nil, runtimeErr(state, "The evaluation of the intrinsic function '%s' for the field '%s' failed: %s", expr, field, cause)
+	}
+	return v, nil
+}
+
+func (t *thread) evalIntrinsic(expr string, in any) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return intrinsic.Eval(expr, intrinsic.Env{Input: in, Context: t.contextObject(), Rand: t.ex.e.childRand()})
+}
+
+// deepCopy copies a decoded JSON value so that later writes cannot alias.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
+
+// compact is the JSON text of v without HTML escaping, as history events
+// carry it.
+func compact(v any) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}

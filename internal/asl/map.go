@@ -1,0 +1,194 @@
+package asl
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// MapState runs an item processor for each element of an input array
+// (inline mode). Its result is the array of iteration outputs.
+type MapState struct {
+	StateBase
+	Processor      *Definition
+	ItemsPath      OptionalPath
+	ItemSelector   *Template
+	MaxConcurrency int64
+
+	ToleratedFailureCount      int64
+	ToleratedFailurePercentage float64
+	tolerance                  bool
+}
+
+func (p *parser) mapState(f fields, depth int) *MapState {
+	f.unknown(allowed("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch",
+		"ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"), "Map")
+	s := &MapState{ToleratedFailureCount: -1, ToleratedFailurePercentage: -1}
+	f.transition(&s.StateBase)
+	f.io(&s.StateBase, true)
+	s.ResultSelector = f.template("ResultSelector")
+	f.errorHandling(&s.StateBase)
+	s.ItemsPath = f.path("ItemsPath", referencePath, false)
+	switch {
+	case f.has("ItemSelector") && f.has("Parameters"):
+		f.bad("Parameters", "cannot be used together with \"ItemSelector\" (Parameters is the legacy name of ItemSelector)")
+	case f.has("ItemSelector"):
+		s.ItemSelector = f.template("ItemSelector")
+	case f.has("Parameters"):
+		s.ItemSelector = f.template("Parameters")
+	}
+	s.MaxConcurrency, _ = f.integer("MaxConcurrency", 0, math.MaxInt32)
+	if n, ok := f.integer("ToleratedFailureCount", 0, math.MaxInt32); ok {
+		s.ToleratedFailureCount, s.tolerance = n, true
+	}
+	if x, ok := f.number("ToleratedFailurePercentage"); ok {
+		if x < 0 || x > 100 {
+			f.bad("ToleratedFailurePercentage", "must be between 0 and 100, not %v", x)
+		} else {
+			s.ToleratedFailurePercentage, s.tolerance = x, true
+		}
+	}
+	field := "ItemProcessor"
+	switch {
+	case f.has("ItemProcessor") && f.has("Iterator"):
+		f.bad("Iterator", "cannot be used together with \"ItemProcessor\" (Iterator is its legacy name)")
+		return s
+	case f.has("Iterator"):
+		field = "Iterator"
+	case !f.has("ItemProcessor"):
+		f.bad("ItemProcessor", "is required in a Map state")
+		return s
+	}
+	o, ok := f.obj[field].(map[string]any)
+	if !ok {
+		f.bad(field, "must be an object, not %s", jsonKind(f.obj[field]))
+		return s
+	}
+	at := fmt.Sprintf("%s: field %q", f.where, field)
+	pf := fields{p: p, where: at, obj: o}
+	if field == "Iterator" {
+		pf.unknown(branchFields, "")
+	} else {
+		pf.unknown(processorFields, "")
+		if v, ok := o["ProcessorConfig"]; ok {
+			cfg, ok := v.(map[string]any)
+			if !ok {
+				pf.bad("ProcessorConfig", "must be an object, not %s", jsonKind(v))
+			} else {
+				cf := pf.sub("ProcessorConfig", cfg)
+				cf.unknownIn(set("Mode", "ExecutionType"))
+				switch mode := cf.str("Mode", false); mode {
+				case "", "INLINE":
+				case "DISTRIBUTED":
+					cf.bad("Mode", "DISTRIBUTED is not supported by this engine; use INLINE")
+				default:
+					cf.bad("Mode", "must be \"INLINE\" or \"DISTRIBUTED\", not %q", mode)
+				}
+			}
+		}
+	}
+	s.Processor = p.machine(o, at, false, depth+1)
+	return s
+}
+
+// tolerated reports whether failures out of n items are within the state's
+// ToleratedFailureCount/Percentage (without those fields, none is).
+func (s *MapState) tolerated(failures, n int) bool {
+	if !s.tolerance {
+		return false
+	}
+	if s.ToleratedFailureCount >= 0 && int64(failures) <= s.ToleratedFailureCount {
+		return true
+	}
+	if s.ToleratedFailurePercentage >= 0 && n > 0 && float64(failures)*100/float64(n) <= s.ToleratedFailurePercentage {
+		return true
+	}
+	return false
+}
+
+// run selects the items, runs one iteration per item and collects outputs.
+func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
+	in, err := t.effectiveInput(&s.StateBase, raw)
+	if err != nil {
+		return nil, err
+	}
+	itemsDoc := in
+	if s.ItemsPath.Set {
+		v, lerr := t.lookup(s.ItemsPath.Path, in)
+		if lerr != nil {
+			return nil, runtimeErr(s.Name, "Invalid path '%s': The ItemsPath could not be found in the input.", s.ItemsPath.Path)
+		}
+		itemsDoc = v
+	}
+	items, ok := itemsDoc.([]any)
+	if !ok {
+		return nil, runtimeErr(s.Name, "Item selector must be a JSON array, but the ItemsPath selected %s.", jsonKind(itemsDoc))
+	}
+	if err := t.emit(HistoryEvent{Type: EventMapStateStarted, MapStateStartedEventDetails: &MapStateStartedDetails{Length: len(items)}}); err != nil {
+		return nil, err
+	}
+	n := len(items)
+	outcomes := t.runConcurrently(n, int(s.MaxConcurrency), func(f int) bool { return s.tolerated(f, n) }, func(i int, sub *thread) (any, *StatesError) {
+		sub.item = &mapItem{index: i, value: items[i]}
+		sub.state = t.state
+		det := &MapIterationDetails{Name: s.Name, Index: i}
+		if err := sub.emit(HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: det}); err != nil {
+			return nil, err
+		}
+		itemIn := deepCopy(items[i])
+		if s.ItemSelector != nil {
+			v, err := sub.evalTemplate(s.Name, "ItemSelector", s.ItemSelector.Value, in)
+			if err != nil {
+				return nil, err
+			}
+			itemIn = v
+		}
+		iter := &thread{ex: sub.ex, sc: sub.sc, prev: sub.prev, item: sub.item}
+		out, err := iter.runStates(s.Processor, itemIn)
+		sub.prev = iter.prev
+		switch {
+		case err == errCancelled:
+			sub.emit(HistoryEvent{Type: EventMapIterationAborted, MapIterationAbortedEventDetails: det})
+		case err != nil:
+			sub.emit(HistoryEvent{Type: EventMapIterationFailed, MapIterationFailedEventDetails: det})
+		default:
+			if e := sub.emit(HistoryEvent{Type: EventMapIterationSucceeded, MapIterationSucceededEventDetails: det}); e != nil {
+				return nil, e
+			}
+		}
+		return out, err
+	})
+	if t.sc.isCancelled() {
+		return nil, errCancelled
+	}
+	results := make([]any, n)
+	failures := 0
+	var first *StatesError
+	for i, o := range outcomes {
+		if o.err != nil && o.err != errCancelled {
+			failures++
+			if first == nil {
+				first = o.err
+			}
+		}
+		results[i] = o.out
+	}
+	if first != nil {
+		if terminalError(first.Name) || !s.tolerance {
+			t.emit(HistoryEvent{Type: EventMapStateFailed})
+			return nil, first
+		}
+		if !s.tolerated(failures, n) {
+			t.emit(HistoryEvent{Type: EventMapStateFailed})
+			return nil, &StatesError{Name: ErrExceedToleratedFailureThresh, Cause: fmt.Sprintf("The specified tolerated failure threshold was exceeded: %d of %d items failed.", failures, n)}
+		}
+	}
+	if err := t.emit(HistoryEvent{Type: EventMapStateSucceeded}); err != nil {
+		return nil, err
+	}
+	return t.effectiveOutput(&s.StateBase, raw, results, true)
+}
+
+var _ = json.Number("")
+var _ = strconv.Itoa

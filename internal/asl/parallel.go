@@ -1,0 +1,147 @@
+package asl
+
+import "fmt"
+
+// ParallelState runs its branches concurrently on the same input; its
+// result is the array of branch outputs.
+type ParallelState struct {
+	StateBase
+	Branches []*Definition
+}
+
+func (p *parser) parallel(f fields, depth int) *ParallelState {
+	f.unknown(allowed("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch", "Branches"), "Parallel")
+	s := &ParallelState{}
+	f.transition(&s.StateBase)
+	f.io(&s.StateBase, true)
+	s.Parameters = f.template("Parameters")
+	s.ResultSelector = f.template("ResultSelector")
+	f.errorHandling(&s.StateBase)
+	v, ok := f.obj["Branches"]
+	if !ok {
+		f.bad("Branches", "is required in a Parallel state")
+		return s
+	}
+	arr, ok := v.([]any)
+	if !ok || len(arr) == 0 {
+		f.bad("Branches", "must be a non-empty array of state machines")
+		return s
+	}
+	for i, b := range arr {
+		at := fmt.Sprintf("%s: field \"Branches[%d]\"", f.where, i)
+		o, ok := b.(map[string]any)
+		if !ok {
+			f.bad(fmt.Sprintf("Branches[%d]", i), "must be an object, not %s", jsonKind(b))
+			continue
+		}
+		bf := fields{p: p, where: at, obj: o}
+		bf.unknown(branchFields, "")
+		s.Branches = append(s.Branches, p.machine(o, at, false, depth+1))
+	}
+	return s
+}
+
+// branchOutcome is the end of one branch or iteration.
+type branchOutcome struct {
+	out any
+	err *StatesError
+}
+
+// runConcurrently runs n threads (at most limit at once; 0 means no limit)
+// and stops the rest when one fails beyond tolerated. It returns the
+// outcomes in index order.
+func (t *thread) runConcurrently(n, limit int, tolerated func(failures int) bool, body func(i int, sub *thread) (any, *StatesError)) []branchOutcome {
+	outcomes := make([]branchOutcome, n)
+	if n == 0 {
+		return outcomes
+	}
+	if limit <= 0 || limit > n {
+		limit = n
+	}
+	group := t.ex.newScope(t.sc)
+	defer group.detach()
+	c := t.ex.e.clock
+	w := c.newWaiter()
+	var (
+		next, finished, failures int
+		stopped                  bool
+	)
+	mu := &t.ex.e.scopeMu // guards the counters; held only briefly
+	worker := func() {
+		for {
+			mu.Lock()
+			if stopped || next >= n {
+				finished++
+				all := finished == limit
+				mu.Unlock()
+				if all {
+					w.wake(nil)
+				}
+				return
+			}
+			i := next
+			next++
+			mu.Unlock()
+			sub := &thread{ex: t.ex, sc: t.ex.newScope(group), prev: t.prev}
+			out, err := body(i, sub)
+			sub.sc.detach()
+			mu.Lock()
+			outcomes[i] = branchOutcome{out, err}
+			cancelAll := false
+			if err != nil && err != errCancelled {
+				failures++
+				if !tolerated(failures) && !stopped {
+					stopped, cancelAll = true, true
+				}
+			}
+			mu.Unlock()
+			if cancelAll {
+				group.cancel()
+			}
+		}
+	}
+	for i := 0; i < limit; i++ {
+		c.goBusy(worker)
+	}
+	// Not parked through the scope: when the parent is cancelled the group
+	// is cancelled with it, and the parent waits for the workers to unwind so
+	// that no thread outlives its state.
+	w.park()
+	return outcomes
+}
+
+// run starts every branch with the effective input and waits for all.
+func (s *ParallelState) run(t *thread, raw any) (any, *StatesError) {
+	in, err := t.effectiveInput(&s.StateBase, raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.emit(HistoryEvent{Type: EventParallelStateStarted}); err != nil {
+		return nil, err
+	}
+	outcomes := t.runConcurrently(len(s.Branches), 0, func(int) bool { return false }, func(i int, sub *thread) (any, *StatesError) {
+		return sub.runStates(s.Branches[i], deepCopy(in))
+	})
+	if t.sc.isCancelled() {
+		return nil, errCancelled
+	}
+	results := make([]any, len(outcomes))
+	for i, o := range outcomes {
+		if o.err != nil && o.err != errCancelled {
+			if e := t.emit(HistoryEvent{Type: EventParallelStateFailed}); e != nil {
+				return nil, e
+			}
+			return nil, o.err
+		}
+		results[i] = o.out
+	}
+	for _, o := range outcomes {
+		if o.err == errCancelled {
+			return nil, errCancelled
+		}
+	}
+	if err := t.emit(HistoryEvent{Type: EventParallelStateSucceeded}); err != nil {
+		return nil, err
+	}
+	return t.effectiveOutput(&s.StateBase, raw, results, true)
+}

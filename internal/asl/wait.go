@@ -1,0 +1,106 @@
+package asl
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// WaitState delays the execution for a duration or until a timestamp.
+type WaitState struct {
+	StateBase
+	Seconds       int64
+	HasSeconds    bool
+	Timestamp     time.Time
+	HasTimestamp  bool
+	SecondsPath   OptionalPath
+	TimestampPath OptionalPath
+}
+
+func (p *parser) wait(f fields) *WaitState {
+	f.unknown(allowed("Next", "End", "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath", "TimestampPath"), "Wait")
+	s := &WaitState{}
+	f.transition(&s.StateBase)
+	f.io(&s.StateBase, false)
+	n := 0
+	for _, k := range []string{"Seconds", "Timestamp", "SecondsPath", "TimestampPath"} {
+		if f.has(k) {
+			n++
+		}
+	}
+	if n != 1 {
+		f.bad("Seconds", "a Wait state needs exactly one of \"Seconds\", \"Timestamp\", \"SecondsPath\" or \"TimestampPath\", found %d", n)
+	}
+	s.Seconds, s.HasSeconds = f.integer("Seconds", 0, maxTimeoutSeconds)
+	if f.has("Timestamp") {
+		ts := f.str("Timestamp", false)
+		if t, ok := parseTimestamp(ts); ok {
+			s.Timestamp, s.HasTimestamp = t, true
+		} else if ts != "" {
+			f.bad("Timestamp", "%q is not an RFC 3339 timestamp", ts)
+		}
+	}
+	s.SecondsPath = f.path("SecondsPath", variablePath, false)
+	s.TimestampPath = f.path("TimestampPath", variablePath, false)
+	return s
+}
+
+// parseTimestamp accepts the RFC 3339 profile the States Language uses:
+// an uppercase T separator and an uppercase Z or a numeric offset.
+func parseTimestamp(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// until returns when the wait ends.
+func (s *WaitState) until(t *thread, in any, now time.Time) (time.Time, *StatesError) {
+	switch {
+	case s.HasSeconds:
+		return now.Add(time.Duration(s.Seconds) * time.Second), nil
+	case s.HasTimestamp:
+		return s.Timestamp, nil
+	case s.SecondsPath.Set:
+		v, err := t.lookup(s.SecondsPath.Path, in)
+		if err != nil {
+			return now, runtimeErr(s.Name, "The SecondsPath parameter does not reference a valid input: %s could not be found.", s.SecondsPath.Path)
+		}
+		n, ok := v.(json.Number)
+		i, perr := strconv.ParseInt(string(n), 10, 64)
+		if !ok || perr != nil || i < 0 || i > maxTimeoutSeconds {
+			return now, runtimeErr(s.Name, "The SecondsPath parameter must reference a non-negative integer, but %s is %s.", s.SecondsPath.Path, compact(v))
+		}
+		return now.Add(time.Duration(i) * time.Second), nil
+	default:
+		v, err := t.lookup(s.TimestampPath.Path, in)
+		if err != nil {
+			return now, runtimeErr(s.Name, "The TimestampPath parameter does not reference a valid input: %s could not be found.", s.TimestampPath.Path)
+		}
+		str, _ := v.(string)
+		ts, ok := parseTimestamp(str)
+		if !ok {
+			return now, runtimeErr(s.Name, "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s is %s.", s.TimestampPath.Path, compact(v))
+		}
+		return ts, nil
+	}
+}
+
+// run waits on the engine clock (virtual or real), then applies OutputPath.
+func (s *WaitState) run(t *thread, raw any) (any, *StatesError) {
+	in, err := t.effectiveInput(&s.StateBase, raw)
+	if err != nil {
+		return nil, err
+	}
+	end, err := s.until(t, in, t.now())
+	if err != nil {
+		return nil, err
+	}
+	if d := end.Sub(t.now()); d > 0 {
+		if err := t.sleep(d); err != nil {
+			return nil, err
+		}
+	}
+	return t.outputPath(&s.StateBase, in)
+}
