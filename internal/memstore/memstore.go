@@ -1,0 +1,253 @@
+// Package memstore is the embedded audit.Store for local runs and tests: all
+// state in memory behind one mutex, with the same semantics and errors as
+// the DynamoDB store (both pass internal/storetest). Values are deep-copied
+// in and out through their JSON form, so callers cannot change stored state
+// and times come back as DynamoDB returns them. SaveFile and LoadFile keep
+// the state between local runs.
+package memstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"touchaudit/internal/audit"
+)
+
+// Store is an in-memory audit.Store. The zero value is not usable; call New.
+type Store struct {
+	mu    sync.Mutex
+	state state
+	now   func() time.Time
+}
+
+var _ audit.Store = (*Store)(nil)
+
+// state is everything stored; it is also the JSON form of SaveFile.
+type state struct {
+	Companies    map[string]json.RawMessage      `json:"companies"`
+	Reviews      map[string]audit.Review         `json:"reviews"`
+	Done         map[string]map[string]bool      `json:"done"` // review id → assignment ids counted
+	Assignments  map[string]audit.Assignment     `json:"assignments"`
+	Walkthroughs map[string]audit.Walkthrough    `json:"walkthroughs"`
+	Submissions  map[string]audit.Receipt        `json:"submissions"`
+	Results      map[string]audit.Result         `json:"results"`
+	Schedule     map[string]map[string]scheduled `json:"schedule"` // company id → touchpoint id →
+	Reports      map[string]json.RawMessage      `json:"reports"`
+}
+
+// scheduled is a touchpoint's place in the schedule with the key of the
+// result that set it, so only a newer result moves it.
+type scheduled struct {
+	Due       audit.DueTouchpoint `json:"due"`
+	ResultKey string              `json:"resultKey"`
+}
+
+// New returns an empty store.
+func New() *Store {
+	s := &Store{now: time.Now}
+	s.state.init()
+	return s
+}
+
+func (st *state) init() {
+	if st.Companies == nil {
+		st.Companies = map[string]json.RawMessage{}
+	}
+	if st.Reviews == nil {
+		st.Reviews = map[string]audit.Review{}
+	}
+	if st.Done == nil {
+		st.Done = map[string]map[string]bool{}
+	}
+	if st.Assignments == nil {
+		st.Assignments = map[string]audit.Assignment{}
+	}
+	if st.Walkthroughs == nil {
+		st.Walkthroughs = map[string]audit.Walkthrough{}
+	}
+	if st.Submissions == nil {
+		st.Submissions = map[string]audit.Receipt{}
+	}
+	if st.Results == nil {
+		st.Results = map[string]audit.Result{}
+	}
+	if st.Schedule == nil {
+		st.Schedule = map[string]map[string]scheduled{}
+	}
+	if st.Reports == nil {
+		st.Reports = map[string]json.RawMessage{}
+	}
+}
+
+// clone deep-copies v through JSON, the form both stores keep.
+func clone[T any](v T) T {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("memstore: cannot copy %T: %v", v, err))
+	}
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(fmt.Sprintf("memstore: cannot copy %T: %v", v, err))
+	}
+	return out
+}
+
+func notFound(what, id string) error {
+	return audit.Errorf(audit.NotFound, "%s %q not found", what, id)
+}
+
+func required(what string) error { return audit.Errorf(audit.Invalid, "%s is required", what) }
+
+// SaveCompany implements audit.CompanyStore.
+func (s *Store) SaveCompany(_ context.Context, c *audit.Company) error {
+	if c == nil {
+		return required("company")
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return &audit.Error{Code: audit.Internal, Message: "encode company", Err: err}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.Companies[c.ID] = b
+	return nil
+}
+
+// GetCompany implements audit.CompanyStore.
+func (s *Store) GetCompany(_ context.Context, id string) (*audit.Company, error) {
+	s.mu.Lock()
+	b, ok := s.state.Companies[id]
+	s.mu.Unlock()
+	if !ok {
+		return nil, notFound("company", id)
+	}
+	var c audit.Company
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, &audit.Error{Code: audit.Internal, Message: "decode company " + id, Err: err}
+	}
+	return &c, nil
+}
+
+// CreateReview implements audit.ReviewStore.
+func (s *Store) CreateReview(_ context.Context, r *audit.Review) error {
+	if r == nil {
+		return required("review")
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.state.Reviews[r.ID]; ok {
+		return audit.Errorf(audit.Conflict, "review %q already exists", r.ID)
+	}
+	s.state.Reviews[r.ID] = clone(*r)
+	return nil
+}
+
+// GetReview implements audit.ReviewStore.
+func (s *Store) GetReview(_ context.Context, id string) (*audit.Review, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.state.Reviews[id]
+	if !ok {
+		return nil, notFound("review", id)
+	}
+	r = clone(r)
+	return &r, nil
+}
+
+// UpdateReview implements audit.ReviewStore.
+func (s *Store) UpdateReview(_ context.Context, r *audit.Review) error {
+	if r == nil {
+		return required("review")
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.state.Reviews[r.ID]
+	if !ok {
+		return notFound("review", r.ID)
+	}
+	if old.Version != r.Version {
+		return audit.Errorf(audit.Conflict, "review %q changed: version %d, not %d", r.ID, old.Version, r.Version)
+	}
+	next := clone(*r)
+	next.Version++
+	s.state.Reviews[r.ID] = next
+	r.Version = next.Version
+	return nil
+}
+
+// MarkAssignmentDone implements audit.ReviewStore. Like the DynamoDB store
+// it bumps the review's version, so an UpdateReview from an earlier read
+// cannot write an old Done count back.
+func (s *Store) MarkAssignmentDone(_ context.Context, reviewID, assignmentID string) (*audit.Review, error) {
+	if reviewID == "" || assignmentID == "" {
+		return nil, required("review id and assignment id")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.state.Reviews[reviewID]
+	if !ok {
+		return nil, notFound("review", reviewID)
+	}
+	done := s.state.Done[reviewID]
+	if done == nil {
+		done = map[string]bool{}
+		s.state.Done[reviewID] = done
+	}
+	if !done[assignmentID] {
+		done[assignmentID] = true
+		r.Done++
+		r.Version++
+		s.state.Reviews[reviewID] = r
+	}
+	r = clone(r)
+	return &r, nil
+}
+
+// SaveReport implements audit.ResultStore.
+func (s *Store) SaveReport(_ context.Context, reviewID string, report []byte) error {
+	if reviewID == "" {
+		return required("review id")
+	}
+	if !json.Valid(report) {
+		return audit.Errorf(audit.Invalid, "report of review %q is not JSON", reviewID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.Reports[reviewID] = bytes.Clone(report)
+	return nil
+}
+
+// GetReport implements audit.ResultStore.
+func (s *Store) GetReport(_ context.Context, reviewID string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.state.Reports[reviewID]
+	if !ok {
+		return nil, notFound("report of review", reviewID)
+	}
+	return bytes.Clone(b), nil
+}
+
+// sortedKeys returns a map's keys in order, for deterministic listings.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

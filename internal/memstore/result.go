@@ -1,0 +1,93 @@
+package memstore
+
+import (
+	"context"
+	"time"
+
+	"touchaudit/internal/audit"
+)
+
+// resultKey orders a touchpoint's results: by scoring time, then id.
+func resultKey(r audit.Result) string { return sortTime(r.ScoredAt) + "#" + r.ID }
+
+// PutResults implements audit.ResultStore. A result moves its touchpoint's
+// schedule when it is the newest the store has seen for that touchpoint;
+// a result without NextDue leaves the schedule alone.
+func (s *Store) PutResults(_ context.Context, rs []audit.Result) error {
+	for i := range rs {
+		if err := rs[i].Validate(); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range rs {
+		s.state.Results[r.ID] = clone(r)
+		if r.NextDue.IsZero() {
+			continue
+		}
+		sched := s.state.Schedule[r.CompanyID]
+		if sched == nil {
+			sched = map[string]scheduled{}
+			s.state.Schedule[r.CompanyID] = sched
+		}
+		key := resultKey(r)
+		if cur, ok := sched[r.TouchpointID]; ok && cur.ResultKey > key {
+			continue
+		}
+		sched[r.TouchpointID] = scheduled{ResultKey: key, Due: clone(audit.DueTouchpoint{
+			CompanyID: r.CompanyID, TouchpointID: r.TouchpointID, NextDue: r.NextDue,
+			LastValuation: r.Valuation, LastReviewID: r.ReviewID, LastScoredAt: r.ScoredAt,
+		})}
+	}
+	return nil
+}
+
+// ListResultHistory implements audit.ResultStore.
+func (s *Store) ListResultHistory(_ context.Context, companyID, touchpointID string, p audit.Page) ([]audit.Result, string, error) {
+	if companyID == "" || touchpointID == "" {
+		return nil, "", required("company id and touchpoint id")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var items []keyed[audit.Result]
+	for _, r := range s.state.Results {
+		if r.CompanyID == companyID && r.TouchpointID == touchpointID {
+			items = append(items, keyed[audit.Result]{resultKey(r), r})
+		}
+	}
+	return page(items, "history#"+companyID+"#"+touchpointID, p, true)
+}
+
+// ListResultsByReview implements audit.ResultStore, in result id order.
+func (s *Store) ListResultsByReview(_ context.Context, reviewID string, p audit.Page) ([]audit.Result, string, error) {
+	if reviewID == "" {
+		return nil, "", required("review id")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var items []keyed[audit.Result]
+	for _, r := range s.state.Results {
+		if r.ReviewID == reviewID {
+			items = append(items, keyed[audit.Result]{r.ID, r})
+		}
+	}
+	return page(items, "results#"+reviewID, p, false)
+}
+
+// ListDueTouchpoints implements audit.ResultStore.
+func (s *Store) ListDueTouchpoints(_ context.Context, companyID string, before time.Time) ([]audit.DueTouchpoint, error) {
+	if companyID == "" {
+		return nil, required("company id")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var items []keyed[audit.DueTouchpoint]
+	for _, e := range s.state.Schedule[companyID] {
+		if e.Due.NextDue.Before(before) {
+			items = append(items, keyed[audit.DueTouchpoint]{sortTime(e.Due.NextDue) + "#" + e.Due.TouchpointID, e.Due})
+		}
+	}
+	out, _, err := page(items, "due#"+companyID, audit.Page{Limit: len(items) + 1}, false)
+	return out, err
+}

@@ -1,0 +1,151 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"touchaudit/internal/audit"
+)
+
+var resultCases = []contractCase{
+	{"history lists a touchpoint's results newest first across pages", func(t *testing.T, s audit.Store) {
+		var rs, want []audit.Result
+		for i := range 9 {
+			// scored in shuffled order: 0, 4, 8, 3, 7, 2, 6, 1, 5 days after t0
+			day := (i * 4) % 9
+			r := newResult(fmt.Sprintf("r%d", i), "rev1", "tp-0-0-0", t0.Add(time.Duration(day)*audit.Day), t0.Add(180*audit.Day))
+			rs = append(rs, r)
+		}
+		rs = append(rs, newResult("elsewhere", "rev1", "tp-0-0-1", t0, t0.Add(90*audit.Day)))
+		must(t, s.PutResults(ctxOf(t), rs), "PutResults")
+		for day := 8; day >= 0; day-- {
+			for _, r := range rs[:9] {
+				if r.ScoredAt.Equal(t0.Add(time.Duration(day) * audit.Day)) {
+					want = append(want, r)
+				}
+			}
+		}
+		got, pages := collect(t, 2, func(p audit.Page) ([]audit.Result, string, error) {
+			return s.ListResultHistory(ctxOf(t), "bank", "tp-0-0-0", p)
+		})
+		if pages < 5 {
+			t.Fatalf("9 results with limit 2 came in %d pages", pages)
+		}
+		sameJSON(t, got, want, "result history")
+	}},
+	{"by review lists every result across pages, retrying unprocessed items", func(t *testing.T, s audit.Store) {
+		var rs []audit.Result
+		for i := range 30 {
+			rs = append(rs, newResult(fmt.Sprintf("r%02d", i), "rev1", fmt.Sprintf("tp-%d", i%7), t0.Add(time.Duration(i)*time.Hour), t0.Add(90*audit.Day)))
+		}
+		rs = append(rs, newResult("other", "rev2", "tp-1", t0, t0.Add(90*audit.Day)))
+		if inj, ok := s.(UnprocessedInjector); ok {
+			inj.InjectUnprocessed(5, 2)
+			defer func() {
+				if got := inj.Unprocessed(); got != 10 {
+					t.Errorf("backend reported %d results unprocessed, want 10", got)
+				}
+			}()
+		}
+		must(t, s.PutResults(ctxOf(t), rs), "PutResults")
+		got, _ := collect(t, 7, func(p audit.Page) ([]audit.Result, string, error) {
+			return s.ListResultsByReview(ctxOf(t), "rev1", p)
+		})
+		sameJSON(t, got, rs[:30], "review's results (by id)")
+	}},
+	{"put overwrites a result by id", func(t *testing.T, s audit.Store) {
+		r := newResult("r1", "rev1", "tp-1", t0, t0.Add(90*audit.Day))
+		must(t, s.PutResults(ctxOf(t), []audit.Result{r}), "PutResults")
+		r.Valuation, r.Gaps = 0, nil
+		must(t, s.PutResults(ctxOf(t), []audit.Result{r}), "PutResults again")
+		got, _ := collect(t, 0, func(p audit.Page) ([]audit.Result, string, error) {
+			return s.ListResultHistory(ctxOf(t), "bank", "tp-1", p)
+		})
+		sameJSON(t, got, []audit.Result{r}, "history after overwrite")
+	}},
+	{"invalid result is refused and nothing is stored", func(t *testing.T, s audit.Store) {
+		good := newResult("r1", "rev1", "tp-1", t0, t0.Add(90*audit.Day))
+		bad := newResult("r2", "rev1", "tp-2", t0, t0.Add(90*audit.Day))
+		bad.Valuation = 3
+		wantCode(t, s.PutResults(ctxOf(t), []audit.Result{good, bad}), audit.Invalid, "PutResults(invalid)")
+		got, _, err := s.ListResultsByReview(ctxOf(t), "rev1", audit.Page{})
+		must(t, err, "ListResultsByReview")
+		due, err := s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(1000*audit.Day))
+		must(t, err, "ListDueTouchpoints")
+		if len(got) != 0 || len(due) != 0 {
+			t.Fatalf("after a refused put: %d results, %d due touchpoints; want none", len(got), len(due))
+		}
+	}},
+	{"due touchpoints are only those due before the date, soonest first", func(t *testing.T, s audit.Store) {
+		before := t0.Add(60 * audit.Day)
+		rs := []audit.Result{
+			newResult("r1", "rev1", "tp-late", t0, t0.Add(90*audit.Day)),
+			newResult("r2", "rev1", "tp-soon", t0, t0.Add(10*audit.Day)),
+			newResult("r3", "rev1", "tp-exact", t0, before), // due at, not before
+			newResult("r4", "rev1", "tp-mid", t0, t0.Add(30*audit.Day)),
+			newResult("r5", "rev1", "tp-first", t0, t0.Add(-5*audit.Day)),
+		}
+		other := newResult("r6", "rev1", "tp-soon", t0, t0.Add(1*audit.Day))
+		other.CompanyID = "another-bank"
+		must(t, s.PutResults(ctxOf(t), append(rs, other)), "PutResults")
+		got, err := s.ListDueTouchpoints(ctxOf(t), "bank", before)
+		must(t, err, "ListDueTouchpoints")
+		want := []audit.DueTouchpoint{due(rs[4]), due(rs[1]), due(rs[3])}
+		sameJSON(t, got, want, "due touchpoints")
+	}},
+	{"a newer result moves the due date, an older one does not", func(t *testing.T, s audit.Store) {
+		first := newResult("r1", "rev1", "tp-1", t0, t0.Add(90*audit.Day))
+		must(t, s.PutResults(ctxOf(t), []audit.Result{first}), "PutResults(first)")
+		newer := newResult("r2", "rev2", "tp-1", t0.Add(30*audit.Day), t0.Add(40*audit.Day))
+		newer.Valuation = -2
+		must(t, s.PutResults(ctxOf(t), []audit.Result{newer}), "PutResults(newer)")
+		older := newResult("r0", "rev0", "tp-1", t0.Add(-30*audit.Day), t0.Add(5*audit.Day))
+		must(t, s.PutResults(ctxOf(t), []audit.Result{older}), "PutResults(older)")
+		got, err := s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
+		must(t, err, "ListDueTouchpoints")
+		sameJSON(t, got, []audit.DueTouchpoint{due(newer)}, "schedule")
+		// In one batch the newest result wins whatever its position.
+		batch := []audit.Result{
+			newResult("r4", "rev4", "tp-2", t0.Add(50*audit.Day), t0.Add(200*audit.Day)),
+			newResult("r3", "rev3", "tp-2", t0.Add(10*audit.Day), t0.Add(20*audit.Day)),
+		}
+		must(t, s.PutResults(ctxOf(t), batch), "PutResults(batch)")
+		got, err = s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
+		must(t, err, "ListDueTouchpoints")
+		sameJSON(t, got, []audit.DueTouchpoint{due(newer), due(batch[0])}, "schedule after a batch")
+	}},
+}
+
+func due(r audit.Result) audit.DueTouchpoint {
+	return audit.DueTouchpoint{CompanyID: r.CompanyID, TouchpointID: r.TouchpointID, NextDue: r.NextDue, LastValuation: r.Valuation, LastReviewID: r.ReviewID, LastScoredAt: r.ScoredAt}
+}
+
+var reportCases = []contractCase{
+	{"report round-trips and is overwritten", func(t *testing.T, s audit.Store) {
+		report := []byte(`{"review":"rev1","touchpoints":45,"valuations":{"-2":3,"-1":7,"0":30,"1":4,"2":1},"note":"zażółć"}`)
+		must(t, s.SaveReport(ctxOf(t), "rev1", report), "SaveReport")
+		got, err := s.GetReport(ctxOf(t), "rev1")
+		must(t, err, "GetReport")
+		if string(got) != string(report) {
+			t.Fatalf("report = %s, want %s", got, report)
+		}
+		got[0] = 'X' // callers own their copy
+		v2 := []byte(`{"review":"rev1","version":2}`)
+		must(t, s.SaveReport(ctxOf(t), "rev1", v2), "SaveReport again")
+		got, err = s.GetReport(ctxOf(t), "rev1")
+		must(t, err, "GetReport")
+		if string(got) != string(v2) {
+			t.Fatalf("report = %s, want %s", got, v2)
+		}
+	}},
+	{"missing report is not found", func(t *testing.T, s audit.Store) {
+		_, err := s.GetReport(ctxOf(t), "nope")
+		wantCode(t, err, audit.NotFound, "GetReport(missing)")
+	}},
+	{"a report that is not JSON is refused", func(t *testing.T, s audit.Store) {
+		wantCode(t, s.SaveReport(ctxOf(t), "rev1", []byte("<html>")), audit.Invalid, "SaveReport(not JSON)")
+		_, err := s.GetReport(ctxOf(t), "rev1")
+		wantCode(t, err, audit.NotFound, "GetReport after a refused save")
+	}},
+}
