@@ -126,6 +126,8 @@ func TestArrayFunctions_Examples(t *testing.T) {
 		{"ArrayLength empty", `{"a":[]}`, `States.ArrayLength($.a)`, `0`},
 		{"documented ArrayUnique", `{"inputArray":[1,2,3,3,3,3,3,3,4]}`, `States.ArrayUnique($.inputArray)`, `[1,2,3,4]`},
 		{"ArrayUnique mixed", `{"a":[1,"1",1.0,null,null,{"a":1},{"a":1},[1],[1],true,true]}`, `States.ArrayUnique($.a)`, `[1,"1",null,{"a":1},[1],true]`},
+		{"path with quoted comma", `{"a,b":[1,2]}`, `States.ArrayLength($['a,b'])`, `2`},
+		{"filter path argument", `{"items":[{"t":"x,y","v":1},{"t":"z","v":2}]}`, `States.ArrayGetItem($.items[?(@.t == 'x,y')].v, 0)`, `1`},
 		{"indefinite path is an array", `{"items":[{"id":"a"},{"id":"b"}]}`, `States.ArrayLength($.items[*].id)`, `2`},
 	})
 }

@@ -234,9 +234,6 @@ func sliceIndices(s sliceSpec, n int) []int {
 	}
 	start := norm(s.start, n-1, -1, n-1)
 	end := norm(s.end, -1, -1, n-1)
-	if s.end != nil && *s.end < 0 && *s.end+n < 0 {
-		end = -1
-	}
 	for i := start; i > end; i += step {
 		idx = append(idx, i)
 	}

@@ -122,6 +122,10 @@ func TestPath_GetIndefinite(t *testing.T) {
 		{"filter null literal", "$.flags[?(@ == null)]", `[null]`},
 		{"filter number equals numeric string", "$.flags[?(@ == '0')]", `[0]`},
 		{"filter on object tests the object", "$.store.bicycle[?(@.color == 'red')].price", `[19.95]`},
+		{"not equal includes items missing the member", "$.store.book[?(@.isbn != '0-553-21311-3')].price", `[8.95,12.99,22.99]`},
+		{"nested filter as existence", "$.store.book[?(@.title[?(@ == 'x')])]", `[]`},
+		{"deep scan then slice", "$..book[-1:].price", `[22.99]`},
+		{"filter without spaces", "$.store.book[?(@.price<9)].price", `[8.95,8.99]`},
 		{"no match is empty", "$.store.book[?(@.price > 100)]", `[]`},
 		{"missing under wildcard is skipped", "$.store.book[*].isbn", `["0-553-21311-3","0-395-19395-8"]`},
 		{"index out of range is skipped", "$.store.book[0,10].price", `[8.95]`},
@@ -370,6 +374,36 @@ func TestEqual_Numbers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Equal(tc.a, tc.b); got != tc.want {
 				t.Errorf("Equal = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPath_SliceSemantics(t *testing.T) {
+	doc := decode(t, `[0,1,2,3,4,5]`)
+	// Expected values computed with Python's list slicing.
+	tests := []struct{ slice, want string }{
+		{"1:3", "[1,2]"},
+		{"::2", "[0,2,4]"},
+		{"::-1", "[5,4,3,2,1,0]"},
+		{"-2:", "[4,5]"},
+		{"-10:2", "[0,1]"},
+		{"4:1:-1", "[4,3,2]"},
+		{":-1", "[0,1,2,3,4]"},
+		{"5:0:-2", "[5,3,1]"},
+		{"::-3", "[5,2]"},
+		{"10:", "[]"},
+		{"-1:-10:-1", "[5,4,3,2,1,0]"},
+		{"2:2", "[]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.slice, func(t *testing.T) {
+			got, err := MustParse("$[" + tc.slice + "]").Get(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := encode(t, got); g != tc.want {
+				t.Errorf("$[%s] = %s, want %s", tc.slice, g, tc.want)
 			}
 		})
 	}
