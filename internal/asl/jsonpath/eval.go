@@ -63,7 +63,8 @@ func multiName(names []string) string {
 		if i > 0 {
 			s += ","
 		}
-		s += normName(n)[1 : len(normName(n))-1]
+		q := normName(n)
+		s += q[1 : len(q)-1]
 	}
 	return s + "]"
 }

@@ -142,8 +142,8 @@ func MustParse(expr string) *Path {
 	return p
 }
 
-// normStep renders one resolved step in Jayway's bracket notation, used in
-// NotFoundError.Missing.
+// normName and normIndex render one resolved step in Jayway's bracket
+// notation, as used in NotFoundError.Missing.
 func normName(name string) string {
 	return "['" + strings.ReplaceAll(name, "'", "\\'") + "']"
 }
