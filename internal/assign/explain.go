@@ -1,0 +1,90 @@
+package assign
+
+import (
+	"fmt"
+	"strings"
+)
+
+// explain says why nobody could take task t of touchpoint tp. It runs after
+// staffing, but the answer is the one at the moment the walk failed: once a
+// walk of a touchpoint fails, its later walks fail too, and loads only grow,
+// so everyone left in the pool after the other rules is at the cap.
+func (e *engine) explain(tp *touchpoint, t *Task) Infeasible {
+	out := Infeasible{Task: *t, Counts: map[Constraint]int{}}
+	count := func(c Constraint, n int) {
+		if n > 0 {
+			out.Counts[c] = n
+		}
+	}
+	say := func(format string, args ...any) { out.Reasons = append(out.Reasons, fmt.Sprintf(format, args...)) }
+
+	count(ConstraintRole, e.nonAuditors)
+	total := len(e.ids)
+	switch {
+	case total == 0:
+		say("no staff hold the auditor role")
+		return out
+	case tp.noRegion:
+		count(ConstraintRegion, total)
+		say("branch visit owned by %s, which is not a branch in a region", tp.ownerID)
+		return out
+	}
+
+	inRegion := total
+	who := langName(tp.lang) + "-speaking auditors"
+	if tp.branch {
+		inRegion = e.inRegion[tp.region]
+		who += " in region " + tp.region
+	}
+	size, home := 0, 0
+	if tp.pool >= 0 {
+		size = e.pools[tp.pool].size
+		if g, ok := e.groupIdx[groupKey{tp.pool, tp.owner}]; ok {
+			home = len(e.groups[g].heap)
+		}
+	}
+	same := int(tp.staffed)
+	capped := size - home - same
+	count(ConstraintRegion, total-inRegion)
+	count(ConstraintLanguage, inRegion-size)
+	count(ConstraintHomeUnit, home)
+	count(ConstraintSameTouchpoint, same)
+	count(ConstraintCap, capped)
+
+	switch {
+	case tp.branch && inRegion == 0:
+		say("no auditor is based in region %s", tp.region)
+	case size == 0 && tp.branch:
+		say("none of the %d auditors in region %s speaks %s", inRegion, tp.region, langName(tp.lang))
+	case size == 0:
+		say("no auditor speaks %s", langName(tp.lang))
+	}
+	if home > 0 {
+		if home == size {
+			say("every %s belongs to the owning unit %s", singular(who), tp.ownerID)
+		} else {
+			say("%d of the %d %s belong to the owning unit %s", home, size, who, tp.ownerID)
+		}
+	}
+	if same > 0 {
+		say("%s this touchpoint, and its walks need different auditors", plural(same, "already walks", "already walk"))
+	}
+	if capped > 0 {
+		if capped == size {
+			say("all %d %s are at the cap of %d", capped, who, e.max)
+		} else {
+			say("the other %s at the cap of %d", plural(capped, "is", "are"), e.max)
+		}
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// singular turns "Polish-speaking auditors in region x" into "Polish-speaking auditor in region x".
+func singular(who string) string { return strings.Replace(who, "auditors", "auditor", 1) }
