@@ -341,8 +341,7 @@ func (t *thread) runState(st State, raw any) (any, string, *StatesError) {
 			return nil, "", err
 		}
 		next = c.Next
-	}
-	if b.End {
+	} else if b.End {
 		next = ""
 	}
 	if err := t.emit(HistoryEvent{Type: b.Type + "StateExited", StateExitedEventDetails: &StateExitedDetails{Name: b.Name, Output: compact(out)}}); err != nil {
