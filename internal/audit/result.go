@@ -31,7 +31,20 @@ type Result struct {
 	Gaps []Gap `json:"gaps,omitempty"`
 	// Durations are measured timings, by criterion id.
 	Durations map[string]Duration `json:"durations,omitempty"`
-	Facts     []FactRecord        `json:"facts,omitempty"`
+	// Steps are the timeline's steps with their active time (pauses
+	// excluded), and EndToEnd the whole task across channels and days.
+	Steps    []StepDuration `json:"steps,omitempty"`
+	EndToEnd Duration       `json:"endToEnd,omitempty"`
+	// Unanswered lists applicable criteria the walkthrough gave no answer
+	// for; they are not counted. NotApplicable lists those answered N/A.
+	Unanswered    []string `json:"unanswered,omitempty"`
+	NotApplicable []string `json:"notApplicable,omitempty"`
+	// RevaluedFrom is the valuation before a promise verification changed it.
+	RevaluedFrom *Valuation `json:"revaluedFrom,omitempty"`
+	StageID      string     `json:"stageId,omitempty"`
+	// WalkedAt is when the walk ended (the last step's end, device clock).
+	WalkedAt time.Time    `json:"walkedAt,omitempty"`
+	Facts    []FactRecord `json:"facts,omitempty"`
 	// PendingPromises are promises still to verify; a broken one re-values.
 	PendingPromises int       `json:"pendingPromises,omitempty"`
 	ScoredAt        time.Time `json:"scoredAt"`
@@ -46,6 +59,16 @@ type Reason struct {
 	// Effect is the valuation this reason alone implies (−2..+2).
 	Effect Valuation `json:"effect"`
 	Detail string    `json:"detail"`
+	// Label is the criterion's bilingual label, for reports.
+	Label Label `json:"label"`
+}
+
+// StepDuration is one timeline step's measured time.
+type StepDuration struct {
+	Key     string   `json:"key"`
+	Channel Channel  `json:"channel"`
+	Active  Duration `json:"active"`
+	Paused  Duration `json:"paused,omitempty"`
 }
 
 // Gap is a missed criterion attributed to people, process or technology.
