@@ -60,30 +60,37 @@ func (e *engine) explain(tp *touchpoint, t *Task) Infeasible {
 		say("no auditor speaks %s", langName(tp.lang))
 	}
 	if home > 0 {
-		if home == size {
+		switch {
+		case home == 1 && size == 1:
+			say("the only %s belongs to the owning unit %s", singular(who), tp.ownerID)
+		case home == size:
 			say("every %s belongs to the owning unit %s", singular(who), tp.ownerID)
-		} else {
-			say("%d of the %d %s belong to the owning unit %s", home, size, who, tp.ownerID)
+		default:
+			say("%d of the %d %s %s to the owning unit %s", home, size, who, verb(home, "belongs", "belong"), tp.ownerID)
 		}
 	}
 	if same > 0 {
-		say("%s this touchpoint, and its walks need different auditors", plural(same, "already walks", "already walk"))
+		say("%d %s this touchpoint, and its walks need different auditors", same, verb(same, "already walks", "already walk"))
 	}
 	if capped > 0 {
-		if capped == size {
+		switch {
+		case capped == 1 && size == 1:
+			say("the only %s is at the cap of %d", singular(who), e.max)
+		case capped == size:
 			say("all %d %s are at the cap of %d", capped, who, e.max)
-		} else {
-			say("the other %s at the cap of %d", plural(capped, "is", "are"), e.max)
+		default:
+			say("the other %d %s at the cap of %d", capped, verb(capped, "is", "are"), e.max)
 		}
 	}
 	return out
 }
 
-func plural(n int, one, many string) string {
+// verb agrees with a count.
+func verb(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + one
+		return one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return many
 }
 
 // singular turns "Polish-speaking auditors in region x" into "Polish-speaking auditor in region x".
