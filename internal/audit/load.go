@@ -114,7 +114,7 @@ func DecodeStrict(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return describeJSONError(b, err)
+		return describeJSONError(b, err, dec.InputOffset())
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("unexpected data after the JSON document")
@@ -122,20 +122,24 @@ func DecodeStrict(b []byte, v any) error {
 	return nil
 }
 
-func describeJSONError(b []byte, err error) error {
+// describeJSONError names the problem and the line it is on: encoding/json
+// names fields without array indexes, so the line points at the element.
+func describeJSONError(b []byte, err error, offset int64) error {
+	line := func(off int64) int {
+		return bytes.Count(b[:min(int(max(off, 0)), len(b))], []byte("\n")) + 1
+	}
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
 		if te.Field != "" {
-			return fmt.Errorf("field %s: must be %s, not JSON %s", te.Field, te.Type, te.Value)
+			return fmt.Errorf("line %d: field %s: must be %s, not JSON %s", line(te.Offset), te.Field, te.Type, te.Value)
 		}
-		return fmt.Errorf("must be %s, not JSON %s", te.Type, te.Value)
+		return fmt.Errorf("line %d: must be %s, not JSON %s", line(te.Offset), te.Type, te.Value)
 	case errors.As(err, &se):
-		line := bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")) + 1
-		return fmt.Errorf("line %d: %v", line, se)
+		return fmt.Errorf("line %d: %v", line(se.Offset), se)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return fmt.Errorf("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return fmt.Errorf("line %d: unknown field %s", line(offset), strings.TrimPrefix(err.Error(), "json: unknown field "))
 	case errors.Is(err, io.EOF):
 		return errors.New("empty document")
 	}
