@@ -1,0 +1,223 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+
+	"touchaudit/internal/audit"
+)
+
+// CloseInput names an audit that reached its end.
+type CloseInput struct {
+	AssignmentID string `json:"assignmentId"`
+}
+
+// CloseOutput tells whether the whole review is now complete.
+type CloseOutput struct {
+	ReviewID       string `json:"reviewId"`
+	Done           int    `json:"done"`
+	Assignments    int    `json:"assignments"`
+	ReviewComplete bool   `json:"reviewComplete"`
+}
+
+// CloseAudit moves a scored assignment to closed and counts it done on the
+// review with a conditional counter (never a scan). The call that completes
+// the review wakes the review execution.
+func (s *Service) CloseAudit(ctx context.Context, in CloseInput) (CloseOutput, error) {
+	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	if err != nil {
+		return CloseOutput{}, err
+	}
+	if a.Status == audit.StatusScored {
+		if err := a.MoveTo(audit.StatusClosed, s.clock.Now()); err != nil {
+			return CloseOutput{}, err
+		}
+		if err := s.store.UpdateAssignment(ctx, a); err != nil {
+			return CloseOutput{}, err
+		}
+	}
+	if !a.Status.Final() {
+		return CloseOutput{}, conflict("assignment %s is %s, not ended", a.ID, a.Status)
+	}
+	return s.markDone(ctx, a.ReviewID, a.ID)
+}
+
+// markDone counts an assignment as ended and, when it is the last, sends the
+// review execution on to its report.
+func (s *Service) markDone(ctx context.Context, reviewID, assignmentID string) (CloseOutput, error) {
+	r, err := s.store.MarkAssignmentDone(ctx, reviewID, assignmentID)
+	if err != nil {
+		return CloseOutput{}, err
+	}
+	out := CloseOutput{ReviewID: r.ID, Done: r.Done, Assignments: r.Assignments, ReviewComplete: r.Complete()}
+	if out.ReviewComplete {
+		if err := s.wakeReview(ctx, r); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) wakeReview(ctx context.Context, r *audit.Review) error {
+	if r.TaskToken == "" {
+		// The review execution has not started waiting yet; AwaitReview sees
+		// the completed counter and returns at once.
+		return nil
+	}
+	out, _ := json.Marshal(map[string]any{"reviewId": r.ID, "done": r.Done})
+	if err := s.exec.SendTaskSuccess(ctx, r.TaskToken, out); err != nil && !isGoneTask(err) {
+		return err
+	}
+	return nil
+}
+
+// AwaitInput is the waitForTaskToken task in which the review execution
+// waits for its last assignment.
+type AwaitInput struct {
+	ReviewID  string `json:"reviewId"`
+	TaskToken string `json:"taskToken"`
+}
+
+// AwaitReview stores the review's callback token. If every assignment ended
+// already (or there are none), it signals at once. Whichever of AwaitReview
+// and the last CloseAudit writes second sees the other's write, so the
+// review is always woken.
+func (s *Service) AwaitReview(ctx context.Context, in AwaitInput) (CloseOutput, error) {
+	r, err := s.store.GetReview(ctx, in.ReviewID)
+	if err != nil {
+		return CloseOutput{}, err
+	}
+	if r.TaskToken != in.TaskToken {
+		r.TaskToken = in.TaskToken
+		if err := s.store.UpdateReview(ctx, r); err != nil {
+			return CloseOutput{}, err
+		}
+		if r, err = s.store.GetReview(ctx, in.ReviewID); err != nil {
+			return CloseOutput{}, err
+		}
+	}
+	out := CloseOutput{ReviewID: r.ID, Done: r.Done, Assignments: r.Assignments, ReviewComplete: r.Done >= r.Assignments}
+	if out.ReviewComplete {
+		r.TaskToken = in.TaskToken
+		if err := s.wakeReview(ctx, r); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// FailureInput is what a Catch hands to the failure recorder.
+type FailureInput struct {
+	AssignmentID string `json:"assignmentId,omitempty"`
+	ReviewID     string `json:"reviewId,omitempty"`
+	Error        string `json:"error"`
+	Cause        string `json:"cause"`
+}
+
+// RecordAuditFailure records why an audit execution failed: the assignment
+// expires with the cause kept, and counts as done so the review can finish.
+func (s *Service) RecordAuditFailure(ctx context.Context, in FailureInput) (CloseOutput, error) {
+	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	if err != nil {
+		return CloseOutput{}, err
+	}
+	if !a.Status.Final() {
+		now := s.clock.Now()
+		a.Failure = failureText(in)
+		switch {
+		case a.Status == audit.StatusSubmitted || a.Status == audit.StatusScored:
+			// A walk was recorded; keep it and close the assignment with the cause.
+			if err := a.MoveTo(audit.StatusClosed, now); err != nil {
+				return CloseOutput{}, err
+			}
+		default:
+			if err := a.MoveTo(audit.StatusExpired, now); err != nil {
+				return CloseOutput{}, err
+			}
+		}
+		if err := s.store.UpdateAssignment(ctx, a); err != nil {
+			return CloseOutput{}, err
+		}
+	}
+	if a.Status == audit.StatusReassigned {
+		// Its replacement counts for it.
+		return CloseOutput{ReviewID: a.ReviewID}, nil
+	}
+	return s.markDone(ctx, a.ReviewID, a.ID)
+}
+
+// RecordReviewFailure marks the review failed with the cause.
+func (s *Service) RecordReviewFailure(ctx context.Context, in FailureInput) (ReviewOutput, error) {
+	r, err := s.store.GetReview(ctx, in.ReviewID)
+	if err != nil {
+		return ReviewOutput{}, err
+	}
+	if r.Status != audit.ReviewFailed {
+		r.Status, r.Failure = audit.ReviewFailed, failureText(in)
+		if err := s.store.UpdateReview(ctx, r); err != nil {
+			return ReviewOutput{}, err
+		}
+	}
+	return reviewOutput(r), nil
+}
+
+func failureText(in FailureInput) string {
+	t := in.Error
+	if in.Cause != "" {
+		t += ": " + in.Cause
+	}
+	if len(t) > 1000 {
+		t = t[:1000]
+	}
+	return t
+}
+
+// ReviewOutput is what the review-level tasks return.
+type ReviewOutput struct {
+	ReviewID    string             `json:"reviewId"`
+	Status      audit.ReviewStatus `json:"status"`
+	Assignments int                `json:"assignments"`
+	Done        int                `json:"done"`
+}
+
+func reviewOutput(r *audit.Review) ReviewOutput {
+	return ReviewOutput{ReviewID: r.ID, Status: r.Status, Assignments: r.Assignments, Done: r.Done}
+}
+
+// TrackInput is the completion tracker's input: one function serves the
+// review's counter in its few forms, named by Op.
+type TrackInput struct {
+	Op           string `json:"op"`
+	ReviewID     string `json:"reviewId,omitempty"`
+	AssignmentID string `json:"assignmentId,omitempty"`
+	TaskToken    string `json:"taskToken,omitempty"`
+	Error        string `json:"error,omitempty"`
+	Cause        string `json:"cause,omitempty"`
+}
+
+// Track ops.
+const (
+	TrackClose        = "close"        // an audit ended: count it
+	TrackAwait        = "await"        // the review waits for its last audit
+	TrackExpireOpen   = "expire-open"  // the review window closed
+	TrackAuditFailed  = "audit-failed" // an audit execution failed: record it and count it
+	TrackReviewFailed = "review-failed"
+)
+
+// Track is the completion-tracking task.
+func (s *Service) Track(ctx context.Context, in TrackInput) (CloseOutput, error) {
+	switch in.Op {
+	case TrackClose:
+		return s.CloseAudit(ctx, CloseInput{AssignmentID: in.AssignmentID})
+	case TrackAwait:
+		return s.AwaitReview(ctx, AwaitInput{ReviewID: in.ReviewID, TaskToken: in.TaskToken})
+	case TrackExpireOpen:
+		return s.ExpireOpen(ctx, ReviewRef{ReviewID: in.ReviewID})
+	case TrackAuditFailed:
+		return s.RecordAuditFailure(ctx, FailureInput{AssignmentID: in.AssignmentID, Error: in.Error, Cause: in.Cause})
+	case TrackReviewFailed:
+		r, err := s.RecordReviewFailure(ctx, FailureInput{ReviewID: in.ReviewID, Error: in.Error, Cause: in.Cause})
+		return CloseOutput{ReviewID: r.ReviewID, Done: r.Done, Assignments: r.Assignments}, err
+	}
+	return CloseOutput{}, invalidField("op", "must be one of close, await, expire-open, audit-failed, review-failed")
+}

@@ -1,0 +1,179 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"touchaudit/internal/assign"
+	"touchaudit/internal/audit"
+)
+
+// Reassign handles the second missed deadline: the walk goes to another
+// eligible auditor (same rules as the assignment engine, least-loaded
+// first) in a new assignment with its own audit execution; the old one ends
+// as reassigned. If nobody is eligible, the walk expires and counts as done.
+// A walk that arrived after all is scored instead.
+func (s *Service) Reassign(ctx context.Context, in DeadlineInput) (DeadlineOutput, error) {
+	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	if err != nil {
+		return DeadlineOutput{}, err
+	}
+	switch {
+	case a.WalkthroughID != "":
+		return DeadlineOutput{Submitted: true, WalkthroughID: a.WalkthroughID}, nil
+	case a.Status == audit.StatusExpired:
+		return DeadlineOutput{Expired: true}, nil
+	case a.Status == audit.StatusReassigned:
+		// A retry after the switch: make sure the replacement runs.
+		return s.startReplacement(ctx, replacementID(a.ID))
+	}
+	r, err := s.store.GetReview(ctx, a.ReviewID)
+	if err != nil {
+		return DeadlineOutput{}, err
+	}
+	c, err := s.store.GetCompany(ctx, a.CompanyID)
+	if err != nil {
+		return DeadlineOutput{}, err
+	}
+	ref, ok := c.Touchpoint(a.TouchpointID)
+	if !ok {
+		return DeadlineOutput{}, conflict("touchpoint %s is no longer in the company's journeys", a.TouchpointID)
+	}
+	load, walkers, err := s.reviewLoad(ctx, r.ID, a.TouchpointID)
+	if err != nil {
+		return DeadlineOutput{}, err
+	}
+	prev, err := s.previousAuditors(ctx, r.PreviousReviewID)
+	if err != nil {
+		return DeadlineOutput{}, err
+	}
+	maxLoad := r.Scope.MaxPerAuditor
+	if maxLoad == 0 {
+		maxLoad = assign.DefaultMaxPerAuditor
+	}
+	task := assign.Task{TouchpointID: a.TouchpointID, Walk: a.Walk, OwnerUnit: ref.OwnerUnit, Channel: ref.Channel, Language: ref.VisitLanguage()}
+	// Offer the walk to the least-loaded auditors first, widening the pool
+	// one load level at a time; the engine applies every eligibility rule.
+	var candidates []audit.Staff
+	var chosen string
+	for level := 0; level < maxLoad && chosen == ""; level++ {
+		for _, st := range c.Auditors() {
+			if load[st.ID] == level && st.ID != a.AuditorID && !slices.Contains(walkers, st.ID) {
+				candidates = append(candidates, st)
+			}
+		}
+		if len(candidates) == 0 {
+			continue
+		}
+		plan, err := assign.Assign(assign.Request{Tasks: []assign.Task{task}, Auditors: candidates, Units: c.Units,
+			Previous: map[string][]string{a.TouchpointID: prev[a.TouchpointID]}, MaxPerAuditor: maxLoad, Seed: r.Seed + int64(a.Walk)})
+		if err != nil {
+			return DeadlineOutput{}, err
+		}
+		if len(plan.Assigned) == 1 {
+			chosen = plan.Assigned[0].AuditorID
+		}
+	}
+	now := s.clock.Now()
+	if chosen == "" {
+		a.Failure = "no other eligible auditor after two missed deadlines"
+		if err := a.MoveTo(audit.StatusExpired, now); err != nil {
+			return DeadlineOutput{}, err
+		}
+		if err := s.store.UpdateAssignment(ctx, a); err != nil {
+			return DeadlineOutput{}, err
+		}
+		if _, err := s.markDone(ctx, r.ID, a.ID); err != nil {
+			return DeadlineOutput{}, err
+		}
+		return DeadlineOutput{Expired: true}, nil
+	}
+	due := now.Add(s.cfg.AssignmentPeriod)
+	if due.After(r.Window.Closes) {
+		due = later(r.Window.Closes, now.Add(s.cfg.ReminderExtension))
+	}
+	repl := audit.Assignment{ID: replacementID(a.ID), CompanyID: a.CompanyID, ReviewID: a.ReviewID, TouchpointID: a.TouchpointID,
+		AuditorID: chosen, Status: audit.StatusAssigned, Due: due, Walk: a.Walk, ReplacesID: a.ID, UpdatedAt: now}
+	if err := s.store.PutAssignments(ctx, []audit.Assignment{repl}); err != nil {
+		return DeadlineOutput{}, err
+	}
+	if err := a.MoveTo(audit.StatusReassigned, now); err != nil {
+		return DeadlineOutput{}, err
+	}
+	if err := s.store.UpdateAssignment(ctx, a); err != nil {
+		return DeadlineOutput{}, err
+	}
+	return s.startReplacement(ctx, repl.ID)
+}
+
+func (s *Service) startReplacement(ctx context.Context, id string) (DeadlineOutput, error) {
+	repl, err := s.store.GetAssignment(ctx, id)
+	if err != nil {
+		return DeadlineOutput{}, err
+	}
+	in, _ := json.Marshal(AuditInput{AssignmentID: repl.ID, ReviewID: repl.ReviewID, TimeoutSeconds: secondsUntil(s.clock.Now(), repl.Due)})
+	if err := s.exec.StartExecution(ctx, s.cfg.AuditStateMachineArn, repl.ID, in); err != nil {
+		return DeadlineOutput{}, err
+	}
+	if err := s.notifyAssignment(ctx, NotifyReassigned, repl); err != nil {
+		return DeadlineOutput{}, err
+	}
+	return DeadlineOutput{Replacement: repl.ID}, nil
+}
+
+func replacementID(id string) string { return id + ".r" }
+
+// reviewLoad counts each auditor's live walks in the review and lists who
+// walks the given touchpoint. It reads the review's assignments, which is
+// fine for the rare reassignment and never needed on the common path.
+func (s *Service) reviewLoad(ctx context.Context, reviewID, touchpointID string) (map[string]int, []string, error) {
+	load := map[string]int{}
+	var walkers []string
+	for _, st := range []audit.AssignmentStatus{audit.StatusAssigned, audit.StatusStarted, audit.StatusSubmitted, audit.StatusScored, audit.StatusClosed} {
+		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
+			return s.store.ListAssignmentsByReview(ctx, reviewID, st, p)
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, a := range as {
+			load[a.AuditorID]++
+			if a.TouchpointID == touchpointID {
+				walkers = append(walkers, a.AuditorID)
+			}
+		}
+	}
+	return load, walkers, nil
+}
+
+// ExpireOpen ends the review's walks still open when its window has closed
+// (the review's wait timed out): each expires and counts as done.
+func (s *Service) ExpireOpen(ctx context.Context, in ReviewRef) (CloseOutput, error) {
+	out := CloseOutput{ReviewID: in.ReviewID}
+	for _, st := range []audit.AssignmentStatus{audit.StatusPlanned, audit.StatusAssigned, audit.StatusStarted} {
+		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
+			return s.store.ListAssignmentsByReview(ctx, in.ReviewID, st, p)
+		})
+		if err != nil {
+			return out, err
+		}
+		for i := range as {
+			a := &as[i]
+			a.Failure = "review window closed before the walk was submitted"
+			if err := a.MoveTo(audit.StatusExpired, s.clock.Now()); err != nil {
+				return out, err
+			}
+			switch err := s.store.UpdateAssignment(ctx, a); {
+			case audit.IsCode(err, audit.Conflict):
+				continue // it moved on meanwhile (a late submission): its audit counts it
+			case err != nil:
+				return out, err
+			}
+			if out, err = s.markDone(ctx, in.ReviewID, a.ID); err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}

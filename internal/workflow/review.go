@@ -1,0 +1,430 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"touchaudit/internal/assign"
+	"touchaudit/internal/audit"
+)
+
+// ReviewRequest starts a review: from the half-yearly schedule (companyId
+// and scheduledTime only) or ad hoc from a CX lead (any field).
+type ReviewRequest struct {
+	CompanyID string `json:"companyId"`
+	// ReviewID defaults to <company>-<year>-h<1|2> of the opening time, so a
+	// retried schedule names the same review.
+	ReviewID string `json:"reviewId,omitempty"`
+	Name     string `json:"name,omitempty"`
+	// ScheduledTime is EventBridge Scheduler's <aws.scheduler.scheduled-time>.
+	ScheduledTime   *time.Time        `json:"scheduledTime,omitempty"`
+	Opens           *time.Time        `json:"opens,omitempty"`
+	Closes          *time.Time        `json:"closes,omitempty"`
+	StandardVersion string            `json:"standardVersion,omitempty"`
+	Scope           audit.ReviewScope `json:"scope,omitzero"`
+	// PreviousReviewID is compared with for drift and auditor rotation;
+	// scheduled reviews default to the previous half-year's review.
+	PreviousReviewID string `json:"previousReviewId,omitempty"`
+	Seed             int64  `json:"seed,omitempty"`
+	RequestedBy      string `json:"requestedBy,omitempty"`
+}
+
+// DefaultWindow is how long a review stays open for walks: six weeks.
+const DefaultWindow = 42 * audit.Day
+
+// StartReview is the ad-hoc start a CX lead uses (function start-review and
+// the CLI): it resolves the request and starts the review execution, named
+// by the review id so a repeated start does not start a second review.
+func (s *Service) StartReview(ctx context.Context, req ReviewRequest) (ReviewOutput, error) {
+	c, err := s.store.GetCompany(ctx, req.CompanyID)
+	if err != nil {
+		return ReviewOutput{}, err
+	}
+	r, err := s.newReview(ctx, c, req)
+	if err != nil {
+		return ReviewOutput{}, err
+	}
+	req.ReviewID = r.ID
+	in, _ := json.Marshal(req)
+	if err := s.exec.StartExecution(ctx, s.cfg.ReviewStateMachineArn, r.ID, in); err != nil {
+		return ReviewOutput{}, err
+	}
+	return reviewOutput(r), nil
+}
+
+// newReview resolves a request's defaults into a valid Review.
+func (s *Service) newReview(ctx context.Context, c *audit.Company, req ReviewRequest) (*audit.Review, error) {
+	now := s.clock.Now()
+	opens := now
+	switch {
+	case req.Opens != nil:
+		opens = req.Opens.UTC()
+	case req.ScheduledTime != nil:
+		opens = req.ScheduledTime.UTC()
+	}
+	closes := opens.Add(DefaultWindow)
+	if req.Closes != nil {
+		closes = req.Closes.UTC()
+	}
+	r := &audit.Review{
+		ID: req.ReviewID, CompanyID: c.ID, Name: req.Name, Scope: req.Scope,
+		Window: audit.Window{Opens: opens, Closes: closes}, StandardVersion: req.StandardVersion,
+		Status: audit.ReviewPlanned, PreviousReviewID: req.PreviousReviewID, Seed: req.Seed,
+		CreatedAt: now, CreatedBy: req.RequestedBy,
+	}
+	if r.ID == "" {
+		r.ID = halfYearID(c.ID, opens)
+		if r.PreviousReviewID == "" {
+			prev := halfYearID(c.ID, opens.AddDate(0, -6, 0))
+			if _, err := s.store.GetReview(ctx, prev); err == nil {
+				r.PreviousReviewID = prev
+			} else if !audit.IsCode(err, audit.NotFound) {
+				return nil, err
+			}
+		}
+	}
+	if r.Name == "" {
+		r.Name = fmt.Sprintf("%s review %s", c.ID, r.ID)
+	}
+	if r.StandardVersion == "" {
+		for i := range c.Standards {
+			if c.Standards[i].EffectiveOn(opens) {
+				r.StandardVersion = c.Standards[i].Version
+			}
+		}
+		if r.StandardVersion == "" {
+			return nil, invalidField("standardVersion", fmt.Sprintf("no standard set of %s is in force on %s", c.ID, opens.Format(time.DateOnly)))
+		}
+	} else if _, ok := c.Standard(r.StandardVersion); !ok {
+		return nil, invalidField("standardVersion", fmt.Sprintf("company %s has no standard %q", c.ID, r.StandardVersion))
+	}
+	if r.Seed == 0 {
+		r.Seed = opens.Unix()
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// halfYearID names the scheduled review of the half-year containing t.
+func halfYearID(companyID string, t time.Time) string {
+	half := 1
+	if t.Month() > time.June {
+		half = 2
+	}
+	return fmt.Sprintf("%s-%d-h%d", companyID, t.Year(), half)
+}
+
+// PlanOutput is what planning decided.
+type PlanOutput struct {
+	ReviewID    string `json:"reviewId"`
+	Touchpoints int    `json:"touchpoints"`
+	Assignments int    `json:"assignments"`
+	// AwaitSeconds bounds the review's wait for its last audit: until the
+	// window closes plus ReviewGrace for late promise checks.
+	AwaitSeconds int64 `json:"awaitSeconds"`
+}
+
+// ReviewGrace is how long after its window a review waits for promise
+// checks before expiring what is still open.
+const ReviewGrace = 30 * audit.Day
+
+// PlanReview creates the review (if the request is new) and writes one
+// planned assignment per walk of every touchpoint due: due for
+// re-verification before the window closes, never audited, last scored under
+// an older standard, or a moment of truth. Assignment ids are derived from
+// the review, touchpoint and walk, so a retry writes the same items.
+func (s *Service) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput, error) {
+	c, err := s.store.GetCompany(ctx, req.CompanyID)
+	if err != nil {
+		return PlanOutput{}, err
+	}
+	r, err := s.newReview(ctx, c, req)
+	if err != nil {
+		return PlanOutput{}, err
+	}
+	switch err := s.store.CreateReview(ctx, r); {
+	case err == nil:
+	case audit.IsCode(err, audit.Conflict):
+		if r, err = s.store.GetReview(ctx, r.ID); err != nil {
+			return PlanOutput{}, err
+		}
+		if r.Assignments > 0 || r.Status != audit.ReviewPlanned {
+			return PlanOutput{ReviewID: r.ID, Assignments: r.Assignments, AwaitSeconds: s.awaitSeconds(r)}, nil
+		}
+	default:
+		return PlanOutput{}, err
+	}
+	std, _ := c.Standard(r.StandardVersion)
+	due, err := s.store.ListDueTouchpoints(ctx, c.ID, r.Window.Closes)
+	if err != nil {
+		return PlanOutput{}, err
+	}
+	scheduled := map[string]audit.DueTouchpoint{}
+	for _, d := range due {
+		scheduled[d.TouchpointID] = d
+	}
+	var as []audit.Assignment
+	tps := 0
+	for _, ref := range c.Touchpoints() {
+		if !inScope(r.Scope, ref) {
+			continue
+		}
+		d, isDue := scheduled[ref.ID]
+		if !isDue && !ref.MomentOfTruth && !s.neverAudited(ctx, c.ID, ref.ID) && !scoredBefore(d, std) {
+			continue
+		}
+		tps++
+		walks := WalksFor(r.Scope, ref.Touchpoint, d, isDue)
+		for w := 1; w <= walks; w++ {
+			as = append(as, audit.Assignment{
+				ID: AssignmentID(r.ID, ref.ID, w), CompanyID: c.ID, ReviewID: r.ID, TouchpointID: ref.ID,
+				Status: audit.StatusPlanned, Due: r.Window.Closes, Walk: w, UpdatedAt: s.clock.Now(),
+			})
+		}
+	}
+	if err := s.store.PutAssignments(ctx, as); err != nil {
+		return PlanOutput{}, err
+	}
+	r.Assignments, r.Status = len(as), audit.ReviewRunning
+	if err := s.store.UpdateReview(ctx, r); err != nil {
+		return PlanOutput{}, err
+	}
+	return PlanOutput{ReviewID: r.ID, Touchpoints: tps, Assignments: len(as), AwaitSeconds: s.awaitSeconds(r)}, nil
+}
+
+func (s *Service) awaitSeconds(r *audit.Review) int64 {
+	return secondsUntil(s.clock.Now(), r.Window.Closes.Add(ReviewGrace))
+}
+
+// neverAudited reports whether a touchpoint has no result at all: new
+// touchpoints are due at once.
+func (s *Service) neverAudited(ctx context.Context, companyID, touchpointID string) bool {
+	rs, _, err := s.store.ListResultHistory(ctx, companyID, touchpointID, audit.Page{Limit: 1})
+	return err == nil && len(rs) == 0
+}
+
+// scoredBefore reports whether the touchpoint was last scored before the
+// standard came into force: a new standard version makes it due at once.
+func scoredBefore(d audit.DueTouchpoint, std *audit.StandardSet) bool {
+	return std != nil && !d.LastScoredAt.IsZero() && d.LastScoredAt.Before(std.EffectiveFrom.Time())
+}
+
+func inScope(sc audit.ReviewScope, ref audit.TouchpointRef) bool {
+	if len(sc.Touchpoints) > 0 && !slices.Contains(sc.Touchpoints, ref.ID) {
+		return false
+	}
+	return len(sc.Journeys) == 0 || slices.Contains(sc.Journeys, ref.JourneyID)
+}
+
+// WalksFor decides how many independent auditors walk a touchpoint: the
+// scope's number (default 2), one more for a moment of truth or a touchpoint
+// last valued −1 or −2 (to confirm a fix holds), at most 5.
+func WalksFor(sc audit.ReviewScope, tp audit.Touchpoint, last audit.DueTouchpoint, scheduled bool) int {
+	n := sc.WalksPerTouchpoint
+	if n == 0 {
+		n = assign.DefaultWalksPerTouchpoint
+	}
+	if tp.MomentOfTruth || scheduled && !last.LastScoredAt.IsZero() && last.LastValuation < 0 {
+		n++
+	}
+	return min(n, 5)
+}
+
+// AssignmentID names the walk'th walk of a touchpoint in a review.
+func AssignmentID(reviewID, touchpointID string, walk int) string {
+	return fmt.Sprintf("%s.%s.w%d", reviewID, touchpointID, walk)
+}
+
+// ReviewRef names a review.
+type ReviewRef struct {
+	ReviewID string `json:"reviewId"`
+}
+
+// AssignOutput reports what the assignment engine did.
+type AssignOutput struct {
+	ReviewID  string              `json:"reviewId"`
+	Assigned  int                 `json:"assigned"`
+	Unstaffed []assign.Infeasible `json:"unstaffed,omitempty"`
+	Repeats   int                 `json:"repeats,omitempty"`
+}
+
+// AssignAuditors staffs the review's planned walks with the assignment
+// engine (seeded by the review, so a retry decides the same), moves them to
+// assigned and expires the walks nobody can take, with the reasons.
+func (s *Service) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutput, error) {
+	r, err := s.store.GetReview(ctx, in.ReviewID)
+	if err != nil {
+		return AssignOutput{}, err
+	}
+	c, err := s.store.GetCompany(ctx, r.CompanyID)
+	if err != nil {
+		return AssignOutput{}, err
+	}
+	planned, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
+		return s.store.ListAssignmentsByReview(ctx, r.ID, audit.StatusPlanned, p)
+	})
+	if err != nil {
+		return AssignOutput{}, err
+	}
+	req := assign.Request{Auditors: c.Auditors(), Units: c.Units, MaxPerAuditor: r.Scope.MaxPerAuditor, Seed: r.Seed}
+	if req.Previous, err = s.previousAuditors(ctx, r.PreviousReviewID); err != nil {
+		return AssignOutput{}, err
+	}
+	byTask := map[string]*audit.Assignment{}
+	for i := range planned {
+		a := &planned[i]
+		ref, ok := c.Touchpoint(a.TouchpointID)
+		if !ok {
+			return AssignOutput{}, conflict("touchpoint %s of assignment %s is no longer in the company's journeys", a.TouchpointID, a.ID)
+		}
+		req.Tasks = append(req.Tasks, assign.Task{TouchpointID: a.TouchpointID, Walk: a.Walk, OwnerUnit: ref.OwnerUnit, Channel: ref.Channel, Language: ref.VisitLanguage()})
+		byTask[taskKey(a.TouchpointID, a.Walk)] = a
+	}
+	plan, err := assign.Assign(req)
+	if err != nil {
+		return AssignOutput{}, err
+	}
+	now := s.clock.Now()
+	due := now.Add(s.cfg.AssignmentPeriod)
+	if due.After(r.Window.Closes) || due.Before(r.Window.Opens) {
+		due = r.Window.Closes
+	}
+	var changed []audit.Assignment
+	for _, p := range plan.Assigned {
+		a := byTask[taskKey(p.TouchpointID, p.Walk)]
+		a.AuditorID, a.Due = p.AuditorID, due
+		if err := a.MoveTo(audit.StatusAssigned, now); err != nil {
+			return AssignOutput{}, err
+		}
+		a.Version++
+		changed = append(changed, *a)
+	}
+	var expired []string
+	for _, u := range plan.Unstaffed {
+		a := byTask[taskKey(u.Task.TouchpointID, u.Task.Walk)]
+		a.Failure = "unstaffed: " + joinReasons(u.Reasons)
+		if err := a.MoveTo(audit.StatusExpired, now); err != nil {
+			return AssignOutput{}, err
+		}
+		a.Version++
+		changed = append(changed, *a)
+		expired = append(expired, a.ID)
+	}
+	if err := s.store.PutAssignments(ctx, changed); err != nil {
+		return AssignOutput{}, err
+	}
+	for _, id := range expired {
+		if _, err := s.markDone(ctx, r.ID, id); err != nil {
+			return AssignOutput{}, err
+		}
+	}
+	return AssignOutput{ReviewID: r.ID, Assigned: len(plan.Assigned), Unstaffed: plan.Unstaffed, Repeats: len(plan.Repeats())}, nil
+}
+
+func taskKey(tp string, walk int) string { return fmt.Sprintf("%s#%d", tp, walk) }
+
+func joinReasons(rs []string) string {
+	b, _ := json.Marshal(rs)
+	return string(b)
+}
+
+// previousAuditors maps each touchpoint to who walked it in the previous review.
+func (s *Service) previousAuditors(ctx context.Context, reviewID string) (map[string][]string, error) {
+	prev := map[string][]string{}
+	if reviewID == "" {
+		return prev, nil
+	}
+	for _, st := range []audit.AssignmentStatus{audit.StatusSubmitted, audit.StatusScored, audit.StatusClosed} {
+		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
+			return s.store.ListAssignmentsByReview(ctx, reviewID, st, p)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			prev[a.TouchpointID] = append(prev[a.TouchpointID], a.AuditorID)
+		}
+	}
+	return prev, nil
+}
+
+// listAll follows a listing's cursor to the end.
+func listAll[T any](ctx context.Context, list func(audit.Page) ([]T, string, error)) ([]T, error) {
+	var all []T
+	page := audit.Page{Limit: audit.DefaultPageLimit}
+	for {
+		items, next, err := list(page)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		if next == "" {
+			return all, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		page.Cursor = next
+	}
+}
+
+// StartAuditsInput pages through the review's assigned walks.
+type StartAuditsInput struct {
+	ReviewID string `json:"reviewId"`
+	Cursor   string `json:"cursor,omitempty"`
+}
+
+// StartAuditsOutput carries the cursor for the next call; More is false at the end.
+type StartAuditsOutput struct {
+	ReviewID string `json:"reviewId"`
+	Started  int    `json:"started"`
+	Cursor   string `json:"cursor"`
+	More     bool   `json:"more"`
+}
+
+// StartAudits starts one audit execution per assigned walk, named by the
+// assignment id (a retry starts nothing twice). It pages through the walks
+// until done or until the Lambda's time is nearly up, so the review
+// execution makes one call for a review of any ordinary size and its
+// history does not grow with the number of assignments.
+func (s *Service) StartAudits(ctx context.Context, in StartAuditsInput) (StartAuditsOutput, error) {
+	r, err := s.store.GetReview(ctx, in.ReviewID)
+	if err != nil {
+		return StartAuditsOutput{}, err
+	}
+	out := StartAuditsOutput{ReviewID: r.ID, Cursor: in.Cursor}
+	now := s.clock.Now()
+	for {
+		as, next, err := s.store.ListAssignmentsByReview(ctx, r.ID, audit.StatusAssigned, audit.Page{Limit: s.cfg.StartBatch, Cursor: out.Cursor})
+		if err != nil {
+			return out, err
+		}
+		for _, a := range as {
+			if a.TaskToken != "" {
+				continue // already dispatched: its execution runs
+			}
+			in, _ := json.Marshal(AuditInput{AssignmentID: a.ID, ReviewID: r.ID, TimeoutSeconds: secondsUntil(now, a.Due)})
+			if err := s.exec.StartExecution(ctx, s.cfg.AuditStateMachineArn, a.ID, in); err != nil {
+				return out, err
+			}
+			out.Started++
+		}
+		out.Cursor = next
+		if next == "" {
+			out.More = false
+			return out, nil
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < startAuditsReserve {
+			out.More = true
+			return out, nil
+		}
+	}
+}
+
+// startAuditsReserve is the Lambda time kept back to return the cursor.
+const startAuditsReserve = 30 * time.Second

@@ -1,0 +1,244 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/scoring"
+)
+
+// scorers caches one scoring engine per company: building it indexes every
+// criterion, and a Lambda container scores many walks.
+type scorers struct {
+	mu    sync.Mutex
+	byID  map[string]cachedScorer
+	store audit.CompanyStore
+}
+
+type cachedScorer struct {
+	engine   *scoring.Engine
+	loadedAt time.Time
+}
+
+// scorerTTL bounds how long a changed company configuration may go unseen.
+const scorerTTL = 5 * time.Minute
+
+func (s *Service) scorer(ctx context.Context, companyID string) (*scoring.Engine, error) {
+	s.scorersOnce.Do(func() { s.scorers = &scorers{byID: map[string]cachedScorer{}, store: s.store} })
+	now := s.clock.Now()
+	s.scorers.mu.Lock()
+	c, ok := s.scorers.byID[companyID]
+	s.scorers.mu.Unlock()
+	if ok && now.Sub(c.loadedAt) < scorerTTL {
+		return c.engine, nil
+	}
+	company, err := s.store.GetCompany(ctx, companyID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := scoring.New(company)
+	if err != nil {
+		return nil, err
+	}
+	s.scorers.mu.Lock()
+	s.scorers.byID[companyID] = cachedScorer{engine: e, loadedAt: now}
+	s.scorers.mu.Unlock()
+	return e, nil
+}
+
+// ScoreInput names a submitted walk.
+type ScoreInput struct {
+	AssignmentID  string `json:"assignmentId"`
+	WalkthroughID string `json:"walkthroughId,omitempty"`
+	// Verdicts, when present, are the outcomes of the walk's promise checks:
+	// the walk is valued again with them (see Rescore).
+	Verdicts []PromiseVerdict `json:"verdicts,omitempty"`
+}
+
+// PromiseCheck is one promise to verify when it falls due.
+type PromiseCheck struct {
+	AssignmentID string    `json:"assignmentId"`
+	PromiseID    string    `json:"promiseId"`
+	DueAt        time.Time `json:"dueAt"`
+	// VerifyAt is DueAt plus the grace period: the Wait state's TimestampPath.
+	VerifyAt time.Time `json:"verifyAt"`
+	// TimeoutSeconds bounds the wait for the auditor's answer.
+	TimeoutSeconds int64 `json:"timeoutSeconds"`
+}
+
+// ScoreOutput is the valuation and the promises still to verify.
+type ScoreOutput struct {
+	AssignmentID string          `json:"assignmentId"`
+	ResultID     string          `json:"resultId"`
+	Valuation    audit.Valuation `json:"valuation"`
+	Promises     []PromiseCheck  `json:"promises"`
+}
+
+// Score values the walkthrough against the review's standard, stores the
+// result (its id is the walkthrough's, so a retry overwrites it) and moves
+// the assignment to scored.
+func (s *Service) Score(ctx context.Context, in ScoreInput) (ScoreOutput, error) {
+	if len(in.Verdicts) > 0 {
+		return s.Rescore(ctx, RescoreInput{AssignmentID: in.AssignmentID, Verdicts: in.Verdicts})
+	}
+	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	if err != nil {
+		return ScoreOutput{}, err
+	}
+	wid := in.WalkthroughID
+	if wid == "" {
+		wid = a.WalkthroughID
+	}
+	w, err := s.store.GetWalkthrough(ctx, wid)
+	if err != nil {
+		return ScoreOutput{}, err
+	}
+	res, err := s.scoreWalk(ctx, a, w)
+	if err != nil {
+		return ScoreOutput{}, err
+	}
+	if a.Status == audit.StatusSubmitted {
+		if err := a.MoveTo(audit.StatusScored, s.clock.Now()); err != nil {
+			return ScoreOutput{}, err
+		}
+		if err := s.store.UpdateAssignment(ctx, a); err != nil {
+			return ScoreOutput{}, err
+		}
+	}
+	out := ScoreOutput{AssignmentID: a.ID, ResultID: res.ID, Valuation: res.Valuation, Promises: []PromiseCheck{}}
+	for _, p := range w.Promises {
+		if p.Outcome != audit.PromisePending {
+			continue
+		}
+		verifyAt := p.DueAt.Add(s.cfg.PromiseGrace).UTC()
+		out.Promises = append(out.Promises, PromiseCheck{AssignmentID: a.ID, PromiseID: p.ID, DueAt: p.DueAt.UTC(), VerifyAt: verifyAt,
+			TimeoutSeconds: int64(s.cfg.PromiseAnswerTimeout / time.Second)})
+	}
+	return out, nil
+}
+
+func (s *Service) scoreWalk(ctx context.Context, a *audit.Assignment, w *audit.Walkthrough) (audit.Result, error) {
+	eng, err := s.scorer(ctx, a.CompanyID)
+	if err != nil {
+		return audit.Result{}, err
+	}
+	res, err := eng.Score(w, s.clock.Now())
+	if err != nil {
+		return audit.Result{}, err
+	}
+	res.ID, res.ReviewID, res.AssignmentID = w.ID, a.ReviewID, a.ID
+	if err := s.store.PutResults(ctx, []audit.Result{res}); err != nil {
+		return audit.Result{}, err
+	}
+	return res, nil
+}
+
+// AskPromiseInput is the waitForTaskToken task that asks the auditor
+// whether a promise was kept.
+type AskPromiseInput struct {
+	AssignmentID string `json:"assignmentId"`
+	PromiseID    string `json:"promiseId"`
+	TaskToken    string `json:"taskToken"`
+}
+
+// AskPromise stores the promise's callback token and asks the auditor.
+func (s *Service) AskPromise(ctx context.Context, in AskPromiseInput) (DispatchOutput, error) {
+	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	if err != nil {
+		return DispatchOutput{}, err
+	}
+	if a.PromiseTokens[in.PromiseID] != in.TaskToken {
+		if a.PromiseTokens == nil {
+			a.PromiseTokens = map[string]string{}
+		}
+		a.PromiseTokens[in.PromiseID] = in.TaskToken
+		if err := s.store.UpdateAssignment(ctx, a); err != nil {
+			return DispatchOutput{}, err
+		}
+	}
+	err = s.notify.Notify(ctx, Notification{Kind: NotifyPromiseDue, To: a.AuditorID, AssignmentID: a.ID, TouchpointID: a.TouchpointID, PromiseID: in.PromiseID,
+		Subject: audit.Label{PL: "Czy obietnica została dotrzymana?", EN: "Was the promise kept?"}})
+	return DispatchOutput{AssignmentID: a.ID, Notified: a.AuditorID}, err
+}
+
+// PromiseAnswer is the auditor's answer to a promise check.
+type PromiseAnswer struct {
+	AssignmentID string               `json:"assignmentId"`
+	AuditorID    string               `json:"auditorId"`
+	PromiseID    string               `json:"promiseId"`
+	Outcome      audit.PromiseOutcome `json:"outcome"`
+}
+
+// PromiseVerdict is what the promise check hands back to the workflow.
+type PromiseVerdict struct {
+	PromiseID string               `json:"promiseId"`
+	Outcome   audit.PromiseOutcome `json:"outcome"`
+}
+
+// ConfirmPromise takes the auditor's answer (from the form or the CLI) and
+// completes the waiting promise check.
+func (s *Service) ConfirmPromise(ctx context.Context, in PromiseAnswer) (PromiseVerdict, error) {
+	if in.Outcome != audit.PromiseKept && in.Outcome != audit.PromiseBroken {
+		return PromiseVerdict{}, invalidField("outcome", "must be kept or broken")
+	}
+	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	if err != nil {
+		return PromiseVerdict{}, err
+	}
+	if a.AuditorID != in.AuditorID {
+		return PromiseVerdict{}, audit.Errorf(audit.NotFound, "assignment %s not found", in.AssignmentID)
+	}
+	token, ok := a.PromiseTokens[in.PromiseID]
+	if !ok {
+		return PromiseVerdict{}, conflict("promise %s of assignment %s is not waiting for an answer", in.PromiseID, a.ID)
+	}
+	v := PromiseVerdict{PromiseID: in.PromiseID, Outcome: in.Outcome}
+	out, _ := json.Marshal(v)
+	if err := s.exec.SendTaskSuccess(ctx, token, out); err != nil {
+		if isGoneTask(err) {
+			return PromiseVerdict{}, conflict("promise %s was already answered or its check expired", in.PromiseID)
+		}
+		return PromiseVerdict{}, err
+	}
+	return v, nil
+}
+
+// RescoreInput carries the verdicts of a walk's promise checks.
+type RescoreInput struct {
+	AssignmentID string           `json:"assignmentId"`
+	Verdicts     []PromiseVerdict `json:"verdicts"`
+}
+
+// Rescore values the walk again with the promises' outcomes: a broken
+// promise lowers the valuation (to −2 at a moment of truth). The result keeps
+// its id, so the stored result is replaced, not duplicated.
+func (s *Service) Rescore(ctx context.Context, in RescoreInput) (ScoreOutput, error) {
+	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	if err != nil {
+		return ScoreOutput{}, err
+	}
+	w, err := s.store.GetWalkthrough(ctx, a.WalkthroughID)
+	if err != nil {
+		return ScoreOutput{}, err
+	}
+	verdicts := map[string]audit.PromiseOutcome{}
+	for _, v := range in.Verdicts {
+		verdicts[v.PromiseID] = v.Outcome
+	}
+	now := s.clock.Now()
+	w.Promises = append([]audit.Promise(nil), w.Promises...)
+	for i := range w.Promises {
+		if o, ok := verdicts[w.Promises[i].ID]; ok && o != "" {
+			w.Promises[i].Outcome = o
+			w.Promises[i].VerifiedAt = &now
+		}
+	}
+	res, err := s.scoreWalk(ctx, a, w)
+	if err != nil {
+		return ScoreOutput{}, err
+	}
+	return ScoreOutput{AssignmentID: a.ID, ResultID: res.ID, Valuation: res.Valuation, Promises: []PromiseCheck{}}, nil
+}
