@@ -112,6 +112,8 @@ type Placement struct {
 type Infeasible struct {
 	Task Task `json:"task"`
 	// Reasons say in words which rules left nobody, for the CX lead.
+	// Walks that failed for the same cause share Reasons and Counts: treat
+	// them as read-only.
 	Reasons []string `json:"reasons"`
 	// Counts says how many of the request's staff each rule ruled out. Rules
 	// are applied in the order of Constraints and each person is counted
@@ -161,20 +163,19 @@ func Assign(req Request) (Plan, error) {
 
 	// Most constrained first; the seeded hash orders equals differently
 	// per seed, the id keeps the order total.
-	order := make([]int32, len(tps))
-	for i := range order {
-		order[i] = int32(i)
+	keys := make([]orderKey, len(tps))
+	for i := range tps {
+		keys[i] = orderKey{tps[i].eligible, tps[i].hash, int32(i)}
 	}
-	slices.SortFunc(order, func(a, b int32) int {
-		ta, tb := &tps[a], &tps[b]
-		return cmp.Or(cmp.Compare(ta.eligible, tb.eligible), cmp.Compare(ta.hash, tb.hash), cmp.Compare(ta.id, tb.id))
+	slices.SortFunc(keys, func(a, b orderKey) int {
+		return cmp.Or(cmp.Compare(a.eligible, b.eligible), cmp.Compare(a.hash, b.hash), cmp.Compare(tps[a.tp].id, tps[b.tp].id))
 	})
 
 	chosen := make([]int32, len(req.Tasks)) // auditor per task, -1 when unstaffed
 	flags := make([]uint8, len(req.Tasks))
 	var unstaffed []int32
-	for _, ti := range order {
-		tp := &tps[ti]
+	for _, k := range keys {
+		tp := &tps[k.tp]
 		e.walkers, e.units = e.walkers[:0], e.units[:0]
 		for _, task := range tp.walks {
 			a, f := e.choose(tp)
@@ -193,7 +194,13 @@ func Assign(req Request) (Plan, error) {
 	}
 
 	plan := Plan{Assigned: make([]Placement, 0, len(req.Tasks)-len(unstaffed)), Load: make(map[string]int, len(e.ids))}
-	byID := slices.Clone(order)
+	if len(unstaffed) > 0 {
+		plan.Unstaffed = make([]Infeasible, 0, len(unstaffed))
+	}
+	byID := make([]int32, len(tps))
+	for i := range byID {
+		byID[i] = int32(i)
+	}
 	slices.SortFunc(byID, func(a, b int32) int { return cmp.Compare(tps[a].id, tps[b].id) })
 	for _, ti := range byID {
 		tp := &tps[ti]
@@ -217,6 +224,13 @@ func Assign(req Request) (Plan, error) {
 		plan.Load[id] = int(e.load[a])
 	}
 	return plan, nil
+}
+
+// orderKey places a touchpoint in the staffing order.
+type orderKey struct {
+	eligible int
+	hash     uint64
+	tp       int32
 }
 
 // check rejects requests the engine cannot read.

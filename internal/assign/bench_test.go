@@ -20,3 +20,18 @@ func BenchmarkAssign_100kTasks5kAuditors(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAssign_100kTasks5kAuditorsStarved caps auditors at 4, so 80% of
+// the walks go unstaffed and need explaining.
+func BenchmarkAssign_100kTasks5kAuditorsStarved(b *testing.B) {
+	s := benchShape
+	s.cap = 4
+	req := generateRequest(b, 1, s)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Assign(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

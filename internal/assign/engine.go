@@ -2,7 +2,6 @@ package assign
 
 import (
 	"cmp"
-	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -52,7 +51,8 @@ type engine struct {
 	inRegion    map[string]int // auditors based in each region
 	nonAuditors int
 
-	prev []int32 // previous auditors of every touchpoint, see touchpoint.prev
+	prev      []int32 // previous auditors of every touchpoint, see touchpoint.prev
+	explained map[cause]Infeasible
 
 	// Scratch, reused for every walk.
 	walkers, units, excl, outer, inner []int32
@@ -275,9 +275,7 @@ func (e *engine) resolve(t *Task, req *Request) touchpoint {
 			tp.eligible -= len(e.groups[g].heap)
 		}
 	}
-	h := fnv.New64a()
-	h.Write([]byte(tp.id))
-	tp.hash = mix(h.Sum64() ^ uint64(req.Seed))
+	tp.hash = mix(fnv64a(tp.id) ^ uint64(req.Seed))
 
 	tp.prevFirst = int32(len(e.prev))
 	for _, id := range req.Previous[tp.id] {
@@ -287,6 +285,15 @@ func (e *engine) resolve(t *Task, req *Request) touchpoint {
 	}
 	tp.prevN = int32(len(e.prev)) - tp.prevFirst
 	return tp
+}
+
+func fnv64a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // mix is splitmix64's finaliser: it spreads the seed over the hash.

@@ -3,14 +3,41 @@ package assign
 import (
 	"fmt"
 	"strings"
+
+	"touchaudit/internal/audit"
 )
+
+// cause is what decides an explanation. Walks with the same cause share
+// their Reasons and Counts, which keeps a starved review's plan small.
+type cause struct {
+	owner            int32
+	region           string
+	lang             audit.Lang
+	branch, noRegion bool
+	staffed          int32
+}
 
 // explain says why nobody could take task t of touchpoint tp. It runs after
 // staffing, but the answer is the one at the moment the walk failed: once a
 // walk of a touchpoint fails, its later walks fail too, and loads only grow,
 // so everyone left in the pool after the other rules is at the cap.
 func (e *engine) explain(tp *touchpoint, t *Task) Infeasible {
-	out := Infeasible{Task: *t, Counts: map[Constraint]int{}}
+	c := cause{tp.owner, tp.region, tp.lang, tp.branch, tp.noRegion, tp.staffed}
+	if known, ok := e.explained[c]; ok {
+		known.Task = *t
+		return known
+	}
+	if e.explained == nil {
+		e.explained = map[cause]Infeasible{}
+	}
+	out := e.explanation(tp)
+	e.explained[c] = out
+	out.Task = *t
+	return out
+}
+
+func (e *engine) explanation(tp *touchpoint) Infeasible {
+	out := Infeasible{Counts: map[Constraint]int{}}
 	count := func(c Constraint, n int) {
 		if n > 0 {
 			out.Counts[c] = n
