@@ -111,8 +111,12 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		}
 	}
 	if len(ops) != 1 {
-		rf.bad("Variable", "a choice rule needs exactly one comparison operator or And/Or/Not, found %d (%s)", len(ops), strings.Join(ops, ", "))
-		return nil
+		found := "none"
+		if len(ops) > 0 {
+			found = strings.Join(ops, ", ")
+		}
+		rf.bad("Variable", "a choice rule needs exactly one comparison operator or And/Or/Not, found %s", found)
+		return r
 	}
 	op := ops[0]
 	switch op {
@@ -123,7 +127,7 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		arr, ok := o[op].([]any)
 		if !ok || len(arr) == 0 {
 			rf.bad(op, "must be a non-empty array of choice rules")
-			return nil
+			return r
 		}
 		for i, e := range arr {
 			if c := rf.choiceRule(fmt.Sprintf("%s[%d]", op, i), e, false, depth+1); c != nil {
@@ -140,9 +144,6 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 			rf.bad("Variable", "cannot be used with \"Not\"")
 		}
 		r.Not = rf.choiceRule("Not", o["Not"], false, depth+1)
-		if r.Not == nil {
-			return nil
-		}
 		return r
 	}
 	r.Operator = op
@@ -151,18 +152,18 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		if !rf.has("Variable") {
 			rf.bad("Variable", "is required with %q", op)
 		}
-		return nil
+		return r
 	}
 	r.Variable = vp.Path
 	if pathOperators[op] {
 		s, ok := o[op].(string)
 		if !ok {
 			rf.bad(op, "must be a path string, not %s", jsonKind(o[op]))
-			return nil
+			return r
 		}
 		r.ValuePath = rf.checkPath(op, s, variablePath)
 		if r.ValuePath == nil {
-			return nil
+			return r
 		}
 		return r
 	}
@@ -171,23 +172,23 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 	case "string":
 		if _, ok := val.(string); !ok {
 			rf.bad(op, "must be a string, not %s", jsonKind(val))
-			return nil
+			return r
 		}
 	case "number":
 		if _, ok := val.(json.Number); !ok {
 			rf.bad(op, "must be a number, not %s", jsonKind(val))
-			return nil
+			return r
 		}
 	case "boolean":
 		if _, ok := val.(bool); !ok {
 			rf.bad(op, "must be a boolean, not %s", jsonKind(val))
-			return nil
+			return r
 		}
 	case "timestamp":
 		s, _ := val.(string)
 		if _, ok := parseTimestamp(s); !ok {
 			rf.bad(op, "must be an RFC 3339 timestamp string, not %s", compact(val))
-			return nil
+			return r
 		}
 	}
 	r.Value = val
