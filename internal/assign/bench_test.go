@@ -13,7 +13,6 @@ var benchShape = shape{auditors: 5000, touchpoints: 50000, walks: 2, cap: 30, re
 func BenchmarkAssign_100kTasks5kAuditors(b *testing.B) {
 	req := generateRequest(b, 1, benchShape)
 	b.ReportAllocs()
-	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Assign(req); err != nil {
 			b.Fatal(err)
@@ -28,7 +27,6 @@ func BenchmarkAssign_100kTasks5kAuditorsStarved(b *testing.B) {
 	s.cap = 4
 	req := generateRequest(b, 1, s)
 	b.ReportAllocs()
-	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Assign(req); err != nil {
 			b.Fatal(err)

@@ -51,7 +51,7 @@ type engine struct {
 	inRegion    map[string]int // auditors based in each region
 	nonAuditors int
 
-	prev      []int32 // previous auditors of every touchpoint, see touchpoint.prev
+	prev      []int32 // last review's auditors of every touchpoint, see touchpoint.prevFirst
 	explained map[cause]Infeasible
 
 	// Scratch, reused for every walk.
@@ -97,8 +97,8 @@ type touchpoint struct {
 
 func newEngine(req *Request) *engine {
 	e := &engine{
-		max:      int32(req.MaxPerAuditor),
-		slack:    int32(req.UnitSlack),
+		max:      int32(min(req.MaxPerAuditor, math.MaxInt32)),
+		slack:    int32(min(req.UnitSlack, math.MaxInt32/2)),
 		rng:      rand.New(rand.NewPCG(uint64(req.Seed), 0x746f756368617564)), // "touchaud"
 		poolIdx:  map[poolKey]int32{},
 		groupIdx: map[groupKey]int32{},
