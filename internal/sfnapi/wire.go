@@ -1,0 +1,178 @@
+package sfnapi
+
+import (
+	"strconv"
+	"time"
+
+	"touchaudit/internal/asl"
+)
+
+// epoch is a timestamp on the wire: AWS JSON 1.0 sends timestamps as
+// seconds since the epoch, a JSON number with a fraction for milliseconds.
+type epoch time.Time
+
+func (t epoch) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, float64(time.Time(t).UnixMilli())/1e3, 'f', -1, 64), nil
+}
+
+// optionalEpoch is nil for a zero time (stopDate of a running execution).
+func optionalEpoch(t time.Time) *epoch {
+	if t.IsZero() {
+		return nil
+	}
+	e := epoch(t)
+	return &e
+}
+
+// The request and response documents below carry the member names of the
+// Step Functions API reference (and of aws-sdk-go-v2's serializers).
+
+type createStateMachineInput struct {
+	Name       string `json:"name"`
+	Definition string `json:"definition"`
+	RoleArn    string `json:"roleArn"`
+	Type       string `json:"type"`
+}
+
+type createStateMachineOutput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	CreationDate    epoch  `json:"creationDate"`
+}
+
+type describeStateMachineInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+}
+
+type describeStateMachineOutput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	Definition      string `json:"definition"`
+	RoleArn         string `json:"roleArn"`
+	Type            string `json:"type"`
+	CreationDate    epoch  `json:"creationDate"`
+}
+
+type listStateMachinesInput struct {
+	MaxResults int    `json:"maxResults"`
+	NextToken  string `json:"nextToken"`
+}
+
+type stateMachineListItem struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Type            string `json:"type"`
+	CreationDate    epoch  `json:"creationDate"`
+}
+
+type listStateMachinesOutput struct {
+	StateMachines []stateMachineListItem `json:"stateMachines"`
+	NextToken     string                 `json:"nextToken,omitempty"`
+}
+
+type startExecutionInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Input           string `json:"input"`
+	TraceHeader     string `json:"traceHeader"`
+}
+
+type startExecutionOutput struct {
+	ExecutionArn string `json:"executionArn"`
+	StartDate    epoch  `json:"startDate"`
+}
+
+type executionArnInput struct {
+	ExecutionArn string `json:"executionArn"`
+}
+
+type payloadDetails struct {
+	Included bool `json:"included"`
+}
+
+type describeExecutionOutput struct {
+	ExecutionArn    string          `json:"executionArn"`
+	StateMachineArn string          `json:"stateMachineArn"`
+	Name            string          `json:"name"`
+	Status          string          `json:"status"`
+	StartDate       epoch           `json:"startDate"`
+	StopDate        *epoch          `json:"stopDate,omitempty"`
+	Input           string          `json:"input"`
+	InputDetails    payloadDetails  `json:"inputDetails"`
+	Output          *string         `json:"output,omitempty"`
+	OutputDetails   *payloadDetails `json:"outputDetails,omitempty"`
+	Error           string          `json:"error,omitempty"`
+	Cause           string          `json:"cause,omitempty"`
+	RedriveCount    int             `json:"redriveCount"`
+}
+
+type getExecutionHistoryInput struct {
+	ExecutionArn string `json:"executionArn"`
+	MaxResults   int    `json:"maxResults"`
+	NextToken    string `json:"nextToken"`
+	ReverseOrder bool   `json:"reverseOrder"`
+}
+
+// historyEvent is the engine's event, whose members already carry the API's
+// names, with the timestamp in epoch seconds: the outer field wins over the
+// embedded one of the same JSON name.
+type historyEvent struct {
+	asl.HistoryEvent
+	Timestamp epoch `json:"timestamp"`
+}
+
+type getExecutionHistoryOutput struct {
+	Events    []historyEvent `json:"events"`
+	NextToken string         `json:"nextToken,omitempty"`
+}
+
+type listExecutionsInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	StatusFilter    string `json:"statusFilter"`
+	MaxResults      int    `json:"maxResults"`
+	NextToken       string `json:"nextToken"`
+	MapRunArn       string `json:"mapRunArn"`
+	RedriveFilter   string `json:"redriveFilter"`
+}
+
+type executionListItem struct {
+	ExecutionArn    string `json:"executionArn"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	StartDate       epoch  `json:"startDate"`
+	StopDate        *epoch `json:"stopDate,omitempty"`
+}
+
+type listExecutionsOutput struct {
+	Executions []executionListItem `json:"executions"`
+	NextToken  string              `json:"nextToken,omitempty"`
+}
+
+type stopExecutionInput struct {
+	ExecutionArn string `json:"executionArn"`
+	Error        string `json:"error"`
+	Cause        string `json:"cause"`
+}
+
+type stopExecutionOutput struct {
+	StopDate epoch `json:"stopDate"`
+}
+
+type sendTaskSuccessInput struct {
+	TaskToken string  `json:"taskToken"`
+	Output    *string `json:"output"`
+}
+
+type sendTaskFailureInput struct {
+	TaskToken string `json:"taskToken"`
+	Error     string `json:"error"`
+	Cause     string `json:"cause"`
+}
+
+type sendTaskHeartbeatInput struct {
+	TaskToken string `json:"taskToken"`
+}
+
+// empty is the response of the SendTask* calls.
+type empty struct{}
