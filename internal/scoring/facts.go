@@ -29,9 +29,11 @@ var freeWords = []string{"bezpłatnie", "bezpłatny", "bezpłatne", "bezpłatna"
 // Every kind: case folded, whitespace collapsed, surrounding punctuation
 // trimmed. Money: the amount as a plain decimal with its currency code
 // ("12,50 zł", "12.50 PLN" and "12.5" all become "12.5 PLN"; a bare number
-// is in DefaultCurrency; "bezpłatnie"/"free" is "0 PLN"); text after the
-// amount is kept ("/mies."). Number: the number as a plain decimal.
-// A value with no number is compared as text.
+// is in DefaultCurrency; "bezpłatnie"/"free" is "0 PLN"). Number: the number
+// as a plain decimal ("13,99 %" and "13.99" are "13.99"). For money and
+// numbers only the first amount counts: units and words after it ("dni
+// roboczych", "miesięcznie", "%") are ignored. A value with no number is
+// compared as text.
 func NormalizeFact(kind audit.FactKind, value string) string {
 	s := strings.ToLower(strings.Join(strings.FieldsFunc(value, unicode.IsSpace), " "))
 	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '.' || r == ',' || r == ';' || r == '!' })
@@ -58,21 +60,14 @@ func NormalizeFact(kind audit.FactKind, value string) string {
 			currency = DefaultCurrency
 		}
 	}
-	num, rest, ok := leadingNumber(s)
+	num, _, ok := leadingNumber(s)
 	if !ok {
-		if currency != "" {
-			return strings.TrimSpace(s) + " " + currency
-		}
-		return s
+		return strings.Join(strings.Fields(s), " ")
 	}
-	out := num
 	if currency != "" {
-		out += " " + currency
+		return num + " " + currency
 	}
-	if rest = strings.TrimSpace(rest); rest != "" {
-		out += " " + rest
-	}
-	return out
+	return num
 }
 
 // letterAround reports whether the match s[i:i+n] is part of a longer word

@@ -1,0 +1,180 @@
+package scoring
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"touchaudit/internal/audit"
+)
+
+// Recorded is a walkthrough with the file it was read from.
+type Recorded struct {
+	File string `json:"file"`
+	// Index is the walkthrough's place in a file holding an array, or -1.
+	Index       int               `json:"index"`
+	Walkthrough audit.Walkthrough `json:"walkthrough"`
+}
+
+// Path names the walkthrough in errors: "file.json" or "file.json: [2]".
+func (r Recorded) Path() string {
+	if r.Index < 0 {
+		return r.File
+	}
+	return fmt.Sprintf("%s: [%d]", r.File, r.Index)
+}
+
+// FieldPath prefixes a walkthrough field path with the array index, if any.
+func (r Recorded) FieldPath(field string) string {
+	if r.Index < 0 {
+		return field
+	}
+	if field == "" {
+		return fmt.Sprintf("[%d]", r.Index)
+	}
+	return fmt.Sprintf("[%d].%s", r.Index, field)
+}
+
+// ReadWalkthroughs reads recorded walkthroughs from a file holding one
+// walkthrough or an array of them, or from a directory (every *.json in it,
+// in name order, not descending into subdirectories). JSON is decoded
+// strictly: unknown fields, wrong types, duplicate names and trailing data
+// are errors. The error is an *audit.Error whose problems name
+// "file: field path".
+func ReadWalkthroughs(path string) ([]Recorded, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("walkthroughs: %v", err)}
+	}
+	files := []string{path}
+	if fi.IsDir() {
+		files, err = filepath.Glob(filepath.Join(path, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(files)
+		if len(files) == 0 {
+			return nil, &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("walkthroughs: no *.json files in %s", path)}
+		}
+	}
+	var out []Recorded
+	var probs []audit.Problem
+	for _, f := range files {
+		recs, p := readFile(f)
+		out = append(out, recs...)
+		probs = append(probs, p...)
+	}
+	if len(probs) > 0 {
+		return out, &audit.Error{Code: audit.Invalid, Message: "invalid walkthroughs", Problems: probs}
+	}
+	return out, nil
+}
+
+func readFile(name string) ([]Recorded, []audit.Problem) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, []audit.Problem{{Path: name, Reason: err.Error()}}
+	}
+	trimmed := bytes.TrimLeft(b, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, []audit.Problem{{Path: name, Reason: "empty file"}}
+	}
+	if trimmed[0] != '[' {
+		var w audit.Walkthrough
+		if err := decodeStrict(b, &w); err != nil {
+			return nil, []audit.Problem{{Path: name + ": " + err.path, Reason: err.reason}}
+		}
+		return []Recorded{{File: name, Index: -1, Walkthrough: w}}, nil
+	}
+	var raws []jsontext.Value
+	if err := decodeStrict(b, &raws); err != nil {
+		return nil, []audit.Problem{{Path: name + ": " + err.path, Reason: err.reason}}
+	}
+	var out []Recorded
+	var probs []audit.Problem
+	for i, raw := range raws {
+		var w audit.Walkthrough
+		if err := decodeStrict(raw, &w); err != nil {
+			probs = append(probs, audit.Problem{Path: name + ": " + joinPath(fmt.Sprintf("[%d]", i), err.path), Reason: err.reason})
+			continue
+		}
+		out = append(out, Recorded{File: name, Index: i, Walkthrough: w})
+	}
+	return out, probs
+}
+
+type decodeError struct{ path, reason string }
+
+func decodeStrict(b []byte, v any) *decodeError {
+	err := json.Unmarshal(b, v, json.RejectUnknownMembers(true))
+	if err == nil {
+		return nil
+	}
+	var se *json.SemanticError
+	var sy *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &se):
+		reason := "invalid value"
+		switch {
+		case errors.Is(se.Err, json.ErrUnknownName):
+			reason = "unknown field"
+		case se.Err != nil:
+			reason = se.Err.Error()
+		case se.GoType != nil && se.JSONKind != 0:
+			reason = fmt.Sprintf("must be %s, not JSON %s", goKind(se.GoType.String()), se.JSONKind)
+		}
+		return &decodeError{path: pointerPath(se.JSONPointer), reason: reason}
+	case errors.As(err, &sy):
+		line := bytes.Count(b[:min(int(sy.ByteOffset), len(b))], []byte("\n")) + 1
+		return &decodeError{path: pointerPath(sy.JSONPointer), reason: fmt.Sprintf("line %d: %v", line, sy.Err)}
+	}
+	return &decodeError{reason: err.Error()}
+}
+
+func goKind(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "an array"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "*int"), strings.HasPrefix(t, "float"):
+		return "a number"
+	case t == "bool":
+		return "true or false"
+	case t == "string", strings.HasPrefix(t, "audit."):
+		return "a string"
+	}
+	return t
+}
+
+// pointerPath turns "/timeline/1/start" into "timeline[1].start".
+func pointerPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
+
+func joinPath(a, b string) string {
+	switch {
+	case b == "":
+		return a
+	case strings.HasPrefix(b, "["):
+		return a + b
+	}
+	return a + "." + b
+}
