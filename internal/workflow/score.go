@@ -212,9 +212,10 @@ type RescoreInput struct {
 	Verdicts     []PromiseVerdict `json:"verdicts"`
 }
 
-// Rescore values the walk again with the promises' outcomes: a broken
-// promise lowers the valuation (to −2 at a moment of truth). The result keeps
-// its id, so the stored result is replaced, not duplicated.
+// Rescore values the walk again with the promises' outcomes (scoring's
+// Revalue: a broken promise lowers the valuation, to −2 at a moment of
+// truth). The result keeps its id, so the stored result is replaced, not
+// duplicated, and a retry computes the same.
 func (s *Service) Rescore(ctx context.Context, in RescoreInput) (ScoreOutput, error) {
 	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
 	if err != nil {
@@ -224,21 +225,43 @@ func (s *Service) Rescore(ctx context.Context, in RescoreInput) (ScoreOutput, er
 	if err != nil {
 		return ScoreOutput{}, err
 	}
-	verdicts := map[string]audit.PromiseOutcome{}
-	for _, v := range in.Verdicts {
-		verdicts[v.PromiseID] = v.Outcome
-	}
-	now := s.clock.Now()
-	w.Promises = append([]audit.Promise(nil), w.Promises...)
-	for i := range w.Promises {
-		if o, ok := verdicts[w.Promises[i].ID]; ok && o != "" {
-			w.Promises[i].Outcome = o
-			w.Promises[i].VerifiedAt = &now
-		}
-	}
-	res, err := s.scoreWalk(ctx, a, w)
+	eng, err := s.scorer(ctx, a.CompanyID)
 	if err != nil {
 		return ScoreOutput{}, err
 	}
+	res, err := s.storedResult(ctx, a, w.ID)
+	if err != nil {
+		return ScoreOutput{}, err
+	}
+	now := s.clock.Now()
+	for _, v := range in.Verdicts {
+		if v.Outcome == "" || v.Outcome == audit.PromisePending {
+			continue // unverified: the valuation stands
+		}
+		var updated audit.Walkthrough
+		res, updated, err = eng.Revalue(&res, w, scoring.PromiseCheck{PromiseID: v.PromiseID, Outcome: v.Outcome, VerifiedAt: now})
+		if err != nil {
+			return ScoreOutput{}, err
+		}
+		w = &updated
+	}
+	res.ID, res.ReviewID, res.AssignmentID = w.ID, a.ReviewID, a.ID
+	if err := s.store.PutResults(ctx, []audit.Result{res}); err != nil {
+		return ScoreOutput{}, err
+	}
 	return ScoreOutput{AssignmentID: a.ID, ResultID: res.ID, Valuation: res.Valuation, Promises: []PromiseCheck{}}, nil
+}
+
+// storedResult finds the walk's stored result among the touchpoint's newest.
+func (s *Service) storedResult(ctx context.Context, a *audit.Assignment, resultID string) (audit.Result, error) {
+	rs, _, err := s.store.ListResultHistory(ctx, a.CompanyID, a.TouchpointID, audit.Page{Limit: 50})
+	if err != nil {
+		return audit.Result{}, err
+	}
+	for _, r := range rs {
+		if r.ID == resultID {
+			return r, nil
+		}
+	}
+	return audit.Result{}, audit.Errorf(audit.NotFound, "result %s of assignment %s not found", resultID, a.ID)
 }

@@ -1,0 +1,90 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/scoring"
+)
+
+// ReportOutput is what compile-report hands back to the review execution:
+// small, since the report itself is stored.
+type ReportOutput struct {
+	ReviewID    string   `json:"reviewId"`
+	Touchpoints int      `json:"touchpoints"`
+	Walks       int      `json:"walks"`
+	Worst       []string `json:"worst"`
+}
+
+// worstShown is how many of the worst touchpoints the output names.
+const worstShown = 5
+
+// CompileReport aggregates the review's results with the scoring engine
+// (medians, roll-ups, drift against the previous review, gaps, cross-channel
+// consistency, recommendations, next due dates), stores the report and
+// completes the review. Compiling again overwrites the same report.
+func (s *Service) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput, error) {
+	r, err := s.store.GetReview(ctx, in.ReviewID)
+	if err != nil {
+		return ReportOutput{}, err
+	}
+	rep, err := s.BuildReport(ctx, r)
+	if err != nil {
+		return ReportOutput{}, err
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return ReportOutput{}, err
+	}
+	if err := s.store.SaveReport(ctx, r.ID, b); err != nil {
+		return ReportOutput{}, err
+	}
+	if r.Status != audit.ReviewCompleted {
+		r.Status = audit.ReviewCompleted
+		if err := s.store.UpdateReview(ctx, r); err != nil {
+			return ReportOutput{}, err
+		}
+	}
+	out := ReportOutput{ReviewID: r.ID, Touchpoints: len(rep.Touchpoints), Walks: rep.Summary.Walks, Worst: []string{}}
+	for _, t := range rep.Touchpoints {
+		if len(out.Worst) == worstShown {
+			break
+		}
+		out.Worst = append(out.Worst, t.TouchpointID)
+	}
+	return out, nil
+}
+
+// BuildReport compiles a review's report without storing it.
+func (s *Service) BuildReport(ctx context.Context, r *audit.Review) (*scoring.Report, error) {
+	eng, err := s.scorer(ctx, r.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	in := scoring.ReportInput{ReviewID: r.ID, GeneratedAt: s.clock.Now(), PreviousReviewID: r.PreviousReviewID}
+	if in.Results, in.Walkthroughs, err = s.reviewResults(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	if r.PreviousReviewID != "" {
+		if in.Previous, in.PreviousWalkthroughs, err = s.reviewResults(ctx, r.PreviousReviewID); err != nil {
+			return nil, err
+		}
+	}
+	return eng.Report(in)
+}
+
+func (s *Service) reviewResults(ctx context.Context, reviewID string) ([]audit.Result, []audit.Walkthrough, error) {
+	rs, err := listAll(ctx, func(p audit.Page) ([]audit.Result, string, error) {
+		return s.store.ListResultsByReview(ctx, reviewID, p)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]string, 0, len(rs))
+	for _, r := range rs {
+		ids = append(ids, r.WalkthroughID)
+	}
+	ws, err := s.store.GetWalkthroughs(ctx, ids)
+	return rs, ws, err
+}
