@@ -173,7 +173,7 @@ func Assign(req Request) (Plan, error) {
 
 	chosen := make([]int32, len(req.Tasks)) // auditor per task, -1 when unstaffed
 	flags := make([]uint8, len(req.Tasks))
-	var unstaffed []int32
+	unstaffed := 0
 	for _, k := range keys {
 		tp := &tps[k.tp]
 		e.walkers, e.units = e.walkers[:0], e.units[:0]
@@ -181,7 +181,7 @@ func Assign(req Request) (Plan, error) {
 			a, f := e.choose(tp)
 			chosen[task], flags[task] = a, f
 			if a < 0 {
-				unstaffed = append(unstaffed, task)
+				unstaffed++
 				continue
 			}
 			e.take(a)
@@ -193,9 +193,9 @@ func Assign(req Request) (Plan, error) {
 		tp.staffed = int32(len(e.walkers))
 	}
 
-	plan := Plan{Assigned: make([]Placement, 0, len(req.Tasks)-len(unstaffed)), Load: make(map[string]int, len(e.ids))}
-	if len(unstaffed) > 0 {
-		plan.Unstaffed = make([]Infeasible, 0, len(unstaffed))
+	plan := Plan{Assigned: make([]Placement, 0, len(req.Tasks)-unstaffed), Load: make(map[string]int, len(e.ids))}
+	if unstaffed > 0 {
+		plan.Unstaffed = make([]Infeasible, 0, unstaffed)
 	}
 	byID := make([]int32, len(tps))
 	for i := range byID {
