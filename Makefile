@@ -1,0 +1,113 @@
+# touchaudit developer tasks.
+#
+#   make run     the demo on this machine (embedded store, local Step Functions engine)
+#   make test    everything CI checks (.ci/run calls it); under 10 minutes on 2 cores
+#   make build   every functions/<name> to build/<name>/bootstrap for Lambda (linux/arm64)
+#   make bench | lint | clean
+#
+# SAM calls build-<LogicalId> (BuildMethod: makefile) with ARTIFACTS_DIR set.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO ?= go
+# Every directory under functions/ is one Lambda function.
+FUNCTIONS := $(patsubst functions/%/,%,$(wildcard functions/*/))
+# Static, stripped, and without the legacy RPC mode provided.al2023 never uses.
+# internal/lambdart.BuildFlags must say the same.
+LAMBDA_FLAGS := -trimpath -ldflags='-s -w' -tags lambda.norpc
+LAMBDA_ENV := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
+# Per test binary; `make test` as a whole must stay under 10 minutes.
+TEST_TIMEOUT ?= 8m
+# Packages that run the store contract suite (internal/storetest): against
+# moto_server (dynamo) and against the embedded store (memstore).
+CONTRACT_PKGS := $(patsubst %,./%,$(wildcard internal/dynamo internal/memstore))
+ASL_FILES := $(wildcard statemachines/*.asl.json)
+# Tracked and new files, not ignored ones (build/, node_modules/, .aws-sam/).
+GO_SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')
+
+.PHONY: help build run test vet gotest contract cfn-lint asl-validate bench lint fmt-check clean
+
+help:
+	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
+
+# ------------------------------------------------------------------ build ----
+
+build:
+	@for fn in $(FUNCTIONS); do \
+		echo "go build functions/$$fn -> build/$$fn/bootstrap (linux/arm64)"; \
+		$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o build/$$fn/bootstrap ./functions/$$fn; \
+	done
+
+# One target per AWS::Serverless::Function in template.yaml.
+define lambda-build
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
+endef
+
+build-ImportCompanyFunction:
+	$(call lambda-build,import-company)
+
+# -------------------------------------------------------------------- run ----
+
+run:
+	$(GO) run ./cmd/touchaudit demo
+
+# ------------------------------------------------------------------- test ----
+
+test: node_modules/.package-lock.json vet gotest contract cfn-lint asl-validate
+	@echo "make test: all checks passed"
+
+vet:
+	@echo "== go vet ./..."
+	$(GO) vet ./...
+
+# Everything except the contract packages, which `contract` runs verbosely.
+gotest:
+	@echo "== go test (unit, engine, Lambda smoke tests) -timeout $(TEST_TIMEOUT)"
+	$(GO) test -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -v -x -F -e none $(foreach p,$(CONTRACT_PKGS),-e touchaudit/$(patsubst ./%,%,$(p))))
+
+# The log shows each backend and each group of the contract suite; the whole
+# verbose output is in build/contract-test.log, and is printed on failure.
+contract:
+	@echo "== store contract suite (internal/storetest) against moto_server [internal/dynamo] and the embedded store [internal/memstore]"
+	@mkdir -p build
+	@if ! $(GO) test -v -timeout $(TEST_TIMEOUT) $(CONTRACT_PKGS) > build/contract-test.log 2>&1; then \
+		cat build/contract-test.log; echo "contract suite FAILED (log: build/contract-test.log)" >&2; exit 1; \
+	fi
+	@awk '/contract suite:/ { sub(/^ +/, "  "); print; next } \
+		/^(    )?--- (PASS|FAIL|SKIP)/ { print "  " $$0; next } \
+		/^(ok|FAIL)[ \t]/ { print }' build/contract-test.log
+
+cfn-lint:
+	@echo "== cfn-lint template.yaml"
+	@command -v cfn-lint >/dev/null || { echo "cfn-lint is not installed (pip install cfn-lint)" >&2; exit 1; }
+	cfn-lint template.yaml
+
+# Needs node_modules (npm ci). Skips only when there is nothing to validate.
+asl-validate: node_modules/.package-lock.json
+	@echo "== asl-validator statemachines/*.asl.json"
+	@test -x node_modules/.bin/asl-validator || { echo "asl-validator is missing from node_modules: run 'npm ci'" >&2; exit 1; }
+ifeq ($(ASL_FILES),)
+	@echo "no statemachines/*.asl.json yet: nothing to validate"
+else
+	npx --no-install asl-validator $(foreach f,$(ASL_FILES),--json-path $(f))
+endif
+
+# npm writes this file on every install; it is stale when package-lock.json changes.
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is not installed; it is needed for asl-validator" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+
+# ------------------------------------------------------------------ other ----
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fmt-check:
+	@out=$$(gofmt -l $(GO_SOURCES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+lint: fmt-check vet cfn-lint
+
+clean:
+	rm -rf build .aws-sam
