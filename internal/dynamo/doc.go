@@ -1,0 +1,62 @@
+// Package dynamo implements audit.Store on one DynamoDB table (single-table
+// design) with aws-sdk-go-v2, its attributevalue and expression packages.
+//
+// # Keys
+//
+// Every key attribute is a string. Entities are stored as native DynamoDB
+// maps of their JSON fields (attributevalue with the json tag), next to the
+// key attributes below and an "entity" attribute naming the type.
+//
+//	entity           PK                   SK               GSI1PK / GSI1SK                            GSI2PK / GSI2SK                             GSI3PK / GSI3SK
+//	company config   COMPANY#<company>    CONFIG           -                                          -                                           -
+//	touchpoint due   COMPANY#<company>    DUE#<touchpoint> -                                          -                                           DUE#<company> / <nextDue>#<touchpoint>
+//	review           REVIEW#<review>      REVIEW           -                                          -                                           -
+//	done marker      REVIEW#<review>      DONE#<assignment>-                                          -                                           -
+//	report           REVIEW#<review>      REPORT           -                                          -                                           -
+//	assignment       ASSIGNMENT#<id>      ASSIGNMENT       AUDITOR#<auditor> / <0|1>#<due>#<id>       ASSIGNMENTS#<review>#<status> / <due>#<id>  -
+//	walkthrough      WALKTHROUGH#<id>     WALKTHROUGH      -                                          -                                           -
+//	submission       SUBMISSION#<id>      SUBMISSION       -                                          -                                           -
+//	result           RESULT#<id>          RESULT           HISTORY#<company>#<touchpoint> / <scoredAt>#<id>  RESULTS#<review> / <id>            -
+//
+// Times in sort keys are UTC with nine fraction digits
+// (2026-03-02T09:00:00.000000000Z), so they sort as strings.
+//
+// # Indexes
+//
+// All three GSIs project ALL attributes and are sparse: an item is in an
+// index only if it has that index's keys.
+//   - GSI1 holds assignments with an auditor (unassigned, planned ones are
+//     left out) and results. The auditor sort key starts with 0 for open
+//     assignments (planned, assigned, started) and 1 for the rest, so one
+//     Query lists open ones first, each group by due time.
+//   - GSI2 holds assignments by review and status, and results by review.
+//   - GSI3 holds only the touchpoint schedule items: ListDueTouchpoints is
+//     one Query with GSI3SK < <before>, soonest first.
+//
+// Gets use strongly consistent reads. Listings read GSIs, which DynamoDB
+// keeps eventually consistent (usually well under a second).
+//
+// # TTL
+//
+// Idempotency records (submission items) carry "ttl", epoch seconds
+// audit.SubmissionTTL after the recording; the table's TTL is enabled on that
+// attribute. Nothing else expires.
+//
+// # Sizes
+//
+// A company configuration is one item whose "body" is gzip-compressed JSON
+// (binary). JSON compresses about tenfold, so the sample bank (≈110 KB of
+// JSON, 150 staff, 45 touchpoints, two standard sets) is ≈10 KB stored; the
+// limit is maxBodyBytes compressed (DynamoDB's item limit is 400 KB), which
+// a configuration reaches at roughly 3 MB of JSON. A bigger one is refused
+// as invalid rather than split into chunks: a single item keeps saves atomic.
+// Reports are stored the same way.
+//
+// # Writes
+//
+// RecordSubmission is one TransactWriteItems (assignment at the expected
+// version, new walkthrough, new idempotency record); MarkAssignmentDone is
+// one TransactWriteItems (new done marker, counter increment);
+// PutAssignments and PutResults use BatchWriteItem in chunks of 25,
+// retrying unprocessed items with capped exponential backoff and jitter.
+package dynamo

@@ -1,0 +1,203 @@
+package dynamo_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/dynamo"
+	"touchaudit/internal/motoserver"
+	"touchaudit/internal/storetest"
+)
+
+func TestStore_Contract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) audit.Store { return newMotoStore(t) })
+}
+
+// motoStore is a dynamo.Store on a fresh moto table, with the hooks the
+// contract suite uses.
+type motoStore struct {
+	*dynamo.Store
+	endpoint, table string
+	faults          *unprocessedFaults
+}
+
+var (
+	_ storetest.Backend             = (*motoStore)(nil)
+	_ storetest.UnprocessedInjector = (*motoStore)(nil)
+)
+
+func (m *motoStore) Backend() string {
+	return fmt.Sprintf("dynamodb (moto_server at %s, table %s)", m.endpoint, m.table)
+}
+func (m *motoStore) InjectUnprocessed(perCall, calls int) { m.faults.inject(perCall, calls) }
+func (m *motoStore) Unprocessed() int                      { return int(m.faults.unprocessed.Load()) }
+
+var tableSeq atomic.Int64
+
+var unsafeTableChars = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
+
+// newTable creates a table of its own for the test on the shared moto_server.
+func newTable(t testing.TB) (client *dynamodb.Client, endpoint, table string) {
+	t.Helper()
+	srv := motoserver.Shared(t)
+	client, err := dynamo.NewLocalClient(t.Context(), srv.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := unsafeTableChars.ReplaceAllString(t.Name(), "-")
+	table = fmt.Sprintf("touchaudit-%d-%s", tableSeq.Add(1), name[max(0, len(name)-150):])
+	if err := dynamo.EnsureTable(t.Context(), client, table); err != nil {
+		t.Fatalf("EnsureTable: %v", err)
+	}
+	return client, srv.Endpoint, table
+}
+
+func newMotoStore(t *testing.T) *motoStore {
+	client, endpoint, table := newTable(t)
+	faults := &unprocessedFaults{API: &isolated{API: client}}
+	return &motoStore{Store: dynamo.New(faults, table), endpoint: endpoint, table: table, faults: faults}
+}
+
+// isolated serialises writes to moto_server. moto (5.2) runs requests on
+// concurrent threads, but its TransactWriteItems is not isolated: it
+// deep-copies the table, applies the items one by one and, when one fails,
+// restores that copy, undoing writes other requests made in between. Its
+// conditional PutItem checks and writes without a lock as well. DynamoDB
+// itself isolates both (transactions are serializable), so the store needs
+// nothing of this: only the test server does. Reads take the shared lock
+// so that they never see a transaction half-applied.
+type isolated struct {
+	dynamo.API
+	mu sync.RWMutex
+}
+
+func (c *isolated) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.API.GetItem(ctx, in, o...)
+}
+
+func (c *isolated) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.API.Query(ctx, in, o...)
+}
+
+func (c *isolated) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.API.BatchGetItem(ctx, in, o...)
+}
+
+func (c *isolated) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.API.PutItem(ctx, in, o...)
+}
+
+func (c *isolated) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.API.BatchWriteItem(ctx, in, o...)
+}
+
+func (c *isolated) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.API.TransactWriteItems(ctx, in, o...)
+}
+
+// unprocessedFaults makes BatchWriteItem behave as DynamoDB under
+// throttling, which moto never does: the first items of a call come back
+// as UnprocessedItems, unwritten.
+type unprocessedFaults struct {
+	dynamo.API
+	mu          sync.Mutex
+	perCall     int
+	calls       int
+	unprocessed atomic.Int64
+}
+
+func (f *unprocessedFaults) inject(perCall, calls int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.perCall, f.calls = perCall, calls
+}
+
+func (f *unprocessedFaults) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	f.mu.Lock()
+	n := 0
+	if f.calls > 0 {
+		f.calls--
+		n = f.perCall
+	}
+	f.mu.Unlock()
+	if n == 0 {
+		return f.API.BatchWriteItem(ctx, in, o...)
+	}
+	held := map[string][]types.WriteRequest{}
+	rest := map[string][]types.WriteRequest{}
+	for table, reqs := range in.RequestItems {
+		k := min(n, len(reqs))
+		held[table] = reqs[:k]
+		if k < len(reqs) {
+			rest[table] = reqs[k:]
+		}
+		f.unprocessed.Add(int64(k))
+	}
+	out := &dynamodb.BatchWriteItemOutput{}
+	if len(rest) > 0 {
+		var err error
+		if out, err = f.API.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: rest}, o...); err != nil {
+			return nil, err
+		}
+	}
+	if out.UnprocessedItems == nil {
+		out.UnprocessedItems = map[string][]types.WriteRequest{}
+	}
+	for table, reqs := range held {
+		out.UnprocessedItems[table] = append(reqs, out.UnprocessedItems[table]...)
+	}
+	return out, nil
+}
+
+func TestEnsureTable_CreatesIndexesAndTTLIdempotently(t *testing.T) {
+	client, _, table := newTable(t)
+	if err := dynamo.EnsureTable(t.Context(), client, table); err != nil {
+		t.Fatalf("EnsureTable on an existing table: %v", err)
+	}
+	desc, err := client.DescribeTable(t.Context(), &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if desc.Table.TableStatus != types.TableStatusActive {
+		t.Fatalf("table status %s, want ACTIVE", desc.Table.TableStatus)
+	}
+	got := map[string]string{}
+	for _, g := range desc.Table.GlobalSecondaryIndexes {
+		got[aws.ToString(g.IndexName)] = aws.ToString(g.KeySchema[0].AttributeName) + "/" + aws.ToString(g.KeySchema[1].AttributeName) + " " + string(g.Projection.ProjectionType)
+	}
+	want := map[string]string{"GSI1": "GSI1PK/GSI1SK ALL", "GSI2": "GSI2PK/GSI2SK ALL", "GSI3": "GSI3PK/GSI3SK ALL"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("indexes %v, want %v", got, want)
+	}
+	if desc.Table.BillingModeSummary == nil || desc.Table.BillingModeSummary.BillingMode != types.BillingModePayPerRequest {
+		t.Fatalf("billing mode %+v, want PAY_PER_REQUEST", desc.Table.BillingModeSummary)
+	}
+	ttl, err := client.DescribeTimeToLive(t.Context(), &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(table)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := ttl.TimeToLiveDescription; d == nil || aws.ToString(d.AttributeName) != "ttl" || d.TimeToLiveStatus != types.TimeToLiveStatusEnabled {
+		t.Fatalf("TTL %+v, want enabled on ttl", ttl.TimeToLiveDescription)
+	}
+}

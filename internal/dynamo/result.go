@@ -1,0 +1,155 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"touchaudit/internal/audit"
+)
+
+func resultPK(id string) string { return "RESULT#" + id }
+
+const skResult = "RESULT"
+
+func dueSK(touchpointID string) string { return "DUE#" + touchpointID }
+
+// resultKey orders a touchpoint's results: by scoring time, then id.
+func resultKey(r audit.Result) string { return sortTime(r.ScoredAt) + "#" + r.ID }
+
+func historyListing(companyID, touchpointID string) listing {
+	return listing{index: indexGSI1, pkAttr: attrGSI1PK, skAttr: attrGSI1SK, pk: "HISTORY#" + companyID + "#" + touchpointID, descending: true}
+}
+
+func reviewResultsListing(reviewID string) listing {
+	return listing{index: indexGSI2, pkAttr: attrGSI2PK, skAttr: attrGSI2SK, pk: "RESULTS#" + reviewID}
+}
+
+func dueListing(companyID string, before time.Time) listing {
+	return listing{index: indexGSI3, pkAttr: attrGSI3PK, skAttr: attrGSI3SK, pk: "DUE#" + companyID, skBefore: sortTime(before)}
+}
+
+func resultItem(r audit.Result) (map[string]types.AttributeValue, error) {
+	item, err := marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	item[attrPK], item[attrSK], item[attrEntity] = str(resultPK(r.ID)), str(skResult), str("result")
+	item[attrGSI1PK], item[attrGSI1SK] = str(historyListing(r.CompanyID, r.TouchpointID).pk), str(resultKey(r))
+	item[attrGSI2PK], item[attrGSI2SK] = str(reviewResultsListing(r.ReviewID).pk), str(r.ID)
+	return item, nil
+}
+
+// scheduleItem is the touchpoint's place in the schedule, set by result r.
+func scheduleItem(r audit.Result) (map[string]types.AttributeValue, error) {
+	item, err := marshal(audit.DueTouchpoint{
+		CompanyID: r.CompanyID, TouchpointID: r.TouchpointID, NextDue: r.NextDue,
+		LastValuation: r.Valuation, LastReviewID: r.ReviewID, LastScoredAt: r.ScoredAt,
+	})
+	if err != nil {
+		return nil, err
+	}
+	item[attrPK], item[attrSK], item[attrEntity] = str(companyPK(r.CompanyID)), str(dueSK(r.TouchpointID)), str("due")
+	item[attrGSI3PK] = str(dueListing(r.CompanyID, r.NextDue).pk)
+	item[attrGSI3SK] = str(sortTime(r.NextDue) + "#" + r.TouchpointID)
+	item["resultKey"] = str(resultKey(r))
+	return item, nil
+}
+
+// PutResults implements audit.ResultStore: the results in batches, then for
+// each touchpoint the newest result of the batch conditionally moves the
+// schedule item (only if no newer result set it). A result without NextDue
+// leaves the schedule alone.
+func (s *Store) PutResults(ctx context.Context, rs []audit.Result) error {
+	for i := range rs {
+		if err := rs[i].Validate(); err != nil {
+			return err
+		}
+	}
+	last := map[string]int{}
+	newest := map[[2]string]audit.Result{}
+	for i, r := range rs {
+		last[r.ID] = i
+		k := [2]string{r.CompanyID, r.TouchpointID}
+		if cur, ok := newest[k]; !r.NextDue.IsZero() && (!ok || resultKey(r) >= resultKey(cur)) {
+			newest[k] = r
+		}
+	}
+	items := make([]map[string]types.AttributeValue, 0, len(last))
+	for i, r := range rs {
+		if last[r.ID] != i {
+			continue
+		}
+		item, err := resultItem(r)
+		if err != nil {
+			return err
+		}
+		items = append(items, item)
+	}
+	if err := s.putAll(ctx, "results", items); err != nil {
+		return err
+	}
+	for _, r := range newest {
+		item, err := scheduleItem(r)
+		if err != nil {
+			return err
+		}
+		cond := expression.AttributeNotExists(expression.Name(attrPK)).
+			Or(expression.Name("resultKey").LessThanEqual(expression.Value(resultKey(r))))
+		if _, err := s.putIf(ctx, "schedule touchpoint "+r.TouchpointID, item, cond); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ListResultHistory implements audit.ResultStore.
+func (s *Store) ListResultHistory(ctx context.Context, companyID, touchpointID string, p audit.Page) ([]audit.Result, string, error) {
+	if companyID == "" || touchpointID == "" {
+		return nil, "", required("company id and touchpoint id")
+	}
+	return listResults(ctx, s, historyListing(companyID, touchpointID), p)
+}
+
+// ListResultsByReview implements audit.ResultStore, in result id order.
+func (s *Store) ListResultsByReview(ctx context.Context, reviewID string, p audit.Page) ([]audit.Result, string, error) {
+	if reviewID == "" {
+		return nil, "", required("review id")
+	}
+	return listResults(ctx, s, reviewResultsListing(reviewID), p)
+}
+
+func listResults(ctx context.Context, s *Store, l listing, p audit.Page) ([]audit.Result, string, error) {
+	items, next, err := s.page(ctx, l, p)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]audit.Result, len(items))
+	for i, item := range items {
+		if err := unmarshal(item, &out[i]); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, next, nil
+}
+
+// ListDueTouchpoints implements audit.ResultStore: one Query of the sparse
+// schedule index, sort keys before the date.
+func (s *Store) ListDueTouchpoints(ctx context.Context, companyID string, before time.Time) ([]audit.DueTouchpoint, error) {
+	if companyID == "" {
+		return nil, required("company id")
+	}
+	items, err := s.all(ctx, dueListing(companyID, before))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]audit.DueTouchpoint, len(items))
+	for i, item := range items {
+		if err := unmarshal(item, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
