@@ -118,7 +118,9 @@ func key(pk, sk string) map[string]types.AttributeValue {
 // sortTime formats t so that strings sort as times do.
 func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
-func notFound(what, id string) error { return audit.Errorf(audit.NotFound, "%s %q not found", what, id) }
+func notFound(what, id string) error {
+	return audit.Errorf(audit.NotFound, "%s %q not found", what, id)
+}
 
 func required(what string) error { return audit.Errorf(audit.Invalid, "%s is required", what) }
 
@@ -272,7 +274,9 @@ func transactPut(item map[string]types.AttributeValue, table string, cond expres
 }
 
 // notExists is the condition of a put that must create its item.
-func notExists() expression.ConditionBuilder { return expression.AttributeNotExists(expression.Name(attrPK)) }
+func notExists() expression.ConditionBuilder {
+	return expression.AttributeNotExists(expression.Name(attrPK))
+}
 
 // compress gzips a body and checks it fits in an item.
 func compress(what string, b []byte) ([]byte, error) {
