@@ -138,11 +138,10 @@ func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, 
 			return SubmitResult{}, conflict("assignment %s was already submitted", a.ID)
 		}
 		// A retry: the stored idempotency record answers with the first
-		// receipt (or a conflict if the payload differs). The version can
-		// never match, so nothing is written again.
-		stale := *a
-		stale.Version = -1
-		rec, err := s.store.RecordSubmission(ctx, audit.Submission{ID: req.SubmissionID, PayloadHash: hash, Assignment: stale, Walkthrough: w, At: now})
+		// receipt (or a conflict if the payload differs). Nothing is written
+		// again: the walkthrough id comes from the submission id, and the
+		// store refuses to overwrite a walkthrough.
+		rec, err := s.store.RecordSubmission(ctx, audit.Submission{ID: req.SubmissionID, PayloadHash: hash, Assignment: *a, Walkthrough: w, At: now})
 		return SubmitResult{Receipt: rec}, err
 	}
 	next := *a
@@ -200,13 +199,13 @@ type DeadlineInput struct {
 type DeadlineOutput struct {
 	// Submitted is true when the walkthrough arrived after all: go and score it.
 	Submitted     bool   `json:"submitted"`
-	WalkthroughID string `json:"walkthroughId,omitempty"`
+	WalkthroughID string `json:"walkthroughId"`
 	// TimeoutSeconds is the extended wait after a reminder.
-	TimeoutSeconds int64 `json:"timeoutSeconds,omitempty"`
+	TimeoutSeconds int64 `json:"timeoutSeconds"`
 	// Replacement is the new assignment after a reassignment; Expired is true
 	// when nobody else could take it.
-	Replacement string `json:"replacement,omitempty"`
-	Expired     bool   `json:"expired,omitempty"`
+	Replacement string `json:"replacement"`
+	Expired     bool   `json:"expired"`
 }
 
 // Remind handles the first missed deadline: it extends the deadline and

@@ -250,7 +250,7 @@ type AssignOutput struct {
 	ReviewID  string              `json:"reviewId"`
 	Assigned  int                 `json:"assigned"`
 	Unstaffed []assign.Infeasible `json:"unstaffed,omitempty"`
-	Repeats   int                 `json:"repeats,omitempty"`
+	Repeats   int                 `json:"repeats"`
 }
 
 // AssignAuditors staffs the review's planned walks with the assignment

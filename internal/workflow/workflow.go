@@ -153,3 +153,8 @@ func (n LogNotifier) Notify(ctx context.Context, m Notification) error {
 		"touchpoint", m.TouchpointID, "promise", m.PromiseID, "due", m.Due, "subject", m.Subject.EN)
 	return nil
 }
+
+// Assignment reads one assignment (for tools and the local runner).
+func (s *Service) Assignment(ctx context.Context, id string) (*audit.Assignment, error) {
+	return s.store.GetAssignment(ctx, id)
+}

@@ -1,0 +1,311 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"touchaudit/internal/asl"
+	"touchaudit/internal/audit"
+	"touchaudit/internal/dynamo"
+	"touchaudit/internal/memstore"
+	"touchaudit/internal/scoring"
+	"touchaudit/internal/workflow"
+)
+
+func init() {
+	register("demo", "run a complete half-yearly review of the sample bank locally, in virtual time (make run)", runDemo)
+}
+
+// The demo review: the sample bank's second-half 2026 review under standard
+// v2, compared with the first-half review seeded from testdata.
+const (
+	demoCompany      = "bank-pl"
+	demoReview       = "bank-pl-2026-h2"
+	demoPrevious     = "bank-pl-2026-h1"
+	demoTableDefault = "touchaudit-local"
+)
+
+var (
+	demoOpens  = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+	demoCloses = time.Date(2026, 12, 14, 18, 0, 0, 0, time.UTC)
+)
+
+// demoMaxSteps bounds the simulation loop: a review runs for weeks of
+// virtual time, a day or less per step.
+const demoMaxSteps = 2000
+
+func runDemo(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", ".", "repository root (testdata/ and statemachines/ are read from it)")
+	lang := fs.String("lang", "en", "summary language: en or pl")
+	reportOut := fs.String("report", "", "also write the review's report JSON to this file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *lang != "en" && *lang != "pl" {
+		fmt.Fprintf(stderr, "demo: --lang must be en or pl, not %q\n", *lang)
+		return 2
+	}
+	ctx := context.Background()
+	store, backend, err := demoStore(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo: %v\n", err)
+		return 1
+	}
+	res, err := runReview(ctx, demoRun{dir: *dir, store: store})
+	if err != nil {
+		fmt.Fprintf(stderr, "demo: %v\n", err)
+		return 1
+	}
+	res.backend = backend
+	if *reportOut != "" {
+		b, _ := json.MarshalIndent(res.report, "", "  ")
+		if err := os.WriteFile(*reportOut, append(b, '\n'), 0o644); err != nil {
+			fmt.Fprintf(stderr, "demo: %v\n", err)
+			return 1
+		}
+	}
+	printSummary(stdout, res, audit.Lang(*lang))
+	return 0
+}
+
+// demoStore is the embedded store, or DynamoDB when DYNAMODB_ENDPOINT is set
+// (moto, DynamoDB Local, or AWS itself with a table you own).
+func demoStore(ctx context.Context) (audit.Store, string, error) {
+	ep := os.Getenv("DYNAMODB_ENDPOINT")
+	if ep == "" {
+		return memstore.New(), "embedded store (memstore)", nil
+	}
+	client, err := dynamo.NewLocalClient(ctx, ep)
+	if err != nil {
+		return nil, "", err
+	}
+	table := os.Getenv("TABLE_NAME")
+	if table == "" {
+		table = fmt.Sprintf("%s-%d", demoTableDefault, time.Now().UnixNano())
+	}
+	if err := dynamo.EnsureTable(ctx, client, table); err != nil {
+		return nil, "", err
+	}
+	return dynamo.New(client, table), "DynamoDB at " + ep + " (table " + table + ")", nil
+}
+
+type demoRun struct {
+	dir   string
+	store audit.Store
+}
+
+// reviewOutcome is everything the summary prints.
+type reviewOutcome struct {
+	backend     string
+	company     *audit.Company
+	review      *audit.Review
+	report      *scoring.Report
+	sim         simStats
+	review_exec *asl.ExecutionDescription
+	audits      []asl.ExecutionDescription
+	usage       costUsage
+	virtualDays float64
+	wall        time.Duration
+	reassigned  []audit.Assignment
+	unstaffed   int
+}
+
+// runReview loads the sample company, seeds the previous review, runs the
+// review state machine with simulated auditors until it completes, and
+// returns what happened.
+func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
+	started := time.Now()
+	company, err := audit.LoadCompanyDir(filepath.Join(run.dir, "testdata", "company"))
+	if err != nil {
+		return nil, err
+	}
+	counted := &countingStore{Store: run.store}
+	store := audit.Store(counted)
+	if err := store.SaveCompany(ctx, company); err != nil {
+		return nil, err
+	}
+	eng, err := scoring.New(company)
+	if err != nil {
+		return nil, err
+	}
+	if err := seedPrevious(ctx, store, eng, filepath.Join(run.dir, "testdata", "walkthroughs", "previous")); err != nil {
+		return nil, fmt.Errorf("seed previous review: %w", err)
+	}
+	recs, err := scoring.ReadWalkthroughs(filepath.Join(run.dir, "testdata", "walkthroughs"))
+	if err != nil {
+		return nil, err
+	}
+	recordings := map[string][]audit.Walkthrough{}
+	var scope []string
+	for _, r := range recs {
+		tp := r.Walkthrough.TouchpointID
+		if len(recordings[tp]) == 0 {
+			scope = append(scope, tp)
+		}
+		recordings[tp] = append(recordings[tp], r.Walkthrough)
+	}
+	sort.Strings(scope)
+
+	sim := newSimulator(recordings)
+	st, err := newStack(stackOptions{store: store, notifier: sim, dir: run.dir,
+		engine: asl.Options{Start: demoOpens.Add(-time.Hour), Seed: 2026}})
+	if err != nil {
+		return nil, err
+	}
+	sim.wf = st.workflow
+	simNow = st.engine.Clock().Now
+	counted.reset() // count what the review itself costs, not the seeding
+
+	if _, err := st.workflow.StartReview(ctx, workflow.ReviewRequest{
+		CompanyID: demoCompany, ReviewID: demoReview, Name: "Przegląd półroczny II/2026",
+		Opens: &demoOpens, Closes: &demoCloses, StandardVersion: "v2", PreviousReviewID: demoPrevious,
+		Scope: audit.ReviewScope{Touchpoints: scope, WalksPerTouchpoint: 2, MaxPerAuditor: 3}, Seed: 42, RequestedBy: "s-001",
+	}); err != nil {
+		return nil, err
+	}
+	reviewArn := st.arns["ReviewStateMachine"]
+	execArn := fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", asl.DefaultRegion, asl.DefaultAccountID, "touchaudit-review", demoReview)
+	_ = reviewArn
+	for step := 0; ; step++ {
+		if step == demoMaxSteps {
+			return nil, fmt.Errorf("the review did not finish within %d simulation steps", demoMaxSteps)
+		}
+		st.engine.Settle(ctx)
+		d, err := st.engine.DescribeExecution(execArn)
+		if err != nil {
+			return nil, err
+		}
+		if d.Status != "RUNNING" {
+			break
+		}
+		acted := false
+		for _, a := range sim.due(st.engine.Clock().Now()) {
+			if err := a.do(ctx); err != nil {
+				return nil, fmt.Errorf("%s: %w", a.desc, err)
+			}
+			acted = true
+		}
+		if acted {
+			continue
+		}
+		step := 24 * time.Hour
+		if next, ok := sim.next(); ok {
+			if until := next.Sub(st.engine.Clock().Now()); until > 0 && until < step {
+				step = until
+			}
+		}
+		if err := st.engine.Advance(ctx, step); err != nil {
+			return nil, err
+		}
+	}
+	out := &reviewOutcome{company: company, sim: sim.stats, wall: time.Since(started)}
+	if out.review_exec, err = st.engine.DescribeExecution(execArn); err != nil {
+		return nil, err
+	}
+	if out.review_exec.Status != "SUCCEEDED" {
+		return nil, fmt.Errorf("review execution %s: %s: %s", out.review_exec.Status, out.review_exec.Error, out.review_exec.Cause)
+	}
+	execs, err := st.engine.ListExecutions(asl.ListExecutionsInput{StateMachineArn: st.arns["AuditStateMachine"]})
+	if err != nil {
+		return nil, err
+	}
+	out.audits = execs
+	out.virtualDays = st.engine.Clock().Now().Sub(demoOpens).Hours() / 24
+	if out.review, err = store.GetReview(ctx, demoReview); err != nil {
+		return nil, err
+	}
+	b, err := store.GetReport(ctx, demoReview)
+	if err != nil {
+		return nil, err
+	}
+	out.report = &scoring.Report{}
+	if err := json.Unmarshal(b, out.report); err != nil {
+		return nil, err
+	}
+	for _, status := range []audit.AssignmentStatus{audit.StatusReassigned, audit.StatusExpired} {
+		as, _, err := store.ListAssignmentsByReview(ctx, demoReview, status, audit.Page{Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		if status == audit.StatusReassigned {
+			out.reassigned = as
+		} else {
+			out.unstaffed = len(as)
+		}
+	}
+	out.usage = counted.usage()
+	for _, e := range execs {
+		out.usage.transitions += e.StateTransitions
+	}
+	out.usage.transitions += out.review_exec.StateTransitions
+	out.usage.lambdaCalls = lambdaCalls(st.engine, append([]asl.ExecutionDescription{*out.review_exec}, execs...))
+	return out, nil
+}
+
+// seedPrevious stores the first-half review from recorded walkthroughs: a
+// completed review, its closed assignments, walkthroughs and scored results,
+// as if it had run through the workflow.
+func seedPrevious(ctx context.Context, store audit.Store, eng *scoring.Engine, dir string) error {
+	recs, err := scoring.ReadWalkthroughs(dir)
+	if err != nil {
+		return err
+	}
+	opens := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
+	r := &audit.Review{ID: demoPrevious, CompanyID: demoCompany, Name: "Przegląd półroczny I/2026", StandardVersion: "v1",
+		Window: audit.Window{Opens: opens, Closes: opens.AddDate(0, 0, 42)}, Status: audit.ReviewCompleted, Seed: 41, CreatedAt: opens}
+	walks := map[string]int{}
+	var results []audit.Result
+	for _, rec := range recs {
+		w := rec.Walkthrough
+		walks[w.TouchpointID]++
+		a := audit.Assignment{ID: workflow.AssignmentID(r.ID, w.TouchpointID, walks[w.TouchpointID]), CompanyID: r.CompanyID, ReviewID: r.ID,
+			TouchpointID: w.TouchpointID, AuditorID: w.AuditorID, Status: audit.StatusStarted, Due: r.Window.Closes, Walk: walks[w.TouchpointID], UpdatedAt: opens}
+		if err := store.PutAssignments(ctx, []audit.Assignment{a}); err != nil {
+			return err
+		}
+		w.ID, w.AssignmentID, w.ReviewID = "w-"+a.ID, a.ID, r.ID
+		closed := a
+		closed.Status, closed.WalkthroughID, closed.SubmissionID = audit.StatusClosed, w.ID, "seed-"+a.ID
+		if _, err := store.RecordSubmission(ctx, audit.Submission{ID: "seed-" + a.ID, PayloadHash: "seed", Assignment: closed, Walkthrough: w, At: w.SubmittedAt}); err != nil {
+			return err
+		}
+		res, err := eng.Score(&w, w.SubmittedAt)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rec.Path(), err)
+		}
+		res.ID, res.ReviewID, res.AssignmentID = w.ID, r.ID, a.ID
+		results = append(results, res)
+		r.Assignments++
+		r.Done++
+	}
+	if err := store.CreateReview(ctx, r); err != nil {
+		return err
+	}
+	return store.PutResults(ctx, results)
+}
+
+// lambdaCalls counts Lambda invocations from the executions' histories.
+func lambdaCalls(e *asl.Engine, execs []asl.ExecutionDescription) int {
+	n := 0
+	for _, x := range execs {
+		events, err := e.GetExecutionHistory(asl.GetExecutionHistoryInput{ExecutionArn: x.ExecutionArn})
+		if err != nil {
+			continue
+		}
+		for _, ev := range events {
+			if ev.Type == "TaskScheduled" || ev.Type == "LambdaFunctionScheduled" {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/workflow"
+)
+
+// The simulator stands in for the auditors of a local review: it listens to
+// the workflow's notifications and answers them the way people do, some on
+// time, some late, one never. Recorded walkthroughs from testdata are what
+// they submit.
+
+// behaviour is how one simulated auditor treats one assignment.
+type behaviour int
+
+const (
+	onTime behaviour = iota // submits a day or three after being told
+	late                    // misses the deadline, submits after the reminder
+	never                   // never submits: the walk is reassigned
+)
+
+func (b behaviour) String() string { return [...]string{"on time", "late", "never"}[b] }
+
+// action is something a simulated auditor will do at a moment of virtual time.
+type action struct {
+	at   time.Time
+	seq  int
+	desc string
+	do   func(ctx context.Context) error
+}
+
+type simulator struct {
+	mu         sync.Mutex
+	wf         *workflow.Service
+	recordings map[string][]audit.Walkthrough // by touchpoint id
+	plan       func(n int) behaviour          // the n-th assignment's behaviour
+	seen       map[string]behaviour           // by assignment id
+	queue      []action
+	seq        int
+	log        []string
+	brokenSet  bool
+	stats      simStats
+}
+
+type simStats struct {
+	Notifications, Submitted, Late, Never, Reassigned, PromisesKept, PromisesBroken int
+}
+
+func newSimulator(recordings map[string][]audit.Walkthrough) *simulator {
+	return &simulator{recordings: recordings, seen: map[string]behaviour{}, plan: func(n int) behaviour {
+		switch {
+		case n == 4:
+			return never
+		case n%4 == 2:
+			return late
+		}
+		return onTime
+	}}
+}
+
+// Notify receives the workflow's notifications (the simulator is the
+// workflow's Notifier in a local run). It only queues; the run loop acts.
+func (s *simulator) Notify(_ context.Context, n workflow.Notification) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.Notifications++
+	switch n.Kind {
+	case workflow.NotifyAssigned, workflow.NotifyReassigned:
+		b, known := s.seen[n.AssignmentID]
+		if known {
+			return nil // told twice (reassigned, then dispatched): act once
+		}
+		{
+			b = s.plan(len(s.seen))
+			if n.Kind == workflow.NotifyReassigned {
+				b = onTime // the colleague who takes the walk over does it
+				s.stats.Reassigned++
+			}
+			s.seen[n.AssignmentID] = b
+		}
+		switch b {
+		case onTime:
+			days := 1 + len(s.seen)%3
+			s.enqueue(time.Duration(days)*audit.Day, fmt.Sprintf("%s submits %s", n.To, n.AssignmentID), s.submit(n.AssignmentID, n.To, false))
+		case late:
+			s.stats.Late++
+		case never:
+			s.stats.Never++
+		}
+	case workflow.NotifyReminder:
+		if s.seen[n.AssignmentID] == late {
+			s.enqueue(audit.Day, fmt.Sprintf("%s submits %s after a reminder", n.To, n.AssignmentID), s.submit(n.AssignmentID, n.To, true))
+		}
+	case workflow.NotifyPromiseDue:
+		s.enqueue(2*time.Hour, fmt.Sprintf("%s answers promise %s of %s", n.To, n.PromiseID, n.AssignmentID), s.answer(n))
+	}
+	return nil
+}
+
+// clock is set by the run loop; actions are scheduled relative to it.
+var simNow func() time.Time
+
+func (s *simulator) enqueue(after time.Duration, desc string, do func(context.Context) error) {
+	s.seq++
+	s.queue = append(s.queue, action{at: simNow().Add(after), seq: s.seq, desc: desc, do: do})
+}
+
+// due removes and returns the actions due at or before now, in order.
+func (s *simulator) due(now time.Time) []action {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sort.Slice(s.queue, func(i, j int) bool {
+		if !s.queue[i].at.Equal(s.queue[j].at) {
+			return s.queue[i].at.Before(s.queue[j].at)
+		}
+		return s.queue[i].seq < s.queue[j].seq
+	})
+	n := 0
+	for n < len(s.queue) && !s.queue[n].at.After(now) {
+		n++
+	}
+	out := slices.Clone(s.queue[:n])
+	s.queue = s.queue[n:]
+	return out
+}
+
+// next is when the next queued action falls due.
+func (s *simulator) next() (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.queue) == 0 {
+		return time.Time{}, false
+	}
+	t := s.queue[0].at
+	for _, a := range s.queue {
+		if a.at.Before(t) {
+			t = a.at
+		}
+	}
+	return t, true
+}
+
+func (s *simulator) submit(assignmentID, auditorID string, wasLate bool) func(context.Context) error {
+	return func(ctx context.Context) error {
+		w, err := s.recording(ctx, assignmentID)
+		if err != nil {
+			return err
+		}
+		_, err = s.wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: "sim-" + assignmentID, AssignmentID: assignmentID, AuditorID: auditorID, Walkthrough: w})
+		s.mu.Lock()
+		s.stats.Submitted++
+		s.mu.Unlock()
+		return err
+	}
+}
+
+// recording picks the recorded walk for an assignment's touchpoint (walk k
+// takes the k-th recording, round robin) and moves its timeline so that it
+// ends half an hour before now, as if walked just before submitting.
+func (s *simulator) recording(ctx context.Context, assignmentID string) (audit.Walkthrough, error) {
+	a, err := s.wf.Assignment(ctx, assignmentID)
+	if err != nil {
+		return audit.Walkthrough{}, err
+	}
+	recs := s.recordings[a.TouchpointID]
+	if len(recs) == 0 {
+		return audit.Walkthrough{}, fmt.Errorf("no recorded walkthrough for touchpoint %s", a.TouchpointID)
+	}
+	w := cloneWalk(recs[(a.Walk-1)%len(recs)])
+	var last time.Time
+	for _, st := range w.Timeline {
+		if st.End.Client.After(last) {
+			last = st.End.Client
+		}
+	}
+	shift := simNow().Add(-30 * time.Minute).Sub(last)
+	mv := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return t.Add(shift)
+	}
+	for i := range w.Timeline {
+		st := &w.Timeline[i]
+		st.Start.Client, st.Start.Server, st.End.Client, st.End.Server = mv(st.Start.Client), mv(st.Start.Server), mv(st.End.Client), mv(st.End.Server)
+		for k := range st.Pauses {
+			p := &st.Pauses[k]
+			p.Start.Client, p.Start.Server, p.End.Client, p.End.Server = mv(p.Start.Client), mv(p.Start.Server), mv(p.End.Client), mv(p.End.Server)
+		}
+	}
+	for i := range w.Promises {
+		p := &w.Promises[i]
+		p.MadeAt, p.DueAt = mv(p.MadeAt), mv(p.DueAt)
+		if p.DueAt.Before(simNow()) {
+			p.DueAt = simNow().Add(24 * time.Hour) // still ahead, so it is checked when due
+		}
+		p.VerifiedAt = nil
+	}
+	return w, nil
+}
+
+// answer tells the workflow whether a promise was kept: broken where the
+// recording found it broken (at least one broken in a run), kept otherwise.
+func (s *simulator) answer(n workflow.Notification) func(context.Context) error {
+	return func(ctx context.Context) error {
+		a, err := s.wf.Assignment(ctx, n.AssignmentID)
+		if err != nil {
+			return err
+		}
+		outcome := audit.PromiseKept
+		for _, rec := range s.recordings[a.TouchpointID] {
+			for _, p := range rec.Promises {
+				if p.ID == n.PromiseID && p.Outcome == audit.PromiseBroken {
+					outcome = audit.PromiseBroken
+				}
+			}
+		}
+		s.mu.Lock()
+		if !s.brokenSet {
+			outcome, s.brokenSet = audit.PromiseBroken, true
+		}
+		if outcome == audit.PromiseBroken {
+			s.stats.PromisesBroken++
+		} else {
+			s.stats.PromisesKept++
+		}
+		s.mu.Unlock()
+		_, err = s.wf.ConfirmPromise(ctx, workflow.PromiseAnswer{AssignmentID: n.AssignmentID, AuditorID: n.To, PromiseID: n.PromiseID, Outcome: outcome})
+		return err
+	}
+}
+
+func cloneWalk(w audit.Walkthrough) audit.Walkthrough {
+	w.Timeline = slices.Clone(w.Timeline)
+	for i := range w.Timeline {
+		w.Timeline[i].Pauses = slices.Clone(w.Timeline[i].Pauses)
+	}
+	w.Answers = slices.Clone(w.Answers)
+	w.Facts = slices.Clone(w.Facts)
+	w.Promises = slices.Clone(w.Promises)
+	w.Evidence = slices.Clone(w.Evidence)
+	return w
+}
