@@ -72,6 +72,9 @@ type TouchpointSummary struct {
 	// Reasons merges the walks' reasons: each criterion once, with how many
 	// walks gave it, worst effect first.
 	Reasons []ReasonCount `json:"reasons"`
+	// PlusTwo lists the +2 behaviours the touchpoint's standard defines:
+	// where a differentiator can be built.
+	PlusTwo []string `json:"plusTwo,omitempty"`
 	// Gaps are the missed criteria with how many walks missed each.
 	Gaps []GapCount `json:"gaps,omitempty"`
 	// Durations are median measured timings by criterion id; EndToEnd the
@@ -218,6 +221,11 @@ func (e *Engine) summarize(ref audit.TouchpointRef, rs []*audit.Result, fixDone 
 	}
 	sort.Strings(s.Unanswered)
 
+	for _, c := range e.CriteriaFor(s.StandardVersion, ref.ID) {
+		if c.Kind == audit.KindExceed && c.Exceed.Level == 2 {
+			s.PlusTwo = append(s.PlusTwo, c.ID)
+		}
+	}
 	cad := audit.DefaultCadence()
 	in := DueInput{Valuation: s.Median, MomentOfTruth: s.MomentOfTruth, Disagreement: s.Disagreement, VerifiedAt: s.LastWalked, FixDoneAt: fixDone}
 	if st, ok := e.standards[s.StandardVersion]; ok {

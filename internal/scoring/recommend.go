@@ -131,20 +131,27 @@ func Weight(momentOfTruth, customerEffort bool) float64 {
 // touchpoint with a median below 0, target 0, ranked by impact (so a −2
 // ranks above a −1 of the same reach, and moments of truth and effort
 // points above the rest), ties by touchpoint id. Differentiators are the
-// few touchpoints at 0 or +1, without disagreement, with the highest
-// weight × reach, target +2. costs maps touchpoint id → person-days.
+// few touchpoints at 0 or +1, without disagreement, whose standard defines a
+// +2 behaviour (any such touchpoint when none does), with the highest
+// weight × reach, target +2; their Criteria are the +2 behaviours to build
+// on. costs maps touchpoint id → person-days.
 func Recommend(ts []TouchpointSummary, costs map[string]float64, opt RecommendOptions) Recommendations {
 	opt = opt.withDefaults()
 	out := Recommendations{Options: opt, Fixes: []Recommendation{}, Differentiators: []Recommendation{}}
-	var cands []Recommendation
+	var cands, fallback []Recommendation
 	for i := range ts {
 		t := &ts[i]
 		switch {
 		case t.Median < 0:
 			out.Fixes = append(out.Fixes, recommendation(t, KindFix, 0, costs, opt))
-		case t.Median < 2 && !t.Disagreement:
+		case t.Median < 2 && !t.Disagreement && len(t.PlusTwo) > 0:
 			cands = append(cands, recommendation(t, KindDifferentiator, 2, costs, opt))
+		case t.Median < 2 && !t.Disagreement:
+			fallback = append(fallback, recommendation(t, KindDifferentiator, 2, costs, opt))
 		}
+	}
+	if len(cands) == 0 {
+		cands = fallback
 	}
 	byImpact := func(rs []Recommendation) {
 		sort.SliceStable(rs, func(i, j int) bool {
@@ -205,6 +212,9 @@ func recommendation(t *TouchpointSummary, kind string, target audit.Valuation, c
 		r.Cost, r.CostEstimated = c, true
 	}
 	r.Quadrant = Quadrant(r.Impact, r.Cost, opt)
+	if kind == KindDifferentiator {
+		r.Criteria = t.PlusTwo
+	}
 	if kind == KindFix {
 		var people, hard float64
 		for _, rc := range t.Reasons {
