@@ -40,13 +40,12 @@ build:
 		$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o build/$$fn/bootstrap ./functions/$$fn; \
 	done
 
-# One target per AWS::Serverless::Function in template.yaml.
-define lambda-build
-	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)
-endef
-
-build-ImportCompanyFunction:
-	$(call lambda-build,import-company)
+# SAM's target for an AWS::Serverless::Function: the logical id is the
+# directory name in CamelCase plus "Function", so build-ImportCompanyFunction
+# builds functions/import-company. A new function needs no new target.
+build-%Function:
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 1; }
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(shell echo '$*' | sed -E 's/([a-z0-9])([A-Z])/\1-\2/g' | tr 'A-Z' 'a-z')
 
 # -------------------------------------------------------------------- run ----
 

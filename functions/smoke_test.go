@@ -9,16 +9,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/lambdart"
@@ -55,11 +53,10 @@ func functionNames(t *testing.T) []string {
 func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 	names := functionNames(t)
 	moto := motoserver.Shared(t)
-	client := dynamodb.New(dynamodb.Options{
-		Region:       region,
-		BaseEndpoint: aws.String(moto.Endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-	})
+	client, err := dynamo.NewLocalClient(context.Background(), moto.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
 	bin := t.TempDir()
 
 	for _, name := range names {
@@ -80,19 +77,25 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 			if err := dynamo.EnsureTable(ctx, client, table); err != nil {
 				t.Fatalf("create table %s in moto: %v", table, err)
 			}
+			env := []string{
+				"TABLE_NAME=" + table,
+				"DYNAMODB_ENDPOINT=" + moto.Endpoint,
+				"SFN_ENDPOINT=" + moto.Endpoint,
+				// Every other AWS client the function builds goes to moto too.
+				"AWS_ENDPOINT_URL=" + moto.Endpoint,
+				"AWS_ACCESS_KEY_ID=test",
+				"AWS_SECRET_ACCESS_KEY=test",
+			}
+			extra, err := extraEnv(name, map[string]string{"MOTO_ENDPOINT": moto.Endpoint, "TABLE_NAME": table})
+			if err != nil {
+				t.Fatal(err)
+			}
 			fn, err := lambdart.Start(lambdart.Config{
 				Bootstrap:    bootstrap,
 				FunctionName: "touchaudit-" + name,
 				Region:       region,
 				Logs:         testLog{t},
-				Env: []string{
-					"TABLE_NAME=" + table,
-					"DYNAMODB_ENDPOINT=" + moto.Endpoint,
-					// Every other AWS client the function builds goes to moto too.
-					"AWS_ENDPOINT_URL=" + moto.Endpoint,
-					"AWS_ACCESS_KEY_ID=test",
-					"AWS_SECRET_ACCESS_KEY=test",
-				},
+				Env:          append(env, extra...),
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -134,32 +137,89 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 	}
 }
 
-// TestSmoke_EveryFunctionIsDeployable checks what SAM needs for each function:
-// a Makefile target build-<LogicalId> building functions/<name>, and that
-// logical id in template.yaml as an AWS::Serverless::Function.
+// TestSmoke_EveryFunctionIsDeployable checks what `sam build` needs for each
+// function: an AWS::Serverless::Function in template.yaml named after the
+// directory (import-company → ImportCompanyFunction) with BuildMethod
+// makefile, and a Makefile target build-<LogicalId> building that directory.
 func TestSmoke_EveryFunctionIsDeployable(t *testing.T) {
-	makefile, err := os.ReadFile("../Makefile")
-	if err != nil {
-		t.Fatal(err)
-	}
 	template, err := os.ReadFile("../template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	makeBin, err := exec.LookPath("make")
+	if err != nil {
+		t.Fatal("make is required to check the SAM build targets")
+	}
 	for _, name := range functionNames(t) {
 		t.Run(name, func(t *testing.T) {
-			re := regexp.MustCompile(`(?m)^build-(\w+):\s*\n\t\$\(call lambda-build,` + regexp.QuoteMeta(name) + `\)`)
-			m := re.FindSubmatch(makefile)
-			if m == nil {
-				t.Fatalf("Makefile has no build-<LogicalId> target calling lambda-build,%s", name)
+			id := logicalID(name)
+			block := resourceBlock(string(template), id)
+			if block == "" {
+				t.Fatalf("template.yaml has no resource %s for functions/%s", id, name)
 			}
-			logicalID := string(m[1])
-			res := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(logicalID) + `:\s*\n    Type: AWS::Serverless::Function\b`)
-			if !res.Match(template) {
-				t.Errorf("template.yaml has no AWS::Serverless::Function %s (built by make build-%s)", logicalID, logicalID)
+			for _, want := range []string{"Type: AWS::Serverless::Function", "BuildMethod: makefile", "CodeUri: ."} {
+				if !strings.Contains(block, want) {
+					t.Errorf("template.yaml %s lacks %q", id, want)
+				}
+			}
+			out, err := exec.Command(makeBin, "-C", "..", "-n", "build-"+id, "ARTIFACTS_DIR=/artifacts").CombinedOutput()
+			if err != nil {
+				t.Fatalf("make -n build-%s: %v\n%s", id, err, out)
+			}
+			if !strings.Contains(string(out), "-o /artifacts/bootstrap ./functions/"+name+"\n") {
+				t.Errorf("make build-%s does not build functions/%s into $(ARTIFACTS_DIR)/bootstrap:\n%s", id, name, out)
 			}
 		})
 	}
+}
+
+// logicalID is the template's name for functions/<name>.
+func logicalID(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String() + "Function"
+}
+
+// resourceBlock returns the lines of the top-level resource id in a SAM
+// template (two-space indented keys under Resources).
+func resourceBlock(template, id string) string {
+	start := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(id) + `:\s*$`).FindStringIndex(template)
+	if start == nil {
+		return ""
+	}
+	rest := template[start[1]:]
+	if end := regexp.MustCompile(`(?m)^ {0,2}\S`).FindStringIndex(rest); end != nil {
+		rest = rest[:end[0]]
+	}
+	return rest
+}
+
+// extraEnv reads the optional testdata/events/<name>.env: KEY=VALUE lines
+// (# comments allowed) a function needs beyond the common ones, with
+// ${MOTO_ENDPOINT} and ${TABLE_NAME} expanded.
+func extraEnv(name string, vars map[string]string) ([]string, error) {
+	b, err := os.ReadFile(filepath.Join(eventsDir, name+".env"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var env []string
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !strings.Contains(line, "=") {
+			return nil, fmt.Errorf("%s.env line %d: want KEY=VALUE, got %q", name, i+1, line)
+		}
+		env = append(env, os.Expand(line, func(k string) string { return vars[k] }))
+	}
+	return env, nil
 }
 
 // testLog sends a function's log lines to the test log.
