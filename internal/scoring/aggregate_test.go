@@ -218,3 +218,14 @@ func TestQuadrant_Thresholds(t *testing.T) {
 		}
 	}
 }
+
+func TestRecommend_DifferentiatorsWhereTheStandardDefinesAPlusTwo(t *testing.T) {
+	ts := []TouchpointSummary{
+		{TouchpointID: "wide", Median: 0, Reach: 0.9},
+		{TouchpointID: "narrow", Median: 0, Reach: 0.2, PlusTwo: []string{"contract-end-reminder"}},
+	}
+	got := Recommend(ts, nil, RecommendOptions{})
+	if len(got.Differentiators) != 1 || got.Differentiators[0].TouchpointID != "narrow" || got.Differentiators[0].Criteria[0] != "contract-end-reminder" {
+		t.Errorf("differentiators = %+v", got.Differentiators)
+	}
+}
