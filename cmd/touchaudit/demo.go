@@ -101,6 +101,8 @@ func demoStore(ctx context.Context) (audit.Store, string, error) {
 type demoRun struct {
 	dir   string
 	store audit.Store
+	// touchpoints limits the review to the first n recorded touchpoints (0: all).
+	touchpoints int
 }
 
 // reviewOutcome is everything the summary prints.
@@ -110,7 +112,7 @@ type reviewOutcome struct {
 	review      *audit.Review
 	report      *scoring.Report
 	sim         simStats
-	review_exec *asl.ExecutionDescription
+	reviewExec  *asl.ExecutionDescription
 	audits      []asl.ExecutionDescription
 	usage       costUsage
 	virtualDays float64
@@ -154,6 +156,9 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 		recordings[tp] = append(recordings[tp], r.Walkthrough)
 	}
 	sort.Strings(scope)
+	if run.touchpoints > 0 && run.touchpoints < len(scope) {
+		scope = scope[:run.touchpoints]
+	}
 
 	sim := newSimulator(recordings)
 	st, err := newStack(stackOptions{store: store, notifier: sim, dir: run.dir,
@@ -172,9 +177,7 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	}); err != nil {
 		return nil, err
 	}
-	reviewArn := st.arns["ReviewStateMachine"]
 	execArn := fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", asl.DefaultRegion, asl.DefaultAccountID, "touchaudit-review", demoReview)
-	_ = reviewArn
 	for step := 0; ; step++ {
 		if step == demoMaxSteps {
 			return nil, fmt.Errorf("the review did not finish within %d simulation steps", demoMaxSteps)
@@ -208,11 +211,11 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 		}
 	}
 	out := &reviewOutcome{company: company, sim: sim.stats, wall: time.Since(started)}
-	if out.review_exec, err = st.engine.DescribeExecution(execArn); err != nil {
+	if out.reviewExec, err = st.engine.DescribeExecution(execArn); err != nil {
 		return nil, err
 	}
-	if out.review_exec.Status != "SUCCEEDED" {
-		return nil, fmt.Errorf("review execution %s: %s: %s", out.review_exec.Status, out.review_exec.Error, out.review_exec.Cause)
+	if out.reviewExec.Status != "SUCCEEDED" {
+		return nil, fmt.Errorf("review execution %s: %s: %s", out.reviewExec.Status, out.reviewExec.Error, out.reviewExec.Cause)
 	}
 	execs, err := st.engine.ListExecutions(asl.ListExecutionsInput{StateMachineArn: st.arns["AuditStateMachine"]})
 	if err != nil {
@@ -246,8 +249,8 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	for _, e := range execs {
 		out.usage.transitions += e.StateTransitions
 	}
-	out.usage.transitions += out.review_exec.StateTransitions
-	out.usage.lambdaCalls = lambdaCalls(st.engine, append([]asl.ExecutionDescription{*out.review_exec}, execs...))
+	out.usage.transitions += out.reviewExec.StateTransitions
+	out.usage.lambdaCalls = lambdaCalls(st.engine, append([]asl.ExecutionDescription{*out.reviewExec}, execs...))
 	return out, nil
 }
 

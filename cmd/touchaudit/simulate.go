@@ -201,7 +201,7 @@ func (s *simulator) recording(ctx context.Context, assignmentID string) (audit.W
 		if p.DueAt.Before(simNow()) {
 			p.DueAt = simNow().Add(24 * time.Hour) // still ahead, so it is checked when due
 		}
-		p.VerifiedAt = nil
+		p.Outcome, p.VerifiedAt = audit.PromisePending, nil // found out when it falls due
 	}
 	return w, nil
 }

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"touchaudit/internal/asl"
 	"touchaudit/internal/audit"
 	"touchaudit/internal/scoring"
 )
@@ -155,7 +154,7 @@ func printSummary(w io.Writer, res *reviewOutcome, lang audit.Lang) {
 	if len(trans) > 0 {
 		fmt.Fprintf(w, t("execs", lang)+"\n", len(res.audits), statusList(statuses), trans[0], trans[len(trans)/2], trans[len(trans)-1])
 	}
-	fmt.Fprintf(w, t("reviewEx", lang)+"\n", res.review_exec.Status, res.review_exec.StateTransitions, res.review_exec.HistoryEvents)
+	fmt.Fprintf(w, t("reviewEx", lang)+"\n", res.reviewExec.Status, res.reviewExec.StateTransitions, res.reviewExec.HistoryEvents)
 	fmt.Fprintf(w, t("counter", lang)+"\n", res.review.Done, res.review.Assignments, res.unstaffed)
 
 	u := res.usage
@@ -190,5 +189,3 @@ func trim(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
-
-var _ = asl.DefaultRegion

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/dynamo"
+	"touchaudit/internal/memstore"
+	"touchaudit/internal/motoserver"
+)
+
+// repoRoot is where testdata/ and statemachines/ are, seen from this package.
+const repoRoot = "../.."
+
+func TestReview_RunsEndToEndOnTheLocalEngine(t *testing.T) {
+	out, err := runReview(context.Background(), demoRun{dir: repoRoot, store: memstore.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReviewOutcome(t, out)
+	if out.sim.PromisesBroken == 0 || out.report.Summary.BrokenPromises == 0 {
+		t.Errorf("no broken promise reached the report: sim %+v, report %+v", out.sim, out.report.Summary)
+	}
+}
+
+func TestReview_RunsEndToEndWithDynamoDBOnMoto(t *testing.T) {
+	ctx := context.Background()
+	client, err := dynamo.NewLocalClient(ctx, motoserver.Shared(t).Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := "touchaudit-review-e2e"
+	if err := dynamo.EnsureTable(ctx, client, table); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("review on moto_server DynamoDB, table %s", table)
+	out, err := runReview(ctx, demoRun{dir: repoRoot, store: dynamo.New(client, table), touchpoints: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReviewOutcome(t, out)
+}
+
+func checkReviewOutcome(t *testing.T, out *reviewOutcome) {
+	t.Helper()
+	if out.reviewExec.Status != "SUCCEEDED" {
+		t.Fatalf("review execution %s", out.reviewExec.Status)
+	}
+	r := out.review
+	if r.Status != audit.ReviewCompleted || r.Assignments == 0 || r.Done != r.Assignments {
+		t.Fatalf("review %s: status %s, done %d of %d", r.ID, r.Status, r.Done, r.Assignments)
+	}
+	for _, e := range out.audits {
+		if e.Status != "SUCCEEDED" {
+			t.Errorf("audit execution %s: %s %s %s", e.Name, e.Status, e.Error, e.Cause)
+		}
+	}
+	s := out.sim
+	if s.Late == 0 || s.Never != 1 || s.Reassigned != 1 || len(out.reassigned) != 1 {
+		t.Errorf("simulation: %+v, reassigned %d; want some late, one never, one reassigned", s, len(out.reassigned))
+	}
+	if s.PromisesBroken != out.report.Summary.BrokenPromises {
+		t.Errorf("%d promises answered broken, the report counts %d", s.PromisesBroken, out.report.Summary.BrokenPromises)
+	}
+	if len(out.report.Touchpoints) == 0 || len(out.report.Drift) == 0 {
+		t.Errorf("report has %d touchpoints and %d drift rows", len(out.report.Touchpoints), len(out.report.Drift))
+	}
+	// One audit execution per assignment, plus the replacement.
+	if len(out.audits) != r.Assignments+1 {
+		t.Errorf("%d audit executions for %d assignments and one reassignment", len(out.audits), r.Assignments)
+	}
+	checkAssignmentRules(t, out)
+}
+
+// checkAssignmentRules checks the assignment constraints on what the run stored.
+func checkAssignmentRules(t *testing.T, out *reviewOutcome) {
+	t.Helper()
+	c := out.company
+	auditorsOf := map[string]map[string]bool{}
+	for _, tp := range out.report.Touchpoints {
+		ref, _ := c.Touchpoint(tp.TouchpointID)
+		seen := map[string]bool{}
+		for _, id := range tp.Auditors {
+			st, ok := c.Member(id)
+			if !ok {
+				t.Errorf("%s walked by unknown auditor %s", tp.TouchpointID, id)
+				continue
+			}
+			if st.HomeUnit == ref.OwnerUnit {
+				t.Errorf("%s walked by %s from its owning unit %s", tp.TouchpointID, id, ref.OwnerUnit)
+			}
+			if seen[id] {
+				t.Errorf("%s walked twice by %s", tp.TouchpointID, id)
+			}
+			seen[id] = true
+			if ref.Channel == audit.ChannelBranch {
+				owner, _ := c.Unit(ref.OwnerUnit)
+				if st.Region != owner.Region || !st.Speaks(ref.VisitLanguage()) {
+					t.Errorf("branch visit %s walked by %s from region %s (branch in %s) speaking %v", tp.TouchpointID, id, st.Region, owner.Region, st.Languages)
+				}
+			}
+		}
+		auditorsOf[tp.TouchpointID] = seen
+	}
+}
+
+func TestReview_HistoryDoesNotGrowWithAssignments(t *testing.T) {
+	small, err := runReview(context.Background(), demoRun{dir: repoRoot, store: memstore.New(), touchpoints: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	large, err := runReview(context.Background(), demoRun{dir: repoRoot, store: memstore.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if large.review.Assignments <= 3*small.review.Assignments {
+		t.Fatalf("the large review is not larger: %d vs %d assignments", large.review.Assignments, small.review.Assignments)
+	}
+	if small.reviewExec.HistoryEvents != large.reviewExec.HistoryEvents {
+		t.Errorf("review history: %d events for %d assignments, %d events for %d", small.reviewExec.HistoryEvents, small.review.Assignments,
+			large.reviewExec.HistoryEvents, large.review.Assignments)
+	}
+	if large.reviewExec.HistoryEvents > 250 {
+		t.Errorf("review history %d events", large.reviewExec.HistoryEvents)
+	}
+}
+
+func TestDemo_PrintsTheSummary(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{
+		{"en", "Journey map (median valuation, worst first)"},
+		{"pl", "Mapa podróży klienta"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := runDemo([]string{"--dir", repoRoot, "--lang", c.lang}, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			for _, want := range []string{c.want, "bank-pl-2026-h2", "bank-pl-2026-h1", "$0.0"} {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("summary lacks %q:\n%s", want, stdout.String())
+				}
+			}
+		})
+	}
+}
+
