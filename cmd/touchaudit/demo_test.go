@@ -146,4 +146,3 @@ func TestDemo_PrintsTheSummary(t *testing.T) {
 		})
 	}
 }
-
