@@ -66,7 +66,7 @@ func (a *Adapter) GetItem(ctx context.Context, req map[string]any) (map[string]a
 	if out.Item != nil {
 		res["Item"] = fromAttributeMap(out.Item)
 	}
-	return withMetadata(res, out.ConsumedCapacity, nil, out.ResultMetadata), nil
+	return withMetadata(res, r.askedCapacity(out.ConsumedCapacity), nil, out.ResultMetadata), nil
 }
 
 // PutItem is arn:aws:states:::dynamodb:putItem.
@@ -92,7 +92,7 @@ func (a *Adapter) PutItem(ctx context.Context, req map[string]any) (map[string]a
 	if err != nil {
 		return nil, taskError(err)
 	}
-	return withMetadata(attributes(out.Attributes), out.ConsumedCapacity, out.ItemCollectionMetrics, out.ResultMetadata), nil
+	return withMetadata(attributes(out.Attributes), r.askedCapacity(out.ConsumedCapacity), r.askedMetrics(out.ItemCollectionMetrics), out.ResultMetadata), nil
 }
 
 // UpdateItem is arn:aws:states:::dynamodb:updateItem.
@@ -120,7 +120,7 @@ func (a *Adapter) UpdateItem(ctx context.Context, req map[string]any) (map[strin
 	if err != nil {
 		return nil, taskError(err)
 	}
-	return withMetadata(attributes(out.Attributes), out.ConsumedCapacity, out.ItemCollectionMetrics, out.ResultMetadata), nil
+	return withMetadata(attributes(out.Attributes), r.askedCapacity(out.ConsumedCapacity), r.askedMetrics(out.ItemCollectionMetrics), out.ResultMetadata), nil
 }
 
 // DeleteItem is arn:aws:states:::dynamodb:deleteItem.
@@ -146,7 +146,7 @@ func (a *Adapter) DeleteItem(ctx context.Context, req map[string]any) (map[strin
 	if err != nil {
 		return nil, taskError(err)
 	}
-	return withMetadata(attributes(out.Attributes), out.ConsumedCapacity, out.ItemCollectionMetrics, out.ResultMetadata), nil
+	return withMetadata(attributes(out.Attributes), r.askedCapacity(out.ConsumedCapacity), r.askedMetrics(out.ItemCollectionMetrics), out.ResultMetadata), nil
 }
 
 // asSent turns off the Go SDK's client-side check of required parameters,

@@ -221,3 +221,22 @@ func (r *request) attributeUpdates(field string) map[string]types.AttributeValue
 	})
 	return out
 }
+
+// askedCapacity keeps ConsumedCapacity only when the request asked for it
+// (ReturnConsumedCapacity INDEXES or TOTAL). DynamoDB returns it only then;
+// moto_server returns it always.
+func (r *request) askedCapacity(c *types.ConsumedCapacity) *types.ConsumedCapacity {
+	if v, _ := r.m["ReturnConsumedCapacity"].(string); v == "" || v == string(types.ReturnConsumedCapacityNone) {
+		return nil
+	}
+	return c
+}
+
+// askedMetrics is askedCapacity for ItemCollectionMetrics
+// (ReturnItemCollectionMetrics SIZE).
+func (r *request) askedMetrics(m *types.ItemCollectionMetrics) *types.ItemCollectionMetrics {
+	if v, _ := r.m["ReturnItemCollectionMetrics"].(string); v == "" || v == string(types.ReturnItemCollectionMetricsNone) {
+		return nil
+	}
+	return m
+}
