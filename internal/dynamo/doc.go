@@ -7,16 +7,18 @@
 // maps of their JSON fields (attributevalue with the json tag), next to the
 // key attributes below and an "entity" attribute naming the type.
 //
-//	entity           PK                   SK               GSI1PK / GSI1SK                            GSI2PK / GSI2SK                             GSI3PK / GSI3SK
-//	company config   COMPANY#<company>    CONFIG           -                                          -                                           -
-//	touchpoint due   COMPANY#<company>    DUE#<touchpoint> -                                          -                                           DUE#<company> / <nextDue>#<touchpoint>
-//	review           REVIEW#<review>      REVIEW           -                                          -                                           -
-//	done marker      REVIEW#<review>      DONE#<assignment>-                                          -                                           -
-//	report           REVIEW#<review>      REPORT           -                                          -                                           -
-//	assignment       ASSIGNMENT#<id>      ASSIGNMENT       AUDITOR#<auditor> / <0|1>#<due>#<id>       ASSIGNMENTS#<review>#<status> / <due>#<id>  -
-//	walkthrough      WALKTHROUGH#<id>     WALKTHROUGH      -                                          -                                           -
-//	submission       SUBMISSION#<id>      SUBMISSION       -                                          -                                           -
-//	result           RESULT#<id>          RESULT           HISTORY#<company>#<touchpoint> / <scoredAt>#<id>  RESULTS#<review> / <id>            -
+//	entity          PK                  SK                 GSI keys (see Indexes)
+//	company config  COMPANY#<company>   CONFIG             -
+//	touchpoint due  COMPANY#<company>   DUE#<touchpoint>   GSI3  DUE#<company>                   <nextDue>#<touchpoint>
+//	review          REVIEW#<review>     REVIEW             -
+//	done marker     REVIEW#<review>     DONE#<assignment>  -
+//	report          REVIEW#<review>     REPORT             -
+//	assignment      ASSIGNMENT#<id>     ASSIGNMENT         GSI1  AUDITOR#<auditor>               <0|1>#<due>#<id>   (only with an auditor)
+//	                                                       GSI2  ASSIGNMENTS#<review>#<status>   <due>#<id>
+//	walkthrough     WALKTHROUGH#<id>    WALKTHROUGH        -
+//	submission      SUBMISSION#<id>     SUBMISSION         -                                                        (ttl)
+//	result          RESULT#<id>         RESULT             GSI1  HISTORY#<company>#<touchpoint>  <scoredAt>#<id>
+//	                                                       GSI2  RESULTS#<review>                <id>
 //
 // Times in sort keys are UTC with nine fraction digits
 // (2026-03-02T09:00:00.000000000Z), so they sort as strings.
@@ -45,11 +47,13 @@
 // # Sizes
 //
 // A company configuration is one item whose "body" is gzip-compressed JSON
-// (binary). JSON compresses about tenfold, so the sample bank (≈110 KB of
-// JSON, 150 staff, 45 touchpoints, two standard sets) is ≈10 KB stored; the
-// limit is maxBodyBytes compressed (DynamoDB's item limit is 400 KB), which
-// a configuration reaches at roughly 3 MB of JSON. A bigger one is refused
-// as invalid rather than split into chunks: a single item keeps saves atomic.
+// (binary). The sample bank (testdata/company: 157 staff, 45 touchpoints,
+// two standard sets) is 123 KB of JSON and 20 KB stored. The limit is
+// maxBodyBytes (350 KB) compressed, under DynamoDB's 400 KB item limit,
+// which at the sample's ratio is about 2 MB of JSON, ten times the sample.
+// A bigger configuration is refused as invalid rather than split into
+// chunks: one item keeps a save atomic and a read one strongly consistent
+// GetItem.
 // Reports are stored the same way.
 //
 // # Writes

@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sync"
@@ -204,4 +205,32 @@ func TestEnsureTable_CreatesIndexesAndTTLIdempotently(t *testing.T) {
 	if d := ttl.TimeToLiveDescription; d == nil || aws.ToString(d.AttributeName) != "ttl" || d.TimeToLiveStatus != types.TimeToLiveStatusEnabled {
 		t.Fatalf("TTL %+v, want enabled on ttl", ttl.TimeToLiveDescription)
 	}
+}
+
+func TestStore_SavesTheSampleCompanyAsOneItem(t *testing.T) {
+	c, err := audit.LoadCompanyDir("../../testdata/company")
+	if err != nil {
+		t.Fatalf("load the sample company: %v", err)
+	}
+	client, _, table := newTable(t)
+	s := dynamo.New(client, table)
+	if err := s.SaveCompany(t.Context(), c); err != nil {
+		t.Fatalf("SaveCompany(sample): %v", err)
+	}
+	got, err := s.GetCompany(t.Context(), c.ID)
+	if err != nil {
+		t.Fatalf("GetCompany: %v", err)
+	}
+	want, _ := json.Marshal(c)
+	have, _ := json.Marshal(got)
+	if string(have) != string(want) {
+		t.Fatal("the sample company did not read back unchanged")
+	}
+	item, err := client.GetItem(t.Context(), &dynamodb.GetItemInput{TableName: aws.String(table),
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "COMPANY#" + c.ID}, "SK": &types.AttributeValueMemberS{Value: "CONFIG"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := item.Item["body"].(*types.AttributeValueMemberB).Value
+	t.Logf("sample company: %d KB of JSON stored as %d KB (gzip)", len(want)/1024, len(body)/1024)
 }
