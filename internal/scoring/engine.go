@@ -40,6 +40,30 @@ type standard struct {
 type plan struct {
 	criteria []*audit.Criterion
 	slot     map[string]int
+	texts    []texts // reason details that need no measured value, by slot
+}
+
+// texts are a criterion's fixed reason details, built once so scoring does
+// not concatenate strings per walkthrough.
+type texts struct {
+	done, missed, critical, exceed string
+}
+
+func textsFor(c *audit.Criterion) texts {
+	verb := "done"
+	switch c.Kind {
+	case audit.KindPromise:
+		verb = "promise made"
+	case audit.KindFact:
+		verb = "stated"
+	}
+	t := texts{done: verb + ": " + c.Label.EN, missed: "step missed: " + c.Label.EN, critical: "critical step missed: " + c.Label.EN}
+	if c.Exceed != nil && c.Exceed.Level == 2 {
+		t.exceed = "anticipated a need: " + c.Label.EN
+	} else {
+		t.exceed = "proactive help: " + c.Label.EN
+	}
+	return t
 }
 
 // New indexes the company's standards. The company must be valid
@@ -74,6 +98,7 @@ func New(c *audit.Company) (*Engine, error) {
 				if cr.AppliesTo(&ref.Touchpoint) {
 					p.slot[cr.ID] = len(p.criteria)
 					p.criteria = append(p.criteria, cr)
+					p.texts = append(p.texts, textsFor(cr))
 				}
 			}
 			st.plans[ref.ID] = p

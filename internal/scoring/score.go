@@ -59,8 +59,8 @@ type outcome struct {
 	st      state
 	effect  audit.Valuation
 	why     why
-	verb    string // what a met step did: "done", "promise made", "stated"
-	mot     bool   // a broken promise at a moment of truth
+	txt     *texts
+	mot     bool // a broken promise at a moment of truth
 	measure time.Duration
 	count   int
 	promise *audit.Promise
@@ -202,7 +202,9 @@ func (e *Engine) score(r *audit.Result, w *audit.Walkthrough, st *standard, own 
 		if ans[k] >= 0 {
 			a = &w.Answers[ans[k]]
 		}
-		outs = append(outs, evaluate(c, a, w, tp, steps, rules))
+		o := evaluate(c, a, w, tp, steps, rules)
+		o.txt = &p.texts[k]
+		outs = append(outs, o)
 	}
 
 	// Promises tied to no criterion of this plan are still promises: a
@@ -326,18 +328,7 @@ func (e *Engine) score(r *audit.Result, w *audit.Walkthrough, st *standard, own 
 			r.Durations[o.c.ID] = audit.Duration(o.measure)
 		}
 	}
-	if len(r.Gaps) == 0 {
-		r.Gaps = nil
-	}
-	if len(r.Unanswered) == 0 {
-		r.Unanswered = nil
-	}
-	if len(r.NotApplicable) == 0 {
-		r.NotApplicable = nil
-	}
-	if len(r.Durations) == 0 {
-		r.Durations = nil
-	}
+	// Empty slices and maps are kept for reuse; JSON omits them all the same.
 	r.NextDue = NextDue(st.cadence, DueInput{Valuation: v, MomentOfTruth: tp.ref.MomentOfTruth, VerifiedAt: r.WalkedAt, NewStandardFrom: st.newerFrom})
 	return nil
 }
@@ -369,11 +360,11 @@ func (o *outcome) text() string {
 	c := o.c
 	switch o.why {
 	case whyStepDone:
-		return o.verb + ": " + c.Label.EN
+		return o.txt.done
 	case whyStepMissed:
-		return "step missed: " + c.Label.EN
+		return o.txt.missed
 	case whyCriticalMissed:
-		return "critical step missed: " + c.Label.EN
+		return o.txt.critical
 	case whyWithinTarget:
 		return fmt.Sprintf("took %s, within the target of %s", audit.Duration(o.measure.Round(time.Second)), c.Timing.Target)
 	case whyOverTarget:
@@ -387,10 +378,7 @@ func (o *outcome) text() string {
 	case whyCompanyWork:
 		return fmt.Sprintf("the customer does the company's work: %d %s, target %d", o.count, measureText(c.Effort.Measure), c.Effort.Target)
 	case whyExceed:
-		if c.Exceed.Level == 2 {
-			return "anticipated a need: " + c.Label.EN
-		}
-		return "proactive help: " + c.Label.EN
+		return o.txt.exceed
 	case whyPromiseHeld:
 		return fmt.Sprintf("promise %s: %q", o.promise.Outcome, o.promise.Text)
 	case whyPromiseBroken:
@@ -417,7 +405,7 @@ func evaluate(c *audit.Criterion, a *audit.Answer, w *audit.Walkthrough, tp *tou
 		if a == nil {
 			return o
 		}
-		return stepAnswer(c, a.Value == audit.AnswerYes, rules, "done")
+		return stepAnswer(c, a.Value == audit.AnswerYes, rules)
 
 	case audit.KindTiming:
 		d, ok := window(w.Timeline, steps, c.Timing)
@@ -490,7 +478,7 @@ func evaluate(c *audit.Criterion, a *audit.Answer, w *audit.Walkthrough, tp *tou
 		if a == nil {
 			return o
 		}
-		return stepAnswer(c, a.Value == audit.AnswerYes, rules, "promise made")
+		return stepAnswer(c, a.Value == audit.AnswerYes, rules)
 
 	case audit.KindFact:
 		for i := range w.Facts {
@@ -503,14 +491,14 @@ func evaluate(c *audit.Criterion, a *audit.Answer, w *audit.Walkthrough, tp *tou
 		if a == nil {
 			return o
 		}
-		return stepAnswer(c, a.Value == audit.AnswerYes, rules, "stated")
+		return stepAnswer(c, a.Value == audit.AnswerYes, rules)
 	}
 	return o
 }
 
 // stepAnswer values a yes/no answer: no is a missed step, critical or not.
-func stepAnswer(c *audit.Criterion, yes bool, rules *audit.ValuationRules, done string) outcome {
-	o := outcome{c: c, verb: done}
+func stepAnswer(c *audit.Criterion, yes bool, rules *audit.ValuationRules) outcome {
+	o := outcome{c: c}
 	switch {
 	case yes:
 		o.st, o.why = met, whyStepDone
