@@ -10,8 +10,13 @@ import (
 	"touchaudit/internal/storetest"
 )
 
+// embedded names the backend in the contract suite's log.
+type embedded struct{ *memstore.Store }
+
+func (embedded) Backend() string { return "embedded (memstore, in memory)" }
+
 func TestStore_Contract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) audit.Store { return memstore.New() })
+	storetest.Run(t, func(t *testing.T) audit.Store { return embedded{memstore.New()} })
 }
 
 func TestStore_SaveFileLoadFile(t *testing.T) {
