@@ -9,6 +9,9 @@ import (
 	"touchaudit/internal/audit"
 )
 
+// maxPageLimit bounds one page, as in the DynamoDB store.
+const maxPageLimit = 1000
+
 // cursor is the opaque page cursor: the listing it belongs to and the sort
 // key of the last item returned, so a page continues after that item even
 // when items were added or removed in between.
@@ -36,6 +39,8 @@ func page[T any](items []keyed[T], listing string, p audit.Page, newestFirst boo
 		return nil, "", audit.Errorf(audit.Invalid, "page limit must not be negative, not %d", limit)
 	case limit == 0:
 		limit = audit.DefaultPageLimit
+	case limit > maxPageLimit:
+		limit = maxPageLimit
 	}
 	sort.Slice(items, func(i, j int) bool {
 		if newestFirst {
