@@ -98,8 +98,9 @@ func newEnvironment(f *Function) (*environment, error) {
 func (e *environment) invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	now := time.Now()
 	deadline := now.Add(e.f.cfg.Timeout)
+	callerDeadline := false
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+		deadline, callerDeadline = d, true
 	}
 	inv := &invocation{
 		id:       newRequestID(),
@@ -132,11 +133,17 @@ func (e *environment) invoke(ctx context.Context, payload []byte) ([]byte, error
 	// answer returns the function's result unless the invocation was already
 	// over: a handler that watches its context answers at the deadline, in
 	// a race with our timer, and the timeout must win that race every time.
+	// The function sees the deadline in whole milliseconds, so it may give
+	// up to a millisecond before our timers fire.
+	seenDeadline := time.UnixMilli(deadline.UnixMilli())
 	answer := func(r result) ([]byte, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !time.Now().Before(now.Add(e.f.cfg.Timeout)) {
+		if !time.Now().Before(seenDeadline) {
+			if callerDeadline {
+				return nil, context.DeadlineExceeded
+			}
 			return nil, timeoutError()
 		}
 		return r.payload, r.err
