@@ -13,7 +13,11 @@
 // StopExecution, SendTask*) settles the engine before it answers: virtual
 // time runs until every execution has closed or waits for a task token. So
 // a Wait of six months is over by the time StartExecution returns, and a
-// DescribeExecution right after it sees where the execution got to.
+// DescribeExecution right after it sees where the execution got to. One
+// settle runs at a time; a call arriving during another call's settle
+// (a concurrent client, or a Task handler calling back into the API)
+// leaves its work to that settle and returns at once. WithoutSettling
+// leaves the clock to the caller. A real-time engine needs no settling.
 package sfnapi
 
 import (
@@ -61,9 +65,13 @@ type Server struct {
 	settle bool
 	ops    map[string]operation
 
-	// settleMu makes settles take turns: the engine's virtual clock has one
-	// driver at a time.
-	settleMu sync.Mutex
+	// The engine's virtual clock has one driver at a time: a call that
+	// finds a settle running leaves the work to it (settleAgain), so a
+	// handler that calls back into the API from inside a settle (a Task
+	// that sends its own token) does not deadlock.
+	settleMu    sync.Mutex
+	settling    bool
+	settleAgain bool
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -196,7 +204,20 @@ func (s *Server) settleEngine(ctx context.Context) {
 	if !s.settle {
 		return
 	}
+	ctx = context.WithoutCancel(ctx)
 	s.settleMu.Lock()
-	defer s.settleMu.Unlock()
-	s.engine.Settle(context.WithoutCancel(ctx))
+	s.settleAgain = true
+	if s.settling {
+		s.settleMu.Unlock()
+		return
+	}
+	s.settling = true
+	for s.settleAgain {
+		s.settleAgain = false
+		s.settleMu.Unlock()
+		s.engine.Settle(ctx)
+		s.settleMu.Lock()
+	}
+	s.settling = false
+	s.settleMu.Unlock()
 }

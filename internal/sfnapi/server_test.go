@@ -652,3 +652,42 @@ func TestServer_Wire(t *testing.T) {
 		}
 	})
 }
+
+// A Task whose handler answers its own token through the API, from inside
+// the settle of the StartExecution that ran it, must not deadlock.
+func TestServer_HandlerCallsBackDuringStartExecution(t *testing.T) {
+	reg := asl.NewRegistry()
+	var client *sfn.Client
+	reg.Register("auto-approve", asl.TypedHandler(func(ctx context.Context, in struct {
+		Token string `json:"token"`
+	}) (map[string]bool, error) {
+		_, err := client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(in.Token), Output: aws.String(`{"approved":true}`)})
+		return map[string]bool{"sent": err == nil}, err
+	}))
+	srv := httptest.NewServer(sfnapi.NewServer(asl.NewEngine(asl.Options{Registry: reg})))
+	defer srv.Close()
+	client = newClient(srv.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sm, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("auto"), RoleArn: aws.String(roleArn), Definition: aws.String(`{
+		"StartAt": "Ask",
+		"States": {
+			"Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+				"Parameters": {"FunctionName": "auto-approve", "Payload": {"token.$": "$$.Task.Token"}}, "Next": "Later"},
+			"Later": {"Type": "Wait", "Seconds": 86400, "End": true}
+		}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: start.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"approved":true}` {
+		t.Errorf("status %s output %s (%s), want SUCCEEDED {\"approved\":true}", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
+	}
+}
