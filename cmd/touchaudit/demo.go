@@ -28,7 +28,7 @@ func init() {
 const (
 	demoCompany      = "bank-pl"
 	demoReview       = "bank-pl-2026-h2"
-	demoPrevious     = "bank-pl-2026-h1"
+	demoPrevious     = "bank-pl-2025-h2"
 	demoTableDefault = "touchaudit-local"
 )
 
@@ -160,6 +160,11 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 		scope = scope[:run.touchpoints]
 	}
 
+	var costs map[string]float64
+	if err := audit.DecodeFile(os.DirFS(run.dir), "testdata/walkthroughs/costs/fix-costs.json", &costs); err != nil {
+		return nil, err
+	}
+
 	sim := newSimulator(recordings)
 	st, err := newStack(stackOptions{store: store, notifier: sim, dir: run.dir,
 		engine: asl.Options{Start: demoOpens.Add(-time.Hour), Seed: 2026}})
@@ -173,7 +178,7 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	if _, err := st.workflow.StartReview(ctx, workflow.ReviewRequest{
 		CompanyID: demoCompany, ReviewID: demoReview, Name: "Przegląd półroczny II/2026",
 		Opens: &demoOpens, Closes: &demoCloses, StandardVersion: "v2", PreviousReviewID: demoPrevious,
-		Scope: audit.ReviewScope{Touchpoints: scope, WalksPerTouchpoint: 2, MaxPerAuditor: 3}, Seed: 42, RequestedBy: "s-001",
+		Scope: audit.ReviewScope{Touchpoints: scope, WalksPerTouchpoint: 2, MaxPerAuditor: 3}, Seed: 42, RequestedBy: "s-001", FixCosts: costs,
 	}); err != nil {
 		return nil, err
 	}
@@ -262,8 +267,8 @@ func seedPrevious(ctx context.Context, store audit.Store, eng *scoring.Engine, d
 	if err != nil {
 		return err
 	}
-	opens := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
-	r := &audit.Review{ID: demoPrevious, CompanyID: demoCompany, Name: "Przegląd półroczny I/2026", StandardVersion: "v1",
+	opens := time.Date(2025, 11, 3, 8, 0, 0, 0, time.UTC)
+	r := &audit.Review{ID: demoPrevious, CompanyID: demoCompany, Name: "Przegląd półroczny II/2025", StandardVersion: "v1",
 		Window: audit.Window{Opens: opens, Closes: opens.AddDate(0, 0, 42)}, Status: audit.ReviewCompleted, Seed: 41, CreatedAt: opens}
 	walks := map[string]int{}
 	var results []audit.Result

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -119,11 +120,7 @@ func printSummary(w io.Writer, res *reviewOutcome, lang audit.Lang) {
 		fmt.Fprintln(w, t("none", lang))
 	}
 	for _, in := range r.Inconsistencies {
-		var vals []string
-		for _, v := range in.Values {
-			vals = append(vals, fmt.Sprintf("%s %q", v.Channel, v.Value))
-		}
-		fmt.Fprintf(w, "  %s (%s): %s\n", in.Label.In(lang), in.Key, strings.Join(vals, " · "))
+		fmt.Fprintf(w, "  %s (%s): %s\n", in.Label.In(lang), in.Key, statedValues(in.Values))
 	}
 
 	fmt.Fprintln(w, "\n"+t("fix", lang))
@@ -188,4 +185,34 @@ func trim(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// statedValues groups a fact's statements by normalised value: what the
+// customer heard, and in which channels.
+func statedValues(vs []scoring.StatedFact) string {
+	type group struct {
+		shown    string
+		channels []string
+		n        int
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, v := range vs {
+		g, ok := groups[v.Normalized]
+		if !ok {
+			g = &group{shown: v.Value}
+			groups[v.Normalized] = g
+			order = append(order, v.Normalized)
+		}
+		g.n++
+		if !slices.Contains(g.channels, string(v.Channel)) {
+			g.channels = append(g.channels, string(v.Channel))
+		}
+	}
+	parts := make([]string, len(order))
+	for i, k := range order {
+		g := groups[k]
+		parts[i] = fmt.Sprintf("%q in %s (%d×)", g.shown, strings.Join(g.channels, ", "), g.n)
+	}
+	return strings.Join(parts, " vs ")
 }

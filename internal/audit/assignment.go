@@ -74,6 +74,14 @@ type Assignment struct {
 	AuditorID    string           `json:"auditorId,omitempty"`
 	Status       AssignmentStatus `json:"status"`
 	Due          time.Time        `json:"due"`
+	// StandardVersion is the review's standard, copied so a submission needs
+	// no second read.
+	StandardVersion string `json:"standardVersion,omitempty"`
+	// Draft is the auditor's walkthrough in progress, saved from the form so
+	// a walk survives a lost phone; the submission replaces it.
+	Draft *Walkthrough `json:"draft,omitempty"`
+	// StartedAt is when the auditor started the walk (client time).
+	StartedAt *time.Time `json:"startedAt,omitempty"`
 	// Walk numbers the independent walks of one touchpoint (1..n).
 	Walk int `json:"walk"`
 	// Reminders counts deadline extensions after a missed deadline.

@@ -25,6 +25,9 @@ type Review struct {
 	Status          ReviewStatus `json:"status"`
 	// PreviousReviewID is the review this one is compared with for drift.
 	PreviousReviewID string `json:"previousReviewId,omitempty"`
+	// FixCosts are the CX lead's estimates of fixing each touchpoint, in
+	// person-days, for the impact-versus-cost matrix (a default for the rest).
+	FixCosts map[string]float64 `json:"fixCosts,omitempty"`
 	// Seed makes auditor assignment reproducible.
 	Seed int64 `json:"seed"`
 	// Assignments and Done count the review's assignments and how many of them
@@ -80,5 +83,8 @@ func (r *Review) Validate() error {
 	v.require(r.Scope.WalksPerTouchpoint >= 0 && r.Scope.WalksPerTouchpoint <= 5, "scope.walksPerTouchpoint", "must be between 1 and 5")
 	v.require(r.Scope.MaxPerAuditor >= 0, "scope.maxPerAuditor", "must not be negative")
 	v.require(r.Done >= 0 && r.Done <= r.Assignments, "done", "must be between 0 and assignments (%d)", r.Assignments)
+	for tp, c := range r.FixCosts {
+		v.require(c > 0, "fixCosts."+tp, "must be a positive number of person-days")
+	}
 	return v.err("review " + r.ID)
 }

@@ -117,6 +117,8 @@ func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, 
 	w.ID = "w-" + req.SubmissionID
 	w.AssignmentID, w.ReviewID, w.CompanyID = a.ID, a.ReviewID, a.CompanyID
 	w.TouchpointID, w.AuditorID = a.TouchpointID, a.AuditorID
+	// The review decides the standard, not the client.
+	w.StandardVersion = a.StandardVersion
 	if w.StandardVersion == "" {
 		r, err := s.store.GetReview(ctx, a.ReviewID)
 		if err != nil {
@@ -148,7 +150,7 @@ func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, 
 	if err := next.MoveTo(audit.StatusSubmitted, now); err != nil {
 		return SubmitResult{}, err
 	}
-	next.WalkthroughID, next.SubmissionID = w.ID, req.SubmissionID
+	next.WalkthroughID, next.SubmissionID, next.Draft = w.ID, req.SubmissionID, nil
 	rec, err := s.store.RecordSubmission(ctx, audit.Submission{ID: req.SubmissionID, PayloadHash: hash, Assignment: next, Walkthrough: w, At: now})
 	if err != nil || rec.Replayed {
 		return SubmitResult{Receipt: rec}, err

@@ -62,7 +62,7 @@ func (s *Service) BuildReport(ctx context.Context, r *audit.Review) (*scoring.Re
 	if err != nil {
 		return nil, err
 	}
-	in := scoring.ReportInput{ReviewID: r.ID, GeneratedAt: s.clock.Now(), PreviousReviewID: r.PreviousReviewID}
+	in := scoring.ReportInput{ReviewID: r.ID, GeneratedAt: s.clock.Now(), PreviousReviewID: r.PreviousReviewID, Costs: r.FixCosts}
 	if in.Results, in.Walkthroughs, err = s.reviewResults(ctx, r.ID); err != nil {
 		return nil, err
 	}

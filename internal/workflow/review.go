@@ -30,6 +30,8 @@ type ReviewRequest struct {
 	PreviousReviewID string `json:"previousReviewId,omitempty"`
 	Seed             int64  `json:"seed,omitempty"`
 	RequestedBy      string `json:"requestedBy,omitempty"`
+	// FixCosts are the CX lead's fix estimates in person-days by touchpoint.
+	FixCosts map[string]float64 `json:"fixCosts,omitempty"`
 }
 
 // DefaultWindow is how long a review stays open for walks: six weeks.
@@ -73,7 +75,7 @@ func (s *Service) newReview(ctx context.Context, c *audit.Company, req ReviewReq
 		ID: req.ReviewID, CompanyID: c.ID, Name: req.Name, Scope: req.Scope,
 		Window: audit.Window{Opens: opens, Closes: closes}, StandardVersion: req.StandardVersion,
 		Status: audit.ReviewPlanned, PreviousReviewID: req.PreviousReviewID, Seed: req.Seed,
-		CreatedAt: now, CreatedBy: req.RequestedBy,
+		CreatedAt: now, CreatedBy: req.RequestedBy, FixCosts: req.FixCosts,
 	}
 	if r.ID == "" {
 		r.ID = halfYearID(c.ID, opens)
@@ -183,7 +185,7 @@ func (s *Service) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput
 		for w := 1; w <= walks; w++ {
 			as = append(as, audit.Assignment{
 				ID: AssignmentID(r.ID, ref.ID, w), CompanyID: c.ID, ReviewID: r.ID, TouchpointID: ref.ID,
-				Status: audit.StatusPlanned, Due: r.Window.Closes, Walk: w, UpdatedAt: s.clock.Now(),
+				Status: audit.StatusPlanned, Due: r.Window.Closes, Walk: w, UpdatedAt: s.clock.Now(), StandardVersion: r.StandardVersion,
 			})
 		}
 	}
