@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,7 +58,7 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := t.TempDir()
+	h := &harness{endpoint: moto.Endpoint, bin: t.TempDir()}
 
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
@@ -69,39 +70,14 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 			defer cancel()
 
-			bootstrap := filepath.Join(bin, name, "bootstrap")
-			if err := lambdart.Build(ctx, name, bootstrap); err != nil {
-				t.Fatal(err)
-			}
 			table := "smoke-" + name
 			if err := dynamo.EnsureTable(ctx, client, table); err != nil {
 				t.Fatalf("create table %s in moto: %v", table, err)
 			}
-			env := []string{
-				"TABLE_NAME=" + table,
-				"DYNAMODB_ENDPOINT=" + moto.Endpoint,
-				"SFN_ENDPOINT=" + moto.Endpoint,
-				// Every other AWS client the function builds goes to moto too.
-				"AWS_ENDPOINT_URL=" + moto.Endpoint,
-				"AWS_ACCESS_KEY_ID=test",
-				"AWS_SECRET_ACCESS_KEY=test",
-			}
-			extra, err := extraEnv(name, map[string]string{"MOTO_ENDPOINT": moto.Endpoint, "TABLE_NAME": table})
-			if err != nil {
+			if err := h.setup(ctx, t, name, table); err != nil {
 				t.Fatal(err)
 			}
-			fn, err := lambdart.Start(lambdart.Config{
-				Bootstrap:    bootstrap,
-				FunctionName: "touchaudit-" + name,
-				Region:       region,
-				Logs:         testLog{t},
-				Env:          append(env, extra...),
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer fn.Close()
-
+			fn := h.start(ctx, t, name, table)
 			out, err := fn.Invoke(ctx, event)
 			if err != nil {
 				t.Fatalf("invoke with %s.json: %v", name, err)
@@ -135,6 +111,110 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 			t.Logf("%s.invalid.json -> %s", name, fe.Raw)
 		})
 	}
+}
+
+// harness builds each function once and starts it against moto.
+type harness struct {
+	endpoint string
+	bin      string
+	mu       sync.Mutex
+	builds   map[string]*build
+}
+
+var buildSlot = make(chan struct{}, 1)
+
+type build struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// bootstrap builds functions/<name> for this host, once per test run.
+func (h *harness) bootstrap(ctx context.Context, name string) (string, error) {
+	h.mu.Lock()
+	if h.builds == nil {
+		h.builds = map[string]*build{}
+	}
+	b, ok := h.builds[name]
+	if !ok {
+		b = &build{path: filepath.Join(h.bin, name, "bootstrap")}
+		h.builds[name] = b
+	}
+	h.mu.Unlock()
+	b.once.Do(func() {
+		// One go build at a time: they share most packages, and parallel
+		// builds would compile the AWS SDK once each on a cold cache.
+		buildSlot <- struct{}{}
+		defer func() { <-buildSlot }()
+		b.err = lambdart.Build(ctx, name, b.path)
+	})
+	return b.path, b.err
+}
+
+// start runs functions/<name> against table; it stops with the test.
+func (h *harness) start(ctx context.Context, t *testing.T, name, table string) *lambdart.Function {
+	t.Helper()
+	bootstrap, err := h.bootstrap(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := []string{
+		"TABLE_NAME=" + table,
+		"DYNAMODB_ENDPOINT=" + h.endpoint,
+		"SFN_ENDPOINT=" + h.endpoint,
+		// Every other AWS client the function builds goes to moto too.
+		"AWS_ENDPOINT_URL=" + h.endpoint,
+		"AWS_ACCESS_KEY_ID=test",
+		"AWS_SECRET_ACCESS_KEY=test",
+	}
+	extra, err := extraEnv(name, map[string]string{"MOTO_ENDPOINT": h.endpoint, "TABLE_NAME": table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := lambdart.Start(lambdart.Config{
+		Bootstrap:    bootstrap,
+		FunctionName: "touchaudit-" + name,
+		Region:       region,
+		Logs:         testLog{t},
+		Env:          append(env, extra...),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fn.Close() })
+	return fn
+}
+
+// setup runs the optional testdata/events/<name>.setup: lines
+// "<function> <event file>" invoked in order on the same table, each of which
+// must succeed, so a function that works on stored state (a review, an
+// assignment) finds it.
+func (h *harness) setup(ctx context.Context, t *testing.T, name, table string) error {
+	b, err := os.ReadFile(filepath.Join(eventsDir, name+".setup"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		if len(fields) != 2 {
+			return fmt.Errorf("%s.setup line %d: want \"<function> <event file>\", got %q", name, i+1, line)
+		}
+		event, err := os.ReadFile(filepath.Join(eventsDir, fields[1]))
+		if err != nil {
+			return fmt.Errorf("%s.setup line %d: %w", name, i+1, err)
+		}
+		out, err := h.start(ctx, t, fields[0], table).Invoke(ctx, event)
+		if err != nil {
+			return fmt.Errorf("%s.setup line %d: %s %s: %w", name, i+1, fields[0], fields[1], err)
+		}
+		t.Logf("setup: %s %s -> %s", fields[0], fields[1], out)
+	}
+	return nil
 }
 
 // TestSmoke_EveryFunctionIsDeployable checks what `sam build` needs for each
