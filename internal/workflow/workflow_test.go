@@ -1,0 +1,388 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/memstore"
+)
+
+// fakeExecutions records what the workflow asks of Step Functions.
+type fakeExecutions struct {
+	mu       sync.Mutex
+	started  map[string][]byte
+	success  map[string][]byte
+	gone     map[string]bool // tokens that answer TaskTimedOut
+	sendErrs int
+}
+
+func newFakeExecutions() *fakeExecutions {
+	return &fakeExecutions{started: map[string][]byte{}, success: map[string][]byte{}, gone: map[string]bool{}}
+}
+
+func (f *fakeExecutions) StartExecution(_ context.Context, _, name string, input []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.started[name] = input
+	return nil
+}
+
+func (f *fakeExecutions) SendTaskSuccess(_ context.Context, token string, output []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.gone[token] {
+		f.sendErrs++
+		return fmt.Errorf("send: %w", ErrTaskTimedOut)
+	}
+	if _, dup := f.success[token]; dup {
+		return fmt.Errorf("second success for %s: %w", token, ErrTaskTimedOut)
+	}
+	f.success[token] = output
+	return nil
+}
+
+type fixedClock struct{ t time.Time }
+
+func (c *fixedClock) Now() time.Time { return c.t }
+
+type nopNotifier struct {
+	mu   sync.Mutex
+	sent []Notification
+}
+
+func (n *nopNotifier) Notify(_ context.Context, m Notification) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.sent = append(n.sent, m)
+	return nil
+}
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	svc   *Service
+	store *memstore.Store
+	exec  *fakeExecutions
+	note  *nopNotifier
+	clock *fixedClock
+	ctx   context.Context
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	c, err := audit.LoadCompanyDir("../../testdata/company")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{store: memstore.New(), exec: newFakeExecutions(), note: &nopNotifier{}, clock: &fixedClock{t0}, ctx: context.Background()}
+	if err := f.store.SaveCompany(f.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	f.svc = New(f.store, f.exec, f.note, f.clock, Config{AuditStateMachineArn: "arn:audit", ReviewStateMachineArn: "arn:review"}, nil)
+	return f
+}
+
+// assigned stores a review and one assigned, dispatched assignment.
+func (f *fixture) assigned(t *testing.T, token string) *audit.Assignment {
+	t.Helper()
+	r := &audit.Review{ID: "r1", CompanyID: "bank-pl", StandardVersion: "v2", Status: audit.ReviewRunning, Assignments: 1,
+		Window: audit.Window{Opens: t0, Closes: t0.Add(42 * audit.Day)}, CreatedAt: t0}
+	if err := f.store.CreateReview(f.ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	a := audit.Assignment{ID: "r1.acc.ivr-info.w1", CompanyID: "bank-pl", ReviewID: "r1", TouchpointID: "acc.ivr-info", AuditorID: "s-010",
+		Status: audit.StatusAssigned, Due: t0.Add(14 * audit.Day), Walk: 1, StandardVersion: "v2", TaskToken: token, UpdatedAt: t0}
+	if err := f.store.PutAssignments(f.ctx, []audit.Assignment{a}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.store.GetAssignment(f.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func walk() audit.Walkthrough {
+	return audit.Walkthrough{Resolved: true,
+		Timeline: []audit.TimelineStep{
+			{Key: "ivr_menu", Channel: audit.ChannelIVR, Start: audit.Stamp{Client: t0}, End: audit.Stamp{Client: t0.Add(40 * time.Second)}},
+			{Key: "queue", Channel: audit.ChannelIVR, Start: audit.Stamp{Client: t0.Add(40 * time.Second)}, End: audit.Stamp{Client: t0.Add(70 * time.Second)}},
+		},
+		Facts: []audit.FactRecord{{Key: "fee.account.monthly", Value: "9 zł", Channel: audit.ChannelIVR}}}
+}
+
+func TestSubmit_ConcurrentDuplicatesSignalOnce(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	var wg sync.WaitGroup
+	receipts := make([]audit.Receipt, 20)
+	errs := make([]error, 20)
+	for i := range receipts {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			res, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
+			receipts[i], errs[i] = res.Receipt, err
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("submit %d: %v", i, err)
+		}
+		if receipts[i].WalkthroughID != receipts[0].WalkthroughID || !receipts[i].RecordedAt.Equal(receipts[0].RecordedAt) {
+			t.Fatalf("receipt %d differs: %+v vs %+v", i, receipts[i], receipts[0])
+		}
+	}
+	if len(f.exec.success) != 1 {
+		t.Fatalf("%d SendTaskSuccess calls, want 1", len(f.exec.success))
+	}
+	var sig AuditSignal
+	_ = json.Unmarshal(f.exec.success["tok-1"], &sig)
+	if sig.WalkthroughID != "w-sub-1" {
+		t.Fatalf("signal %+v", sig)
+	}
+	got, _ := f.store.GetAssignment(f.ctx, a.ID)
+	if got.Status != audit.StatusSubmitted || got.Version != a.Version+1 || got.StandardVersion != "v2" {
+		t.Fatalf("assignment after submit: status %s version %d (was %d)", got.Status, got.Version, a.Version)
+	}
+}
+
+func TestSubmit_RefusesOtherPayloadsAndOtherAuditors(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-999", Walkthrough: walk()}); !audit.IsCode(err, audit.NotFound) {
+		t.Fatalf("another auditor's submit: %v, want not found", err)
+	}
+	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
+		t.Fatal(err)
+	}
+	other := walk()
+	other.Resolved = false
+	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: other}); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("same id, other payload: %v, want conflict", err)
+	}
+	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-2", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("second submission: %v, want conflict", err)
+	}
+	// A retry with only server stamps differing is the same submission.
+	retry := walk()
+	retry.Timeline[0].Start.Server = t0.Add(time.Hour)
+	res, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: retry})
+	if err != nil || !res.Receipt.Replayed || res.Signalled {
+		t.Fatalf("retry: %+v, %v", res, err)
+	}
+}
+
+func TestSubmit_AfterTheWaitEndedIsPickedUpByRemind(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-late")
+	f.exec.gone["tok-late"] = true
+	res, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
+	if err != nil || res.Signalled {
+		t.Fatalf("submit to an ended wait: %+v, %v", res, err)
+	}
+	out, err := f.svc.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	if err != nil || !out.Submitted || out.WalkthroughID != "w-sub-1" {
+		t.Fatalf("remind after a late submission: %+v, %v", out, err)
+	}
+	out, err = f.svc.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	if err != nil || !out.Submitted {
+		t.Fatalf("reassign after a late submission: %+v, %v", out, err)
+	}
+}
+
+func TestDispatch_SignalsAtOnceWhenAlreadySubmitted(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "")
+	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Dispatch(f.ctx, DispatchInput{AssignmentID: a.ID, TaskToken: "tok-2", Reminder: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.exec.success["tok-2"]; !ok {
+		t.Fatal("dispatch of a submitted walk did not signal its token")
+	}
+}
+
+func TestRemind_ExtendsOnceAndReassignHandsOver(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	f.clock.t = a.Due
+	first, err := f.svc.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.svc.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID}) // a Lambda retry
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.TimeoutSeconds != int64((3*audit.Day)/time.Second) || again.TimeoutSeconds != first.TimeoutSeconds {
+		t.Fatalf("reminder timeouts %d then %d, want 3 days once", first.TimeoutSeconds, again.TimeoutSeconds)
+	}
+	f.clock.t = f.clock.t.Add(3 * audit.Day)
+	out, err := f.svc.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Replacement != a.ID+".r" || out.Expired {
+		t.Fatalf("reassign: %+v", out)
+	}
+	repl, err := f.store.GetAssignment(f.ctx, out.Replacement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if repl.AuditorID == a.AuditorID || repl.Status != audit.StatusAssigned || repl.ReplacesID != a.ID {
+		t.Fatalf("replacement %+v", repl)
+	}
+	c, _ := f.store.GetCompany(f.ctx, "bank-pl")
+	ref, _ := c.Touchpoint(a.TouchpointID)
+	if st, _ := c.Member(repl.AuditorID); st.HomeUnit == ref.OwnerUnit {
+		t.Fatalf("replacement auditor %s belongs to the owning unit", st.ID)
+	}
+	if _, ok := f.exec.started[out.Replacement]; !ok {
+		t.Fatal("no audit execution started for the replacement")
+	}
+	old, _ := f.store.GetAssignment(f.ctx, a.ID)
+	if old.Status != audit.StatusReassigned {
+		t.Fatalf("old assignment is %s", old.Status)
+	}
+	// A retry of the same task returns the same replacement.
+	retry, err := f.svc.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	if err != nil || retry.Replacement != out.Replacement {
+		t.Fatalf("retry: %+v, %v", retry, err)
+	}
+}
+
+func TestCompletion_CounterWakesTheReviewOnce(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	if _, err := f.svc.AwaitReview(f.ctx, AwaitInput{ReviewID: "r1", TaskToken: "review-tok"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.exec.success) != 0 {
+		t.Fatal("review woken before its audit ended")
+	}
+	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "s", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Score(f.ctx, ScoreInput{AssignmentID: a.ID}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.svc.CloseAudit(f.ctx, CloseInput{AssignmentID: a.ID})
+	if err != nil || !out.ReviewComplete {
+		t.Fatalf("close: %+v, %v", out, err)
+	}
+	if _, err := f.svc.CloseAudit(f.ctx, CloseInput{AssignmentID: a.ID}); err != nil { // a retry counts once
+		t.Fatal(err)
+	}
+	r, _ := f.store.GetReview(f.ctx, "r1")
+	if r.Done != 1 {
+		t.Fatalf("done = %d after a retried close, want 1", r.Done)
+	}
+	if _, ok := f.exec.success["review-tok"]; !ok {
+		t.Fatal("the last close did not wake the review")
+	}
+}
+
+func TestRecordAuditFailure_KeepsTheCauseAndCounts(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	out, err := f.svc.Track(f.ctx, TrackInput{Op: TrackAuditFailed, AssignmentID: a.ID, Error: "Lambda.ServiceException", Cause: "down"})
+	if err != nil || out.Done != 1 {
+		t.Fatalf("%+v, %v", out, err)
+	}
+	got, _ := f.store.GetAssignment(f.ctx, a.ID)
+	if got.Status != audit.StatusExpired || got.Failure != "Lambda.ServiceException: down" {
+		t.Fatalf("assignment %s failure %q", got.Status, got.Failure)
+	}
+	if _, err := f.svc.Track(f.ctx, TrackInput{Op: "bogus"}); !audit.IsCode(err, audit.Invalid) {
+		t.Fatalf("unknown op: %v", err)
+	}
+}
+
+func TestPlanReview_PicksDueTouchpointsAndIsIdempotent(t *testing.T) {
+	f := newFixture(t)
+	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "r2", StandardVersion: "v2", Opens: &t0,
+		Scope: audit.ReviewScope{Journeys: []string{"card-blocking"}}}
+	out, err := f.svc.PlanReview(f.ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := f.store.GetCompany(f.ctx, "bank-pl")
+	want := 0
+	for _, ref := range c.Touchpoints() {
+		if ref.JourneyID == "card-blocking" {
+			want += WalksFor(req.Scope, ref.Touchpoint, audit.DueTouchpoint{}, false)
+		}
+	}
+	if want == 0 {
+		t.Fatal("journey card-blocking has no touchpoints: fix the test's journey id")
+	}
+	if out.Assignments != want {
+		t.Fatalf("planned %d walks, want %d (never-audited touchpoints are all due)", out.Assignments, want)
+	}
+	again, err := f.svc.PlanReview(f.ctx, req)
+	if err != nil || again.Assignments != out.Assignments {
+		t.Fatalf("replanning: %+v, %v", again, err)
+	}
+	as, _, _ := f.store.ListAssignmentsByReview(f.ctx, "r2", audit.StatusPlanned, audit.Page{Limit: 1000})
+	if len(as) != want {
+		t.Fatalf("%d planned assignments stored, want %d", len(as), want)
+	}
+}
+
+func TestWalksFor(t *testing.T) {
+	cases := []struct {
+		name string
+		tp   audit.Touchpoint
+		last audit.DueTouchpoint
+		due  bool
+		want int
+	}{
+		{"default", audit.Touchpoint{}, audit.DueTouchpoint{}, false, 2},
+		{"moment of truth", audit.Touchpoint{MomentOfTruth: true}, audit.DueTouchpoint{}, false, 3},
+		{"last valued -1", audit.Touchpoint{}, audit.DueTouchpoint{LastValuation: -1, LastScoredAt: t0}, true, 3},
+		{"last valued +1", audit.Touchpoint{}, audit.DueTouchpoint{LastValuation: 1, LastScoredAt: t0}, true, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := WalksFor(audit.ReviewScope{}, c.tp, c.last, c.due); got != c.want {
+				t.Fatalf("WalksFor = %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
+func TestStartReview_NamesTheExecutionByReview(t *testing.T) {
+	f := newFixture(t)
+	sched := time.Date(2026, 7, 1, 6, 0, 0, 0, time.UTC)
+	out, err := f.svc.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", ScheduledTime: &sched})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ReviewID != "bank-pl-2026-h2" {
+		t.Fatalf("review id %q", out.ReviewID)
+	}
+	if _, ok := f.exec.started["bank-pl-2026-h2"]; !ok {
+		t.Fatalf("started %v", f.exec.started)
+	}
+	if _, err := f.svc.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", StandardVersion: "v9"}); !audit.IsCode(err, audit.Invalid) {
+		t.Fatalf("unknown standard: %v", err)
+	}
+	if _, err := f.svc.StartReview(f.ctx, ReviewRequest{CompanyID: "nobody"}); !audit.IsCode(err, audit.NotFound) {
+		t.Fatalf("unknown company: %v", err)
+	}
+	var e *audit.Error
+	_, err = f.svc.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", StandardVersion: "v9"})
+	if !errors.As(err, &e) || len(e.Problems) == 0 || e.Problems[0].Path != "standardVersion" {
+		t.Fatalf("error does not name the field: %v", err)
+	}
+}
