@@ -24,8 +24,6 @@ TEST_TIMEOUT ?= 8m
 # moto_server (dynamo) and against the embedded store (memstore).
 CONTRACT_PKGS := $(patsubst %,./%,$(wildcard internal/dynamo internal/memstore))
 ASL_FILES := $(wildcard statemachines/*.asl.json)
-# Tracked and new files, not ignored ones (build/, node_modules/, .aws-sam/).
-GO_SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')
 
 .PHONY: help build run test vet gotest contract cfn-lint asl-validate bench lint fmt-check clean
 
@@ -103,8 +101,12 @@ node_modules/.package-lock.json: package-lock.json
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Tracked and new Go files, not ignored ones (build/, node_modules/, .aws-sam/).
 fmt-check:
-	@out=$$(gofmt -l $(GO_SOURCES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@echo "== gofmt -l"
+	@out=$$( (git ls-files -co --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*') \
+		| while read -r f; do [ -f "$$f" ] && echo "$$f"; done | xargs -r gofmt -l); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 lint: fmt-check vet cfn-lint
 
