@@ -19,6 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/lambdart"
 	"touchaudit/internal/motoserver"
@@ -59,6 +63,9 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &harness{endpoint: moto.Endpoint, bin: t.TempDir()}
+	if h.machines, err = createStateMachines(context.Background(), moto.Endpoint); err != nil {
+		t.Fatalf("create the state machines in moto: %v", err)
+	}
 
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
@@ -117,6 +124,8 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 type harness struct {
 	endpoint string
 	bin      string
+	// machines are the state machines' ARNs in moto, by env var name.
+	machines map[string]string
 	mu       sync.Mutex
 	builds   map[string]*build
 }
@@ -166,6 +175,9 @@ func (h *harness) start(ctx context.Context, t *testing.T, name, table string) *
 		"AWS_ENDPOINT_URL=" + h.endpoint,
 		"AWS_ACCESS_KEY_ID=test",
 		"AWS_SECRET_ACCESS_KEY=test",
+	}
+	for k, v := range h.machines {
+		env = append(env, k+"="+v)
 	}
 	extra, err := extraEnv(name, map[string]string{"MOTO_ENDPOINT": h.endpoint, "TABLE_NAME": table})
 	if err != nil {
@@ -308,4 +320,32 @@ type testLog struct{ t *testing.T }
 func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// createStateMachines creates statemachines/*.asl.json in moto (which stores
+// them without running them), so the functions that start executions or
+// send task results talk to a real Step Functions API. It returns the env
+// vars the functions read.
+func createStateMachines(ctx context.Context, endpoint string) (map[string]string, error) {
+	client := sfn.New(sfn.Options{Region: region, BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	placeholder := regexp.MustCompile(`\$\{([A-Za-z0-9]+)\}`)
+	env := map[string]string{}
+	for _, m := range []struct{ file, name, envVar string }{
+		{"audit.asl.json", "smoke-audit", "AUDIT_STATE_MACHINE_ARN"},
+		{"review.asl.json", "smoke-review", "REVIEW_STATE_MACHINE_ARN"},
+	} {
+		def, err := os.ReadFile(filepath.Join("..", "statemachines", m.file))
+		if err != nil {
+			return nil, err
+		}
+		text := placeholder.ReplaceAllString(string(def), "arn:aws:lambda:"+region+":123456789012:function:smoke-$1")
+		out, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(m.name), Definition: aws.String(text),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/smoke")})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.file, err)
+		}
+		env[m.envVar] = aws.ToString(out.StateMachineArn)
+	}
+	return env, nil
 }

@@ -3,13 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sort"
-	"strings"
 
 	"touchaudit/internal/asl"
 	"touchaudit/internal/audit"
@@ -66,8 +62,9 @@ var stateMachines = []struct{ Logical, Name, File string }{
 	{"AuditStateMachine", "touchaudit-audit", "audit.asl.json"},
 }
 
-func localFunctionArn(name string) string {
-	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:touchaudit-%s", asl.DefaultRegion, asl.DefaultAccountID, name)
+// localFunctionArn is the ARN asl.SAMSubstitutions gives "!GetAtt <logical>.Arn".
+func localFunctionArn(logical string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", asl.DefaultRegion, asl.DefaultAccountID, logical)
 }
 
 func localStateMachineArn(name string) string {
@@ -115,27 +112,30 @@ type stackOptions struct {
 func newStack(o stackOptions) (*stack, error) {
 	e := asl.NewEngine(o.engine)
 	s := &stack{engine: e, store: o.store, arns: map[string]string{}}
-	subs := map[string]string{}
-	for _, f := range functions {
-		subs[f.Logical+"Arn"] = localFunctionArn(f.Name)
-	}
 	for _, m := range stateMachines {
 		s.arns[m.Logical] = localStateMachineArn(m.Name)
-		subs[m.Logical+"Arn"] = s.arns[m.Logical]
 	}
 	cfg := o.config
 	cfg.AuditStateMachineArn = s.arns["AuditStateMachine"]
 	cfg.ReviewStateMachineArn = s.arns["ReviewStateMachine"]
 	s.workflow = workflow.New(o.store, engineExecutions{e}, o.notifier, e.Clock(), cfg, nil)
 	for _, f := range functions {
-		e.Registry().Register(localFunctionArn(f.Name), f.handler(s.workflow))
+		e.Registry().Register(localFunctionArn(f.Logical), f.handler(s.workflow))
+	}
+	template, err := os.ReadFile(filepath.Join(o.dir, "template.yaml"))
+	if err != nil {
+		return nil, err
 	}
 	for _, m := range stateMachines {
 		def, err := os.ReadFile(filepath.Join(o.dir, "statemachines", m.File))
 		if err != nil {
 			return nil, err
 		}
-		text, err := substitute(string(def), subs)
+		subs, err := localSubstitutions(template, m.Logical)
+		if err != nil {
+			return nil, err
+		}
+		text, err := asl.Substitute(string(def), subs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m.File, err)
 		}
@@ -146,24 +146,24 @@ func newStack(o stackOptions) (*stack, error) {
 	return s, nil
 }
 
-var substitution = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)\}`)
-
-// substitute applies DefinitionSubstitutions as CloudFormation does; an
-// unknown name is an error rather than a silent ${...} left in an ARN.
-func substitute(def string, subs map[string]string) (string, error) {
-	var missing []string
-	out := substitution.ReplaceAllStringFunc(def, func(m string) string {
-		name := m[2 : len(m)-1]
-		v, ok := subs[name]
-		if !ok {
-			missing = append(missing, name)
-			return m
-		}
-		return v
-	})
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return "", errors.New("no substitution for " + strings.Join(missing, ", "))
+// localSubstitutions reads a state machine's DefinitionSubstitutions from
+// template.yaml (asl.SAMSubstitutions turns "!GetAtt <Function>.Arn" into
+// that function's local ARN) and checks that each names a function bound
+// here, so the template stays the one source of how state machines reach
+// functions.
+func localSubstitutions(template []byte, stateMachine string) (map[string]string, error) {
+	subs, err := asl.SAMSubstitutions(template, stateMachine)
+	if err != nil {
+		return nil, fmt.Errorf("template.yaml %s: %w", stateMachine, err)
 	}
-	return out, nil
+	bound := map[string]bool{}
+	for _, f := range functions {
+		bound[localFunctionArn(f.Logical)] = true
+	}
+	for k, v := range subs {
+		if !bound[v] {
+			return nil, fmt.Errorf("template.yaml %s: substitution %s = %s has no local handler", stateMachine, k, v)
+		}
+	}
+	return subs, nil
 }

@@ -155,11 +155,16 @@ func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, 
 	if err != nil || rec.Replayed {
 		return SubmitResult{Receipt: rec}, err
 	}
+	if a.TaskToken == "" {
+		// The audit has not been dispatched yet: Dispatch finds the walk
+		// submitted and signals at once.
+		return SubmitResult{Receipt: rec}, nil
+	}
 	out, _ := json.Marshal(AuditSignal{WalkthroughID: w.ID})
 	switch err := s.exec.SendTaskSuccess(ctx, a.TaskToken, out); {
 	case err == nil:
 		return SubmitResult{Receipt: rec, Signalled: true}, nil
-	case isGoneTask(err) || a.TaskToken == "":
+	case isGoneTask(err):
 		// The wait ended (deadline passed) or has not begun: the submission is
 		// stored, and the workflow's remind/reassign/dispatch step picks it up.
 		s.logger().WarnContext(ctx, "submission recorded but not signalled", "assignment", a.ID, "reason", err)
