@@ -1,0 +1,210 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/workflow"
+)
+
+// The auditor endpoints. An assignment belongs to one auditor of one
+// company; anyone else gets 404, never 403, so ids leak nothing.
+
+// meView is GET /api/me.
+type meView struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name"`
+	CompanyID string       `json:"companyId"`
+	Roles     []audit.Role `json:"roles"`
+	Languages []audit.Lang `json:"languages"`
+}
+
+func (h *Handler) me(ctx context.Context, r *request) (reply, error) {
+	c, err := h.store.GetCompany(ctx, r.who.CompanyID)
+	if audit.IsCode(err, audit.NotFound) {
+		return reply{}, errorf(audit.NotFound, "company %s is not configured", r.who.CompanyID)
+	} else if err != nil {
+		return reply{}, err
+	}
+	m, found := c.Member(r.who.StaffID)
+	if !found {
+		return reply{}, errorf(audit.NotFound, "staff member %s is not in company %s", r.who.StaffID, c.ID)
+	}
+	roles := r.who.Roles
+	if roles == nil {
+		roles = []audit.Role{}
+	}
+	langs := m.Languages
+	if langs == nil {
+		langs = []audit.Lang{}
+	}
+	return ok(meView{ID: m.ID, Name: m.Name, CompanyID: c.ID, Roles: roles, Languages: langs})
+}
+
+type assignmentList struct {
+	Assignments []workflow.AssignmentView `json:"assignments"`
+	NextCursor  string                    `json:"nextCursor"`
+}
+
+// maxCursor bounds the opaque cursor a client sends back.
+const maxCursor = 2048
+
+func (h *Handler) myAssignments(ctx context.Context, r *request) (reply, error) {
+	cursor := r.ev.QueryStringParameters["cursor"]
+	if len(cursor) > maxCursor {
+		return reply{}, invalidField("cursor", "is not a cursor this API returned")
+	}
+	views, next, err := h.wf.MyAssignments(ctx, r.who.StaffID, audit.Page{Cursor: cursor})
+	if audit.IsCode(err, audit.Invalid) {
+		return reply{}, invalidField("cursor", "is not a cursor this API returned")
+	} else if err != nil {
+		return reply{}, err
+	}
+	out := assignmentList{Assignments: make([]workflow.AssignmentView, 0, len(views)), NextCursor: next}
+	for _, v := range views {
+		if v.Assignment.CompanyID == r.who.CompanyID {
+			out.Assignments = append(out.Assignments, v)
+		}
+	}
+	return ok(out)
+}
+
+// own is the workflow for one call on the caller's own assignment.
+func (h *Handler) own(ctx context.Context, r *request) (*workflow.Service, error) {
+	return h.wf.Own(ctx, r.who.CompanyID, r.who.StaffID, r.params["id"])
+}
+
+func (h *Handler) myAssignment(ctx context.Context, r *request) (reply, error) {
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
+	v, err := wf.MyAssignment(ctx, r.who.StaffID, r.params["id"])
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(v)
+}
+
+func (h *Handler) start(ctx context.Context, r *request) (reply, error) {
+	var in startRequest
+	if err := decode(r.body, &in, true); err != nil {
+		return reply{}, err
+	}
+	p := &problems{}
+	started := p.time("startedAt", in.StartedAt, false)
+	if len(p.list) > 0 {
+		return reply{}, invalidFields(p.list)
+	}
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
+	v, err := wf.StartWalk(ctx, workflow.StartWalkInput{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, StartedAt: started})
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(v)
+}
+
+func (h *Handler) draft(ctx context.Context, r *request) (reply, error) {
+	var in draftRequest
+	if err := decode(r.body, &in, false); err != nil {
+		return reply{}, err
+	}
+	now := h.now()
+	p := &problems{}
+	if in.Version == nil {
+		p.add("version", "is required: the assignment version you last read")
+	} else if *in.Version < 0 {
+		p.add("version", "must not be negative")
+	}
+	sent := p.time("clientSentAt", in.ClientSentAt, false)
+	dp := &problems{prefix: "draft"}
+	w := in.Draft.walkthrough(dp, now.Sub(sent), !sent.IsZero())
+	checkDraft(dp, &w)
+	if list := append(p.list, dp.list...); len(list) > 0 {
+		return reply{}, invalidFields(list)
+	}
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
+	v, err := wf.SaveDraft(ctx, workflow.DraftInput{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, Draft: w, Version: *in.Version})
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(v)
+}
+
+// submitView is the answer to a submission. Receipt is the stored receipt,
+// the same on every retry; Replayed says this call was one.
+type submitView struct {
+	Receipt   audit.Receipt `json:"receipt"`
+	Signalled bool          `json:"signalled"`
+	Replayed  bool          `json:"replayed"`
+}
+
+func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
+	var in submitRequest
+	if err := decode(r.body, &in, false); err != nil {
+		return reply{}, err
+	}
+	now := h.now()
+	p := &problems{}
+	if !submissionIDPattern.MatchString(in.SubmissionID) {
+		if in.SubmissionID == "" {
+			p.add("submissionId", "is required: a client-generated id such as a UUID")
+		} else {
+			p.add("submissionId", "must be 1 to 64 letters, digits, dots, dashes or underscores")
+		}
+	}
+	sent := p.time("clientSentAt", in.ClientSentAt, true)
+	wp := &problems{prefix: "walkthrough"}
+	w := in.Walkthrough.walkthrough(wp, now.Sub(sent), !sent.IsZero())
+	if len(wp.list) == 0 {
+		// The walk's own rules, with the server's fields filled in as the
+		// workflow will fill them, so that only the client's fields are named.
+		check := w
+		check.ID, check.CompanyID, check.AuditorID = "w-check", r.who.CompanyID, r.who.StaffID
+		check.TouchpointID, check.StandardVersion = "-", "-"
+		for _, pr := range audit.ProblemsOf(check.Validate()) {
+			wp.add(pr.Path, "%s", pr.Reason)
+		}
+	}
+	if list := append(p.list, wp.list...); len(list) > 0 {
+		return reply{}, invalidFields(list)
+	}
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
+	res, err := wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: in.SubmissionID, AssignmentID: r.params["id"], AuditorID: r.who.StaffID, Walkthrough: w})
+	if err != nil {
+		return reply{}, err
+	}
+	out := submitView{Receipt: res.Receipt, Signalled: res.Signalled, Replayed: res.Receipt.Replayed}
+	out.Receipt.Replayed = false
+	out.Receipt.RecordedAt = out.Receipt.RecordedAt.UTC()
+	return ok(out)
+}
+
+func (h *Handler) confirmPromise(ctx context.Context, r *request) (reply, error) {
+	var in promiseRequest
+	if err := decode(r.body, &in, false); err != nil {
+		return reply{}, err
+	}
+	if in.Outcome != audit.PromiseKept && in.Outcome != audit.PromiseBroken {
+		return reply{}, invalidField("outcome", "must be kept or broken, not %q", in.Outcome)
+	}
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
+	v, err := wf.ConfirmPromise(ctx, workflow.PromiseAnswer{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, PromiseID: r.params["promiseId"], Outcome: in.Outcome})
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v}, nil
+}

@@ -1,0 +1,289 @@
+// Package httpapi is touchaudit's HTTP API (docs/API.md) for auditors' phones
+// and CX leads: one handler of API Gateway HTTP API events (payload 2.0),
+// served by the API Lambda in AWS and, through HTTP, by `touchaudit local`
+// on the same code path.
+//
+// Identity comes only from the JWT authorizer's claims in the request
+// context; the handler never reads a token itself. Every error has one JSON
+// shape, and its status is decided in one place (errors.go).
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/workflow"
+)
+
+// Store is what the CX lead endpoints read and write directly.
+type Store interface {
+	audit.CompanyStore
+	GetReview(ctx context.Context, id string) (*audit.Review, error)
+	GetReport(ctx context.Context, reviewID string) ([]byte, error)
+}
+
+// Handler serves the API and, for every path outside /api, the form.
+type Handler struct {
+	wf        *workflow.Service
+	store     Store
+	companies *audit.CompanyService
+	form      http.Handler
+	log       *slog.Logger
+	now       func() time.Time
+}
+
+// Options configure a Handler; zero fields take the defaults.
+type Options struct {
+	// Form serves every path outside /api (the mobile audit form); nil
+	// answers them 404.
+	Form http.Handler
+	// Log receives internal errors; nil logs to slog.Default() at the time
+	// of the call (Lambda installs its request-scoped logger after wiring).
+	Log *slog.Logger
+	// Now is the server clock for stamps; nil is the wall clock.
+	Now func() time.Time
+}
+
+// New returns the API handler over the workflow service and the store.
+func New(wf *workflow.Service, store Store, o Options) *Handler {
+	now := o.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	return &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store), form: o.Form, log: o.Log, now: now}
+}
+
+// apiPrefix is where the API lives; every other path is the form's.
+const apiPrefix = "/api"
+
+// request is one API call as the routes see it.
+type request struct {
+	ev     *events.APIGatewayV2HTTPRequest
+	who    caller
+	params map[string]string
+	body   []byte
+}
+
+// reply is a route's successful answer.
+type reply struct {
+	status int
+	body   any // marshalled as JSON, or sent as is when json.RawMessage
+}
+
+func ok(v any) (reply, error) { return reply{status: http.StatusOK, body: v}, nil }
+
+// route is one row of docs/API.md.
+type route struct {
+	method string
+	path   []string // segments; "{name}" captures one
+	role   audit.Role
+	limit  int
+	serve  func(*Handler, context.Context, *request) (reply, error)
+}
+
+// anyRole lets every signed-in member of staff call a route.
+const anyRole audit.Role = ""
+
+var routes = []route{
+	{"GET", segs("/api/me"), anyRole, 0, (*Handler).me},
+	{"GET", segs("/api/assignments"), audit.RoleAuditor, 0, (*Handler).myAssignments},
+	{"GET", segs("/api/assignments/{id}"), audit.RoleAuditor, 0, (*Handler).myAssignment},
+	{"POST", segs("/api/assignments/{id}/start"), audit.RoleAuditor, MaxBody, (*Handler).start},
+	{"PUT", segs("/api/assignments/{id}/draft"), audit.RoleAuditor, MaxBody, (*Handler).draft},
+	{"POST", segs("/api/assignments/{id}/submit"), audit.RoleAuditor, MaxBody, (*Handler).submit},
+	{"POST", segs("/api/assignments/{id}/promises/{promiseId}"), audit.RoleAuditor, MaxBody, (*Handler).confirmPromise},
+	{"GET", segs("/api/company"), audit.RoleLead, 0, (*Handler).company},
+	{"PUT", segs("/api/company"), audit.RoleLead, MaxCompanyBody, (*Handler).importCompany},
+	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
+	{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
+	{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
+}
+
+func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
+
+// match finds the route of method and path and its captured parameters.
+func match(method string, path []string) (*route, map[string]string) {
+	for i := range routes {
+		r := &routes[i]
+		if r.method != method || len(r.path) != len(path) {
+			continue
+		}
+		params := map[string]string{}
+		matched := true
+		for k, s := range r.path {
+			if strings.HasPrefix(s, "{") {
+				params[s[1:len(s)-1]] = path[k]
+			} else if s != path[k] {
+				matched = false
+				break
+			}
+		}
+		if matched {
+			return r, params
+		}
+	}
+	return nil, nil
+}
+
+// Handle serves one API Gateway HTTP API event. It returns an error only for
+// an event that is not an HTTP API request (payload 2.0) at all; every
+// request gets an HTTP answer.
+func (h *Handler) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	if ev.Version != "2.0" || ev.RequestContext.HTTP.Method == "" {
+		return events.APIGatewayV2HTTPResponse{}, errorf(audit.Invalid, "not an API Gateway HTTP API event (payload format 2.0)")
+	}
+	path := requestPath(&ev)
+	if path != apiPrefix && !strings.HasPrefix(path, apiPrefix+"/") {
+		return h.serveForm(ctx, &ev, path), nil
+	}
+	rep, err := h.serveAPI(ctx, &ev, path)
+	if err != nil {
+		return h.fail(ctx, &ev, err), nil
+	}
+	return h.respond(ctx, ev.RequestContext.RequestID, rep.status, rep.body), nil
+}
+
+// fail answers with err in the API's one error shape.
+func (h *Handler) fail(ctx context.Context, ev *events.APIGatewayV2HTTPRequest, err error) events.APIGatewayV2HTTPResponse {
+	status, body := h.errorOf(ctx, ev.RequestContext.RequestID, err)
+	return h.respond(ctx, ev.RequestContext.RequestID, status, body)
+}
+
+func (h *Handler) serveAPI(ctx context.Context, ev *events.APIGatewayV2HTTPRequest, path string) (reply, error) {
+	parts := segs(path)
+	for i, p := range parts {
+		u, err := url.PathUnescape(p)
+		if err != nil || u == "" || strings.ContainsAny(u, "/\x00") {
+			return reply{}, errorf(audit.NotFound, "no such resource")
+		}
+		parts[i] = u
+	}
+	rt, params := match(strings.ToUpper(ev.RequestContext.HTTP.Method), parts)
+	// Who is asking comes first: without an identity the API says nothing,
+	// not even which routes exist.
+	who, err := callerOf(ev)
+	if err != nil {
+		return reply{}, err
+	}
+	if rt == nil {
+		return reply{}, errorf(audit.NotFound, "no such resource")
+	}
+	if rt.role != anyRole && !who.has(rt.role) {
+		return reply{}, errorf(audit.Forbidden, "this needs the %s role", rt.role)
+	}
+	req := &request{ev: ev, who: who, params: params}
+	if rt.limit > 0 {
+		if req.body, err = body(ev, rt.limit); err != nil {
+			return reply{}, err
+		}
+	} else if ev.Body != "" {
+		if _, err := body(ev, MaxBody); err != nil {
+			return reply{}, err
+		}
+	}
+	return rt.serve(h, ctx, req)
+}
+
+// requestPath is the path without the stage, which API Gateway includes in
+// rawPath for a named stage (not for $default).
+func requestPath(ev *events.APIGatewayV2HTTPRequest) string {
+	p := ev.RawPath
+	if p == "" {
+		p = ev.RequestContext.HTTP.Path
+	}
+	if st := ev.RequestContext.Stage; st != "" && st != "$default" {
+		if rest, ok := strings.CutPrefix(p, "/"+st); ok && (rest == "" || strings.HasPrefix(rest, "/")) {
+			p = rest
+		}
+	}
+	if p == "" {
+		p = "/"
+	}
+	return p
+}
+
+// apiHeaders go on every API answer: JSON that is never cached (it is one
+// person's data) and never sniffed as anything else.
+func apiHeaders() map[string]string {
+	return map[string]string{
+		"Content-Type":           "application/json; charset=utf-8",
+		"Cache-Control":          "no-store",
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy":        "no-referrer",
+		"X-Frame-Options":        "DENY",
+	}
+}
+
+func (h *Handler) respond(ctx context.Context, requestID string, status int, v any) events.APIGatewayV2HTTPResponse {
+	var b []byte
+	if raw, isRaw := v.(json.RawMessage); isRaw {
+		b = raw
+	} else {
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			status, eb := h.errorOf(ctx, requestID, err)
+			b, _ = json.Marshal(eb)
+			return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: apiHeaders(), Body: string(b)}
+		}
+	}
+	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: apiHeaders(), Body: string(b)}
+}
+
+// caller is who calls, from the authorizer's claims.
+type caller struct {
+	Subject   string
+	StaffID   string
+	CompanyID string
+	Roles     []audit.Role
+}
+
+func (c caller) has(r audit.Role) bool { return slices.Contains(c.Roles, r) }
+
+// Claims the API reads (docs/API.md, Identity).
+const (
+	claimSubject   = "sub"
+	claimStaffID   = "custom:staffId"
+	claimCompanyID = "custom:companyId"
+	claimGroups    = "cognito:groups"
+)
+
+// callerOf reads the identity from the JWT authorizer's claims; a request
+// without them, or without a staff and company id, is unauthorized.
+func callerOf(ev *events.APIGatewayV2HTTPRequest) (caller, error) {
+	a := ev.RequestContext.Authorizer
+	if a == nil || a.JWT == nil || len(a.JWT.Claims) == 0 {
+		return caller{}, errorf(codeUnauthorized, "sign in first")
+	}
+	cl := a.JWT.Claims
+	c := caller{Subject: cl[claimSubject], StaffID: strings.TrimSpace(cl[claimStaffID]), CompanyID: strings.TrimSpace(cl[claimCompanyID])}
+	if c.Subject == "" || c.StaffID == "" || c.CompanyID == "" {
+		return caller{}, errorf(codeUnauthorized, "the token names no staff member of a company")
+	}
+	for _, g := range groups(cl[claimGroups]) {
+		if r := audit.Role(g); (r == audit.RoleAuditor || r == audit.RoleLead) && !c.has(r) {
+			c.Roles = append(c.Roles, r)
+		}
+	}
+	return c, nil
+}
+
+// groups parses cognito:groups as API Gateway passes it: "[auditor lead]"
+// text, or a JSON array.
+func groups(s string) []string {
+	s = strings.TrimSpace(s)
+	var list []string
+	if strings.HasPrefix(s, "[\"") && json.Unmarshal([]byte(s), &list) == nil {
+		return list
+	}
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+}

@@ -1,0 +1,202 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/workflow"
+)
+
+// The CX lead endpoints. A lead sees only their own company: another
+// company's review is not found.
+
+func (h *Handler) company(ctx context.Context, r *request) (reply, error) {
+	c, err := h.store.GetCompany(ctx, r.who.CompanyID)
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(c)
+}
+
+func (h *Handler) importCompany(ctx context.Context, r *request) (reply, error) {
+	// The configuration's own schema is the allow-list: strict decoding
+	// refuses any field it does not define.
+	var c audit.Company
+	if err := decode(r.body, &c, false); err != nil {
+		return reply{}, err
+	}
+	if c.ID != r.who.CompanyID {
+		return reply{}, invalidField("id", "must be your company %q, not %q", r.who.CompanyID, c.ID)
+	}
+	sum, err := h.companies.Import(ctx, c)
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(sum)
+}
+
+// reviewRequest is POST /api/reviews; the company and the requester come
+// from the caller.
+type reviewRequest struct {
+	ReviewID         string             `json:"reviewId"`
+	Name             string             `json:"name"`
+	Opens            string             `json:"opens"`
+	Closes           string             `json:"closes"`
+	StandardVersion  string             `json:"standardVersion"`
+	Scope            *scopeRequest      `json:"scope"`
+	PreviousReviewID string             `json:"previousReviewId"`
+	Seed             int64              `json:"seed"`
+	FixCosts         map[string]float64 `json:"fixCosts"`
+}
+
+type scopeRequest struct {
+	Journeys           []string `json:"journeys"`
+	Touchpoints        []string `json:"touchpoints"`
+	WalksPerTouchpoint int      `json:"walksPerTouchpoint"`
+	MaxPerAuditor      int      `json:"maxPerAuditor"`
+}
+
+// reviewStarted is the 202 answer of POST /api/reviews.
+type reviewStarted struct {
+	ReviewID string             `json:"reviewId"`
+	Status   audit.ReviewStatus `json:"status"`
+}
+
+func (h *Handler) startReview(ctx context.Context, r *request) (reply, error) {
+	var in reviewRequest
+	if err := decode(r.body, &in, false); err != nil {
+		return reply{}, err
+	}
+	c, err := h.store.GetCompany(ctx, r.who.CompanyID)
+	if err != nil {
+		return reply{}, err
+	}
+	p := &problems{}
+	req := workflow.ReviewRequest{CompanyID: c.ID, ReviewID: in.ReviewID, Name: in.Name, StandardVersion: in.StandardVersion,
+		PreviousReviewID: in.PreviousReviewID, Seed: in.Seed, RequestedBy: r.who.StaffID, FixCosts: in.FixCosts}
+	if t := p.time("opens", in.Opens, false); !t.IsZero() {
+		req.Opens = &t
+	}
+	if t := p.time("closes", in.Closes, false); !t.IsZero() {
+		req.Closes = &t
+	}
+	tps := map[string]bool{}
+	journeys := map[string]bool{}
+	for _, ref := range c.Touchpoints() {
+		tps[ref.ID], journeys[ref.JourneyID] = true, true
+	}
+	if in.Scope != nil {
+		req.Scope = audit.ReviewScope{Journeys: in.Scope.Journeys, Touchpoints: in.Scope.Touchpoints,
+			WalksPerTouchpoint: in.Scope.WalksPerTouchpoint, MaxPerAuditor: in.Scope.MaxPerAuditor}
+		for i, j := range in.Scope.Journeys {
+			if !journeys[j] {
+				p.add(fmt.Sprintf("scope.journeys[%d]", i), "company %s has no journey %q", c.ID, j)
+			}
+		}
+		for i, t := range in.Scope.Touchpoints {
+			if !tps[t] {
+				p.add(fmt.Sprintf("scope.touchpoints[%d]", i), "company %s has no touchpoint %q", c.ID, t)
+			}
+		}
+	}
+	for _, tp := range sortedKeys(in.FixCosts) {
+		if !tps[tp] {
+			p.add("fixCosts."+tp, "company %s has no touchpoint %q", c.ID, tp)
+		}
+	}
+	if in.PreviousReviewID != "" {
+		if prev, err := h.store.GetReview(ctx, in.PreviousReviewID); audit.IsCode(err, audit.NotFound) || err == nil && prev.CompanyID != c.ID {
+			p.add("previousReviewId", "company %s has no review %q", c.ID, in.PreviousReviewID)
+		} else if err != nil {
+			return reply{}, err
+		}
+	}
+	if len(p.list) > 0 {
+		return reply{}, invalidFields(p.list)
+	}
+	if in.ReviewID != "" {
+		// A review id is global; another company's review keeps its secrets.
+		if old, err := h.store.GetReview(ctx, in.ReviewID); err == nil && old.CompanyID != c.ID {
+			return reply{}, errorf(audit.Conflict, "review id %q is taken: choose another", in.ReviewID)
+		} else if err != nil && !audit.IsCode(err, audit.NotFound) {
+			return reply{}, err
+		}
+	}
+	out, err := h.wf.StartReview(ctx, req)
+	if err != nil {
+		return reply{}, reviewFields(err)
+	}
+	return reply{status: http.StatusAccepted, body: reviewStarted{ReviewID: out.ReviewID, Status: out.Status}}, nil
+}
+
+// reviewFields renames a review's validation paths to the request's.
+func reviewFields(err error) error {
+	probs := audit.ProblemsOf(err)
+	if len(probs) == 0 {
+		return err
+	}
+	renamed := make([]audit.Problem, len(probs))
+	for i, pr := range probs {
+		switch {
+		case pr.Path == "id":
+			pr.Path = "reviewId"
+		case strings.HasPrefix(pr.Path, "window."):
+			pr.Path = strings.TrimPrefix(pr.Path, "window.")
+		}
+		renamed[i] = pr
+	}
+	return invalidFields(renamed)
+}
+
+// ownReview reads a review of the caller's company.
+func (h *Handler) ownReview(ctx context.Context, r *request) (*audit.Review, error) {
+	id := r.params["id"]
+	rv, err := h.store.GetReview(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if rv.CompanyID != r.who.CompanyID {
+		return nil, errorf(audit.NotFound, "review %s not found", id)
+	}
+	return rv, nil
+}
+
+func (h *Handler) review(ctx context.Context, r *request) (reply, error) {
+	rv, err := h.ownReview(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
+	rv.TaskToken = "" // callback tokens never leave the server
+	return ok(rv)
+}
+
+func (h *Handler) report(ctx context.Context, r *request) (reply, error) {
+	rv, err := h.ownReview(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
+	b, err := h.store.GetReport(ctx, rv.ID)
+	if audit.IsCode(err, audit.NotFound) {
+		return reply{}, errorf(audit.NotFound, "the report of review %s is not compiled yet (review status: %s)", rv.ID, rv.Status)
+	} else if err != nil {
+		return reply{}, err
+	}
+	if !json.Valid(b) {
+		return reply{}, fmt.Errorf("stored report of review %s is not JSON", rv.ID)
+	}
+	return ok(json.RawMessage(b))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,198 @@
+package httpapi
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	"touchaudit/internal/audit"
+)
+
+// The request bodies of the auditor endpoints. Each is an allow-list: only
+// these fields are decoded (anything else is a 400), and everything the
+// server decides (ids, auditor, touchpoint, standard version, promise
+// outcomes, server stamps) is set from the assignment and the server clock,
+// never from the body. Times are strings so that a bad one is reported with
+// its field path.
+
+type startRequest struct {
+	StartedAt string `json:"startedAt"`
+}
+
+type draftRequest struct {
+	Version *int `json:"version"`
+	// ClientSentAt, when given, lets the server stamp the draft's steps as it
+	// stamps a submission's.
+	ClientSentAt string      `json:"clientSentAt"`
+	Draft        walkRequest `json:"draft"`
+}
+
+type submitRequest struct {
+	SubmissionID string      `json:"submissionId"`
+	ClientSentAt string      `json:"clientSentAt"`
+	Walkthrough  walkRequest `json:"walkthrough"`
+}
+
+type promiseRequest struct {
+	Outcome audit.PromiseOutcome `json:"outcome"`
+}
+
+// walkRequest is the allow-listed part of audit.Walkthrough (docs/API.md, Walk).
+type walkRequest struct {
+	Resolved bool                 `json:"resolved"`
+	Timeline []stepRequest        `json:"timeline"`
+	Answers  []answerRequest      `json:"answers"`
+	Facts    []factRequest        `json:"facts"`
+	Promises []madePromiseRequest `json:"promises"`
+	Notes    string               `json:"notes"`
+	Evidence []string             `json:"evidence"`
+}
+
+type stampRequest struct {
+	Client string `json:"client"`
+}
+
+type stepRequest struct {
+	Key     string         `json:"key"`
+	Channel audit.Channel  `json:"channel"`
+	Start   stampRequest   `json:"start"`
+	End     stampRequest   `json:"end"`
+	Pauses  []pauseRequest `json:"pauses"`
+	Note    string         `json:"note"`
+}
+
+type pauseRequest struct {
+	Start stampRequest `json:"start"`
+	End   stampRequest `json:"end"`
+}
+
+type answerRequest struct {
+	CriterionID string            `json:"criterionId"`
+	Value       audit.AnswerValue `json:"value"`
+	Count       *int              `json:"count"`
+	Note        string            `json:"note"`
+}
+
+type factRequest struct {
+	Key     string        `json:"key"`
+	Value   string        `json:"value"`
+	Channel audit.Channel `json:"channel"`
+}
+
+type madePromiseRequest struct {
+	ID          string `json:"id"`
+	CriterionID string `json:"criterionId"`
+	Text        string `json:"text"`
+	MadeAt      string `json:"madeAt"`
+	DueAt       string `json:"dueAt"`
+}
+
+// maxSteps bounds a walk's timeline, as workflow bounds a draft's: a walk
+// has tens of steps, not thousands.
+const maxSteps = 200
+
+// problems collects field problems under a prefix.
+type problems struct {
+	prefix string
+	list   []audit.Problem
+}
+
+func (p *problems) add(path, format string, args ...any) {
+	if p.prefix != "" {
+		if path == "" {
+			path = p.prefix
+		} else {
+			path = p.prefix + "." + path
+		}
+	}
+	p.list = append(p.list, audit.Problem{Path: path, Reason: fmt.Sprintf(format, args...)})
+}
+
+// time parses an RFC 3339 time; "" is the zero time, reported when required.
+func (p *problems) time(path, s string, required bool) time.Time {
+	if s == "" {
+		if required {
+			p.add(path, "is required")
+		}
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		p.add(path, "must be an RFC 3339 time such as 2026-11-20T14:05:00+01:00, not %q", s)
+		return time.Time{}
+	}
+	return t
+}
+
+// walkthrough converts the walk. Each stamp's server time is its client
+// time shifted by skew (serverNow − clientSentAt), so a walk queued offline
+// keeps its intervals while the skew check still sees a wrong device clock;
+// stamp false leaves server times empty.
+func (w *walkRequest) walkthrough(p *problems, skew time.Duration, stamp bool) audit.Walkthrough {
+	toStamp := func(path string, s stampRequest) audit.Stamp {
+		c := p.time(path+".client", s.Client, false)
+		st := audit.Stamp{Client: c}
+		if stamp && !c.IsZero() {
+			st.Server = c.Add(skew).UTC()
+		}
+		return st
+	}
+	out := audit.Walkthrough{Resolved: w.Resolved, Notes: w.Notes, Evidence: w.Evidence}
+	if len(w.Timeline) > maxSteps {
+		p.add("timeline", "at most %d steps", maxSteps)
+	}
+	out.Timeline = make([]audit.TimelineStep, 0, len(w.Timeline))
+	for i, s := range w.Timeline {
+		path := fmt.Sprintf("timeline[%d]", i)
+		step := audit.TimelineStep{Key: s.Key, Channel: s.Channel, Note: s.Note,
+			Start: toStamp(path+".start", s.Start), End: toStamp(path+".end", s.End)}
+		for k, ps := range s.Pauses {
+			pp := fmt.Sprintf("%s.pauses[%d]", path, k)
+			step.Pauses = append(step.Pauses, audit.Pause{Start: toStamp(pp+".start", ps.Start), End: toStamp(pp+".end", ps.End)})
+		}
+		out.Timeline = append(out.Timeline, step)
+	}
+	out.Answers = make([]audit.Answer, 0, len(w.Answers))
+	for _, a := range w.Answers {
+		out.Answers = append(out.Answers, audit.Answer{CriterionID: a.CriterionID, Value: a.Value, Count: a.Count, Note: a.Note})
+	}
+	for _, f := range w.Facts {
+		out.Facts = append(out.Facts, audit.FactRecord{Key: f.Key, Value: f.Value, Channel: f.Channel})
+	}
+	for i, pr := range w.Promises {
+		path := fmt.Sprintf("promises[%d]", i)
+		out.Promises = append(out.Promises, audit.Promise{ID: pr.ID, CriterionID: pr.CriterionID, Text: pr.Text,
+			MadeAt: p.time(path+".madeAt", pr.MadeAt, false), DueAt: p.time(path+".dueAt", pr.DueAt, false),
+			Outcome: audit.PromisePending})
+	}
+	return out
+}
+
+// checkDraft applies to a walk in progress the rules that hold whatever is
+// still missing: known channels and answer values, counts not negative.
+func checkDraft(p *problems, w *audit.Walkthrough) {
+	for i, s := range w.Timeline {
+		if s.Channel != "" && !s.Channel.Valid() {
+			p.add(fmt.Sprintf("timeline[%d].channel", i), "unknown channel %q", s.Channel)
+		}
+	}
+	for i, a := range w.Answers {
+		switch a.Value {
+		case "", audit.AnswerYes, audit.AnswerNo, audit.AnswerNA:
+		default:
+			p.add(fmt.Sprintf("answers[%d].value", i), "must be yes, no or na, not %q", a.Value)
+		}
+		if a.Count != nil && *a.Count < 0 {
+			p.add(fmt.Sprintf("answers[%d].count", i), "must not be negative")
+		}
+	}
+	for i, f := range w.Facts {
+		if f.Channel != "" && !f.Channel.Valid() {
+			p.add(fmt.Sprintf("facts[%d].channel", i), "unknown channel %q", f.Channel)
+		}
+	}
+}
+
+// submissionIDPattern admits client-generated ids such as UUIDs; the id
+// names the walkthrough ("w-<id>") and the idempotency record.
+var submissionIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
