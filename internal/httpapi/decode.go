@@ -91,7 +91,8 @@ func decodeError(err error) error {
 	}
 	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
 		name = strings.Trim(name, `"`)
-		return invalidField(name, "unknown field %q", name)
+		return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("unknown field %q", name),
+			Problems: []audit.Problem{{Path: name, Reason: "unknown field: not accepted here"}}}
 	}
 	// A field's own decoding failed (a time that is not RFC 3339).
 	return invalidFields([]audit.Problem{{Path: "", Reason: fmt.Sprintf("invalid value: %s", msg)}})

@@ -159,6 +159,12 @@ func (h *Handler) fail(ctx context.Context, ev *events.APIGatewayV2HTTPRequest, 
 }
 
 func (h *Handler) serveAPI(ctx context.Context, ev *events.APIGatewayV2HTTPRequest, path string) (reply, error) {
+	// Who is asking comes first: without an identity the API says nothing,
+	// not even which routes exist.
+	who, err := callerOf(ev)
+	if err != nil {
+		return reply{}, err
+	}
 	parts := segs(path)
 	for i, p := range parts {
 		u, err := url.PathUnescape(p)
@@ -168,12 +174,6 @@ func (h *Handler) serveAPI(ctx context.Context, ev *events.APIGatewayV2HTTPReque
 		parts[i] = u
 	}
 	rt, params := match(strings.ToUpper(ev.RequestContext.HTTP.Method), parts)
-	// Who is asking comes first: without an identity the API says nothing,
-	// not even which routes exist.
-	who, err := callerOf(ev)
-	if err != nil {
-		return reply{}, err
-	}
 	if rt == nil {
 		return reply{}, errorf(audit.NotFound, "no such resource")
 	}

@@ -1,0 +1,32 @@
+// Command api is the ApiFunction Lambda behind the API Gateway HTTP API: the
+// auditors' and CX leads' endpoints under /api (internal/httpapi, identity
+// from the Cognito JWT authorizer's claims) and the mobile audit form
+// (internal/webform) on every other path.
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"touchaudit/internal/httpapi"
+	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdafn"
+	"touchaudit/internal/webform"
+)
+
+func main() {
+	ctx := context.Background()
+	svc, err := lambdaenv.Workflow(ctx, os.Getenv)
+	if err != nil {
+		log.Fatalf("api: %v", err)
+	}
+	store, err := lambdaenv.Store(ctx, os.Getenv)
+	if err != nil {
+		log.Fatalf("api: %v", err)
+	}
+	h := httpapi.New(svc, store, httpapi.Options{Form: webform.Handler()})
+	// Not a payload-2.0 event is the function's InvalidInput error; every
+	// HTTP request gets an HTTP answer.
+	lambdafn.Start(h.Handle)
+}
