@@ -1,0 +1,192 @@
+package webform
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"touchaudit/internal/audit"
+)
+
+// fakeAPI is a small in-memory stand-in for the auditor endpoints of
+// docs/API.md, enough to drive the form in a browser without the backend:
+// one auditor (token "tok-s-064"), the sample company's touchpoints, and a
+// submit that scores at once. The real API is exercised by the end-to-end
+// test in cmd/touchaudit.
+type fakeAPI struct {
+	mu          sync.Mutex
+	company     *audit.Company
+	assignments []*audit.Assignment
+	submissions map[string]string // submission id → assignment id
+	offline     bool              // answer every call with a network-level failure
+	calls       []string
+}
+
+func newFakeAPI(t *testing.T, touchpoints ...string) *fakeAPI {
+	t.Helper()
+	c, err := audit.LoadCompanyDir("../../testdata/company")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeAPI{company: c, submissions: map[string]string{}}
+	due := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	for i, tp := range touchpoints {
+		f.assignments = append(f.assignments, &audit.Assignment{ID: "as-" + tp, CompanyID: c.ID, ReviewID: "rv-test", TouchpointID: tp,
+			AuditorID: "s-064", Status: audit.StatusAssigned, Due: due.AddDate(0, 0, i), StandardVersion: "v2", Walk: 1, Version: 1})
+	}
+	return f
+}
+
+type fakeView struct {
+	Assignment audit.Assignment  `json:"assignment"`
+	Touchpoint audit.Touchpoint  `json:"touchpoint"`
+	JourneyID  string            `json:"journeyId"`
+	StageID    string            `json:"stageId"`
+	Journey    audit.Label       `json:"journey"`
+	Criteria   []audit.Criterion `json:"criteria"`
+}
+
+func (f *fakeAPI) view(a *audit.Assignment, withCriteria bool) fakeView {
+	ref, _ := f.company.Touchpoint(a.TouchpointID)
+	v := fakeView{Assignment: *a, Touchpoint: ref.Touchpoint, JourneyID: ref.JourneyID, StageID: ref.StageID, Criteria: []audit.Criterion{}}
+	for _, j := range f.company.Journeys {
+		if j.ID == ref.JourneyID {
+			v.Journey = j.Name
+		}
+	}
+	if withCriteria {
+		std, _ := f.company.Standard(a.StandardVersion)
+		v.Criteria = std.CriteriaFor(&ref.Touchpoint)
+	}
+	return v
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, r.Method+" "+r.URL.Path)
+	if f.offline {
+		// Like a dropped connection: the browser's fetch rejects.
+		hj, ok := w.(http.Hijacker)
+		if ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	if r.Header.Get("Authorization") != "Bearer tok-s-064" {
+		apiError(w, http.StatusUnauthorized, "unauthorized")
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/"), "/")
+	switch {
+	case r.Method == "GET" && parts[0] == "me":
+		writeJSON(w, map[string]any{"id": "s-064", "name": "Grażyna Mróz", "companyId": "bank-pl", "roles": []string{"auditor"}, "languages": []string{"pl"}})
+	case r.Method == "GET" && len(parts) == 1 && parts[0] == "assignments":
+		out := []fakeView{}
+		for _, a := range f.assignments {
+			out = append(out, f.view(a, false))
+		}
+		writeJSON(w, map[string]any{"assignments": out, "nextCursor": ""})
+	case parts[0] == "assignments" && len(parts) >= 2:
+		var a *audit.Assignment
+		for _, x := range f.assignments {
+			if x.ID == parts[1] {
+				a = x
+			}
+		}
+		if a == nil {
+			apiError(w, http.StatusNotFound, "not_found")
+			return
+		}
+		f.assignment(w, r, a, parts[2:])
+	default:
+		apiError(w, http.StatusNotFound, "not_found")
+	}
+}
+
+func (f *fakeAPI) assignment(w http.ResponseWriter, r *http.Request, a *audit.Assignment, rest []string) {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	switch {
+	case r.Method == "GET" && len(rest) == 0:
+		writeJSON(w, f.view(a, true))
+	case r.Method == "POST" && len(rest) == 1 && rest[0] == "start":
+		var in struct {
+			StartedAt time.Time `json:"startedAt"`
+		}
+		if err := dec.Decode(&in); err != nil {
+			apiError(w, http.StatusBadRequest, "invalid")
+			return
+		}
+		if a.Status == audit.StatusAssigned {
+			a.Status, a.StartedAt = audit.StatusStarted, &in.StartedAt
+			a.Version++
+		}
+		writeJSON(w, f.view(a, true))
+	case r.Method == "PUT" && len(rest) == 1 && rest[0] == "draft":
+		var in struct {
+			Version int               `json:"version"`
+			Draft   audit.Walkthrough `json:"draft"`
+		}
+		if err := dec.Decode(&in); err != nil {
+			apiError(w, http.StatusBadRequest, "invalid")
+			return
+		}
+		if in.Version != a.Version {
+			apiError(w, http.StatusConflict, "conflict")
+			return
+		}
+		a.Draft = &in.Draft
+		a.Version++
+		writeJSON(w, f.view(a, false))
+	case r.Method == "POST" && len(rest) == 1 && rest[0] == "submit":
+		var in struct {
+			SubmissionID string            `json:"submissionId"`
+			ClientSentAt time.Time         `json:"clientSentAt"`
+			Walkthrough  audit.Walkthrough `json:"walkthrough"`
+		}
+		if err := dec.Decode(&in); err != nil || in.SubmissionID == "" || in.ClientSentAt.IsZero() {
+			apiError(w, http.StatusBadRequest, "invalid")
+			return
+		}
+		w0 := in.Walkthrough
+		w0.ID, w0.CompanyID, w0.TouchpointID, w0.AuditorID, w0.StandardVersion = "w-"+in.SubmissionID, a.CompanyID, a.TouchpointID, a.AuditorID, "v2"
+		for i := range w0.Promises {
+			w0.Promises[i].Outcome = audit.PromisePending
+		}
+		if err := w0.Validate(); err != nil {
+			apiError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if prev, ok := f.submissions[in.SubmissionID]; ok && prev != a.ID || !ok && a.SubmissionID != "" {
+			apiError(w, http.StatusConflict, "conflict")
+			return
+		}
+		f.submissions[in.SubmissionID] = a.ID
+		a.SubmissionID, a.WalkthroughID, a.Draft = in.SubmissionID, w0.ID, nil
+		a.Status = audit.StatusScored // the fake scores at once
+		a.Version++
+		writeJSON(w, map[string]any{"receipt": audit.Receipt{SubmissionID: in.SubmissionID, AssignmentID: a.ID, WalkthroughID: w0.ID,
+			AssignmentVersion: a.Version, RecordedAt: time.Now().UTC()}, "signalled": true})
+	default:
+		apiError(w, http.StatusNotFound, "not_found")
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+func apiError(w http.ResponseWriter, status int, code string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": code, "message": code}})
+}
