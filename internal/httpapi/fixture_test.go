@@ -198,7 +198,9 @@ func (f *fixture) invoke(t testing.TB, ev events.APIGatewayV2HTTPRequest) respon
 	return response{resp}
 }
 
-type response struct{ events.APIGatewayV2HTTPResponse }
+type response struct {
+	events.APIGatewayV2HTTPResponse
+}
 
 // errorJSON is the API's one error shape.
 type errorJSON struct {

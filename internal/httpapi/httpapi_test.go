@@ -449,7 +449,9 @@ type failingStore struct{ audit.Store }
 
 var errSecret = errors.New("dial tcp 10.0.3.7:443: AccessDeniedException for arn:aws:dynamodb:eu-central-1:123456789012:table/secret")
 
-func (failingStore) GetCompany(context.Context, string) (*audit.Company, error) { return nil, errSecret }
+func (failingStore) GetCompany(context.Context, string) (*audit.Company, error) {
+	return nil, errSecret
+}
 
 func TestErrors_InternalIsLoggedNotShown(t *testing.T) {
 	store := failingStore{memstore.New()}
