@@ -146,7 +146,7 @@ func TestBrowser_AuditorWalksOfflineAndSyncs(t *testing.T) {
 		if a, _ := s.Store.GetAssignment(ctx, id); a.Status != audit.StatusStarted {
 			t.Fatalf("offline, the assignment is %s on the server, want started", a.Status)
 		}
-		p.shot("offline-pending", "#group-resolved")
+		p.shot("offline-pending", "")
 
 		// Back online: the queue syncs and the workflow scores the walk.
 		p.setOffline(false)

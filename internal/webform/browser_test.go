@@ -174,7 +174,7 @@ func TestForm_OfflineSubmitAgainstFakeAPI(t *testing.T) {
 	run(t, ctx, chromedp.Tap(chromedp.ID("submit")))
 	waitText(t, ctx, "#pending", "1 pending")
 	waitText(t, ctx, "#sync-status", "waits to be sent")
-	screenshot(t, ctx, "offline", "#group-resolved")
+	screenshot(t, ctx, "offline", "")
 	setOffline(t, ctx, false)
 	waitText(t, ctx, "#pending", "0 pending")
 	waitText(t, ctx, "#sync-status", "Sent")

@@ -643,6 +643,8 @@ function renderAssignment() {
       statusBadge(localStatus(a), 'assignment-status'),
       h('span', {}, t('due', { date: fmtDate(a.due) }))),
     h('p', { class: 'help' }, t('journey', { name: pick(v.journey, app.lang) || v.journeyId }), ' · ', t('walkNo', { n: a.walk })),
+    // Where the submission stands, at the top where the auditor looks.
+    h('div', { id: 'sync-status', class: 'sync-status', role: 'status', 'aria-live': 'polite' }),
     h('section', { class: 'card instructions', 'aria-labelledby': 'instructions-title' },
       h('h2', { id: 'instructions-title' }, t('instructionsTitle')),
       h('p', { id: 'instructions' }, pick(tp.instructions, app.lang)),
@@ -665,7 +667,6 @@ function renderAssignment() {
       parts.push(h('button', { id: 'submit', type: 'button', class: 'big primary', onclick: () => submitWalk(v) }, t('submit')));
       parts.push(h('p', { id: 'draft-state', class: 'help', 'aria-live': 'polite' }, ws.draftSavedAt ? t('draftSaved', { time: fmtTime(ws.draftSavedAt) }) : ''));
     }
-    parts.push(h('div', { id: 'sync-status', class: 'sync-status', role: 'status', 'aria-live': 'polite' }));
   }
   show(...parts);
   renderSyncState();

@@ -4,7 +4,7 @@
 export const texts = {
   pl: {
     appName: 'touchaudit – formularz audytora',
-    langToggle: 'English',
+    langToggle: 'EN',
     langToggleLabel: 'Switch to English',
     signInTitle: 'Zaloguj się',
     signInHelp: 'Wklej token dostępu. Lokalnie drukuje go „touchaudit local”; w firmie logujesz się przez stronę logowania (Cognito), która sama przekazuje token.',
@@ -98,7 +98,7 @@ export const texts = {
   },
   en: {
     appName: 'touchaudit – auditor form',
-    langToggle: 'Polski',
+    langToggle: 'PL',
     langToggleLabel: 'Przełącz na polski',
     signInTitle: 'Sign in',
     signInHelp: 'Paste your access token. Locally, "touchaudit local" prints it; at your company you sign in on the login page (Cognito), which hands the token over by itself.',
