@@ -21,6 +21,16 @@ type AssignmentView struct {
 	Journey    audit.Label      `json:"journey"`
 	// Criteria are the review's standard for this touchpoint.
 	Criteria []audit.Criterion `json:"criteria"`
+	// PromiseChecks are the promises made during the walk that now wait for
+	// the auditor's answer: was it kept?
+	PromiseChecks []PromiseCheckView `json:"promiseChecks"`
+}
+
+// PromiseCheckView is one promise waiting for the auditor's verdict.
+type PromiseCheckView struct {
+	PromiseID string    `json:"promiseId"`
+	Text      string    `json:"text"`
+	DueAt     time.Time `json:"dueAt"`
 }
 
 // MyAssignments lists an auditor's assignments, open ones first.
@@ -77,9 +87,21 @@ func (s *Service) view(ctx context.Context, a *audit.Assignment, withCriteria bo
 			v.Journey = j.Name
 		}
 	}
+	v.PromiseChecks = []PromiseCheckView{}
 	if withCriteria {
 		if std, ok := c.Standard(a.StandardVersion); ok {
 			v.Criteria = std.CriteriaFor(&ref.Touchpoint)
+		}
+		if len(a.PromiseTokens) > 0 && a.WalkthroughID != "" {
+			w, err := s.store.GetWalkthrough(ctx, a.WalkthroughID)
+			if err != nil {
+				return AssignmentView{}, err
+			}
+			for _, p := range w.Promises {
+				if _, waiting := a.PromiseTokens[p.ID]; waiting {
+					v.PromiseChecks = append(v.PromiseChecks, PromiseCheckView{PromiseID: p.ID, Text: p.Text, DueAt: p.DueAt})
+				}
+			}
 		}
 	}
 	return v, nil

@@ -198,12 +198,24 @@ func (s *Service) ConfirmPromise(ctx context.Context, in PromiseAnswer) (Promise
 	v := PromiseVerdict{PromiseID: in.PromiseID, Outcome: in.Outcome}
 	out, _ := json.Marshal(v)
 	if err := s.exec.SendTaskSuccess(ctx, token, out); err != nil {
-		if isGoneTask(err) {
-			return PromiseVerdict{}, conflict("promise %s was already answered or its check expired", in.PromiseID)
+		if !isGoneTask(err) {
+			return PromiseVerdict{}, err
 		}
-		return PromiseVerdict{}, err
+		s.forgetPromiseCheck(ctx, a, in.PromiseID)
+		return PromiseVerdict{}, conflict("promise %s was already answered or its check expired", in.PromiseID)
 	}
+	s.forgetPromiseCheck(ctx, a, in.PromiseID)
 	return v, nil
+}
+
+// forgetPromiseCheck drops an answered check from the assignment so the form
+// stops asking. It is best effort: the answer has reached the workflow, and
+// a repeated answer is refused as already given.
+func (s *Service) forgetPromiseCheck(ctx context.Context, a *audit.Assignment, promiseID string) {
+	delete(a.PromiseTokens, promiseID)
+	if err := s.store.UpdateAssignment(ctx, a); err != nil {
+		s.logger().WarnContext(ctx, "promise check answered but still listed", "assignment", a.ID, "promise", promiseID, "err", err)
+	}
 }
 
 // RescoreInput carries the verdicts of a walk's promise checks.

@@ -386,3 +386,41 @@ func TestStartReview_NamesTheExecutionByReview(t *testing.T) {
 		t.Fatalf("error does not name the field: %v", err)
 	}
 }
+
+func TestPromiseCheck_ShownUntilAnswered(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	w := walk()
+	w.Promises = []audit.Promise{{ID: "p1", Text: "Oddzwonimy jutro do 12:00", MadeAt: t0, DueAt: t0.Add(27 * time.Hour), Outcome: audit.PromisePending}}
+	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "s1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: w}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.AskPromise(f.ctx, AskPromiseInput{AssignmentID: a.ID, PromiseID: "p1", TaskToken: "promise-tok"}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := f.svc.MyAssignment(f.ctx, "s-010", a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.PromiseChecks) != 1 || v.PromiseChecks[0].Text != "Oddzwonimy jutro do 12:00" || v.Assignment.PromiseTokens != nil || v.Assignment.TaskToken != "" {
+		t.Fatalf("view: checks %+v, tokens %v %q", v.PromiseChecks, v.Assignment.PromiseTokens, v.Assignment.TaskToken)
+	}
+	if _, err := f.svc.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-099", PromiseID: "p1", Outcome: audit.PromiseKept}); !audit.IsCode(err, audit.NotFound) {
+		t.Fatalf("another auditor's answer: %v", err)
+	}
+	if _, err := f.svc.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-010", PromiseID: "p1", Outcome: audit.PromiseBroken}); err != nil {
+		t.Fatal(err)
+	}
+	var verdict PromiseVerdict
+	_ = json.Unmarshal(f.exec.success["promise-tok"], &verdict)
+	if verdict.Outcome != audit.PromiseBroken {
+		t.Fatalf("verdict sent %+v", verdict)
+	}
+	v, _ = f.svc.MyAssignment(f.ctx, "s-010", a.ID)
+	if len(v.PromiseChecks) != 0 {
+		t.Fatalf("answered check still shown: %+v", v.PromiseChecks)
+	}
+	if _, err := f.svc.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-010", PromiseID: "p1", Outcome: audit.PromiseKept}); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("second answer: %v, want conflict", err)
+	}
+}
