@@ -158,7 +158,7 @@ func listAssignments(ctx context.Context, s *Store, l listing, p audit.Page) ([]
 // repeat within 10 minutes with success, and the repeat could not tell that
 // it had been replayed nor learn the first receipt.
 func (s *Store) RecordSubmission(ctx context.Context, sub audit.Submission) (audit.Receipt, error) {
-	if err := validSubmission(sub); err != nil {
+	if err := sub.Validate(); err != nil {
 		return audit.Receipt{}, err
 	}
 	at := sub.At
@@ -257,19 +257,6 @@ func (s *Store) receipt(ctx context.Context, id string) (audit.Receipt, bool, er
 		return rc, false, err
 	}
 	return rc, true, unmarshal(item, &rc)
-}
-
-// validSubmission checks what the store needs to record a submission.
-func validSubmission(sub audit.Submission) error {
-	switch {
-	case sub.ID == "":
-		return required("submission id")
-	case sub.PayloadHash == "":
-		return required("submission payload hash")
-	case sub.Walkthrough.ID == "":
-		return required("walkthrough id")
-	}
-	return sub.Assignment.Validate()
 }
 
 // GetWalkthrough implements audit.AssignmentStore.

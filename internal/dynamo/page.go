@@ -54,14 +54,9 @@ func (l listing) input(table string) (*dynamodb.QueryInput, error) {
 // may precede an empty page), and builds the cursor from the last item
 // returned.
 func (s *Store) page(ctx context.Context, l listing, p audit.Page) ([]map[string]types.AttributeValue, string, error) {
-	limit := p.Limit
-	switch {
-	case limit < 0:
-		return nil, "", audit.Errorf(audit.Invalid, "page limit must not be negative, not %d", limit)
-	case limit == 0:
-		limit = audit.DefaultPageLimit
-	case limit > maxPageLimit:
-		limit = maxPageLimit
+	limit, err := p.Size()
+	if err != nil {
+		return nil, "", err
 	}
 	in, err := l.input(s.table)
 	if err != nil {

@@ -78,8 +78,6 @@ const (
 	// maxBodyBytes bounds a compressed body (company configuration, report):
 	// DynamoDB's item limit is 400 KB including names and keys.
 	maxBodyBytes = 350 * 1024
-	// maxPageLimit bounds one listing page, so one call's work stays small.
-	maxPageLimit = 1000
 	// maxAttempts bounds retries of unprocessed batch items and of
 	// transactions cancelled by a conflicting transaction.
 	maxAttempts = 8

@@ -111,7 +111,7 @@ func (s *Store) ListAssignmentsByReview(_ context.Context, reviewID string, stat
 // before the first attempt bumped it), then the version, then the
 // walkthrough id; all three are written together or not at all.
 func (s *Store) RecordSubmission(_ context.Context, sub audit.Submission) (audit.Receipt, error) {
-	if err := validSubmission(sub); err != nil {
+	if err := sub.Validate(); err != nil {
 		return audit.Receipt{}, err
 	}
 	s.mu.Lock()
@@ -144,19 +144,6 @@ func (s *Store) RecordSubmission(_ context.Context, sub audit.Submission) (audit
 	s.state.Walkthroughs[sub.Walkthrough.ID] = clone(sub.Walkthrough)
 	s.state.Submissions[sub.ID] = rc
 	return rc, nil
-}
-
-// validSubmission checks what the store needs to record a submission.
-func validSubmission(sub audit.Submission) error {
-	switch {
-	case sub.ID == "":
-		return required("submission id")
-	case sub.PayloadHash == "":
-		return required("submission payload hash")
-	case sub.Walkthrough.ID == "":
-		return required("walkthrough id")
-	}
-	return sub.Assignment.Validate()
 }
 
 // GetWalkthrough implements audit.AssignmentStore.

@@ -9,9 +9,6 @@ import (
 	"touchaudit/internal/audit"
 )
 
-// maxPageLimit bounds one page, as in the DynamoDB store.
-const maxPageLimit = 1000
-
 // cursor is the opaque page cursor: the listing it belongs to and the sort
 // key of the last item returned, so a page continues after that item even
 // when items were added or removed in between.
@@ -33,14 +30,9 @@ type keyed[T any] struct {
 // page sorts items by key (descending if newestFirst) and returns the page
 // after p.Cursor, with the cursor of the next page ("" after the last).
 func page[T any](items []keyed[T], listing string, p audit.Page, newestFirst bool) ([]T, string, error) {
-	limit := p.Limit
-	switch {
-	case limit < 0:
-		return nil, "", audit.Errorf(audit.Invalid, "page limit must not be negative, not %d", limit)
-	case limit == 0:
-		limit = audit.DefaultPageLimit
-	case limit > maxPageLimit:
-		limit = maxPageLimit
+	limit, err := p.Size()
+	if err != nil {
+		return nil, "", err
 	}
 	sort.Slice(items, func(i, j int) bool {
 		if newestFirst {
