@@ -349,7 +349,7 @@ func (s *localServer) printIntro(ctx context.Context, w io.Writer) {
 	}
 	for _, id := range auditors {
 		m, _ := s.Company.Member(id)
-		fmt.Fprintf(w, "auditor %s %s (%d open assignments)\n  %s/#token=%s\n\n", m.ID, m.Name, open[id], s.URL, s.Tokens[id])
+		fmt.Fprintf(w, "auditor %s %s (open assignments: %d)\n  %s/#token=%s\n\n", m.ID, m.Name, open[id], s.URL, s.Tokens[id])
 	}
 	for _, m := range s.Company.Staff {
 		if m.Has(audit.RoleLead) {

@@ -93,6 +93,9 @@ func TestAccess_ListShowsOnlyOwnAssignments(t *testing.T) {
 			t.Errorf("listed %+v", v.Assignment)
 		}
 	}
+	bad := readEvent(t, "api-assignments")
+	bad.QueryStringParameters = map[string]string{"cursor": "not-a-cursor!"}
+	f.invoke(t, bad).wantError(t, 400, "invalid", "cursor")
 	// s-017 of the other company has the same staff id and sees nothing.
 	f.invoke(t, withClaims(readEvent(t, "api-assignments"), claims("s-017", "siec-przykladowa", "[auditor]"))).decode(t, &list)
 	if len(list.Assignments) != 0 {
