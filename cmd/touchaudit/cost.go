@@ -130,6 +130,10 @@ func (c *countingStore) RecordSubmission(ctx context.Context, s audit.Submission
 	c.count("RecordSubmission", 0, 2*(1+3+1)) // assignment, ~3 KB walkthrough, idempotency record
 	return c.Store.RecordSubmission(ctx, s)
 }
+func (c *countingStore) GetReceipt(ctx context.Context, id string) (audit.Receipt, error) {
+	c.count("GetReceipt", 1, 0)
+	return c.Store.GetReceipt(ctx, id)
+}
 func (c *countingStore) GetWalkthrough(ctx context.Context, id string) (*audit.Walkthrough, error) {
 	c.count("GetWalkthrough", 1, 0)
 	return c.Store.GetWalkthrough(ctx, id)

@@ -59,6 +59,9 @@ type AssignmentStore interface {
 	// for s.ID. A repeated s.ID with the same payload hash returns the first
 	// receipt with Replayed set; with another hash it is a Conflict.
 	RecordSubmission(ctx context.Context, s Submission) (Receipt, error)
+	// GetReceipt reads the receipt of a recorded submission (NotFound if
+	// none), so a retry is answered with one read and no write.
+	GetReceipt(ctx context.Context, submissionID string) (Receipt, error)
 	GetWalkthrough(ctx context.Context, id string) (*Walkthrough, error)
 	// GetWalkthroughs reads several walkthroughs by id (missing ids are left out).
 	GetWalkthroughs(ctx context.Context, ids []string) ([]Walkthrough, error)

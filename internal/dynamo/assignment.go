@@ -259,6 +259,21 @@ func (s *Store) receipt(ctx context.Context, id string) (audit.Receipt, bool, er
 	return rc, true, unmarshal(item, &rc)
 }
 
+// GetReceipt implements audit.AssignmentStore.
+func (s *Store) GetReceipt(ctx context.Context, submissionID string) (audit.Receipt, error) {
+	if submissionID == "" {
+		return audit.Receipt{}, required("submission id")
+	}
+	rc, found, err := s.receipt(ctx, submissionID)
+	if err != nil {
+		return audit.Receipt{}, err
+	}
+	if !found {
+		return audit.Receipt{}, audit.Errorf(audit.NotFound, "submission %q not found", submissionID)
+	}
+	return rc, nil
+}
+
 // GetWalkthrough implements audit.AssignmentStore.
 func (s *Store) GetWalkthrough(ctx context.Context, id string) (*audit.Walkthrough, error) {
 	if id == "" {

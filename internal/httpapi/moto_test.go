@@ -110,6 +110,9 @@ func TestSubmit_RoundTripsOnDynamoDB(t *testing.T) {
 	f.invoke(t, ev).decode(t, &again)
 	calls = api.reset()
 	t.Logf("retry: %d round trips %v (the replay reads the stored receipt)", len(calls), calls)
+	if len(calls) > maxSubmitRoundTrips {
+		t.Errorf("a retried submission made %d DynamoDB round trips %v, want at most %d", len(calls), calls, maxSubmitRoundTrips)
+	}
 	if again.Receipt != first.Receipt || !again.Replayed {
 		t.Errorf("retry %+v, want %+v", again, first)
 	}

@@ -146,6 +146,17 @@ func (s *Store) RecordSubmission(_ context.Context, sub audit.Submission) (audit
 	return rc, nil
 }
 
+// GetReceipt implements audit.AssignmentStore.
+func (s *Store) GetReceipt(_ context.Context, submissionID string) (audit.Receipt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rc, ok := s.state.Submissions[submissionID]
+	if !ok {
+		return audit.Receipt{}, notFound("submission", submissionID)
+	}
+	return clone(rc), nil
+}
+
 // GetWalkthrough implements audit.AssignmentStore.
 func (s *Store) GetWalkthrough(_ context.Context, id string) (*audit.Walkthrough, error) {
 	s.mu.Lock()

@@ -68,6 +68,11 @@ var submissionCases = []contractCase{
 		}
 		again.Replayed = false
 		sameJSON(t, again, first, "replayed receipt")
+		read, err := s.GetReceipt(ctxOf(t), "sub-1")
+		must(t, err, "GetReceipt")
+		sameJSON(t, read, first, "receipt read back")
+		_, err = s.GetReceipt(ctxOf(t), "sub-unknown")
+		wantCode(t, err, audit.NotFound, "receipt of an unknown submission")
 		stored, err := s.GetAssignment(ctxOf(t), "a1")
 		must(t, err, "GetAssignment")
 		if stored.Version != a.Version+1 {

@@ -139,11 +139,16 @@ func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, 
 		if a.SubmissionID != req.SubmissionID {
 			return SubmitResult{}, conflict("assignment %s was already submitted", a.ID)
 		}
-		// A retry: the stored idempotency record answers with the first
-		// receipt (or a conflict if the payload differs). Nothing is written
-		// again: the walkthrough id comes from the submission id, and the
-		// store refuses to overwrite a walkthrough.
-		rec, err := s.store.RecordSubmission(ctx, audit.Submission{ID: req.SubmissionID, PayloadHash: hash, Assignment: *a, Walkthrough: w, At: now})
+		// A retry: the stored receipt answers it (one read, no write), or the
+		// payload differs and it is refused.
+		rec, err := s.store.GetReceipt(ctx, req.SubmissionID)
+		if err != nil {
+			return SubmitResult{}, err
+		}
+		if rec.PayloadHash != hash {
+			return SubmitResult{}, conflict("submission %s was recorded with another payload", req.SubmissionID)
+		}
+		rec.Replayed = true
 		return SubmitResult{Receipt: rec}, err
 	}
 	next := *a
