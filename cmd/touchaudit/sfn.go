@@ -12,6 +12,9 @@ import (
 	"strings"
 
 	"touchaudit/internal/asl"
+	"touchaudit/internal/asl/awsdynamo"
+	"touchaudit/internal/dynamo"
+	"touchaudit/internal/lambdart"
 )
 
 func init() {
@@ -19,11 +22,18 @@ func init() {
 }
 
 const sfnUsage = `usage: touchaudit sfn run --definition FILE [--input FILE] [--mock-config FILE --test-case NAME] [--state-machine-name NAME]
+         [--function NAME=BOOTSTRAP ...]
 
 Runs the state machine in virtual time and prints one JSON object:
   {"status":"SUCCEEDED","output":...} or {"status":"FAILED","error":"...","cause":"..."}
 plus "historyEvents" and "stateTransitions". Exit status 0 when the execution
 ended (in any status); 2 for an invalid definition, bad flags or unreadable files.
+
+--function binds a Lambda function name (or ARN) to a built bootstrap, run
+behind a local Lambda Runtime API (repeat it for more functions; the
+function sees the same environment variables as this command). With
+DYNAMODB_ENDPOINT set, the dynamodb:getItem/putItem/updateItem/deleteItem
+integrations call that DynamoDB API (moto, DynamoDB Local).
 
 A Task with no mocked response and no handler fails: Lambda resources with
 Lambda.ResourceNotFoundException (what Lambda answers for a missing function),
@@ -56,6 +66,8 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 	mockFile := fs.String("mock-config", "", "Step Functions Local MockConfigFile `file`")
 	testCase := fs.String("test-case", "", "test case `name` in the mock config")
 	smName := fs.String("state-machine-name", "", "state machine `name` (default: definition file name without .asl.json)")
+	var functions functionFlags
+	fs.Var(&functions, "function", "bind a Lambda function `NAME=BOOTSTRAP` (repeatable)")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -96,7 +108,23 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 		base := filepath.Base(*definition)
 		name = strings.TrimSuffix(strings.TrimSuffix(base, ".asl.json"), ".json")
 	}
-	e := asl.NewEngine(asl.Options{})
+	opts := asl.Options{Registry: asl.NewRegistry()}
+	if ep := os.Getenv("DYNAMODB_ENDPOINT"); ep != "" {
+		client, err := dynamo.NewLocalClient(context.Background(), ep)
+		if err != nil {
+			return fail("DYNAMODB_ENDPOINT: %v", err)
+		}
+		opts.DynamoDB = awsdynamo.New(client)
+	}
+	for _, f := range functions {
+		fn, err := lambdart.Start(lambdart.Config{Bootstrap: f.bootstrap, FunctionName: f.name, Env: os.Environ(), Logs: stderr})
+		if err != nil {
+			return fail("--function %s: %v", f.name, err)
+		}
+		defer fn.Close()
+		opts.Registry.RegisterInvoker(f.name, runtimeInvoker{fn})
+	}
+	e := asl.NewEngine(opts)
 	if *mockFile != "" {
 		b, err := os.ReadFile(*mockFile)
 		if err != nil {
@@ -156,4 +184,35 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	return 0
+}
+
+// functionFlags are the --function NAME=BOOTSTRAP bindings.
+type functionFlags []struct{ name, bootstrap string }
+
+func (f *functionFlags) String() string { return fmt.Sprint(len(*f), " functions") }
+
+func (f *functionFlags) Set(v string) error {
+	name, bootstrap, ok := strings.Cut(v, "=")
+	if !ok || name == "" || bootstrap == "" {
+		return fmt.Errorf("want NAME=BOOTSTRAP, not %q", v)
+	}
+	if _, err := os.Stat(bootstrap); err != nil {
+		return err
+	}
+	*f = append(*f, struct{ name, bootstrap string }{name, bootstrap})
+	return nil
+}
+
+// runtimeInvoker runs a built bootstrap behind the local Lambda Runtime API
+// for the engine: a function error keeps its errorType, as Step Functions
+// sees it.
+type runtimeInvoker struct{ fn *lambdart.Function }
+
+func (r runtimeInvoker) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	out, err := r.fn.Invoke(ctx, payload)
+	var fe *lambdart.FunctionError
+	if errors.As(err, &fe) {
+		return nil, &asl.FunctionError{ErrorType: fe.Type, ErrorMessage: fe.Message}
+	}
+	return out, err
 }
