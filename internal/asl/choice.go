@@ -247,7 +247,7 @@ func (r *ChoiceRule) eval(t *thread, state string, in any) (bool, *StatesError) 
 		return (lerr == nil) == r.Value.(bool), nil
 	}
 	if lerr != nil {
-		return false, runtimeErr(state, "Invalid path '%s': The choice state's condition path references an invalid value.", r.Variable)
+		return false, t.runtimeErr("Invalid path '%s': The choice state's condition path references an invalid value.", r.Variable)
 	}
 	switch r.Operator {
 	case "IsNull":
@@ -273,7 +273,7 @@ func (r *ChoiceRule) eval(t *thread, state string, in any) (bool, *StatesError) 
 		op = strings.TrimSuffix(op, "Path")
 		o, err := t.lookup(r.ValuePath, in)
 		if err != nil {
-			return false, runtimeErr(state, "Invalid path '%s': The choice state's condition path references an invalid value.", r.ValuePath)
+			return false, t.runtimeErr("Invalid path '%s': The choice state's condition path references an invalid value.", r.ValuePath)
 		}
 		operand = o
 	}

@@ -43,11 +43,20 @@ func statesErr(name, format string, args ...any) *StatesError {
 	return &StatesError{Name: name, Cause: fmt.Sprintf(format, args...)}
 }
 
-// runtimeErr is the States.Runtime failure of a state. The developer guide
-// says NoChoiceMatched, ParameterPathFailure and IntrinsicFailure are
-// "reserved for future use" and reported as States.Runtime; so do we.
-func runtimeErr(state, format string, args ...any) *StatesError {
-	return &StatesError{Name: ErrRuntime, Cause: fmt.Sprintf("An error occurred while executing the state '%s'. ", state) + fmt.Sprintf(format, args...)}
+// runtimeErr is the States.Runtime failure of the thread's current state,
+// with the prefix AWS puts on every runtime cause: "An error occurred while
+// executing the state 'NAME' (entered at the event id #N). " (as seen in
+// real ExecutionFailed events).
+func (t *thread) runtimeErr(format string, args ...any) *StatesError {
+	return &StatesError{Name: ErrRuntime, Cause: t.errorPrefix() + fmt.Sprintf(format, args...)}
+}
+
+// errorPrefix is the state part of a runtime cause.
+func (t *thread) errorPrefix() string {
+	if t.state == nil {
+		return ""
+	}
+	return fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). ", t.state.name, t.state.enteredID)
 }
 
 // ErrorName is the name under which a Go error reaches Step Functions: the

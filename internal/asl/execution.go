@@ -146,10 +146,11 @@ type thread struct {
 }
 
 type stateContext struct {
-	name    string
-	entered time.Time
-	retries int64
-	token   string
+	name      string
+	entered   time.Time
+	enteredID int64 // the StateEntered event, named in runtime causes
+	retries   int64
+	token     string
 }
 
 type mapItem struct {
@@ -299,6 +300,7 @@ func (t *thread) runState(st State, raw any) (any, string, *StatesError) {
 	if err := t.emit(HistoryEvent{Type: entered, StateEnteredEventDetails: &StateEnteredDetails{Name: b.Name, Input: compact(raw)}}); err != nil {
 		return nil, "", err
 	}
+	t.state.enteredID = t.prev
 	if err := checkSize(b.Name, "input", raw); err != nil {
 		return nil, "", err
 	}

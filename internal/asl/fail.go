@@ -63,7 +63,7 @@ func (s *FailState) run(t *thread, raw any) *StatesError {
 		}
 		str, ok := v.(string)
 		if !ok {
-			return runtimeErr(s.Name, "The value of the field '%s' must be a string, but was %s.", d.fld, jsonKind(v))
+			return t.runtimeErr("The value of the field '%s' must be a string, but was %s.", d.fld, jsonKind(v))
 		}
 		*d.dst = str
 	}

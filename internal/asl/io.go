@@ -39,7 +39,7 @@ func (t *thread) effectiveInput(b *StateBase, raw any) (any, *StatesError) {
 	case b.InputPath.Set:
 		v, err := t.lookup(b.InputPath.Path, raw)
 		if err != nil {
-			return nil, runtimeErr(b.Name, "Invalid path '%s' : No results for path: %s", b.InputPath.Path, b.InputPath.Path)
+			return nil, t.pathErr(b.InputPath.Path, err)
 		}
 		in = v
 	}
@@ -100,6 +100,18 @@ func setPath(doc any, p *jsonpath.Path, v any) (out any, err error) {
 	return jsonpath.Set(doc, p, v)
 }
 
+// pathErr is the States.Runtime failure of a reference path (InputPath,
+// OutputPath, ItemsPath, SecondsPath, ...) that selects nothing: "Invalid
+// path '$.x' : No results for path: $['x']", Jayway's message as AWS shows
+// it.
+func (t *thread) pathErr(p *jsonpath.Path, err error) *StatesError {
+	var nf *jsonpath.NotFoundError
+	if errors.As(err, &nf) {
+		return t.runtimeErr("%s", nf.Error())
+	}
+	return t.runtimeErr("Invalid path '%s' : %v", p, err)
+}
+
 // outputPath applies OutputPath (null means {}) and checks the output size.
 func (t *thread) outputPath(b *StateBase, v any) (any, *StatesError) {
 	switch {
@@ -108,7 +120,7 @@ func (t *thread) outputPath(b *StateBase, v any) (any, *StatesError) {
 	case b.OutputPath.Set:
 		o, err := t.lookup(b.OutputPath.Path, v)
 		if err != nil {
-			return nil, runtimeErr(b.Name, "Invalid path '%s' : No results for path: %s", b.OutputPath.Path, b.OutputPath.Path)
+			return nil, t.pathErr(b.OutputPath.Path, err)
 		}
 		v = o
 	}
@@ -167,20 +179,28 @@ func (t *thread) evalTemplate(state, field string, tpl, in any) (any, *StatesErr
 	}
 }
 
-// evalDynamic evaluates a path or intrinsic call held by field.
+// evalDynamic evaluates a path or intrinsic call held by field. The causes
+// are AWS's: "The JSONPath '$.x' specified for the field 'x.$' could not be
+// found in the input '{...}'" and "The function 'States.Format(...)' had the
+// following error: ...". A path whose last step indexes past the end of an
+// array yields null, as on AWS.
 func (t *thread) evalDynamic(state, field, expr string, in any) (any, *StatesError) {
 	if strings.HasPrefix(expr, "$") {
 		p, err := parsePath(expr)
 		if err != nil {
-			return nil, runtimeErr(state, "The JsonPath argument for the field '%s' is invalid: %v", field, err)
+			return nil, t.runtimeErr("The JSONPath '%s' specified for the field '%s' is invalid: %v", expr, field, err)
 		}
 		v, err := t.lookup(p, in)
 		if err != nil {
+			var nf *jsonpath.NotFoundError
+			if errors.As(err, &nf) && nf.IndexOutOfRange {
+				return nil, nil
+			}
 			src := in
 			if p.Context() {
 				src = t.contextObject()
 			}
-			return nil, runtimeErr(state, "The JsonPath argument for the field '%s' could not be found in the input '%s'", field, compact(src))
+			return nil, t.runtimeErr("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", expr, field, compact(src))
 		}
 		return deepCopy(v), nil
 	}
@@ -191,7 +211,7 @@ func (t *thread) evalDynamic(state, field, expr string, in any) (any, *StatesErr
 		if errors.As(err, &ie) {
 			cause = ie.Cause
 		}
-		return nil, runtimeErr(state, "The evaluation of the intrinsic function '%s' for the field '%s' failed: %s", expr, field, cause)
+		return nil, t.runtimeErr("The function '%s' had the following error: %s", expr, cause)
 	}
 	return v, nil
 }

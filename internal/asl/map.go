@@ -117,13 +117,13 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 	if s.ItemsPath.Set {
 		v, lerr := t.lookup(s.ItemsPath.Path, in)
 		if lerr != nil {
-			return nil, runtimeErr(s.Name, "Invalid path '%s': The ItemsPath could not be found in the input.", s.ItemsPath.Path)
+			return nil, t.runtimeErr("Invalid path '%s': The ItemsPath could not be found in the input.", s.ItemsPath.Path)
 		}
 		itemsDoc = v
 	}
 	items, ok := itemsDoc.([]any)
 	if !ok {
-		return nil, runtimeErr(s.Name, "Item selector must be a JSON array, but the ItemsPath selected %s.", jsonKind(itemsDoc))
+		return nil, t.runtimeErr("Item selector must be a JSON array, but the ItemsPath selected %s.", jsonKind(itemsDoc))
 	}
 	if err := t.emit(HistoryEvent{Type: EventMapStateStarted, MapStateStartedEventDetails: &MapStateStartedDetails{Length: len(items)}}); err != nil {
 		return nil, err

@@ -163,12 +163,12 @@ func (s *TaskState) run(t *thread, raw any) (any, *StatesError) {
 func (t *thread) secondsFrom(state, field string, p OptionalPath, raw any) (int64, *StatesError) {
 	v, err := t.lookup(p.Path, raw)
 	if err != nil {
-		return 0, runtimeErr(state, "The %s '%s' could not be found in the input.", field, p.Path)
+		return 0, t.runtimeErr("The %s '%s' could not be found in the input.", field, p.Path)
 	}
 	n, ok := v.(json.Number)
 	i, perr := strconv.ParseInt(string(n), 10, 64)
 	if !ok || perr != nil || i < 1 || i > maxTimeoutSeconds {
-		return 0, runtimeErr(state, "The %s '%s' must reference a positive integer, not %s.", field, p.Path, compact(v))
+		return 0, t.runtimeErr("The %s '%s' must reference a positive integer, not %s.", field, p.Path, compact(v))
 	}
 	return i, nil
 }

@@ -65,23 +65,23 @@ func (s *WaitState) until(t *thread, in any, now time.Time) (time.Time, *StatesE
 	case s.SecondsPath.Set:
 		v, err := t.lookup(s.SecondsPath.Path, in)
 		if err != nil {
-			return now, runtimeErr(s.Name, "The SecondsPath parameter does not reference a valid input: %s could not be found.", s.SecondsPath.Path)
+			return now, t.runtimeErr("The SecondsPath parameter does not reference a valid input: %s could not be found.", s.SecondsPath.Path)
 		}
 		n, ok := v.(json.Number)
 		i, perr := strconv.ParseInt(string(n), 10, 64)
 		if !ok || perr != nil || i < 0 || i > maxTimeoutSeconds {
-			return now, runtimeErr(s.Name, "The SecondsPath parameter must reference a non-negative integer, but %s is %s.", s.SecondsPath.Path, compact(v))
+			return now, t.runtimeErr("The SecondsPath parameter must reference a non-negative integer, but %s is %s.", s.SecondsPath.Path, compact(v))
 		}
 		return now.Add(time.Duration(i) * time.Second), nil
 	default:
 		v, err := t.lookup(s.TimestampPath.Path, in)
 		if err != nil {
-			return now, runtimeErr(s.Name, "The TimestampPath parameter does not reference a valid input: %s could not be found.", s.TimestampPath.Path)
+			return now, t.runtimeErr("The TimestampPath parameter does not reference a valid input: %s could not be found.", s.TimestampPath.Path)
 		}
 		str, _ := v.(string)
 		ts, ok := parseTimestamp(str)
 		if !ok {
-			return now, runtimeErr(s.Name, "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s is %s.", s.TimestampPath.Path, compact(v))
+			return now, t.runtimeErr("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s is %s.", s.TimestampPath.Path, compact(v))
 		}
 		return ts, nil
 	}

@@ -94,7 +94,7 @@ func (a arg) eval(env *Env) (any, error) {
 	v, err := a.path.Get(doc)
 	var nf *jsonpath.NotFoundError
 	if errors.As(err, &nf) {
-		return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("The JsonPath argument '%s' could not be found in the input: %v", a.path, err)}
+		return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("The JsonPath argument for the field '%s' could not be found in the input '%s'", a.path, compactJSON(doc))}
 	}
 	if err != nil {
 		return nil, &Error{Name: ErrRuntime, Cause: err.Error()}
@@ -667,4 +667,16 @@ func uuid(env *Env, args []any, _ []arg) (any, error) {
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
 	h := hex.EncodeToString(b[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+}
+
+// compactJSON is v as compact JSON without HTML escaping, as AWS quotes
+// inputs in error causes.
+func compactJSON(v any) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
 }

@@ -49,7 +49,7 @@ func getDefinite(segs []segment, doc, root any, expr string) (any, error) {
 				j += len(a)
 			}
 			if j < 0 || j >= len(a) {
-				return nil, &NotFoundError{Path: expr, Missing: where}
+				return nil, &NotFoundError{Path: expr, Missing: where, IndexOutOfRange: leaf}
 			}
 			cur = a[j]
 		}

@@ -114,6 +114,10 @@ func (s segment) definite(leaf bool) bool {
 type NotFoundError struct {
 	Path    string
 	Missing string
+	// IndexOutOfRange is set when the path's last step is an array index
+	// past either end of an array. Step Functions resolves such a path to
+	// null in a payload template ("x.$": "$.items[5]").
+	IndexOutOfRange bool
 }
 
 // Error mirrors the message Step Functions shows for an unresolvable path.

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// conformanceDir holds state machines with the outputs, errors and causes
+// AWS Step Functions gives for them (the developer guide's examples, and
+// executions recorded on AWS by LocalStack's parity snapshots and others;
+// each case's README.md names its source). Each case directory has
+// definition.asl.json, want.json and optionally input.json, and
+// mock-config.json with test-case.txt.
+const conformanceDir = "../../internal/asl/testdata/conformance"
+
+// TestSFNRun_Conformance runs every conformance case through the sfn run
+// command, as the CLI contract is used, and compares status, output
+// (as JSON), error and cause with want.json.
+func TestSFNRun_Conformance(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join(conformanceDir, "*"))
+	if len(dirs) == 0 {
+		t.Fatal("no conformance cases")
+	}
+	for _, dir := range dirs {
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			args := []string{"sfn", "run", "--definition", filepath.Join(dir, "definition.asl.json"), "--state-machine-name", name}
+			if _, err := os.Stat(filepath.Join(dir, "input.json")); err == nil {
+				args = append(args, "--input", filepath.Join(dir, "input.json"))
+			}
+			if tc, err := os.ReadFile(filepath.Join(dir, "test-case.txt")); err == nil {
+				args = append(args, "--mock-config", filepath.Join(dir, "mock-config.json"), "--test-case", strings.TrimSpace(string(tc)))
+			}
+			wantRaw, err := os.ReadFile(filepath.Join(dir, "want.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want map[string]any
+			if err := decodeNumbers(wantRaw, &want); err != nil {
+				t.Fatalf("want.json: %v", err)
+			}
+			code, stdout, stderr := runCLI(args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var got map[string]any
+			if err := decodeNumbers([]byte(stdout), &got); err != nil {
+				t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
+			}
+			for _, k := range []string{"status", "output", "error", "cause"} {
+				w, inWant := want[k]
+				g, inGot := got[k]
+				if inWant != inGot || !reflect.DeepEqual(w, g) {
+					t.Errorf("%s:\n got  %s\n want %s", k, jsonText(g, inGot), jsonText(w, inWant))
+				}
+			}
+		})
+	}
+}
+
+func decodeNumbers(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+func jsonText(v any, present bool) string {
+	if !present {
+		return "(absent)"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
