@@ -9,7 +9,9 @@ import (
 )
 
 // The auditor endpoints. An assignment belongs to one auditor of one
-// company; anyone else gets 404, never 403, so ids leak nothing.
+// company; anyone else gets 404, never 403, so ids leak nothing. The owner
+// is checked before the body is read, so a bad body on someone else's
+// assignment is a 404 too, not a 400 that answers for the assignment.
 
 // meView is GET /api/me.
 type meView struct {
@@ -88,6 +90,10 @@ func (h *Handler) myAssignment(ctx context.Context, r *request) (reply, error) {
 }
 
 func (h *Handler) start(ctx context.Context, r *request) (reply, error) {
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
 	var in startRequest
 	if err := decode(r.body, &in, true); err != nil {
 		return reply{}, err
@@ -97,10 +103,6 @@ func (h *Handler) start(ctx context.Context, r *request) (reply, error) {
 	if len(p.list) > 0 {
 		return reply{}, invalidFields(p.list)
 	}
-	wf, err := h.own(ctx, r)
-	if err != nil {
-		return reply{}, err
-	}
 	v, err := wf.StartWalk(ctx, workflow.StartWalkInput{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, StartedAt: started})
 	if err != nil {
 		return reply{}, err
@@ -109,6 +111,10 @@ func (h *Handler) start(ctx context.Context, r *request) (reply, error) {
 }
 
 func (h *Handler) draft(ctx context.Context, r *request) (reply, error) {
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
 	var in draftRequest
 	if err := decode(r.body, &in, false); err != nil {
 		return reply{}, err
@@ -127,10 +133,6 @@ func (h *Handler) draft(ctx context.Context, r *request) (reply, error) {
 	if list := append(p.list, dp.list...); len(list) > 0 {
 		return reply{}, invalidFields(list)
 	}
-	wf, err := h.own(ctx, r)
-	if err != nil {
-		return reply{}, err
-	}
 	v, err := wf.SaveDraft(ctx, workflow.DraftInput{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, Draft: w, Version: *in.Version})
 	if err != nil {
 		return reply{}, err
@@ -147,6 +149,10 @@ type submitView struct {
 }
 
 func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
 	var in submitRequest
 	if err := decode(r.body, &in, false); err != nil {
 		return reply{}, err
@@ -176,10 +182,6 @@ func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
 	if list := append(p.list, wp.list...); len(list) > 0 {
 		return reply{}, invalidFields(list)
 	}
-	wf, err := h.own(ctx, r)
-	if err != nil {
-		return reply{}, err
-	}
 	res, err := wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: in.SubmissionID, AssignmentID: r.params["id"], AuditorID: r.who.StaffID, Walkthrough: w})
 	if err != nil {
 		return reply{}, err
@@ -191,16 +193,16 @@ func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
 }
 
 func (h *Handler) confirmPromise(ctx context.Context, r *request) (reply, error) {
+	wf, err := h.own(ctx, r)
+	if err != nil {
+		return reply{}, err
+	}
 	var in promiseRequest
 	if err := decode(r.body, &in, false); err != nil {
 		return reply{}, err
 	}
 	if in.Outcome != audit.PromiseKept && in.Outcome != audit.PromiseBroken {
 		return reply{}, invalidField("outcome", "must be kept or broken, not %q", in.Outcome)
-	}
-	wf, err := h.own(ctx, r)
-	if err != nil {
-		return reply{}, err
 	}
 	v, err := wf.ConfirmPromise(ctx, workflow.PromiseAnswer{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, PromiseID: r.params["promiseId"], Outcome: in.Outcome})
 	if err != nil {

@@ -59,6 +59,46 @@ func TestAccess_ObjectRoutes(t *testing.T) {
 	}
 }
 
+// TestAccess_BadBodyOnAnotherOnesAssignment sends bodies the API would
+// refuse (malformed, unknown fields, invalid walks) to write routes of an
+// assignment that is not the caller's, or does not exist: the answer is the
+// same 404 as with a good body, never a 400 that answers for the assignment.
+func TestAccess_BadBodyOnAnotherOnesAssignment(t *testing.T) {
+	bodies := map[string]string{
+		"malformed":     `{"x": `,
+		"not an object": `[1]`,
+		"unknown field": `{"status": "closed"}`,
+		"empty":         ``,
+		"invalid walk":  `{"submissionId": "no spaces", "walkthrough": {"resolved": true}, "version": -1, "startedAt": "yesterday", "outcome": "maybe"}`,
+	}
+	callers := []struct {
+		name   string
+		claims map[string]string
+	}{
+		{"another auditor", claims("s-018", "bank-pl", "[auditor]")},
+		{"a lead of another company with the same staff id", claims("s-017", "siec-przykladowa", `["auditor","lead"]`)},
+	}
+	for _, route := range []string{"api-start", "api-draft", "api-submit", "api-promise"} {
+		for _, c := range callers {
+			for name, body := range bodies {
+				t.Run(route+"/"+c.name+"/"+name, func(t *testing.T) {
+					f := newFixture(t, nil)
+					f.invoke(t, withBody(withClaims(readEvent(t, route), c.claims), body)).wantError(t, 404, "not_found")
+					f.unchanged(t)
+				})
+			}
+		}
+		t.Run(route+"/no such assignment", func(t *testing.T) {
+			f := newFixture(t, nil)
+			ev := readEvent(t, route)
+			ev.RawPath = strings.Replace(ev.RawPath, a1, a1+"-none", 1)
+			ev.RawPath = strings.Replace(ev.RawPath, a2, a2+"-none", 1)
+			ev.RequestContext.HTTP.Path = ev.RawPath
+			f.invoke(t, withBody(ev, `{"x": `)).wantError(t, 404, "not_found")
+		})
+	}
+}
+
 // unchanged checks that the seeded objects are as seeded and nothing was
 // signalled or started.
 func (f *fixture) unchanged(t *testing.T) {
