@@ -48,8 +48,11 @@ type Result struct {
 	// PendingPromises are promises still to verify; a broken one re-values.
 	PendingPromises int       `json:"pendingPromises,omitempty"`
 	ScoredAt        time.Time `json:"scoredAt"`
-	// NextDue is when the touchpoint should be verified again.
-	NextDue time.Time `json:"nextDue"`
+	// NextDue is when the touchpoint should be verified again, and DueReason
+	// the cadence rule that set it ("minusOne", "awaitingFix", "afterFix"…;
+	// see package scoring).
+	NextDue   time.Time `json:"nextDue"`
+	DueReason string    `json:"dueReason,omitempty"`
 }
 
 // Reason is one criterion that moved the valuation, and how.

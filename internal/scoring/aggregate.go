@@ -66,7 +66,9 @@ type TouchpointSummary struct {
 	Valuations      []audit.Valuation `json:"valuations"`
 	Median          audit.Valuation   `json:"median"`
 	// Spread is the highest minus the lowest valuation; Disagreement is set
-	// when it reaches DisagreementSpread.
+	// when two different auditors' walks are DisagreementSpread or more apart
+	// (one auditor's own walks differing is the service varying, not the
+	// auditors disagreeing).
 	Spread       int  `json:"spread"`
 	Disagreement bool `json:"disagreement"`
 	// Reasons merges the walks' reasons: each criterion once, with how many
@@ -193,7 +195,7 @@ func (e *Engine) summarize(ref audit.TouchpointRef, rs []*audit.Result, fixDone 
 	s.Median = Median(s.Valuations)
 	lo, hi := slices.Min(s.Valuations), slices.Max(s.Valuations)
 	s.Spread = int(hi - lo)
-	s.Disagreement = s.Spread >= DisagreementSpread
+	s.Disagreement = auditorsDisagree(rs)
 	sort.SliceStable(s.Reasons, func(i, j int) bool {
 		a, b := s.Reasons[i], s.Reasons[j]
 		if (a.Effect < 0) != (b.Effect < 0) {
@@ -236,6 +238,20 @@ func (e *Engine) summarize(ref audit.TouchpointRef, rs []*audit.Result, fixDone 
 	}
 	s.NextDue, s.DueReason = NextDueWithReason(cad, in)
 	return s
+}
+
+// auditorsDisagree reports whether two different auditors valued the
+// touchpoint DisagreementSpread or more points apart.
+func auditorsDisagree(rs []*audit.Result) bool {
+	for i := range rs {
+		for j := i + 1; j < len(rs); j++ {
+			d := int(rs[i].Valuation - rs[j].Valuation)
+			if rs[i].AuditorID != rs[j].AuditorID && (d >= DisagreementSpread || -d >= DisagreementSpread) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // walkedAt is when the walk ended, or the scoring time for results that do

@@ -47,6 +47,8 @@ func TestAggregate_MedianDisagreementAndFlags(t *testing.T) {
 		{"differ by two", []audit.Valuation{-1, 1}, -1, true},
 		{"three walks, one outlier", []audit.Valuation{2, 0, 0}, 0, true},
 		{"single walk", []audit.Valuation{-2}, -2, false},
+		{"differ by three", []audit.Valuation{-2, 1}, -2, true},
+		{"four walks, extremes two apart", []audit.Valuation{-1, 0, 0, 1}, 0, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -64,6 +66,29 @@ func TestAggregate_MedianDisagreementAndFlags(t *testing.T) {
 			}
 			if !s.MomentOfTruth || s.CustomerEffort || s.JourneyID != "acct" || s.StageID != "sale" {
 				t.Errorf("flags/refs = %+v", s)
+			}
+		})
+	}
+}
+
+func TestAggregate_DisagreementIsBetweenAuditors(t *testing.T) {
+	e := testEngine(t)
+	cases := []struct {
+		name     string
+		walks    []audit.Result
+		spread   int
+		disagree bool
+	}{
+		{"two auditors two apart", []audit.Result{res("a", "branch-open", "a1", -1, t0), res("b", "branch-open", "a2", 1, t0)}, 2, true},
+		{"one auditor's own walks two apart", []audit.Result{res("a", "branch-open", "a1", -1, t0), res("b", "branch-open", "a1", 1, t0)}, 2, false},
+		{"a third auditor two from one of them", []audit.Result{res("a", "branch-open", "a1", -1, t0), res("b", "branch-open", "a1", 1, t0), res("c", "branch-open", "a2", 1, t0)}, 2, true},
+		{"auditors one apart, one auditor's walks two apart", []audit.Result{res("a", "branch-open", "a1", -1, t0), res("b", "branch-open", "a1", 1, t0), res("c", "branch-open", "a2", 0, t0)}, 2, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := e.Aggregate(c.walks, nil)[0]
+			if s.Spread != c.spread || s.Disagreement != c.disagree {
+				t.Errorf("spread %d disagreement %v; want %d %v", s.Spread, s.Disagreement, c.spread, c.disagree)
 			}
 		})
 	}
@@ -129,16 +154,21 @@ func TestNextDue(t *testing.T) {
 		want time.Time
 		why  string
 	}{
-		{"-2 after its fix", DueInput{Valuation: -2, VerifiedAt: walked, FixDoneAt: fix}, fix.Add(30 * audit.Day), DueAfterFix},
-		{"-2 awaiting its fix", DueInput{Valuation: -2, VerifiedAt: walked}, walked.Add(30 * audit.Day), DueAwaitingFix},
-		{"-1", DueInput{Valuation: -1, VerifiedAt: walked}, walked.Add(90 * audit.Day), DueMinusOne},
-		{"0", DueInput{Valuation: 0, VerifiedAt: walked}, walked.Add(180 * audit.Day), DueDefault},
-		{"+2", DueInput{Valuation: 2, VerifiedAt: walked}, walked.Add(180 * audit.Day), DueDefault},
-		{"moment of truth at 0", DueInput{Valuation: 0, MomentOfTruth: true, VerifiedAt: walked}, walked.Add(180 * audit.Day), DueDefault},
-		{"disagreement", DueInput{Valuation: 1, Disagreement: true, VerifiedAt: walked}, walked.Add(90 * audit.Day), DueDisagreement},
-		{"new standard before the date", DueInput{Valuation: 0, VerifiedAt: walked, NewStandardFrom: newStd}, newStd, DueNewStandard},
-		{"new standard already in force", DueInput{Valuation: 0, VerifiedAt: walked, NewStandardFrom: walked.Add(-audit.Day)}, walked.Add(-audit.Day), DueNewStandard},
-		{"new standard after the date", DueInput{Valuation: -1, VerifiedAt: walked, NewStandardFrom: walked.Add(200 * audit.Day)}, walked.Add(90 * audit.Day), DueMinusOne},
+		{"-2 after its fix: one month", DueInput{Valuation: -2, VerifiedAt: walked, FixDoneAt: fix}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), DueAfterFix},
+		{"-2 fix marked done the moment of the walk", DueInput{Valuation: -2, VerifiedAt: walked, FixDoneAt: walked}, time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC), DueAfterFix},
+		{"-2 fix marked done before the walk is not its fix", DueInput{Valuation: -2, VerifiedAt: walked, FixDoneAt: walked.Add(-audit.Day)}, time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC), DueAwaitingFix},
+		{"-2 awaiting its fix: provisional month from the walk", DueInput{Valuation: -2, VerifiedAt: walked}, time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC), DueAwaitingFix},
+		{"-2 at a moment of truth awaiting its fix", DueInput{Valuation: -2, MomentOfTruth: true, VerifiedAt: walked}, time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC), DueAwaitingFix},
+		{"-1: 3 calendar months", DueInput{Valuation: -1, VerifiedAt: walked}, time.Date(2027, 2, 10, 12, 0, 0, 0, time.UTC), DueMinusOne},
+		{"-1 at a moment of truth stays 3 months", DueInput{Valuation: -1, MomentOfTruth: true, VerifiedAt: walked}, time.Date(2027, 2, 10, 12, 0, 0, 0, time.UTC), DueMinusOne},
+		{"0: 6 calendar months", DueInput{Valuation: 0, VerifiedAt: walked}, time.Date(2027, 5, 10, 12, 0, 0, 0, time.UTC), DueDefault},
+		{"+2", DueInput{Valuation: 2, VerifiedAt: walked}, time.Date(2027, 5, 10, 12, 0, 0, 0, time.UTC), DueDefault},
+		{"moment of truth at 0", DueInput{Valuation: 0, MomentOfTruth: true, VerifiedAt: walked}, time.Date(2027, 5, 10, 12, 0, 0, 0, time.UTC), DueDefault},
+		{"disagreement", DueInput{Valuation: 1, Disagreement: true, VerifiedAt: walked}, time.Date(2027, 2, 10, 12, 0, 0, 0, time.UTC), DueDisagreement},
+		{"new standard before the date: due at once", DueInput{Valuation: 0, VerifiedAt: walked, NewStandardFrom: newStd}, newStd, DueNewStandard},
+		{"new standard already in force at the walk: due at the walk", DueInput{Valuation: 0, VerifiedAt: walked, NewStandardFrom: walked.Add(-audit.Day)}, walked, DueNewStandard},
+		{"new standard after the date", DueInput{Valuation: -1, VerifiedAt: walked, NewStandardFrom: walked.Add(200 * audit.Day)}, time.Date(2027, 2, 10, 12, 0, 0, 0, time.UTC), DueMinusOne},
+		{"new standard beats a -2 awaiting its fix", DueInput{Valuation: -2, VerifiedAt: walked, NewStandardFrom: walked.Add(5 * audit.Day)}, walked.Add(5 * audit.Day), DueNewStandard},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,10 +181,44 @@ func TestNextDue(t *testing.T) {
 	t.Run("moment of truth caps a longer default", func(t *testing.T) {
 		custom := audit.Cadence{Default: audit.Duration(365 * audit.Day)}
 		got, why := NextDueWithReason(custom, DueInput{MomentOfTruth: true, VerifiedAt: walked})
-		if !got.Equal(walked.Add(180*audit.Day)) || why != DueMomentOfTruth {
+		if !got.Equal(time.Date(2027, 5, 10, 12, 0, 0, 0, time.UTC)) || why != DueMomentOfTruth {
 			t.Errorf("got %s (%s)", got, why)
 		}
 	})
+	t.Run("configured intervals that are not whole months are durations", func(t *testing.T) {
+		custom := audit.Cadence{MinusOne: audit.Duration(45 * audit.Day)}
+		got, _ := NextDueWithReason(custom, DueInput{Valuation: -1, VerifiedAt: walked})
+		if !got.Equal(walked.Add(45 * audit.Day)) {
+			t.Errorf("got %s", got)
+		}
+	})
+}
+
+func TestAddInterval_CalendarMonths(t *testing.T) {
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 9, 30, 0, 0, time.UTC) }
+	cases := []struct {
+		name string
+		from time.Time
+		iv   string
+		want time.Time
+	}{
+		{"one month", d(2026, 11, 5), "30d", d(2026, 12, 5)},
+		{"three months over the year end", d(2026, 11, 5), "90d", d(2027, 2, 5)},
+		{"six months", d(2026, 11, 5), "180d", d(2027, 5, 5)},
+		{"clamped to the month's last day", d(2026, 8, 31), "30d", d(2026, 9, 30)},
+		{"clamped to February", d(2026, 11, 30), "90d", d(2027, 2, 28)},
+		{"leap February", d(2027, 11, 30), "90d", d(2028, 2, 29)},
+		{"a year", d(2026, 2, 28), "360d", d(2027, 2, 28)},
+		{"not whole months: a duration", d(2026, 11, 5), "14d", d(2026, 11, 19)},
+		{"hours: a duration", d(2026, 11, 5), "36h", d(2026, 11, 6).Add(12 * time.Hour)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := AddInterval(c.from, dur(c.iv)); !got.Equal(c.want) {
+				t.Errorf("AddInterval(%s, %s) = %s, want %s", c.from, c.iv, got, c.want)
+			}
+		})
+	}
 }
 
 func TestRecommend_FixesFirstThenFewDifferentiators(t *testing.T) {

@@ -112,3 +112,82 @@ func TestRevalue_BrokenPromiseAtVerification(t *testing.T) {
 		}
 	})
 }
+
+// A recorded walkthrough whose promise was already verified broken carries
+// the valuation before the verification, and its cadence runs from the
+// verification.
+func TestScoreVerified_BrokenPromiseRevalues(t *testing.T) {
+	e := testEngine(t)
+	mk := func(outcome audit.PromiseOutcome, verified time.Duration) audit.Walkthrough {
+		w := branchWalk() // a moment of truth
+		dropAnswer(&w, "callback")
+		p := audit.Promise{ID: "p1", CriterionID: "callback", Text: "Oddzwonimy jutro", MadeAt: t0, DueAt: t0.Add(audit.Day), Outcome: outcome}
+		if verified > 0 {
+			at := t0.Add(verified)
+			p.VerifiedAt = &at
+		}
+		w.Promises = []audit.Promise{p}
+		return w
+	}
+	cases := []struct {
+		name    string
+		w       audit.Walkthrough
+		want    audit.Valuation
+		from    *audit.Valuation
+		due     time.Time
+		reason  string
+		pending int
+	}{
+		{"pending: as at the walk", mk(audit.PromisePending, 0), 0, nil, t0.Add(30 * time.Minute).AddDate(0, 6, 0), DueDefault, 1},
+		{"kept: unchanged", mk(audit.PromiseKept, 2*audit.Day), 0, nil, t0.Add(30 * time.Minute).AddDate(0, 6, 0), DueDefault, 0},
+		{"broken at a moment of truth: -2 from 0, due from the verification", mk(audit.PromiseBroken, 2*audit.Day), -2, ptr(audit.Valuation(0)), t0.Add(2 * audit.Day).AddDate(0, 1, 0), DueAwaitingFix, 0},
+		{"broken, verification time unknown: due from the walk", mk(audit.PromiseBroken, 0), -2, ptr(audit.Valuation(0)), t0.Add(30 * time.Minute).AddDate(0, 1, 0), DueAwaitingFix, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := e.ScoreVerified(&c.w, t0.Add(3*audit.Day))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Valuation != c.want || (r.RevaluedFrom == nil) != (c.from == nil) || c.from != nil && *r.RevaluedFrom != *c.from {
+				t.Errorf("valuation %+d from %v; want %+d from %v", r.Valuation, r.RevaluedFrom, c.want, c.from)
+			}
+			if !r.NextDue.Equal(c.due) || r.DueReason != c.reason || r.PendingPromises != c.pending {
+				t.Errorf("due %s (%s), pending %d; want %s (%s), %d", r.NextDue, r.DueReason, r.PendingPromises, c.due, c.reason, c.pending)
+			}
+		})
+	}
+}
+
+func TestMarkFixDone(t *testing.T) {
+	e := testEngine(t)
+	w := branchWalk()
+	setAnswer(&w, no("id-check"))
+	walked := t0.Add(30 * time.Minute)
+	cases := []struct {
+		name   string
+		v      audit.Walkthrough
+		fix    time.Time
+		due    time.Time
+		reason string
+	}{
+		{"-2 fixed a week later: a month after the fix", w, walked.Add(7 * audit.Day), walked.Add(7 * audit.Day).AddDate(0, 1, 0), DueAfterFix},
+		{"-2 'fixed' before the walk: still awaiting its fix", w, walked.Add(-audit.Day), walked.AddDate(0, 1, 0), DueAwaitingFix},
+		{"-2 without a fix", w, time.Time{}, walked.AddDate(0, 1, 0), DueAwaitingFix},
+		{"a 0 touchpoint ignores a fix", branchWalk(), walked.Add(7 * audit.Day), walked.AddDate(0, 6, 0), DueDefault},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := e.Score(&c.v, walked)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.MarkFixDone(&r, c.fix)
+			if !r.NextDue.Equal(c.due) || r.DueReason != c.reason {
+				t.Errorf("due %s (%s), want %s (%s)", r.NextDue, r.DueReason, c.due, c.reason)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

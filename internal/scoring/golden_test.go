@@ -21,6 +21,7 @@ const (
 	previousDir = "../../testdata/walkthroughs/previous"
 	goldenDir   = "../../testdata/walkthroughs/golden"
 	costsFile   = "../../testdata/walkthroughs/costs/fix-costs.json"
+	fixesFile   = "../../testdata/walkthroughs/fixes/fixes-done.json"
 )
 
 type corpus struct {
@@ -32,7 +33,8 @@ type corpus struct {
 
 // loadCorpus scores the recorded walkthroughs of the sample company: the
 // current review (v2, November 2026) and the previous one (v1, November
-// 2025). Each walkthrough is scored at its submission time, as the workflow does.
+// 2025). Each walkthrough is scored at its submission time with
+// ScoreRecorded, as the score CLI does.
 func loadCorpus(t *testing.T) *corpus {
 	t.Helper()
 	c, err := audit.LoadCompanyDir(companyDir)
@@ -57,7 +59,7 @@ func loadCorpus(t *testing.T) *corpus {
 		*set.recs = recs
 		for _, rec := range recs {
 			w := rec.Walkthrough
-			r, err := e.Score(&w, w.SubmittedAt)
+			r, err := e.ScoreRecorded(&rec, time.Time{})
 			if err != nil {
 				t.Fatalf("%s: %v", rec.File, err)
 			}
@@ -118,9 +120,29 @@ func TestGolden_Report(t *testing.T) {
 	if err := audit.DecodeStrict(b, &costs); err != nil {
 		t.Fatal(err)
 	}
+	// When the CX lead marked −2 fixes done (as `score --fixes` reads them).
+	var fixDates map[string]string
+	if b, err = os.ReadFile(fixesFile); err != nil {
+		t.Fatal(err)
+	}
+	if err := audit.DecodeStrict(b, &fixDates); err != nil {
+		t.Fatal(err)
+	}
+	fixes := map[string]time.Time{}
+	for id, v := range fixDates {
+		d, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			d, err = time.Parse(time.DateOnly, v)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		fixes[id] = d.UTC()
+	}
 	rep, err := co.engine.Report(ReportInput{
 		ReviewID: "rv-2026-h2", PreviousReviewID: "rv-2025-h2", GeneratedAt: latestScore(co.current),
 		Results: co.current, Walkthroughs: co.currentW, Previous: co.previous, PreviousWalkthroughs: co.previousW, Costs: costs,
+		FixesDone: fixes,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -66,7 +66,7 @@ func (e *Engine) Revalue(stored *audit.Result, w *audit.Walkthrough, check Promi
 	r.ID = stored.ID
 	// The verification is a fresh look at the touchpoint: the cadence runs from it.
 	st := e.standards[version]
-	r.NextDue = NextDue(st.cadence, DueInput{Valuation: r.Valuation, MomentOfTruth: e.touchpoints[w.TouchpointID].ref.MomentOfTruth,
+	r.NextDue, r.DueReason = NextDueWithReason(st.cadence, DueInput{Valuation: r.Valuation, MomentOfTruth: e.touchpoints[w.TouchpointID].ref.MomentOfTruth,
 		VerifiedAt: check.VerifiedAt.UTC(), NewStandardFrom: st.newerFrom})
 	if r.Valuation != stored.Valuation {
 		prev := stored.Valuation
@@ -78,4 +78,63 @@ func (e *Engine) Revalue(stored *audit.Result, w *audit.Walkthrough, check Promi
 		r.RevaluedFrom = stored.RevaluedFrom
 	}
 	return r, updated, nil
+}
+
+// ScoreVerified is Score for a walkthrough whose promises may already carry
+// their verification, as recorded files do (a promise "broken" with its
+// verifiedAt). A broken promise found at verification values the touchpoint
+// again: when it changed the valuation, RevaluedFrom is the valuation at
+// the walk (every broken promise still pending) and the cadence runs from
+// the latest verification, as with Revalue.
+func (e *Engine) ScoreVerified(w *audit.Walkthrough, at time.Time) (audit.Result, error) {
+	r, err := e.Score(w, at)
+	if err != nil {
+		return r, err
+	}
+	broken := false
+	var last time.Time
+	for i := range w.Promises {
+		pr := &w.Promises[i]
+		if pr.Outcome == audit.PromiseBroken {
+			broken = true
+			if pr.VerifiedAt != nil && pr.VerifiedAt.After(last) {
+				last = *pr.VerifiedAt
+			}
+		}
+	}
+	if !broken {
+		return r, nil
+	}
+	before := *w
+	before.Promises = slices.Clone(w.Promises)
+	for i := range before.Promises {
+		if before.Promises[i].Outcome == audit.PromiseBroken {
+			before.Promises[i].Outcome, before.Promises[i].VerifiedAt = audit.PromisePending, nil
+		}
+	}
+	b, err := e.Score(&before, at)
+	if err != nil || b.Valuation == r.Valuation {
+		return r, nil
+	}
+	prev := b.Valuation
+	r.RevaluedFrom = &prev
+	if last = last.UTC(); last.After(r.WalkedAt) {
+		st := e.standards[r.StandardVersion]
+		r.NextDue, r.DueReason = NextDueWithReason(st.cadence, DueInput{Valuation: r.Valuation,
+			MomentOfTruth: e.touchpoints[w.TouchpointID].ref.MomentOfTruth, VerifiedAt: last, NewStandardFrom: st.newerFrom})
+	}
+	return r, nil
+}
+
+// MarkFixDone sets the next due date of a −2 result whose fix was marked
+// done at fixDone: one month after it (audit.Cadence.AfterFix). Other
+// results, and fixes marked done before the walk, leave r as it was.
+func (e *Engine) MarkFixDone(r *audit.Result, fixDone time.Time) {
+	st, ok := e.standards[r.StandardVersion]
+	tp, tok := e.touchpoints[r.TouchpointID]
+	if !ok || !tok || r.Valuation > -2 || fixDone.IsZero() {
+		return
+	}
+	r.NextDue, r.DueReason = NextDueWithReason(st.cadence, DueInput{Valuation: r.Valuation, MomentOfTruth: tp.ref.MomentOfTruth,
+		VerifiedAt: walkedAt(r), FixDoneAt: fixDone, NewStandardFrom: st.newerFrom})
 }

@@ -329,7 +329,7 @@ func (e *Engine) score(r *audit.Result, w *audit.Walkthrough, st *standard, own 
 		}
 	}
 	// Empty slices and maps are kept for reuse; JSON omits them all the same.
-	r.NextDue = NextDue(st.cadence, DueInput{Valuation: v, MomentOfTruth: tp.ref.MomentOfTruth, VerifiedAt: r.WalkedAt, NewStandardFrom: st.newerFrom})
+	r.NextDue, r.DueReason = NextDueWithReason(st.cadence, DueInput{Valuation: v, MomentOfTruth: tp.ref.MomentOfTruth, VerifiedAt: r.WalkedAt, NewStandardFrom: st.newerFrom})
 	return nil
 }
 

@@ -230,8 +230,8 @@ func TestScore_GapsDurationsAndResultFields(t *testing.T) {
 	if r.JourneyID != "acct" || r.StageID != "sale" || r.Channel != audit.ChannelIVR || r.StandardVersion != "v2" {
 		t.Errorf("result refs = %+v", r)
 	}
-	// −1 is due again in 3 months from the walk.
-	if want := r.WalkedAt.Add(90 * audit.Day); !r.NextDue.Equal(want) {
+	// −1 is due again 3 calendar months after the walk.
+	if want := r.WalkedAt.AddDate(0, 3, 0); !r.NextDue.Equal(want) || r.DueReason != DueMinusOne {
 		t.Errorf("next due = %s, want %s", r.NextDue, want)
 	}
 }

@@ -50,7 +50,7 @@ func measureTimeline(tl []audit.TimelineStep, maxSkew time.Duration, steps []aud
 			add(stepPath(i, "end.client"), "ends at %s, before the step starts at %s", stamp(en), stamp(st))
 			bad = true
 		} else if en.Sub(st) > MaxTaskDuration {
-			add(stepPath(i, "end.client"), "the step lasts %s, over the %s bound", audit.Duration(en.Sub(st)), audit.Duration(MaxTaskDuration))
+			add(stepPath(i, "end.client"), "the step lasts %s, over the %s bound", days(en.Sub(st)), audit.Duration(MaxTaskDuration))
 			bad = true
 		}
 		if i > 0 && st.Before(tl[i-1].Start.Client) {
@@ -100,7 +100,7 @@ func measureTimeline(tl []audit.TimelineStep, maxSkew time.Duration, steps []aud
 	}
 	span := last.Sub(first)
 	if len(probs) == 0 && span > MaxTaskDuration {
-		add(stepPath(len(tl)-1, "end.client"), "the task spans %s from its first step, over the %s bound", audit.Duration(span), audit.Duration(MaxTaskDuration))
+		add(stepPath(len(tl)-1, "end.client"), "the task spans %s from its first step, over the %s bound", days(span), audit.Duration(MaxTaskDuration))
 	}
 	return span - paused, probs
 }
@@ -167,3 +167,12 @@ func channelSwitches(tl []audit.TimelineStep) int {
 func stepPath(i int, field string) string { return fmt.Sprintf("timeline[%d].%s", i, field) }
 
 func stamp(t time.Time) string { return t.Format(time.RFC3339) }
+
+// days writes a long duration with whole days first: "90d0h0m1s" reads
+// better than "2160h0m1s".
+func days(d time.Duration) string {
+	if d < audit.Day || d%audit.Day == 0 {
+		return audit.Duration(d).String()
+	}
+	return fmt.Sprintf("%dd%s", d/audit.Day, d%audit.Day)
+}

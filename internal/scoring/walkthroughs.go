@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -22,6 +23,31 @@ type Recorded struct {
 	// Index is the walkthrough's place in a file holding an array, or -1.
 	Index       int               `json:"index"`
 	Walkthrough audit.Walkthrough `json:"walkthrough"`
+	// ResolvedMissing is set when the file did not say whether the
+	// customer's matter was settled (no "resolved" field). Walkthrough.Resolved
+	// is then true: a matter is valued unresolved only when recorded so, and
+	// ScoreRecorded lists "resolved" as unanswered.
+	ResolvedMissing bool `json:"resolvedMissing,omitempty"`
+}
+
+// ScoreRecorded scores a walkthrough read by ReadWalkthroughs, as the
+// score CLI does: with ScoreVerified (a promise already verified broken
+// re-values the touchpoint, RevaluedFrom set), at its submission time when
+// at is zero (or the walk's end without one), and with "resolved" listed as
+// unanswered when the file did not record it.
+func (e *Engine) ScoreRecorded(rec *Recorded, at time.Time) (audit.Result, error) {
+	w := &rec.Walkthrough
+	if at.IsZero() {
+		at = w.SubmittedAt
+	}
+	if at.IsZero() {
+		at = walkEnd(w.Timeline)
+	}
+	r, err := e.ScoreVerified(w, at)
+	if err == nil && rec.ResolvedMissing {
+		r.Unanswered = append(r.Unanswered, ResolvedID)
+	}
+	return r, err
 }
 
 // Path names the walkthrough in errors: "file.json" or "file.json: [2]".
@@ -92,7 +118,7 @@ func readFile(name string) ([]Recorded, []audit.Problem) {
 		if err := decodeStrict(b, &w); err != nil {
 			return nil, []audit.Problem{{Path: name + ": " + err.path, Reason: err.reason}}
 		}
-		return []Recorded{{File: name, Index: -1, Walkthrough: w}}, nil
+		return []Recorded{recorded(name, -1, b, w)}, nil
 	}
 	var raws []jsontext.Value
 	if err := decodeStrict(b, &raws); err != nil {
@@ -106,9 +132,21 @@ func readFile(name string) ([]Recorded, []audit.Problem) {
 			probs = append(probs, audit.Problem{Path: name + ": " + joinPath(fmt.Sprintf("[%d]", i), err.path), Reason: err.reason})
 			continue
 		}
-		out = append(out, Recorded{File: name, Index: i, Walkthrough: w})
+		out = append(out, recorded(name, i, raw, w))
 	}
 	return out, probs
+}
+
+// recorded notes whether the walkthrough's JSON says if the matter was settled.
+func recorded(name string, i int, raw []byte, w audit.Walkthrough) Recorded {
+	var has struct {
+		Resolved *bool `json:"resolved"`
+	}
+	rec := Recorded{File: name, Index: i, Walkthrough: w}
+	if json.Unmarshal(raw, &has) == nil && has.Resolved == nil {
+		rec.ResolvedMissing, rec.Walkthrough.Resolved = true, true
+	}
+	return rec
 }
 
 type decodeError struct{ path, reason string }

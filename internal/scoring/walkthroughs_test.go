@@ -3,8 +3,10 @@ package scoring
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestReadWalkthroughs_ErrorsNameFileAndField(t *testing.T) {
@@ -41,4 +43,45 @@ func TestReadWalkthroughs_ErrorsNameFileAndField(t *testing.T) {
 			t.Fatalf("recs = %+v, err = %v", recs, err)
 		}
 	})
+}
+
+// A file that does not say whether the matter was settled is not valued
+// unresolved: "resolved" is listed as unanswered and not counted, like any
+// missing answer. An explicit false is −1.
+func TestScoreRecorded_ResolvedMissingIsUnanswered(t *testing.T) {
+	e := testEngine(t)
+	base := `{"id":"w1","companyId":"bank-test","touchpointId":"ivr-hotline","auditorId":"a1","standardVersion":"v2",RESOLVED
+ "timeline":[{"key":"reach_consultant","channel":"ivr","start":{"client":"2026-11-03T10:00:00Z","server":"2026-11-03T10:00:01Z"},"end":{"client":"2026-11-03T10:00:20Z","server":"2026-11-03T10:00:21Z"}}],
+ "answers":[{"criterionId":"next-step","value":"yes"},{"criterionId":"no-repeat","count":0}]}`
+	cases := []struct {
+		name, resolved string
+		want           int
+		unanswered     bool
+	}{
+		{"resolved true", `"resolved":true,`, 0, false},
+		{"resolved false", `"resolved":false,`, -1, false},
+		{"resolved missing", ``, 0, true},
+		{"resolved null", `"resolved":null,`, 0, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), "w.json")
+			os.WriteFile(f, []byte(strings.Replace(base, "RESOLVED", c.resolved, 1)), 0o644)
+			recs, err := ReadWalkthroughs(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := e.ScoreRecorded(&recs[0], time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int(r.Valuation) != c.want || slices.Contains(r.Unanswered, ResolvedID) != c.unanswered {
+				t.Errorf("valuation %+d unanswered %v; want %+d, resolved unanswered %v", r.Valuation, r.Unanswered, c.want, c.unanswered)
+			}
+			// No submittedAt: scored at the end of the walk.
+			if !r.ScoredAt.Equal(time.Date(2026, 11, 3, 10, 0, 20, 0, time.UTC)) {
+				t.Errorf("scoredAt = %s", r.ScoredAt)
+			}
+		})
+	}
 }
