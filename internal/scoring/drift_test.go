@@ -138,10 +138,10 @@ func TestScoreVerified_BrokenPromiseRevalues(t *testing.T) {
 		reason  string
 		pending int
 	}{
-		{"pending: as at the walk", mk(audit.PromisePending, 0), 0, nil, t0.Add(30 * time.Minute).AddDate(0, 6, 0), DueDefault, 1},
-		{"kept: unchanged", mk(audit.PromiseKept, 2*audit.Day), 0, nil, t0.Add(30 * time.Minute).AddDate(0, 6, 0), DueDefault, 0},
-		{"broken at a moment of truth: -2 from 0, due from the verification", mk(audit.PromiseBroken, 2*audit.Day), -2, ptr(audit.Valuation(0)), t0.Add(2 * audit.Day).AddDate(0, 1, 0), DueAwaitingFix, 0},
-		{"broken, verification time unknown: due from the walk", mk(audit.PromiseBroken, 0), -2, ptr(audit.Valuation(0)), t0.Add(30 * time.Minute).AddDate(0, 1, 0), DueAwaitingFix, 0},
+		{"pending: as at the walk", mk(audit.PromisePending, 0), 0, nil, t0.Add(30*time.Minute).AddDate(0, 6, 0), DueDefault, 1},
+		{"kept: unchanged", mk(audit.PromiseKept, 2*audit.Day), 0, nil, t0.Add(30*time.Minute).AddDate(0, 6, 0), DueDefault, 0},
+		{"broken at a moment of truth: -2 from 0, due from the verification", mk(audit.PromiseBroken, 2*audit.Day), -2, ptr(audit.Valuation(0)), t0.Add(2*audit.Day).AddDate(0, 1, 0), DueAwaitingFix, 0},
+		{"broken, verification time unknown: due from the walk", mk(audit.PromiseBroken, 0), -2, ptr(audit.Valuation(0)), t0.Add(30*time.Minute).AddDate(0, 1, 0), DueAwaitingFix, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -171,7 +171,7 @@ func TestMarkFixDone(t *testing.T) {
 		due    time.Time
 		reason string
 	}{
-		{"-2 fixed a week later: a month after the fix", w, walked.Add(7 * audit.Day), walked.Add(7 * audit.Day).AddDate(0, 1, 0), DueAfterFix},
+		{"-2 fixed a week later: a month after the fix", w, walked.Add(7 * audit.Day), walked.Add(7*audit.Day).AddDate(0, 1, 0), DueAfterFix},
 		{"-2 'fixed' before the walk: still awaiting its fix", w, walked.Add(-audit.Day), walked.AddDate(0, 1, 0), DueAwaitingFix},
 		{"-2 without a fix", w, time.Time{}, walked.AddDate(0, 1, 0), DueAwaitingFix},
 		{"a 0 touchpoint ignores a fix", branchWalk(), walked.Add(7 * audit.Day), walked.AddDate(0, 6, 0), DueDefault},

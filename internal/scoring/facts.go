@@ -33,7 +33,9 @@ var freeWords = []string{"bezpłatnie", "bezpłatny", "bezpłatne", "bezpłatna"
 // as a plain decimal ("13,99 %" and "13.99" are "13.99"). For money and
 // numbers only the first amount counts: units and words after it ("dni
 // roboczych", "miesięcznie", "%") are ignored. A value with no number is
-// compared as text.
+// compared as text. A value with no digits may state its number in words,
+// in Polish or English ("dziewięć złotych" is "9 PLN", "dwa dni robocze"
+// and "two working days" are "2"; see wordNumber).
 func NormalizeFact(kind audit.FactKind, value string) string {
 	s := strings.ToLower(strings.Join(strings.FieldsFunc(value, unicode.IsSpace), " "))
 	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '.' || r == ',' || r == ';' || r == '!' })
@@ -61,6 +63,9 @@ func NormalizeFact(kind audit.FactKind, value string) string {
 		}
 	}
 	num, _, ok := leadingNumber(s)
+	if !ok {
+		num, ok = wordNumber(s)
+	}
 	if !ok {
 		return strings.Join(strings.Fields(s), " ")
 	}
@@ -170,7 +175,8 @@ type StatedFact struct {
 // carries the facts its walkthrough recorded) after NormalizeFact, and lists
 // the keys whose values disagree, with each channel and value. A fact's kind
 // comes from the first touchpoint that declares it; an undeclared key is
-// compared as money when its first value holds a number, else as text.
+// compared as money when a value names a currency, as a number when a value
+// holds one (in digits or words), else as text.
 func (e *Engine) Consistency(results []audit.Result) []Inconsistency {
 	type rec struct {
 		audit.FactRecord
@@ -191,7 +197,11 @@ func (e *Engine) Consistency(results []audit.Result) []Inconsistency {
 	var out []Inconsistency
 	for _, k := range keys {
 		recs := byKey[k]
-		kind, label := e.factKind(k, recs[0].Value)
+		vals := make([]string, len(recs))
+		for i := range recs {
+			vals[i] = recs[i].Value
+		}
+		kind, label := e.factKind(k, vals)
 		in := Inconsistency{Key: k, Label: label, Kind: kind}
 		distinct := map[string]audit.Channel{}
 		chans := map[audit.Channel]bool{}
@@ -240,13 +250,27 @@ func (e *Engine) Consistency(results []audit.Result) []Inconsistency {
 	return out
 }
 
-func (e *Engine) factKind(key, sample string) (audit.FactKind, audit.Label) {
+func (e *Engine) factKind(key string, recs []string) (audit.FactKind, audit.Label) {
 	if f, ok := e.facts[key]; ok {
 		return f.Kind, f.Label
 	}
 	label := audit.Label{PL: key, EN: key}
-	if _, _, ok := leadingNumber(sample); ok {
-		return audit.FactMoney, label
+	numeric := false
+	for _, v := range recs {
+		v = strings.ToLower(v)
+		for _, c := range currencies {
+			if i := strings.Index(v, c.text); i >= 0 && !letterAround(v, i, len(c.text)) {
+				return audit.FactMoney, label
+			}
+		}
+		if _, _, ok := leadingNumber(v); ok {
+			numeric = true
+		} else if _, ok := wordNumber(v); ok {
+			numeric = true
+		}
+	}
+	if numeric {
+		return audit.FactNumber, label
 	}
 	return audit.FactText, label
 }
@@ -258,4 +282,67 @@ func channelRank(c audit.Channel) int {
 		}
 	}
 	return len(audit.Channels)
+}
+
+// numberWords are the Polish (nominative and genitive, without diacritics)
+// and English number words wordNumber reads. Multipliers are separate.
+var numberWords = map[string]int{
+	"zero": 0, "jeden": 1, "jedna": 1, "jedno": 1, "jednego": 1, "jednej": 1,
+	"dwa": 2, "dwie": 2, "dwoch": 2, "dwu": 2, "trzy": 3, "trzech": 3, "cztery": 4, "czterech": 4,
+	"piec": 5, "pieciu": 5, "szesc": 6, "szesciu": 6, "siedem": 7, "siedmiu": 7, "osiem": 8, "osmiu": 8,
+	"dziewiec": 9, "dziewieciu": 9, "dziesiec": 10, "dziesieciu": 10,
+	"jedenascie": 11, "jedenastu": 11, "dwanascie": 12, "dwunastu": 12, "trzynascie": 13, "trzynastu": 13,
+	"czternascie": 14, "czternastu": 14, "pietnascie": 15, "pietnastu": 15, "szesnascie": 16, "szesnastu": 16,
+	"siedemnascie": 17, "siedemnastu": 17, "osiemnascie": 18, "osiemnastu": 18, "dziewietnascie": 19, "dziewietnastu": 19,
+	"dwadziescia": 20, "dwudziestu": 20, "trzydziesci": 30, "trzydziestu": 30, "czterdziesci": 40, "czterdziestu": 40,
+	"piecdziesiat": 50, "piecdziesieciu": 50, "szescdziesiat": 60, "szescdziesieciu": 60,
+	"siedemdziesiat": 70, "siedemdziesieciu": 70, "osiemdziesiat": 80, "osiemdziesieciu": 80,
+	"dziewiecdziesiat": 90, "dziewiecdziesieciu": 90,
+	"sto": 100, "stu": 100, "dwiescie": 200, "dwustu": 200, "trzysta": 300, "trzystu": 300, "czterysta": 400, "czterystu": 400,
+	"piecset": 500, "pieciuset": 500, "szescset": 600, "szesciuset": 600, "siedemset": 700, "siedmiuset": 700,
+	"osiemset": 800, "osmiuset": 800, "dziewiecset": 900, "dziewieciuset": 900,
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+	"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+	"eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+	"seventy": 70, "eighty": 80, "ninety": 90,
+}
+
+var numberMultipliers = map[string]int{"tysiac": 1000, "tysiace": 1000, "tysiecy": 1000, "tysiaca": 1000, "hundred": 100, "thousand": 1000}
+
+var foldPolish = strings.NewReplacer("ą", "a", "ć", "c", "ę", "e", "ł", "l", "ń", "n", "ó", "o", "ś", "s", "ź", "z", "ż", "z")
+
+// wordNumber reads the first whole number written in words in s (lower
+// case): "dziewięć" 9, "dwadzieścia pięć" 25, "tysiąc dwieście" 1200,
+// "two" 2, "one hundred and five" 105. Diacritics are optional
+// ("dziewiec"). ok is false when s holds no number word.
+func wordNumber(s string) (string, bool) {
+	words := strings.FieldsFunc(foldPolish.Replace(s), func(r rune) bool { return !unicode.IsLetter(r) })
+	total, cur, seen := 0, 0, false
+	for i, w := range words {
+		if v, ok := numberWords[w]; ok {
+			cur += v
+			seen = true
+			continue
+		}
+		if m, ok := numberMultipliers[w]; ok && (seen || m == 1000) {
+			cur = max(cur, 1) * m
+			if m == 1000 {
+				total, cur = total+cur, 0
+			}
+			seen = true
+			continue
+		}
+		if seen && (w == "and" || w == "i") && i+1 < len(words) {
+			if _, ok := numberWords[words[i+1]]; ok {
+				continue
+			}
+		}
+		if seen {
+			break
+		}
+	}
+	if !seen {
+		return "", false
+	}
+	return strconv.Itoa(total + cur), true
 }
