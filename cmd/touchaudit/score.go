@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -20,9 +21,12 @@ func init() {
 // runScore is `touchaudit score --company DIR --walkthroughs FILE|DIR`. It
 // prints a JSON array of results with their reasons, in file order. With
 // --report it prints the compiled review report instead, with drift against
-// --previous walkthroughs when given. Every bad walkthrough is reported on
-// stderr as "file: field path: reason"; the valid ones are still printed and
-// the exit code is 1. Usage errors exit 2.
+// --previous walkthroughs when given. --fixes names a JSON object of the
+// dates −2 fixes were marked done, by touchpoint id: such a touchpoint is
+// due one month after its fix (nextDue, dueReason "afterFix"), in the
+// results and in the report. Every bad walkthrough is reported on stderr as
+// "file: field path: reason"; the valid ones are still printed and the exit
+// code is 1. Usage errors exit 2.
 func runScore(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -33,11 +37,12 @@ func runScore(args []string, stdout, stderr io.Writer) int {
 	costsFile := fs.String("costs", "", "JSON object of fix cost estimates in person-days by touchpoint id (with --report)")
 	atFlag := fs.String("at", "", "scoring time, RFC 3339 (default: each walkthrough's submittedAt, so output is reproducible)")
 	reviewID := fs.String("review", "", "review id for the report (default: the walkthroughs' reviewId)")
+	fixesFile := fs.String("fixes", "", `JSON object of when -2 fixes were marked done, by touchpoint id ("2026-12-01" or RFC 3339)`)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *companyDir == "" || *walks == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: touchaudit score --company DIR --walkthroughs FILE|DIR [--report] [--previous FILE|DIR] [--costs FILE] [--at TIME]")
+		fmt.Fprintln(stderr, "usage: touchaudit score --company DIR --walkthroughs FILE|DIR [--report] [--previous FILE|DIR] [--costs FILE] [--fixes FILE] [--at TIME]")
 		return 2
 	}
 	var at time.Time
@@ -60,9 +65,22 @@ func runScore(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	var fixes map[string]time.Time
+	if *fixesFile != "" {
+		if fixes, err = readFixes(engine, *fixesFile); err != nil {
+			printErr(stderr, err)
+			return 1
+		}
+	}
+
 	failed := false
 	results, walkthroughs, ok := scoreAll(engine, *walks, at, stderr)
 	failed = failed || !ok
+	for i := range results {
+		if d, ok := fixes[results[i].TouchpointID]; ok {
+			engine.MarkFixDone(&results[i], d)
+		}
+	}
 	if !*report {
 		if results == nil {
 			results = []audit.Result{}
@@ -77,7 +95,7 @@ func runScore(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	in := scoring.ReportInput{ReviewID: *reviewID, Results: results, Walkthroughs: walkthroughs}
+	in := scoring.ReportInput{ReviewID: *reviewID, Results: results, Walkthroughs: walkthroughs, FixesDone: fixes}
 	if *previous != "" {
 		prev, prevWalks, ok := scoreAll(engine, *previous, at, stderr)
 		failed = failed || !ok
@@ -135,11 +153,7 @@ func scoreAll(e *scoring.Engine, path string, at time.Time, stderr io.Writer) ([
 	var walks []audit.Walkthrough
 	for _, rec := range recs {
 		w := &rec.Walkthrough
-		when := at
-		if when.IsZero() {
-			when = w.SubmittedAt
-		}
-		r, err := e.Score(w, when)
+		r, err := e.ScoreRecorded(&rec, at)
 		if err != nil {
 			ok = false
 			probs := audit.ProblemsOf(err)
@@ -156,6 +170,46 @@ func scoreAll(e *scoring.Engine, path string, at time.Time, stderr io.Writer) ([
 		walks = append(walks, *w)
 	}
 	return results, walks, ok
+}
+
+// readFixes reads the --fixes file: {"touchpoint id": "YYYY-MM-DD" or an
+// RFC 3339 time}. A date means the start of that day, UTC. Errors name the
+// file and the touchpoint id.
+func readFixes(e *scoring.Engine, name string) (map[string]time.Time, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, &audit.Error{Code: audit.Invalid, Message: "fixes", Problems: []audit.Problem{{Path: name, Reason: err.Error()}}}
+	}
+	var raw map[string]string
+	if err := audit.DecodeStrict(b, &raw); err != nil {
+		return nil, &audit.Error{Code: audit.Invalid, Message: "fixes", Problems: []audit.Problem{{Path: name,
+			Reason: fmt.Sprintf("must be a JSON object of dates by touchpoint id: %v", err)}}}
+	}
+	known := map[string]bool{}
+	for _, ref := range e.Company().Touchpoints() {
+		known[ref.ID] = true
+	}
+	out := map[string]time.Time{}
+	var probs []audit.Problem
+	for id, v := range raw {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			t, err = time.Parse(time.DateOnly, v)
+		}
+		switch {
+		case !known[id]:
+			probs = append(probs, audit.Problem{Path: name + ": " + id, Reason: fmt.Sprintf("unknown touchpoint %q", id)})
+		case err != nil:
+			probs = append(probs, audit.Problem{Path: name + ": " + id, Reason: fmt.Sprintf("must be a date (YYYY-MM-DD) or an RFC 3339 time, not %q", v)})
+		default:
+			out[id] = t.UTC()
+		}
+	}
+	if len(probs) > 0 {
+		sort.Slice(probs, func(i, j int) bool { return probs[i].Path < probs[j].Path })
+		return nil, &audit.Error{Code: audit.Invalid, Message: "invalid fixes", Problems: probs}
+	}
+	return out, nil
 }
 
 func printErr(w io.Writer, err error) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"touchaudit/internal/audit"
 )
@@ -116,4 +117,119 @@ func TestScoreCommand_Contract(t *testing.T) {
 			t.Fatalf("report %.300s: %v", out, err)
 		}
 	})
+}
+
+// A −2 touchpoint is due one month after its fix is marked done: --fixes
+// gives the dates, and each result says which cadence rule set its date.
+func TestScoreCommand_FixesDone(t *testing.T) {
+	file := filepath.Join(sampleWalks, "wt-2026h2-24-card-statement-fee.json") // −2, walked 2026-11-13
+	score := func(extra ...string) (int, []audit.Result, string) {
+		code, out, errs := runScoreCLI(append([]string{"score", "--company", sampleCompany, "--walkthroughs", file}, extra...)...)
+		var rs []audit.Result
+		if code == 0 {
+			if err := json.Unmarshal([]byte(out), &rs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return code, rs, errs
+	}
+	code, rs, errs := score()
+	if code != 0 || rs[0].Valuation != -2 || rs[0].DueReason != "awaitingFix" || rs[0].NextDue.Format(time.DateOnly) != "2026-12-13" {
+		t.Fatalf("without fixes: exit %d %+v %s", code, rs, errs)
+	}
+	fixes := filepath.Join(t.TempDir(), "fixes.json")
+	os.WriteFile(fixes, []byte(`{"card.statement-fee": "2026-11-30"}`), 0o644)
+	code, rs, errs = score("--fixes", fixes)
+	if code != 0 || rs[0].DueReason != "afterFix" || rs[0].NextDue.Format(time.DateOnly) != "2026-12-30" {
+		t.Fatalf("with the fix: exit %d %+v %s", code, rs, errs)
+	}
+	code, out, errs := runScoreCLI("score", "--company", sampleCompany, "--walkthroughs", sampleWalks, "--report", "--fixes", filepath.Join(sampleWalks, "fixes", "fixes-done.json"))
+	if code != 0 || !strings.Contains(out, `"reason": "afterFix"`) {
+		t.Fatalf("report: exit %d %s", code, errs)
+	}
+	for _, c := range []struct{ body, want string }{
+		{`{"card.statement-fee": "wczoraj"}`, fixes + ": card.statement-fee: must be a date"},
+		{`{"card.nope": "2026-11-30"}`, fixes + `: card.nope: unknown touchpoint`},
+		{`["card.statement-fee"]`, fixes + ": must be a JSON object"},
+	} {
+		os.WriteFile(fixes, []byte(c.body), 0o644)
+		if code, _, errs := score("--fixes", fixes); code != 1 || !strings.Contains(errs, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", c.body, code, errs, c.want)
+		}
+	}
+}
+
+// Hidden-test-style walks of the sample bank, scored through the CLI from
+// one array file, each checked against the rule it exercises.
+func TestScoreCommand_RulesOnTheSampleBank(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(sampleWalks, "wt-2026h2-06-acc-branch-waw-marszalkowska.json")) // +2
+	if err != nil {
+		t.Fatal(err)
+	}
+	variant := func(id string, edits ...[2]string) string {
+		s := strings.Replace(string(src), `"wt-2026h2-06-acc-branch-waw-marszalkowska"`, `"`+id+`"`, 1)
+		for _, e := range edits {
+			if !strings.Contains(s, e[0]) {
+				t.Fatalf("%s: fixture lacks %s", id, e[0])
+			}
+			s = strings.Replace(s, e[0], e[1], 1)
+		}
+		return s
+	}
+	noExceed := [][2]string{{`"prepare-documents",
+      "value": "yes"`, `"prepare-documents",
+      "value": "no"`}, {`"contract-end-reminder",
+      "value": "yes"`, `"contract-end-reminder",
+      "value": "no"`}}
+	plus := func(e ...[2]string) [][2]string { return append(append([][2]string{}, noExceed...), e...) }
+	waitEnd := `"client": "2026-11-09T10:08:10+01:00",
+        "server": "2026-11-09T09:08:12Z"`
+	wait := func(clock, server string) [2]string {
+		return [2]string{waitEnd, `"client": "2026-11-09T` + clock + `+01:00",
+        "server": "2026-11-09T` + server + `Z"`}
+	}
+	cases := []struct {
+		id    string
+		edits [][2]string
+		want  audit.Valuation
+		first string
+	}{
+		{"as-recorded", nil, 2, "contract-end-reminder"},
+		{"expected", noExceed, 0, "identity-verified"},
+		{"plus-one", [][2]string{noExceed[1]}, 1, "prepare-documents"},
+		{"plus-two-alone", [][2]string{noExceed[0]}, 2, "contract-end-reminder"},
+		{"step-missed-beats-plus-two", [][2]string{{`"next-step-named",
+      "value": "yes"`, `"next-step-named",
+      "value": "no"`}}, -1, "next-step-named"},
+		{"critical-missed", plus([2]string{`"identity-verified",
+      "value": "yes"`, `"identity-verified",
+      "value": "no"`}), -2, "identity-verified"},
+		{"critical-na", plus([2]string{`"identity-verified",
+      "value": "yes"`, `"identity-verified",
+      "value": "na"`}), 0, "branch-queue"},
+		{"unresolved", plus([2]string{`"resolved": true`, `"resolved": false`}), -1, "resolved"},
+		{"effort-over", plus([2]string{`"count": 0`, `"count": 1`}), -1, "repeat-requests"},
+		{"wait-at-target-8m", plus(wait("10:10:30", "09:10:31")), 0, "identity-verified"},
+		{"wait-over-target", plus(wait("10:10:31", "09:10:32")), -1, "branch-queue"},
+		{"wait-at-limit-20m", plus(wait("10:22:30", "09:22:31")), -1, "branch-queue"},
+		{"wait-over-limit", plus(wait("10:22:31", "09:22:32")), -2, "branch-queue"},
+		{"promise-broken-not-mot", plus([2]string{`"outcome": "kept"`, `"outcome": "broken"`}), -1, "adviser-call-3d"},
+	}
+	var walks []string
+	for _, c := range cases {
+		walks = append(walks, variant("probe-"+c.id, c.edits...))
+	}
+	f := filepath.Join(t.TempDir(), "probe.json")
+	os.WriteFile(f, []byte("["+strings.Join(walks, ",\n")+"]"), 0o644)
+	code, out, errs := runScoreCLI("score", "--company", sampleCompany, "--walkthroughs", f)
+	var rs []audit.Result
+	if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != len(cases) {
+		t.Fatalf("exit %d, %d results (%v): %s", code, len(rs), err, errs)
+	}
+	for i, c := range cases {
+		r := rs[i]
+		if r.ID != "probe-"+c.id || r.Valuation != c.want || len(r.Reasons) == 0 || r.Reasons[0].CriterionID != c.first {
+			t.Errorf("%s: %+d, reasons %+v; want %+d first %s", c.id, r.Valuation, r.Reasons, c.want, c.first)
+		}
+	}
 }
