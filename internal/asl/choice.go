@@ -195,9 +195,10 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 	return r
 }
 
-// run evaluates the rules in order; no match and no Default fails the state.
-// The developer guide reports that failure as States.Runtime (it lists
-// States.NoChoiceMatched as reserved for future use).
+// run evaluates the rules in order; no match and no Default fails the
+// execution with States.NoChoiceMatched, the error the States Language
+// defines for it ("A Choice state failed to find a match for the condition
+// field extracted from its input"); a Choice state has no Catch.
 func (s *ChoiceState) run(t *thread, raw any) (any, string, *StatesError) {
 	in, err := t.effectiveInput(&s.StateBase, raw)
 	if err != nil {
@@ -217,7 +218,7 @@ func (s *ChoiceState) run(t *thread, raw any) (any, string, *StatesError) {
 		out, err := t.outputPath(&s.StateBase, in)
 		return out, s.Default, err
 	}
-	return nil, "", &StatesError{Name: ErrRuntime, Cause: fmt.Sprintf("An error occurred while executing the state '%s'. No Choice rule matched the input and the state has no Default (States.NoChoiceMatched).", s.Name)}
+	return nil, "", &StatesError{Name: ErrNoChoiceMatched, Cause: t.errorPrefix() + "No Choice rule matched and the state has no Default."}
 }
 
 func (r *ChoiceRule) eval(t *thread, state string, in any) (bool, *StatesError) {

@@ -78,10 +78,10 @@ func TestChoice_FirstMatchWins(t *testing.T) {
 	assertJSON(t, run(t, def, `{"n":1}`).output(t), `"B"`)
 }
 
-func TestChoice_NoMatchWithoutDefaultIsRuntime(t *testing.T) {
+func TestChoice_NoMatchWithoutDefaultIsNoChoiceMatched(t *testing.T) {
 	def := `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericEquals":1,"Next":"A"}]},"A":{"Type":"Succeed"}}}`
 	r := run(t, def, `{"n":2}`)
-	assertFailed(t, r, ErrRuntime, "NoChoiceMatched")
+	assertFailed(t, r, ErrNoChoiceMatched, "'C' (entered at the event id #2)")
 	if got := r.types(); got[len(got)-2] != "ChoiceStateEntered" {
 		t.Errorf("history %v", got)
 	}

@@ -30,6 +30,10 @@ const (
 type StatesError struct {
 	Name  string
 	Cause string
+	// terminal marks an error that States.ALL does not match although its
+	// name alone would allow it: a state's input or output over the
+	// payload quota.
+	terminal bool
 }
 
 func (e *StatesError) Error() string {

@@ -362,6 +362,10 @@ func terminalError(name string) bool {
 // errorMatches reports whether an ErrorEquals entry matches err.
 // States.Runtime is never retried or caught, even by name ("A States.Runtime
 // error isn't retriable, and will always cause the execution to fail").
+// States.ALL matches every other error except a terminal one (a state's
+// input or output over the payload quota); a task result over the quota is
+// a task failure and is matched, as AWS executions recorded by LocalStack
+// (test_states_errors, "catch_state_all_data_limit_exceeded") show.
 // States.TaskFailed in a Task's Retry or Catch matches any error the task
 // raised except States.Timeout. States.Timeout also matches
 // States.HeartbeatTimeout, which the guide describes as a kind of timeout.
@@ -373,9 +377,9 @@ func errorMatches(pattern string, err *StatesError, task bool) bool {
 	case err.Name:
 		return true
 	case ErrAll:
-		return !terminalError(err.Name)
+		return !err.terminal && err.Name != ErrRuntime
 	case ErrTaskFailed:
-		return task && !terminalError(err.Name) && err.Name != ErrTimeout && err.Name != ErrResultPathMatchFailure
+		return task && !err.terminal && err.Name != ErrRuntime && err.Name != ErrTimeout && err.Name != ErrResultPathMatchFailure
 	case ErrTimeout:
 		return err.Name == ErrHeartbeatTimeout
 	}

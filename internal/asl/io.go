@@ -130,10 +130,24 @@ func (t *thread) outputPath(b *StateBase, v any) (any, *StatesError) {
 	return v, nil
 }
 
-// checkSize enforces maxPayloadBytes with States.DataLimitExceeded.
+// checkSize enforces maxPayloadBytes on a state's input or output with
+// States.DataLimitExceeded, a terminal error that States.ALL does not catch
+// (developer guide, "States.DataLimitExceeded").
 func checkSize(state, what string, v any) *StatesError {
-	if n := len(compact(v)); n > maxPayloadBytes {
-		return &StatesError{Name: ErrDataLimitExceeded, Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit (%s is %d bytes, limit %d).", state, what, n, maxPayloadBytes)}
+	if err := sizeErr(state, v); err != nil {
+		err.terminal = true
+		return err
+	}
+	return nil
+}
+
+// sizeErr is the States.DataLimitExceeded error of a payload over the quota,
+// with AWS's cause ("The state/task 'lambda' returned a result with a size
+// exceeding the maximum number of bytes service limit.", LocalStack's AWS
+// snapshots of test_states_errors).
+func sizeErr(name string, v any) *StatesError {
+	if len(compact(v)) > maxPayloadBytes {
+		return &StatesError{Name: ErrDataLimitExceeded, Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)}
 	}
 	return nil
 }

@@ -154,9 +154,6 @@ func (s *TaskState) run(t *thread, raw any) (any, *StatesError) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSize(s.Name, "result", result); err != nil {
-		return nil, err
-	}
 	return t.effectiveOutput(&s.StateBase, raw, result, true)
 }
 
@@ -202,6 +199,18 @@ func (t *thread) invoke(c taskCall) (any, *StatesError) {
 	result, err := t.call(c)
 	if err == errCancelled {
 		return nil, err
+	}
+	if err == nil {
+		// A result over the quota fails the task (TaskFailed), and unlike
+		// an oversized state output it can be caught by States.ALL, as AWS
+		// executions recorded by LocalStack show.
+		name := ref.service
+		if ref.functionARN {
+			name = ref.arn
+		}
+		if err = sizeErr(name, result); err != nil {
+			result = nil
+		}
 	}
 	if ref.functionARN {
 		switch {

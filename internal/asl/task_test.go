@@ -247,9 +247,19 @@ func TestTask_RuntimeErrorsAreNeverRetriedOrCaught(t *testing.T) {
 func TestTask_DataLimitExceeded(t *testing.T) {
 	big := strings.Repeat("x", maxPayloadBytes)
 	h := jsonHandler(func(map[string]any) (any, error) { return map[string]any{"big": big}, nil })
-	t.Run("not caught by States.ALL", func(t *testing.T) {
+	// AWS reports an oversized task result as a task failure that
+	// States.ALL catches (LocalStack's AWS snapshot
+	// test_task_lambda_catch_state_all_data_limit_exceeded_on_large_utf8_response).
+	t.Run("task result caught by States.ALL", func(t *testing.T) {
 		def := taskDef(`{"Type":"Task","Resource":"`+fnArn+`","Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"End":true}`, `"H":{"Type":"Pass","End":true}`)
-		assertFailed(t, run(t, def, `{}`, handle(fnArn, h)), ErrDataLimitExceeded, "'T'")
+		r := run(t, def, `{}`, handle(fnArn, h))
+		assertJSON(t, r.output(t), `{"Error":"States.DataLimitExceeded","Cause":"The state/task '`+fnArn+`' returned a result with a size exceeding the maximum number of bytes service limit."}`)
+	})
+	t.Run("state output not caught by States.ALL", func(t *testing.T) {
+		half := strings.Repeat("y", maxPayloadBytes/2)
+		small := jsonHandler(func(map[string]any) (any, error) { return half, nil })
+		def := taskDef(`{"Type":"Task","Resource":"`+fnArn+`","ResultPath":"$.r","Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"End":true}`, `"H":{"Type":"Pass","End":true}`)
+		assertFailed(t, run(t, def, `{"in":"`+half+`"}`, handle(fnArn, small)), ErrDataLimitExceeded, "'T'")
 	})
 	t.Run("caught by name", func(t *testing.T) {
 		def := taskDef(`{"Type":"Task","Resource":"`+fnArn+`","Catch":[{"ErrorEquals":["States.DataLimitExceeded"],"ResultPath":null,"Next":"H"}],"End":true}`, `"H":{"Type":"Pass","End":true}`)
@@ -266,7 +276,7 @@ func TestErrorMatches(t *testing.T) {
 		{"States.ALL", "Custom", true, true},
 		{"States.ALL", ErrTimeout, true, true},
 		{"States.ALL", ErrRuntime, true, false},
-		{"States.ALL", ErrDataLimitExceeded, true, false},
+		{"States.ALL", ErrDataLimitExceeded, true, true},
 		{ErrDataLimitExceeded, ErrDataLimitExceeded, true, true},
 		{ErrRuntime, ErrRuntime, true, false},
 		{"States.TaskFailed", "Custom", true, true},
@@ -283,6 +293,13 @@ func TestErrorMatches(t *testing.T) {
 				t.Errorf("errorMatches(%s, %s, task=%v) = %v", tc.pattern, tc.err, tc.task, got)
 			}
 		})
+	}
+}
+
+func TestErrorMatches_TerminalDataLimitExceeded(t *testing.T) {
+	err := checkSize("S", "output", strings.Repeat("x", maxPayloadBytes))
+	if err == nil || errorMatches("States.ALL", err, true) || errorMatches("States.TaskFailed", err, true) || !errorMatches(ErrDataLimitExceeded, err, true) {
+		t.Errorf("a state output over the quota: %v", err)
 	}
 }
 
