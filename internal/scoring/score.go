@@ -132,9 +132,20 @@ func (e *Engine) check(w *audit.Walkthrough) (*standard, error) {
 		probs = append(probs, audit.Problem{Path: "standardVersion", Reason: fmt.Sprintf("unknown standard version %q", w.StandardVersion)})
 	} else {
 		for i := range w.Answers {
-			if _, known := st.ids[w.Answers[i].CriterionID]; !known {
+			a := &w.Answers[i]
+			c, known := st.ids[a.CriterionID]
+			switch {
+			case !known:
 				probs = append(probs, audit.Problem{Path: fmt.Sprintf("answers[%d].criterionId", i),
-					Reason: fmt.Sprintf("unknown criterion %q in standard %s", w.Answers[i].CriterionID, st.set.Version)})
+					Reason: fmt.Sprintf("unknown criterion %q in standard %s", a.CriterionID, st.set.Version)})
+			case a.Value == audit.AnswerNA:
+				// N/A fits every kind.
+			case c.Kind == audit.KindEffort && a.Count == nil:
+				probs = append(probs, audit.Problem{Path: fmt.Sprintf("answers[%d].count", i),
+					Reason: fmt.Sprintf("%s is an effort criterion: give a count (or \"value\": \"na\"), not %q", c.ID, a.Value)})
+			case c.Kind != audit.KindEffort && a.Count != nil:
+				probs = append(probs, audit.Problem{Path: fmt.Sprintf("answers[%d].count", i),
+					Reason: fmt.Sprintf("%s is a %s criterion: answer it with \"value\": yes, no or na, not a count", c.ID, c.Kind)})
 			}
 		}
 		for i := range w.Promises {

@@ -376,6 +376,8 @@ func TestScore_InvalidReferences(t *testing.T) {
 		{"criterion of another version", "answers[1].criterionId", func(w *audit.Walkthrough) { w.Answers[1].CriterionID = "ivr-levels" }},
 		{"bad answer value", "answers[0].value", func(w *audit.Walkthrough) { w.Answers[0].Value = "maybe" }},
 		{"missing stamp", "timeline[0].start.client", func(w *audit.Walkthrough) { w.Timeline[0].Start.Client = time.Time{} }},
+		{"effort answered yes/no", "answers[1].count", func(w *audit.Walkthrough) { w.Answers[1] = no("no-repeat") }},
+		{"step answered with a count", "answers[0].count", func(w *audit.Walkthrough) { w.Answers[0] = count("next-step", 1) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -386,6 +388,20 @@ func TestScore_InvalidReferences(t *testing.T) {
 				t.Errorf("err = %v, want invalid at %s", err, c.path)
 			}
 		})
+	}
+}
+
+func TestScore_NAFitsEveryKind(t *testing.T) {
+	e := testEngine(t)
+	w := ivrWalk(time.Minute)
+	w.Answers = []audit.Answer{na("next-step"), na("no-repeat"), na("callback"), na("ivr-reach")}
+	r, err := e.Score(&w, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A timing answered N/A is left out even though the timeline measures it.
+	if r.Valuation != 0 || !slices.Equal(r.NotApplicable, []string{"next-step", "ivr-reach", "callback", "no-repeat"}) {
+		t.Errorf("valuation %+d, not applicable %v", r.Valuation, r.NotApplicable)
 	}
 }
 
