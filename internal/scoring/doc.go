@@ -28,11 +28,14 @@
 //     stated) is a missed step. Values are compared across channels, not
 //     against a reference.
 //   - the walkthrough's resolved=false (the customer's matter was left
-//     unresolved) is −1, with reason id "resolved".
+//     unresolved) is −1, with reason id "resolved". A file with no
+//     "resolved" field leaves it unanswered (ScoreRecorded).
 //
 // An answer "na" leaves the criterion out (listed in NotApplicable). A
 // criterion with no answer (and, for timing, no measured steps) is listed in
 // Unanswered and not counted: it neither lowers nor raises the valuation.
+// An answer of the wrong shape (a count for a step, yes/no for an effort
+// criterion) is invalid input.
 //
 // The valuation is the worst penalty when there is any (−2 beats −1); with
 // no penalty it is +2 when a +2 behaviour was seen, else +1 when a +1
@@ -64,8 +67,8 @@
 // # Review
 //
 // Aggregate takes the median of a touchpoint's walks; with an even count the
-// lower middle value (the conservative choice). Walks 2 or more points apart
-// are flagged as a disagreement. Roll-ups by stage, journey and channel
+// lower middle value (the conservative choice). Walks by different auditors
+// 2 or more points apart are flagged as a disagreement. Roll-ups by stage, journey and channel
 // average the touchpoint medians. Drift compares each touchpoint with the
 // previous review and, when the standard version changed, scores each
 // side's walkthroughs against the other side's standard on the criteria
@@ -78,5 +81,8 @@
 // reach. Quadrants: impact ≥ 0.5 is high, cost > 20 person-days is high
 // (unestimated fixes cost 10): quick win (high, cheap), major project
 // (high, costly), fill-in (low, cheap), thankless (low, costly).
-// NextDue applies the re-verification cadence.
+// NextDue applies the re-verification cadence; intervals that are whole
+// multiples of 30 days are calendar months (AddInterval). A −2 is due one
+// month after its fix is marked done (ReportInput.FixesDone, MarkFixDone,
+// the CLI's --fixes), provisionally one month after the walk until then.
 package scoring
