@@ -117,7 +117,7 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 	if s.ItemsPath.Set {
 		v, lerr := t.lookup(s.ItemsPath.Path, in)
 		if lerr != nil {
-			return nil, t.runtimeErr("Invalid path '%s': The ItemsPath could not be found in the input.", s.ItemsPath.Path)
+			return nil, t.pathErr(s.ItemsPath.Path, lerr)
 		}
 		itemsDoc = v
 	}

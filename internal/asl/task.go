@@ -160,7 +160,7 @@ func (s *TaskState) run(t *thread, raw any) (any, *StatesError) {
 func (t *thread) secondsFrom(state, field string, p OptionalPath, raw any) (int64, *StatesError) {
 	v, err := t.lookup(p.Path, raw)
 	if err != nil {
-		return 0, t.runtimeErr("The %s '%s' could not be found in the input.", field, p.Path)
+		return 0, t.pathErr(p.Path, err)
 	}
 	n, ok := v.(json.Number)
 	i, perr := strconv.ParseInt(string(n), 10, 64)

@@ -63,28 +63,43 @@ func (s *WaitState) until(t *thread, in any, now time.Time) (time.Time, *StatesE
 	case s.HasTimestamp:
 		return s.Timestamp, nil
 	case s.SecondsPath.Set:
+		// Causes as LocalStack words them after AWS (state_wait/wait_function).
 		v, err := t.lookup(s.SecondsPath.Path, in)
 		if err != nil {
-			return now, t.runtimeErr("The SecondsPath parameter does not reference a valid input: %s could not be found.", s.SecondsPath.Path)
+			return now, t.runtimeErr("The SecondsPath parameter does not reference an input value: %s", s.SecondsPath.Path)
 		}
 		n, ok := v.(json.Number)
 		i, perr := strconv.ParseInt(string(n), 10, 64)
-		if !ok || perr != nil || i < 0 || i > maxTimeoutSeconds {
-			return now, t.runtimeErr("The SecondsPath parameter must reference a non-negative integer, but %s is %s.", s.SecondsPath.Path, compact(v))
+		switch {
+		case !ok || perr != nil:
+			return now, t.runtimeErr("The SecondsPath parameter cannot be parsed as a long value: %s == %s", s.SecondsPath.Path, plainText(v))
+		case i < 0:
+			return now, t.runtimeErr("The SecondsPath parameter references a negative value: %s == %d", s.SecondsPath.Path, i)
+		case i > maxTimeoutSeconds:
+			i = maxTimeoutSeconds
 		}
 		return now.Add(time.Duration(i) * time.Second), nil
 	default:
 		v, err := t.lookup(s.TimestampPath.Path, in)
 		if err != nil {
-			return now, t.runtimeErr("The TimestampPath parameter does not reference a valid input: %s could not be found.", s.TimestampPath.Path)
+			return now, t.pathErr(s.TimestampPath.Path, err)
 		}
 		str, _ := v.(string)
 		ts, ok := parseTimestamp(str)
 		if !ok {
-			return now, t.runtimeErr("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s is %s.", s.TimestampPath.Path, compact(v))
+			return now, t.runtimeErr("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", s.TimestampPath.Path, plainText(v))
 		}
 		return ts, nil
 	}
+}
+
+// plainText is a value as an error cause shows it: a string without
+// quotes, anything else as JSON.
+func plainText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return compact(v)
 }
 
 // run waits on the engine clock (virtual or real), then applies OutputPath.
