@@ -38,14 +38,16 @@
 //   - Data flow: InputPath → Parameters → resource → ResultSelector →
 //     ResultPath → OutputPath; Catch output {"Error","Cause"} goes to the
 //     catcher's ResultPath applied to the state's raw input.
-//   - Errors follow the developer guide: States.Runtime is never retried or
-//     caught; States.ALL does not match States.Runtime or
-//     States.DataLimitExceeded (which can still be caught by name);
-//     States.TaskFailed in a Task's Retry/Catch matches any task error except
-//     States.Timeout. A Choice with no match, a failed Parameters path and a
-//     failed intrinsic function are reported as States.Runtime, as the guide
-//     says of States.NoChoiceMatched, States.ParameterPathFailure and
-//     States.IntrinsicFailure ("reserved for future use").
+//   - Errors follow what AWS executions show: States.Runtime is never
+//     retried or caught; States.ALL does not match it, nor a state's input
+//     or output over the payload quota (States.DataLimitExceeded, which can
+//     still be caught by name), but does match an oversized task result,
+//     which fails the task; States.TaskFailed in a Task's Retry/Catch
+//     matches any task error except States.Timeout. A Choice with no match
+//     and no Default fails with States.NoChoiceMatched. Runtime causes
+//     carry AWS's prefix "An error occurred while executing the state
+//     'NAME' (entered at the event id #N). " and AWS's wording for path and
+//     intrinsic failures; testdata/conformance holds the recorded cases.
 //   - Go handler errors reach the state machine as ErrorName(err): the
 //     ErrorName() method if present, else the Go type name ("NotFound" for
 //     *mypkg.NotFound), as aws-lambda-go reports errorType.
