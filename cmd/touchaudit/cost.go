@@ -146,6 +146,10 @@ func (c *countingStore) PutResults(ctx context.Context, rs []audit.Result) error
 	c.count("PutResults", float64(len(rs)), float64(3*len(rs))) // ~2 KB result + schedule item
 	return c.Store.PutResults(ctx, rs)
 }
+func (c *countingStore) GetResult(ctx context.Context, id string) (*audit.Result, error) {
+	c.count("GetResult", 1, 0)
+	return c.Store.GetResult(ctx, id)
+}
 func (c *countingStore) ListResultHistory(ctx context.Context, companyID, tp string, p audit.Page) ([]audit.Result, string, error) {
 	rs, next, err := c.Store.ListResultHistory(ctx, companyID, tp, p)
 	c.count("ListResultHistory", queryUnits(len(rs)*2), 0)

@@ -35,6 +35,8 @@ type Review struct {
 	// with a conditional update, so completion needs no scan.
 	Assignments int `json:"assignments"`
 	Done        int `json:"done"`
+	// Staffed counts the assignments the assignment engine gave an auditor.
+	Staffed int `json:"staffed"`
 	// TaskToken is the review execution's callback token, sent success when
 	// the last assignment ends.
 	TaskToken string    `json:"taskToken,omitempty"`
@@ -61,8 +63,12 @@ type Window struct {
 	Closes time.Time `json:"closes"`
 }
 
-// Complete reports whether every assignment reached an end.
-func (r *Review) Complete() bool { return r.Assignments > 0 && r.Done >= r.Assignments }
+// Complete reports whether every assignment reached an end. A review
+// whose planning found nothing to walk (running, no assignments) is
+// complete at once; one not planned yet is not.
+func (r *Review) Complete() bool {
+	return (r.Assignments > 0 || r.Status != ReviewPlanned) && r.Done >= r.Assignments
+}
 
 // Validate checks the review.
 func (r *Review) Validate() error {

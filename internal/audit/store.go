@@ -72,6 +72,8 @@ type ResultStore interface {
 	// PutResults stores results (overwriting by id) and moves each
 	// touchpoint's next due date when the result is its newest.
 	PutResults(ctx context.Context, rs []Result) error
+	// GetResult reads one result.
+	GetResult(ctx context.Context, id string) (*Result, error)
 	// ListResultHistory lists a touchpoint's results, newest first.
 	ListResultHistory(ctx context.Context, companyID, touchpointID string, page Page) ([]Result, string, error)
 	// ListResultsByReview lists every result of a review.

@@ -113,6 +113,18 @@ func (s *Store) ListResultHistory(ctx context.Context, companyID, touchpointID s
 	return listResults(ctx, s, historyListing(companyID, touchpointID), p)
 }
 
+// GetResult implements audit.ResultStore.
+func (s *Store) GetResult(ctx context.Context, id string) (*audit.Result, error) {
+	if id == "" {
+		return nil, required("result id")
+	}
+	var r audit.Result
+	if err := s.get(ctx, resultPK(id), skResult, "result", id, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
 // ListResultsByReview implements audit.ResultStore, in result id order.
 func (s *Store) ListResultsByReview(ctx context.Context, reviewID string, p audit.Page) ([]audit.Result, string, error) {
 	if reviewID == "" {

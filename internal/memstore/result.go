@@ -10,6 +10,18 @@ import (
 // resultKey orders a touchpoint's results: by scoring time, then id.
 func resultKey(r audit.Result) string { return sortTime(r.ScoredAt) + "#" + r.ID }
 
+// GetResult implements audit.ResultStore.
+func (s *Store) GetResult(_ context.Context, id string) (*audit.Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.state.Results[id]
+	if !ok {
+		return nil, notFound("result", id)
+	}
+	r = clone(r)
+	return &r, nil
+}
+
 // PutResults implements audit.ResultStore. A result moves its touchpoint's
 // schedule when it is the newest the store has seen for that touchpoint;
 // a result without NextDue leaves the schedule alone.

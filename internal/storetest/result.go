@@ -63,6 +63,11 @@ var resultCases = []contractCase{
 			return s.ListResultHistory(ctxOf(t), "bank", "tp-1", p)
 		})
 		sameJSON(t, got, []audit.Result{r}, "history after overwrite")
+		one, err := s.GetResult(ctxOf(t), "r1")
+		must(t, err, "GetResult")
+		sameJSON(t, one, r, "result read by id")
+		_, err = s.GetResult(ctxOf(t), "r-missing")
+		wantCode(t, err, audit.NotFound, "GetResult of a missing result")
 	}},
 	{"invalid result is refused and nothing is stored", func(t *testing.T, s audit.Store) {
 		good := newResult("r1", "rev1", "tp-1", t0, t0.Add(90*audit.Day))

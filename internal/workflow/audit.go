@@ -43,26 +43,28 @@ func (s *Service) Dispatch(ctx context.Context, in DispatchInput) (DispatchOutpu
 	if in.AssignmentID == "" || in.TaskToken == "" {
 		return DispatchOutput{}, invalid("assignmentId and taskToken are required")
 	}
-	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
+		if a.WalkthroughID != "" {
+			return false, nil // submitted already: signalled below
+		}
+		if !a.Status.Open() {
+			return false, conflict("assignment %s is %s and cannot be dispatched", a.ID, a.Status)
+		}
+		if a.TaskToken == in.TaskToken {
+			return false, nil
+		}
+		a.TaskToken = in.TaskToken
+		return true, nil
+	})
 	if err != nil {
 		return DispatchOutput{}, err
 	}
-	if a.Status == audit.StatusSubmitted || a.Status == audit.StatusScored || a.Status == audit.StatusClosed {
+	if a.WalkthroughID != "" {
 		out, _ := json.Marshal(AuditSignal{WalkthroughID: a.WalkthroughID})
 		if err := s.exec.SendTaskSuccess(ctx, in.TaskToken, out); err != nil && !isGoneTask(err) {
 			return DispatchOutput{}, err
 		}
 		return DispatchOutput{AssignmentID: a.ID}, nil
-	}
-	if !a.Status.Open() {
-		return DispatchOutput{}, conflict("assignment %s is %s and cannot be dispatched", a.ID, a.Status)
-	}
-	if a.TaskToken != in.TaskToken {
-		a.TaskToken = in.TaskToken
-		a.UpdatedAt = s.clock.Now()
-		if err := s.store.UpdateAssignment(ctx, a); err != nil {
-			return DispatchOutput{}, err
-		}
 	}
 	kind := NotifyAssigned
 	if in.Reminder {
@@ -113,6 +115,45 @@ func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, 
 		// Another auditor's assignment does not exist for this caller.
 		return SubmitResult{}, audit.Errorf(audit.NotFound, "assignment %s not found", req.AssignmentID)
 	}
+	return s.submit(ctx, a, req)
+}
+
+// submit records the walk for an assignment the caller has read and owns.
+func (s *Service) submit(ctx context.Context, a *audit.Assignment, req SubmitRequest) (SubmitResult, error) {
+	for attempt := 1; ; attempt++ {
+		w, hash, err := s.submittedWalk(ctx, a, req)
+		if err != nil {
+			return SubmitResult{}, err
+		}
+		if a.SubmissionID != "" {
+			return s.replay(ctx, a, req.SubmissionID, hash)
+		}
+		now := s.clock.Now()
+		next := *a
+		if err := next.MoveTo(audit.StatusSubmitted, now); err != nil {
+			return SubmitResult{}, err
+		}
+		next.WalkthroughID, next.SubmissionID, next.Draft = w.ID, req.SubmissionID, nil
+		rec, err := s.store.RecordSubmission(ctx, audit.Submission{ID: req.SubmissionID, PayloadHash: hash, Assignment: next, Walkthrough: w, At: now})
+		if audit.IsCode(err, audit.Conflict) && attempt < maxUpdateAttempts {
+			// Another writer (a dispatch storing its token, a reminder)
+			// changed the assignment since it was read: read it again. A
+			// racing copy of this submission is answered as a replay.
+			if a, err = s.store.GetAssignment(ctx, a.ID); err != nil {
+				return SubmitResult{}, err
+			}
+			continue
+		}
+		if err != nil || rec.Replayed {
+			return SubmitResult{Receipt: rec}, err
+		}
+		return SubmitResult{Receipt: rec, Signalled: s.signal(ctx, next.TaskToken, w.ID)}, nil
+	}
+}
+
+// submittedWalk is the walk as stored: the server decides its id (from the
+// submission id), its assignment, auditor, touchpoint and standard.
+func (s *Service) submittedWalk(ctx context.Context, a *audit.Assignment, req SubmitRequest) (audit.Walkthrough, string, error) {
 	w := req.Walkthrough
 	w.ID = "w-" + req.SubmissionID
 	w.AssignmentID, w.ReviewID, w.CompanyID = a.ID, a.ReviewID, a.CompanyID
@@ -122,61 +163,67 @@ func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, 
 	if w.StandardVersion == "" {
 		r, err := s.store.GetReview(ctx, a.ReviewID)
 		if err != nil {
-			return SubmitResult{}, err
+			return w, "", err
 		}
 		w.StandardVersion = r.StandardVersion
 	}
 	hash, err := payloadHash(w)
 	if err != nil {
+		return w, "", err
+	}
+	w.SubmittedAt = s.clock.Now()
+	return w, hash, w.Validate()
+}
+
+// replay answers a repeated submission from its stored receipt (one read,
+// no write); another submission for a submitted walk, or the same id with
+// another payload, is a conflict.
+func (s *Service) replay(ctx context.Context, a *audit.Assignment, submissionID, hash string) (SubmitResult, error) {
+	if a.SubmissionID != submissionID {
+		return SubmitResult{}, conflict("assignment %s was already submitted", a.ID)
+	}
+	rec, err := s.store.GetReceipt(ctx, submissionID)
+	if audit.IsCode(err, audit.NotFound) {
+		// The idempotency record expired (audit.SubmissionTTL): the
+		// assignment itself still says which walk this submission stored.
+		return SubmitResult{Receipt: audit.Receipt{SubmissionID: submissionID, AssignmentID: a.ID, WalkthroughID: a.WalkthroughID, Replayed: true}}, nil
+	}
+	if err != nil {
 		return SubmitResult{}, err
 	}
-	now := s.clock.Now()
-	w.SubmittedAt = now
-	if err := w.Validate(); err != nil {
-		return SubmitResult{}, err
+	if rec.PayloadHash != hash {
+		return SubmitResult{}, conflict("submission %s was recorded with another payload", submissionID)
 	}
-	if a.SubmissionID != "" {
-		if a.SubmissionID != req.SubmissionID {
-			return SubmitResult{}, conflict("assignment %s was already submitted", a.ID)
+	rec.Replayed = true
+	return SubmitResult{Receipt: rec}, nil
+}
+
+// signalAttempts bounds how often the submission that recorded a walk tries
+// to tell the waiting audit before leaving it to the audit's own deadline
+// (remind and reassign pick up a stored walk).
+const signalAttempts = 3
+
+// signal sends the waiting audit the walk. Only the call that recorded the
+// walk signals, so duplicates never do; a transient failure is retried here.
+func (s *Service) signal(ctx context.Context, token, walkthroughID string) bool {
+	if token == "" {
+		// Not dispatched yet: Dispatch finds the walk submitted and signals.
+		return false
+	}
+	out, _ := json.Marshal(AuditSignal{WalkthroughID: walkthroughID})
+	var err error
+	for attempt := 1; attempt <= signalAttempts; attempt++ {
+		if err = s.exec.SendTaskSuccess(ctx, token, out); err == nil {
+			return true
 		}
-		// A retry: the stored receipt answers it (one read, no write), or the
-		// payload differs and it is refused.
-		rec, err := s.store.GetReceipt(ctx, req.SubmissionID)
-		if err != nil {
-			return SubmitResult{}, err
+		if isGoneTask(err) || ctx.Err() != nil {
+			break
 		}
-		if rec.PayloadHash != hash {
-			return SubmitResult{}, conflict("submission %s was recorded with another payload", req.SubmissionID)
-		}
-		rec.Replayed = true
-		return SubmitResult{Receipt: rec}, err
+		time.Sleep(time.Duration(attempt*attempt) * 100 * time.Millisecond)
 	}
-	next := *a
-	if err := next.MoveTo(audit.StatusSubmitted, now); err != nil {
-		return SubmitResult{}, err
-	}
-	next.WalkthroughID, next.SubmissionID, next.Draft = w.ID, req.SubmissionID, nil
-	rec, err := s.store.RecordSubmission(ctx, audit.Submission{ID: req.SubmissionID, PayloadHash: hash, Assignment: next, Walkthrough: w, At: now})
-	if err != nil || rec.Replayed {
-		return SubmitResult{Receipt: rec}, err
-	}
-	if a.TaskToken == "" {
-		// The audit has not been dispatched yet: Dispatch finds the walk
-		// submitted and signals at once.
-		return SubmitResult{Receipt: rec}, nil
-	}
-	out, _ := json.Marshal(AuditSignal{WalkthroughID: w.ID})
-	switch err := s.exec.SendTaskSuccess(ctx, a.TaskToken, out); {
-	case err == nil:
-		return SubmitResult{Receipt: rec, Signalled: true}, nil
-	case isGoneTask(err):
-		// The wait ended (deadline passed) or has not begun: the submission is
-		// stored, and the workflow's remind/reassign/dispatch step picks it up.
-		s.logger().WarnContext(ctx, "submission recorded but not signalled", "assignment", a.ID, "reason", err)
-		return SubmitResult{Receipt: rec}, nil
-	default:
-		return SubmitResult{Receipt: rec}, err
-	}
+	// The walk is stored; the audit finds it when its wait ends.
+	s.logger().WarnContext(ctx, "submission recorded but not signalled", "walkthrough", walkthroughID, "reason", err)
+	return false
 }
 
 // payloadHash identifies a submission's content, so that a retry with the
@@ -224,24 +271,22 @@ type DeadlineOutput struct {
 // reminds the auditor (the state machine then waits again with a new token).
 // Idempotent: the extension is counted once per reminder number.
 func (s *Service) Remind(ctx context.Context, in DeadlineInput) (DeadlineOutput, error) {
-	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
-	if err != nil {
-		return DeadlineOutput{}, err
-	}
-	if a.WalkthroughID != "" {
-		return DeadlineOutput{Submitted: true, WalkthroughID: a.WalkthroughID}, nil
-	}
-	if a.Status.Final() {
-		return DeadlineOutput{Expired: true}, nil
-	}
 	now := s.clock.Now()
-	if a.Reminders == 0 {
+	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
+		if a.WalkthroughID != "" || a.Status.Final() || a.Reminders > 0 {
+			return false, nil
+		}
 		a.Reminders = 1
 		a.Due = later(a.Due, now).Add(s.cfg.ReminderExtension)
-		a.UpdatedAt = now
-		if err := s.store.UpdateAssignment(ctx, a); err != nil {
-			return DeadlineOutput{}, err
-		}
+		return true, nil
+	})
+	switch {
+	case err != nil:
+		return DeadlineOutput{}, err
+	case a.WalkthroughID != "":
+		return DeadlineOutput{Submitted: true, WalkthroughID: a.WalkthroughID}, nil
+	case a.Status.Final():
+		return DeadlineOutput{Expired: true}, nil
 	}
 	return DeadlineOutput{TimeoutSeconds: secondsUntil(now, a.Due)}, nil
 }

@@ -120,20 +120,22 @@ func (s *Service) StartWalk(ctx context.Context, in StartWalkInput) (AssignmentV
 	if err != nil {
 		return AssignmentView{}, err
 	}
-	if a.Status == audit.StatusAssigned {
-		if err := a.MoveTo(audit.StatusStarted, s.clock.Now()); err != nil {
-			return AssignmentView{}, err
+	a, err = s.updateAssignment(ctx, a.ID, func(a *audit.Assignment) (bool, error) {
+		switch a.Status {
+		case audit.StatusStarted:
+			return false, nil
+		case audit.StatusAssigned:
+			started := in.StartedAt
+			if started.IsZero() {
+				started = s.clock.Now()
+			}
+			a.StartedAt = &started
+			return true, a.MoveTo(audit.StatusStarted, s.clock.Now())
 		}
-		started := in.StartedAt
-		if started.IsZero() {
-			started = s.clock.Now()
-		}
-		a.StartedAt = &started
-		if err := s.store.UpdateAssignment(ctx, a); err != nil {
-			return AssignmentView{}, err
-		}
-	} else if a.Status != audit.StatusStarted {
-		return AssignmentView{}, conflict("assignment %s is %s and cannot be started", a.ID, a.Status)
+		return false, conflict("assignment %s is %s and cannot be started", a.ID, a.Status)
+	})
+	if err != nil {
+		return AssignmentView{}, err
 	}
 	return s.view(ctx, a, true)
 }
@@ -163,11 +165,15 @@ func (s *Service) SaveDraft(ctx context.Context, in DraftInput) (AssignmentView,
 	if len(in.Draft.Timeline) > maxDraftSteps {
 		return AssignmentView{}, invalidField("draft.timeline", "at most 200 steps")
 	}
+	if in.Version != a.Version {
+		// Another phone (or the workflow) changed the assignment since this
+		// client read it: it must read again rather than overwrite.
+		return AssignmentView{}, conflict("assignment %s changed (version %d, not %d): read it again", a.ID, a.Version, in.Version)
+	}
 	d := in.Draft
 	d.ID, d.AssignmentID, d.ReviewID, d.CompanyID = "", a.ID, a.ReviewID, a.CompanyID
 	d.TouchpointID, d.AuditorID, d.StandardVersion = a.TouchpointID, a.AuditorID, a.StandardVersion
 	a.Draft = &d
-	a.Version = in.Version
 	a.UpdatedAt = s.clock.Now()
 	if err := s.store.UpdateAssignment(ctx, a); err != nil {
 		return AssignmentView{}, err

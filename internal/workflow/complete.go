@@ -24,17 +24,14 @@ type CloseOutput struct {
 // review with a conditional counter (never a scan). The call that completes
 // the review wakes the review execution.
 func (s *Service) CloseAudit(ctx context.Context, in CloseInput) (CloseOutput, error) {
-	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
+		if a.Status != audit.StatusScored {
+			return false, nil
+		}
+		return true, a.MoveTo(audit.StatusClosed, s.clock.Now())
+	})
 	if err != nil {
 		return CloseOutput{}, err
-	}
-	if a.Status == audit.StatusScored {
-		if err := a.MoveTo(audit.StatusClosed, s.clock.Now()); err != nil {
-			return CloseOutput{}, err
-		}
-		if err := s.store.UpdateAssignment(ctx, a); err != nil {
-			return CloseOutput{}, err
-		}
 	}
 	if !a.Status.Final() {
 		return CloseOutput{}, conflict("assignment %s is %s, not ended", a.ID, a.Status)
@@ -96,7 +93,7 @@ func (s *Service) AwaitReview(ctx context.Context, in AwaitInput) (CloseOutput, 
 			return CloseOutput{}, err
 		}
 	}
-	out := CloseOutput{ReviewID: r.ID, Done: r.Done, Assignments: r.Assignments, ReviewComplete: r.Done >= r.Assignments}
+	out := CloseOutput{ReviewID: r.ID, Done: r.Done, Assignments: r.Assignments, ReviewComplete: r.Complete()}
 	if out.ReviewComplete {
 		r.TaskToken = in.TaskToken
 		if err := s.wakeReview(ctx, r); err != nil {
@@ -117,27 +114,19 @@ type FailureInput struct {
 // RecordAuditFailure records why an audit execution failed: the assignment
 // expires with the cause kept, and counts as done so the review can finish.
 func (s *Service) RecordAuditFailure(ctx context.Context, in FailureInput) (CloseOutput, error) {
-	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
+	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
+		if a.Status.Final() {
+			return false, nil
+		}
+		a.Failure = failureText(in)
+		if a.Status == audit.StatusSubmitted || a.Status == audit.StatusScored {
+			// A walk was recorded; keep it and close the assignment with the cause.
+			return true, a.MoveTo(audit.StatusClosed, s.clock.Now())
+		}
+		return true, a.MoveTo(audit.StatusExpired, s.clock.Now())
+	})
 	if err != nil {
 		return CloseOutput{}, err
-	}
-	if !a.Status.Final() {
-		now := s.clock.Now()
-		a.Failure = failureText(in)
-		switch {
-		case a.Status == audit.StatusSubmitted || a.Status == audit.StatusScored:
-			// A walk was recorded; keep it and close the assignment with the cause.
-			if err := a.MoveTo(audit.StatusClosed, now); err != nil {
-				return CloseOutput{}, err
-			}
-		default:
-			if err := a.MoveTo(audit.StatusExpired, now); err != nil {
-				return CloseOutput{}, err
-			}
-		}
-		if err := s.store.UpdateAssignment(ctx, a); err != nil {
-			return CloseOutput{}, err
-		}
 	}
 	if a.Status == audit.StatusReassigned {
 		// Its replacement counts for it.

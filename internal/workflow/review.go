@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"touchaudit/internal/assign"
@@ -37,9 +39,10 @@ type ReviewRequest struct {
 // DefaultWindow is how long a review stays open for walks: six weeks.
 const DefaultWindow = 42 * audit.Day
 
-// StartReview is the ad-hoc start a CX lead uses (function start-review and
-// the CLI): it resolves the request and starts the review execution, named
-// by the review id so a repeated start does not start a second review.
+// StartReview is the ad-hoc start a CX lead uses (function start-review,
+// POST /api/reviews and the CLI): it stores the review and starts the review
+// execution, named by the review id. Starting the same review again starts
+// nothing new; reusing a review id for a different review is a conflict.
 func (s *Service) StartReview(ctx context.Context, req ReviewRequest) (ReviewOutput, error) {
 	c, err := s.store.GetCompany(ctx, req.CompanyID)
 	if err != nil {
@@ -49,12 +52,45 @@ func (s *Service) StartReview(ctx context.Context, req ReviewRequest) (ReviewOut
 	if err != nil {
 		return ReviewOutput{}, err
 	}
+	if r, err = s.createReview(ctx, r); err != nil {
+		return ReviewOutput{}, err
+	}
 	req.ReviewID = r.ID
 	in, _ := json.Marshal(req)
 	if err := s.exec.StartExecution(ctx, s.cfg.ReviewStateMachineArn, r.ID, in); err != nil {
 		return ReviewOutput{}, err
 	}
 	return reviewOutput(r), nil
+}
+
+// createReview stores a new review, or returns the stored one when it is
+// the same review asked for again (a retry). A stored review of another
+// company, or with other parameters, is a conflict.
+func (s *Service) createReview(ctx context.Context, r *audit.Review) (*audit.Review, error) {
+	err := s.store.CreateReview(ctx, r)
+	if !audit.IsCode(err, audit.Conflict) {
+		return r, err
+	}
+	stored, err := s.store.GetReview(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !sameReview(stored, r) {
+		return nil, conflict("review %s already exists with other parameters", r.ID)
+	}
+	return stored, nil
+}
+
+// sameReview compares what a review request decides.
+func sameReview(a, b *audit.Review) bool {
+	type decided struct {
+		Company, Standard, Previous string
+		Opens, Closes               time.Time
+		Scope                       audit.ReviewScope
+	}
+	da := decided{a.CompanyID, a.StandardVersion, a.PreviousReviewID, a.Window.Opens.UTC(), a.Window.Closes.UTC(), a.Scope}
+	db := decided{b.CompanyID, b.StandardVersion, b.PreviousReviewID, b.Window.Opens.UTC(), b.Window.Closes.UTC(), b.Scope}
+	return reflect.DeepEqual(da, db)
 }
 
 // newReview resolves a request's defaults into a valid Review.
@@ -77,7 +113,17 @@ func (s *Service) newReview(ctx context.Context, c *audit.Company, req ReviewReq
 		Status: audit.ReviewPlanned, PreviousReviewID: req.PreviousReviewID, Seed: req.Seed,
 		CreatedAt: now, CreatedBy: req.RequestedBy, FixCosts: req.FixCosts,
 	}
-	if r.ID == "" {
+	switch {
+	case r.ID != "":
+		// Review ids are global: a company's reviews carry its id first, so
+		// no company can take another's (a scheduled review's id included).
+		if !strings.HasPrefix(r.ID, c.ID+"-") {
+			return nil, invalidField("reviewId", fmt.Sprintf("must start with the company id %q", c.ID+"-"))
+		}
+	case req.ScheduledTime == nil:
+		// Ad hoc: an id of its own, never the half-year's scheduled review.
+		r.ID = fmt.Sprintf("%s-adhoc-%s", c.ID, opens.Format("20060102-1504"))
+	default:
 		r.ID = halfYearID(c.ID, opens)
 		if r.PreviousReviewID == "" {
 			prev := halfYearID(c.ID, opens.AddDate(0, -6, 0))
@@ -149,25 +195,30 @@ func (s *Service) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput
 	if err != nil {
 		return PlanOutput{}, err
 	}
-	switch err := s.store.CreateReview(ctx, r); {
-	case err == nil:
-	case audit.IsCode(err, audit.Conflict):
+	if err := s.store.CreateReview(ctx, r); audit.IsCode(err, audit.Conflict) {
+		// Started ad hoc (the review is stored already), or a retry: the
+		// stored review decides, if it is this company's.
 		if r, err = s.store.GetReview(ctx, r.ID); err != nil {
 			return PlanOutput{}, err
 		}
-		if r.Assignments > 0 || r.Status != audit.ReviewPlanned {
+		if r.CompanyID != c.ID {
+			return PlanOutput{}, conflict("review %s belongs to another company", r.ID)
+		}
+		if r.Status != audit.ReviewPlanned {
 			return PlanOutput{ReviewID: r.ID, Assignments: r.Assignments, AwaitSeconds: s.awaitSeconds(r)}, nil
 		}
-	default:
+	} else if err != nil {
 		return PlanOutput{}, err
 	}
 	std, _ := c.Standard(r.StandardVersion)
-	due, err := s.store.ListDueTouchpoints(ctx, c.ID, r.Window.Closes)
+	// Every touchpoint's place in the schedule (one query): a touchpoint
+	// with none was never audited.
+	sched, err := s.store.ListDueTouchpoints(ctx, c.ID, endOfSchedule)
 	if err != nil {
 		return PlanOutput{}, err
 	}
 	scheduled := map[string]audit.DueTouchpoint{}
-	for _, d := range due {
+	for _, d := range sched {
 		scheduled[d.TouchpointID] = d
 	}
 	var as []audit.Assignment
@@ -176,12 +227,13 @@ func (s *Service) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput
 		if !inScope(r.Scope, ref) {
 			continue
 		}
-		d, isDue := scheduled[ref.ID]
-		if !isDue && !ref.MomentOfTruth && !s.neverAudited(ctx, c.ID, ref.ID) && !scoredBefore(d, std) {
+		d, known := scheduled[ref.ID]
+		dueBeforeClose := known && d.NextDue.Before(r.Window.Closes)
+		if known && !dueBeforeClose && !ref.MomentOfTruth && !scoredBefore(d, std) {
 			continue
 		}
 		tps++
-		walks := WalksFor(r.Scope, ref.Touchpoint, d, isDue)
+		walks := WalksFor(r.Scope, ref.Touchpoint, d, known)
 		for w := 1; w <= walks; w++ {
 			as = append(as, audit.Assignment{
 				ID: AssignmentID(r.ID, ref.ID, w), CompanyID: c.ID, ReviewID: r.ID, TouchpointID: ref.ID,
@@ -203,12 +255,8 @@ func (s *Service) awaitSeconds(r *audit.Review) int64 {
 	return secondsUntil(s.clock.Now(), r.Window.Closes.Add(ReviewGrace))
 }
 
-// neverAudited reports whether a touchpoint has no result at all: new
-// touchpoints are due at once.
-func (s *Service) neverAudited(ctx context.Context, companyID, touchpointID string) bool {
-	rs, _, err := s.store.ListResultHistory(ctx, companyID, touchpointID, audit.Page{Limit: 1})
-	return err == nil && len(rs) == 0
-}
+// endOfSchedule lists every schedule item: no touchpoint is due later.
+var endOfSchedule = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // scoredBefore reports whether the touchpoint was last scored before the
 // standard came into force: a new standard version makes it due at once.
@@ -267,11 +315,22 @@ func (s *Service) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutpu
 	if err != nil {
 		return AssignOutput{}, err
 	}
-	planned, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
-		return s.store.ListAssignmentsByReview(ctx, r.ID, audit.StatusPlanned, p)
-	})
+	byStatus, err := s.reviewAssignments(ctx, r.ID, audit.StatusPlanned, audit.StatusAssigned, audit.StatusExpired)
 	if err != nil {
 		return AssignOutput{}, err
+	}
+	planned, staffed, expired := byStatus[audit.StatusPlanned], byStatus[audit.StatusAssigned], byStatus[audit.StatusExpired]
+	if n := len(planned) + len(staffed) + len(expired); n < r.Assignments {
+		// The listings come from an index DynamoDB updates a moment after the
+		// write: not every planned walk is visible yet. Conflict is retried.
+		return AssignOutput{}, conflict("review %s: %d of %d assignments visible yet", r.ID, n, r.Assignments)
+	}
+	// A retry after a crash: walks expired by the first attempt but not yet
+	// counted are counted now (counting is idempotent per assignment).
+	for _, a := range expired {
+		if _, err := s.markDone(ctx, r.ID, a.ID); err != nil {
+			return AssignOutput{}, err
+		}
 	}
 	req := assign.Request{Auditors: c.Auditors(), Units: c.Units, MaxPerAuditor: r.Scope.MaxPerAuditor, Seed: r.Seed}
 	if req.Previous, err = s.previousAuditors(ctx, r.PreviousReviewID); err != nil {
@@ -306,7 +365,7 @@ func (s *Service) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutpu
 		a.Version++
 		changed = append(changed, *a)
 	}
-	var expired []string
+	var newlyExpired []string
 	for _, u := range plan.Unstaffed {
 		a := byTask[taskKey(u.Task.TouchpointID, u.Task.Walk)]
 		a.Failure = "unstaffed: " + joinReasons(u.Reasons)
@@ -315,17 +374,38 @@ func (s *Service) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutpu
 		}
 		a.Version++
 		changed = append(changed, *a)
-		expired = append(expired, a.ID)
+		newlyExpired = append(newlyExpired, a.ID)
 	}
 	if err := s.store.PutAssignments(ctx, changed); err != nil {
 		return AssignOutput{}, err
 	}
-	for _, id := range expired {
+	for _, id := range newlyExpired {
 		if _, err := s.markDone(ctx, r.ID, id); err != nil {
 			return AssignOutput{}, err
 		}
 	}
+	if staffed := len(staffed) + len(plan.Assigned); r.Staffed != staffed {
+		r.Staffed = staffed
+		if err := s.store.UpdateReview(ctx, r); err != nil {
+			return AssignOutput{}, err
+		}
+	}
 	return AssignOutput{ReviewID: r.ID, Assigned: len(plan.Assigned), Unstaffed: plan.Unstaffed, Repeats: len(plan.Repeats())}, nil
+}
+
+// reviewAssignments lists a review's assignments in the given statuses.
+func (s *Service) reviewAssignments(ctx context.Context, reviewID string, statuses ...audit.AssignmentStatus) (map[audit.AssignmentStatus][]audit.Assignment, error) {
+	out := map[audit.AssignmentStatus][]audit.Assignment{}
+	for _, st := range statuses {
+		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
+			return s.store.ListAssignmentsByReview(ctx, reviewID, st, p)
+		})
+		if err != nil {
+			return nil, err
+		}
+		out[st] = as
+	}
+	return out, nil
 }
 
 func taskKey(tp string, walk int) string { return fmt.Sprintf("%s#%d", tp, walk) }
@@ -401,11 +481,13 @@ func (s *Service) StartAudits(ctx context.Context, in StartAuditsInput) (StartAu
 	}
 	out := StartAuditsOutput{ReviewID: r.ID, Cursor: in.Cursor}
 	now := s.clock.Now()
+	seen := 0
 	for {
 		as, next, err := s.store.ListAssignmentsByReview(ctx, r.ID, audit.StatusAssigned, audit.Page{Limit: s.cfg.StartBatch, Cursor: out.Cursor})
 		if err != nil {
 			return out, err
 		}
+		seen += len(as)
 		for _, a := range as {
 			if a.TaskToken != "" {
 				continue // already dispatched: its execution runs
@@ -418,6 +500,12 @@ func (s *Service) StartAudits(ctx context.Context, in StartAuditsInput) (StartAu
 		}
 		out.Cursor = next
 		if next == "" {
+			if in.Cursor == "" && seen < r.Staffed && out.Started == seen {
+				// The index has not caught up with the assignment engine's
+				// writes (and nothing moved on yet): retry, so no assigned
+				// walk is left without its audit. Starting again is harmless.
+				return out, conflict("review %s: %d of %d assigned walks visible yet", r.ID, seen, r.Staffed)
+			}
 			out.More = false
 			return out, nil
 		}

@@ -101,10 +101,12 @@ func (s *Service) Score(ctx context.Context, in ScoreInput) (ScoreOutput, error)
 		return ScoreOutput{}, err
 	}
 	if a.Status == audit.StatusSubmitted {
-		if err := a.MoveTo(audit.StatusScored, s.clock.Now()); err != nil {
-			return ScoreOutput{}, err
-		}
-		if err := s.store.UpdateAssignment(ctx, a); err != nil {
+		if a, err = s.updateAssignment(ctx, a.ID, func(a *audit.Assignment) (bool, error) {
+			if a.Status != audit.StatusSubmitted {
+				return false, nil
+			}
+			return true, a.MoveTo(audit.StatusScored, s.clock.Now())
+		}); err != nil {
 			return ScoreOutput{}, err
 		}
 	}
@@ -146,18 +148,18 @@ type AskPromiseInput struct {
 
 // AskPromise stores the promise's callback token and asks the auditor.
 func (s *Service) AskPromise(ctx context.Context, in AskPromiseInput) (DispatchOutput, error) {
-	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
-	if err != nil {
-		return DispatchOutput{}, err
-	}
-	if a.PromiseTokens[in.PromiseID] != in.TaskToken {
+	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
+		if a.PromiseTokens[in.PromiseID] == in.TaskToken {
+			return false, nil
+		}
 		if a.PromiseTokens == nil {
 			a.PromiseTokens = map[string]string{}
 		}
 		a.PromiseTokens[in.PromiseID] = in.TaskToken
-		if err := s.store.UpdateAssignment(ctx, a); err != nil {
-			return DispatchOutput{}, err
-		}
+		return true, nil
+	})
+	if err != nil {
+		return DispatchOutput{}, err
 	}
 	err = s.notify.Notify(ctx, Notification{Kind: NotifyPromiseDue, To: a.AuditorID, AssignmentID: a.ID, TouchpointID: a.TouchpointID, PromiseID: in.PromiseID,
 		Subject: audit.Label{PL: "Czy obietnica została dotrzymana?", EN: "Was the promise kept?"}})
@@ -212,8 +214,12 @@ func (s *Service) ConfirmPromise(ctx context.Context, in PromiseAnswer) (Promise
 // stops asking. It is best effort: the answer has reached the workflow, and
 // a repeated answer is refused as already given.
 func (s *Service) forgetPromiseCheck(ctx context.Context, a *audit.Assignment, promiseID string) {
-	delete(a.PromiseTokens, promiseID)
-	if err := s.store.UpdateAssignment(ctx, a); err != nil {
+	_, err := s.updateAssignment(ctx, a.ID, func(a *audit.Assignment) (bool, error) {
+		_, listed := a.PromiseTokens[promiseID]
+		delete(a.PromiseTokens, promiseID)
+		return listed, nil
+	})
+	if err != nil {
 		s.logger().WarnContext(ctx, "promise check answered but still listed", "assignment", a.ID, "promise", promiseID, "err", err)
 	}
 }
@@ -227,7 +233,8 @@ type RescoreInput struct {
 // Rescore values the walk again with the promises' outcomes (scoring's
 // Revalue: a broken promise lowers the valuation, to −2 at a moment of
 // truth). The result keeps its id, so the stored result is replaced, not
-// duplicated, and a retry computes the same.
+// duplicated, and a retry computes the same. The walkthrough stays as the
+// auditor submitted it: the verdicts live in the result's reasons.
 func (s *Service) Rescore(ctx context.Context, in RescoreInput) (ScoreOutput, error) {
 	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
 	if err != nil {
@@ -241,10 +248,11 @@ func (s *Service) Rescore(ctx context.Context, in RescoreInput) (ScoreOutput, er
 	if err != nil {
 		return ScoreOutput{}, err
 	}
-	res, err := s.storedResult(ctx, a, w.ID)
+	stored, err := s.store.GetResult(ctx, w.ID)
 	if err != nil {
 		return ScoreOutput{}, err
 	}
+	res := *stored
 	now := s.clock.Now()
 	for _, v := range in.Verdicts {
 		if v.Outcome == "" || v.Outcome == audit.PromisePending {
@@ -262,18 +270,4 @@ func (s *Service) Rescore(ctx context.Context, in RescoreInput) (ScoreOutput, er
 		return ScoreOutput{}, err
 	}
 	return ScoreOutput{AssignmentID: a.ID, ResultID: res.ID, Valuation: res.Valuation, Promises: []PromiseCheck{}}, nil
-}
-
-// storedResult finds the walk's stored result among the touchpoint's newest.
-func (s *Service) storedResult(ctx context.Context, a *audit.Assignment, resultID string) (audit.Result, error) {
-	rs, _, err := s.store.ListResultHistory(ctx, a.CompanyID, a.TouchpointID, audit.Page{Limit: 50})
-	if err != nil {
-		return audit.Result{}, err
-	}
-	for _, r := range rs {
-		if r.ID == resultID {
-			return r, nil
-		}
-	}
-	return audit.Result{}, audit.Errorf(audit.NotFound, "result %s of assignment %s not found", resultID, a.ID)
 }

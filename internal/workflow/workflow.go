@@ -158,3 +158,29 @@ func (n LogNotifier) Notify(ctx context.Context, m Notification) error {
 func (s *Service) Assignment(ctx context.Context, id string) (*audit.Assignment, error) {
 	return s.store.GetAssignment(ctx, id)
 }
+
+// maxUpdateAttempts bounds a read-modify-write that keeps losing the
+// version race to another writer of the same assignment (the auditor's
+// phone, a dispatch, a promise check falling due at the same time).
+const maxUpdateAttempts = 5
+
+// updateAssignment reads an assignment, applies change and stores it under
+// optimistic locking, reading and applying again when another writer got
+// there first. change reports whether there is anything to write.
+func (s *Service) updateAssignment(ctx context.Context, id string, change func(a *audit.Assignment) (bool, error)) (*audit.Assignment, error) {
+	for attempt := 1; ; attempt++ {
+		a, err := s.store.GetAssignment(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		write, err := change(a)
+		if err != nil || !write {
+			return a, err
+		}
+		a.UpdatedAt = s.clock.Now()
+		err = s.store.UpdateAssignment(ctx, a)
+		if err == nil || !audit.IsCode(err, audit.Conflict) || attempt == maxUpdateAttempts {
+			return a, err
+		}
+	}
+}

@@ -310,7 +310,7 @@ func TestRecordAuditFailure_KeepsTheCauseAndCounts(t *testing.T) {
 
 func TestPlanReview_PicksDueTouchpointsAndIsIdempotent(t *testing.T) {
 	f := newFixture(t)
-	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "r2", StandardVersion: "v2", Opens: &t0,
+	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "bank-pl-r2", StandardVersion: "v2", Opens: &t0,
 		Scope: audit.ReviewScope{Journeys: []string{"card-blocking"}}}
 	out, err := f.svc.PlanReview(f.ctx, req)
 	if err != nil {
@@ -333,7 +333,7 @@ func TestPlanReview_PicksDueTouchpointsAndIsIdempotent(t *testing.T) {
 	if err != nil || again.Assignments != out.Assignments {
 		t.Fatalf("replanning: %+v, %v", again, err)
 	}
-	as, _, _ := f.store.ListAssignmentsByReview(f.ctx, "r2", audit.StatusPlanned, audit.Page{Limit: 1000})
+	as, _, _ := f.store.ListAssignmentsByReview(f.ctx, "bank-pl-r2", audit.StatusPlanned, audit.Page{Limit: 1000})
 	if len(as) != want {
 		t.Fatalf("%d planned assignments stored, want %d", len(as), want)
 	}
@@ -422,5 +422,100 @@ func TestPromiseCheck_ShownUntilAnswered(t *testing.T) {
 	}
 	if _, err := f.svc.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-010", PromiseID: "p1", Outcome: audit.PromiseKept}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("second answer: %v, want conflict", err)
+	}
+}
+
+func TestStartReview_IdsBelongToTheCompanyAndRetriesAreSafe(t *testing.T) {
+	f := newFixture(t)
+	opens := t0.Add(48 * time.Hour)
+	req := ReviewRequest{CompanyID: "bank-pl", Opens: &opens, Scope: audit.ReviewScope{Journeys: []string{"complaint"}}}
+	first, err := f.svc.StartReview(f.ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.ReviewID != "bank-pl-adhoc-20261104-0900" {
+		t.Fatalf("ad-hoc review id %q: it must never be the half-year's scheduled id", first.ReviewID)
+	}
+	again, err := f.svc.StartReview(f.ctx, req)
+	if err != nil || again.ReviewID != first.ReviewID {
+		t.Fatalf("the same start again: %+v, %v", again, err)
+	}
+	other := req
+	other.Scope = audit.ReviewScope{Journeys: []string{"cash-loan"}}
+	if _, err := f.svc.StartReview(f.ctx, other); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("another review under the same id: %v, want conflict", err)
+	}
+	foreign := req
+	foreign.ReviewID = "siec-2027-h1"
+	if _, err := f.svc.StartReview(f.ctx, foreign); !audit.IsCode(err, audit.Invalid) {
+		t.Fatalf("a review id of another company's form: %v, want invalid", err)
+	}
+	// A review stored for another company is never planned as this one's.
+	if err := f.store.CreateReview(f.ctx, &audit.Review{ID: "bank-pl-2027-h1", CompanyID: "siec", StandardVersion: "v1", Status: audit.ReviewPlanned,
+		Window: audit.Window{Opens: t0, Closes: t0.Add(audit.Day)}, CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	sched := time.Date(2027, 1, 1, 6, 0, 0, 0, time.UTC)
+	if _, err := f.svc.PlanReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", ScheduledTime: &sched}); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("planning over another company's review: %v, want conflict", err)
+	}
+}
+
+// lagging hides some assignments from the review listings, as a DynamoDB
+// index does for a moment after a write.
+type lagging struct {
+	*memstore.Store
+	hide int
+}
+
+func (l *lagging) ListAssignmentsByReview(ctx context.Context, reviewID string, st audit.AssignmentStatus, p audit.Page) ([]audit.Assignment, string, error) {
+	as, next, err := l.Store.ListAssignmentsByReview(ctx, reviewID, st, p)
+	if l.hide > 0 && len(as) > 0 {
+		n := min(l.hide, len(as))
+		l.hide -= n
+		as = as[n:]
+	}
+	return as, next, err
+}
+
+func TestAssignAuditors_WaitsForTheIndexToCatchUp(t *testing.T) {
+	f := newFixture(t)
+	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "bank-pl-r3", StandardVersion: "v2", Opens: &t0, Scope: audit.ReviewScope{Journeys: []string{"complaint"}}}
+	plan, err := f.svc.PlanReview(f.ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lag := &lagging{Store: f.store, hide: 2}
+	svc := New(lag, f.exec, f.note, f.clock, Config{AuditStateMachineArn: "arn:audit"}, nil)
+	if _, err := svc.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl-r3"}); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("with walks missing from the index: %v, want conflict (retried by the state machine)", err)
+	}
+	out, err := svc.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl-r3"})
+	if err != nil || out.Assigned+len(out.Unstaffed) != plan.Assignments {
+		t.Fatalf("once visible: %+v, %v (planned %d)", out, err, plan.Assignments)
+	}
+	lag.hide = 1
+	if _, err := svc.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl-r3"}); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("start with an assigned walk missing from the index: %v, want conflict", err)
+	}
+	started, err := svc.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl-r3"})
+	if err != nil || started.Started != out.Assigned {
+		t.Fatalf("start: %+v, %v, want %d started", started, err, out.Assigned)
+	}
+}
+
+func TestSaveDraft_RefusesAStaleVersion(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	if _, err := f.svc.SaveDraft(f.ctx, DraftInput{AssignmentID: a.ID, AuditorID: "s-010", Version: a.Version + 1, Draft: walk()}); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("a version ahead of the stored one: %v, want conflict", err)
+	}
+	v, err := f.svc.SaveDraft(f.ctx, DraftInput{AssignmentID: a.ID, AuditorID: "s-010", Version: a.Version, Draft: walk()})
+	if err != nil || v.Assignment.Draft == nil || v.Assignment.TaskToken != "" {
+		t.Fatalf("draft: %+v, %v", v.Assignment, err)
+	}
+	stored, _ := f.store.GetAssignment(f.ctx, a.ID)
+	if stored.TaskToken != "tok-1" {
+		t.Fatal("saving a draft lost the audit's task token")
 	}
 }
