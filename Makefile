@@ -52,7 +52,7 @@ run:
 
 # ------------------------------------------------------------------- test ----
 
-test: node_modules/.package-lock.json vet gotest contract cfn-lint asl-validate
+test: node_modules/.package-lock.json fmt-check vet gotest contract cfn-lint asl-validate
 	@echo "make test: all checks passed"
 
 vet:

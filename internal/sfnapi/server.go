@@ -1,5 +1,8 @@
 // Package sfnapi serves the local Step Functions engine (internal/asl) over
-// HTTP with the AWS JSON 1.0 protocol of the Step Functions API, so that code
+// HTTP. It is the engine's own front door rather than a separate adapter: it
+// only translates the API's wire format to the engine's methods, which is
+// why it imports internal/asl. It speaks the AWS JSON 1.0 protocol of the
+// Step Functions API, so that code
 // using aws-sdk-go-v2/service/sfn (or any other AWS SDK or the AWS CLI) works
 // against it unchanged: point the client's BaseEndpoint at the server.
 //
