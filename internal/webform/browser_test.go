@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"touchaudit/internal/audit"
 )
 
 // chromium finds the browser; CI must have it (.ci/run installs it).
@@ -180,4 +183,94 @@ func TestForm_OfflineSubmitAgainstFakeAPI(t *testing.T) {
 	waitText(t, ctx, "#sync-status", "Sent")
 	waitText(t, ctx, "#assignment-status", "scored")
 	screenshot(t, ctx, "synced", "")
+}
+
+// TestForm_PromiseCheckOnAPhoneWithoutTheWalk answers a promise check on a
+// phone that never held the walk (it was sent from another phone, or the
+// browser's data was cleared). Only the answer is kept: the assignment must
+// not turn into a walk "waiting to sync" with empty timers and checklist.
+func TestForm_PromiseCheckOnAPhoneWithoutTheWalk(t *testing.T) {
+	ctx := phone(t, 360)
+	api := newFakeAPI(t, "acc.chat-fees")
+	a := api.assignments[0]
+	a.Status, a.SubmissionID, a.WalkthroughID = audit.StatusScored, "sub-1", "w-sub-1"
+	api.checks[a.ID] = []fakeCheck{{PromiseID: "p-1", Text: "Oddzwonimy jutro do 12:00", DueAt: time.Now().Add(-time.Hour).UTC()}}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("/", Handler())
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	card := `#assignments a[data-assignment-id="` + a.ID + `"]`
+	run(t, ctx, chromedp.Navigate(srv.URL+"/#token=tok-s-064"), chromedp.WaitVisible(chromedp.CSS(card)),
+		chromedp.Tap(chromedp.CSS(card)), chromedp.WaitVisible(chromedp.ID("promise-p-1-kept")))
+	run(t, ctx, chromedp.Tap(chromedp.ID("promise-p-1-kept")))
+	waitText(t, ctx, "#promise-p-1-answer", "kept")
+	waitText(t, ctx, "#pending", "0 pending")
+	check := func(when string) {
+		t.Helper()
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		got, err := chromedp.Run(c, chromedp.Evaluate[struct {
+			Status, Sync  string
+			Timers, Walks bool
+		}](`({Status: document.querySelector('#assignment-status').dataset.status,
+			Sync: document.querySelector('#sync-status').textContent,
+			Timers: !!document.querySelector('#timers'),
+			Walks: Object.keys(localStorage).some((k) => k.startsWith('ta.walk.'))})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != "scored" || got.Sync != "" || got.Timers || got.Walks {
+			t.Errorf("%s: status %q, sync box %q, timers shown %v, a walk stored %v; want scored, no sync box, no timers, no walk",
+				when, got.Status, got.Sync, got.Timers, got.Walks)
+		}
+	}
+	check("after the answer")
+	api.mu.Lock()
+	outcome := api.answers["p-1"]
+	api.mu.Unlock()
+	if outcome != "kept" {
+		t.Errorf("the API got outcome %q, want kept", outcome)
+	}
+	run(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("read-only")))
+	// The server dropped the answered check, so the box is gone too.
+	check("after a reload")
+}
+
+// TestForm_TopBarButtonReadableAfterTap: a phone keeps :hover on what was
+// tapped last, so the language button must stay readable while hovered.
+func TestForm_TopBarButtonReadableAfterTap(t *testing.T) {
+	ctx := phone(t, 360)
+	srv := httptest.NewServer(Handler())
+	defer srv.Close()
+	run(t, ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("token")), chromedp.Tap(chromedp.ID("lang-toggle")))
+	waitText(t, ctx, "#lang-toggle", "EN")
+	c, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	// Hover it with a mouse too, whatever the touch emulation keeps.
+	box, err := chromedp.Run(c, chromedp.Evaluate[[]float64](`(() => { const b = document.getElementById('lang-toggle').getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(c, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: box[0], Y: box[1]}); err != nil {
+		t.Fatal(err)
+	}
+	// The contrast of the text against its background blended on the bar.
+	ratio, err := chromedp.Run(c, chromedp.Evaluate[float64](`(() => {
+		const el = document.getElementById('lang-toggle');
+		const rgba = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+		const [r, g, b, a = 1] = rgba(getComputedStyle(el).backgroundColor);
+		const [br, bg, bb] = rgba(getComputedStyle(document.querySelector('.bar')).backgroundColor);
+		const bgc = [r * a + br * (1 - a), g * a + bg * (1 - a), b * a + bb * (1 - a)];
+		const lum = (c) => { const [x, y, z] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * x + 0.7152 * y + 0.0722 * z; };
+		const l1 = lum(rgba(getComputedStyle(el).color).slice(0, 3)), l2 = lum(bgc);
+		return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ratio < 4.5 {
+		t.Errorf("the hovered language button has contrast %.2f:1, want at least 4.5:1", ratio)
+	}
 }

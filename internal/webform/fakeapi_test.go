@@ -23,6 +23,16 @@ type fakeAPI struct {
 	submissions map[string]string // submission id → assignment id
 	offline     bool              // answer every call with a network-level failure
 	calls       []string
+	// checks are the promise checks waiting per assignment id; answers
+	// records the outcomes the form sent, by promise id.
+	checks  map[string][]fakeCheck
+	answers map[string]string
+}
+
+type fakeCheck struct {
+	PromiseID string    `json:"promiseId"`
+	Text      string    `json:"text"`
+	DueAt     time.Time `json:"dueAt"`
 }
 
 func newFakeAPI(t *testing.T, touchpoints ...string) *fakeAPI {
@@ -31,7 +41,7 @@ func newFakeAPI(t *testing.T, touchpoints ...string) *fakeAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeAPI{company: c, submissions: map[string]string{}}
+	f := &fakeAPI{company: c, submissions: map[string]string{}, checks: map[string][]fakeCheck{}, answers: map[string]string{}}
 	due := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	for i, tp := range touchpoints {
 		f.assignments = append(f.assignments, &audit.Assignment{ID: "as-" + tp, CompanyID: c.ID, ReviewID: "rv-test", TouchpointID: tp,
@@ -47,11 +57,13 @@ type fakeView struct {
 	StageID    string            `json:"stageId"`
 	Journey    audit.Label       `json:"journey"`
 	Criteria   []audit.Criterion `json:"criteria"`
+	Checks     []fakeCheck       `json:"promiseChecks"`
 }
 
 func (f *fakeAPI) view(a *audit.Assignment, withCriteria bool) fakeView {
 	ref, _ := f.company.Touchpoint(a.TouchpointID)
-	v := fakeView{Assignment: *a, Touchpoint: ref.Touchpoint, JourneyID: ref.JourneyID, StageID: ref.StageID, Criteria: []audit.Criterion{}}
+	v := fakeView{Assignment: *a, Touchpoint: ref.Touchpoint, JourneyID: ref.JourneyID, StageID: ref.StageID, Criteria: []audit.Criterion{},
+		Checks: append([]fakeCheck{}, f.checks[a.ID]...)}
 	for _, j := range f.company.Journeys {
 		if j.ID == ref.JourneyID {
 			v.Journey = j.Name
@@ -175,6 +187,24 @@ func (f *fakeAPI) assignment(w http.ResponseWriter, r *http.Request, a *audit.As
 		a.Version++
 		writeJSON(w, map[string]any{"receipt": audit.Receipt{SubmissionID: in.SubmissionID, AssignmentID: a.ID, WalkthroughID: w0.ID,
 			AssignmentVersion: a.Version, RecordedAt: time.Now().UTC()}, "signalled": true})
+	case r.Method == "POST" && len(rest) == 2 && rest[0] == "promises":
+		var in struct {
+			Outcome string `json:"outcome"`
+		}
+		if err := dec.Decode(&in); err != nil || (in.Outcome != "kept" && in.Outcome != "broken") {
+			apiError(w, http.StatusBadRequest, "invalid")
+			return
+		}
+		checks := f.checks[a.ID]
+		for i, c := range checks {
+			if c.PromiseID == rest[1] {
+				f.answers[c.PromiseID] = in.Outcome
+				f.checks[a.ID] = append(checks[:i:i], checks[i+1:]...)
+				writeJSON(w, map[string]any{"promiseId": c.PromiseID, "outcome": in.Outcome})
+				return
+			}
+		}
+		apiError(w, http.StatusConflict, "conflict")
 	default:
 		apiError(w, http.StatusNotFound, "not_found")
 	}

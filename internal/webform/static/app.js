@@ -13,6 +13,9 @@ const K = {
   list: 'ta.list',
   view: (id) => `ta.view.${id}`,
   walk: (id) => `ta.walk.${id}`,
+  // Promise-check answers live apart from the walk: a check may be answered
+  // on a phone that never held the walk (a new phone, cleared storage).
+  answers: (id) => `ta.answers.${id}`,
 };
 
 // DRAFT_DELAY_MS batches bursts of taps into one draft upload.
@@ -235,10 +238,7 @@ function writeDone(item, result) {
     // The workflow moves on to scoring: show the server's status.
     if (onAssignment(id)) refreshAssignment(id);
   }
-  if (item.kind === 'promise' && ws) {
-    ws.promiseAnswers = { ...(ws.promiseAnswers || {}), [item.promiseId]: { outcome: item.outcome, synced: true } };
-    saveWalk(ws, false);
-  }
+  if (item.kind === 'promise') setPromiseAnswer(id, item.promiseId, { outcome: item.outcome, synced: true });
   if (onAssignment(id)) {
     if (item.kind === 'draft') renderDraftState(ws);
     else if (item.kind !== 'submit') renderAssignment();
@@ -248,13 +248,15 @@ function writeDone(item, result) {
 
 function writeRejected(item, err) {
   const id = item.assignmentId;
+  if (item.kind === 'promise') {
+    setPromiseAnswer(id, item.promiseId, { outcome: item.outcome, error: errorText(err) });
+    if (onAssignment(id)) renderAssignment();
+    return;
+  }
   const ws = loadWalk(id);
   if (!ws) return;
   if (item.kind === 'submit' && ws.submission) {
     ws.submission.error = errorText(err);
-    saveWalk(ws, false);
-  } else if (item.kind === 'promise') {
-    ws.promiseAnswers = { ...(ws.promiseAnswers || {}), [item.promiseId]: { outcome: item.outcome, error: errorText(err) } };
     saveWalk(ws, false);
   } else if (item.kind === 'start') {
     ws.startError = errorText(err);
@@ -295,6 +297,18 @@ function renderPending() {
 
 function loadWalk(id) {
   return getJSON(K.walk(id));
+}
+
+// promiseAnswers are this phone's answers to an assignment's promise checks,
+// by promise id: {outcome, synced?, error?}. Answers kept inside the walk by
+// an earlier version of the form are still read.
+function promiseAnswers(id) {
+  const ws = loadWalk(id);
+  return { ...((ws && ws.promiseAnswers) || {}), ...(getJSON(K.answers(id)) || {}) };
+}
+
+function setPromiseAnswer(id, promiseId, answer) {
+  setJSON(K.answers(id), { ...(getJSON(K.answers(id)) || {}), [promiseId]: answer });
 }
 
 // saveWalk keeps the walk on the phone and, when it changed by the
@@ -362,7 +376,6 @@ function newWalk(view, startedAt) {
     resolved: null,
     notes: '',
     submission: null,
-    promiseAnswers: {},
   };
   const d = a.draft;
   if (d) {
@@ -655,7 +668,8 @@ function renderAssignment() {
     if (a.status === 'assigned') {
       parts.push(h('button', { id: 'start-walk', type: 'button', class: 'big primary start', onclick: () => startWalk(v) }, t('startWalk')));
     } else {
-      parts.push(h('p', { class: 'message' }, t('readOnly', { status: pick(statuses[a.status], app.lang) || a.status })));
+      // Not an error: the walk was sent (perhaps from another phone) or closed.
+      parts.push(h('p', { class: 'help', id: 'read-only' }, t('readOnly', { status: pick(statuses[a.status], app.lang) || a.status })));
     }
   } else {
     parts.push(h('p', { class: 'help', id: 'walk-started' }, t('walkStarted', { time: fmtTime(ws.startedAt) })));
@@ -1048,21 +1062,22 @@ function promiseChecksOf(view, ws) {
   }
   const scored = ['scored', 'closed'].includes(view.assignment.status);
   if (!scored || !ws || !ws.submission) return [];
-  return (ws.submission.walk.promises || []).filter((p) => Date.parse(p.dueAt) <= Date.now() || (ws.promiseAnswers || {})[p.id]);
+  const answered = promiseAnswers(view.assignment.id);
+  return (ws.submission.walk.promises || []).filter((p) => Date.parse(p.dueAt) <= Date.now() || answered[p.id]);
 }
 
 function renderPromiseChecks(view, ws) {
   const checks = promiseChecksOf(view, ws);
   if (!checks.length) return null;
   const id = view.assignment.id;
+  const answered = promiseAnswers(id);
   return h('section', { class: 'card promise-checks', id: 'promise-checks', 'aria-labelledby': 'promise-checks-title' },
     h('h2', { id: 'promise-checks-title' }, t('promiseCheckTitle')),
     checks.map((p) => {
-      const ans = ((ws && ws.promiseAnswers) || {})[p.id];
+      const ans = answered[p.id];
       const answer = (outcome) => () => {
-        const cur = loadWalk(id) || { assignmentId: id, steps: [], answers: {}, facts: {}, promises: [], notes: '', submission: { walk: {} } };
-        cur.promiseAnswers = { ...(cur.promiseAnswers || {}), [p.id]: { outcome } };
-        saveWalk(cur, false);
+        // Only the answer is kept: the walk itself may not be on this phone.
+        setPromiseAnswer(id, p.id, { outcome });
         outbox.add({ kind: 'promise', assignmentId: id, promiseId: p.id, outcome });
         renderAssignment();
       };
@@ -1099,6 +1114,18 @@ function boot() {
     if (!key.startsWith('ta.walk.')) continue;
     const ws = getJSON(key);
     if (ws && ws.dirty && !ws.submission) outbox.add({ kind: 'draft', assignmentId: ws.assignmentId });
+  }
+  // An earlier version stored a promise-check answer given on a phone
+  // without the walk as a stand-in walk that looked queued: keep the answers,
+  // drop the stand-in.
+  for (const key of Object.keys(localStorage)) {
+    if (!key.startsWith('ta.walk.')) continue;
+    const ws = getJSON(key);
+    if (!ws || !ws.submission || ws.submission.id || ws.startedAt) continue;
+    for (const [pid, ans] of Object.entries(ws.promiseAnswers || {})) {
+      if (!(getJSON(K.answers(ws.assignmentId)) || {})[pid]) setPromiseAnswer(ws.assignmentId, pid, ans);
+    }
+    localStorage.removeItem(key);
   }
   route();
   outbox.flush();
