@@ -120,6 +120,119 @@ func argCount(name string, args []any, min, max int) error {
 	return failf("%s takes %s argument(s) but %d were given", name, want, n)
 }
 
+// argReader reads one call's evaluated arguments. Each accessor checks
+// a type and words the failure as AWS does. After the first failure the
+// accessors return zero values and err keeps that failure, so a function
+// reads its arguments in order and checks err once.
+type argReader struct {
+	name string
+	args []any
+	err  error
+}
+
+// readArgs checks the number of arguments and returns their reader.
+func readArgs(name string, args []any, min, max int) *argReader {
+	return &argReader{name: name, args: args, err: argCount(name, args, min, max)}
+}
+
+// ok reports whether no check has failed yet.
+func (r *argReader) ok() bool { return r.err == nil }
+
+// mismatch records that argument i is not of the wanted type.
+func (r *argReader) mismatch(i int, want, got string) {
+	r.err = failf("%s: the %s argument must be %s, got %s", r.name, ordinal(i), want, got)
+}
+
+func (r *argReader) string(i int) string {
+	if !r.ok() {
+		return ""
+	}
+	s, ok := r.args[i].(string)
+	if !ok {
+		r.mismatch(i, "a string", typeName(r.args[i]))
+	}
+	return s
+}
+
+// encodable is a string that Base64Encode, Base64Decode and Hash accept.
+func (r *argReader) encodable(i int) string {
+	s := r.string(i)
+	if !r.ok() {
+		return ""
+	}
+	if n := utf8.RuneCountInString(s); n > maxEncodeChars {
+		r.err = failf("%s: the input has %d characters; at most %d are allowed", r.name, n, maxEncodeChars)
+		return ""
+	}
+	return s
+}
+
+func (r *argReader) array(i int) []any {
+	if !r.ok() {
+		return nil
+	}
+	a, ok := r.args[i].([]any)
+	if !ok {
+		r.mismatch(i, "an array", typeName(r.args[i]))
+	}
+	return a
+}
+
+func (r *argReader) object(i int) map[string]any {
+	if !r.ok() {
+		return nil
+	}
+	m, ok := r.args[i].(map[string]any)
+	if !ok {
+		r.mismatch(i, "an object", typeName(r.args[i]))
+	}
+	return m
+}
+
+func (r *argReader) boolean(i int) bool {
+	if !r.ok() {
+		return false
+	}
+	b, ok := r.args[i].(bool)
+	if !ok {
+		r.mismatch(i, "a boolean", typeName(r.args[i]))
+	}
+	return b
+}
+
+// integer requires an integral number.
+func (r *argReader) integer(i int) int64 {
+	if !r.ok() {
+		return 0
+	}
+	f, ok := toFloat(r.args[i])
+	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		r.mismatch(i, "an integer", render(r.args[i]))
+		return 0
+	}
+	return int64(f)
+}
+
+// roundedInt accepts any number and rounds it half up, as AWS does for
+// MathAdd and MathRandom ("Step Functions will round it off to the
+// nearest integer"), then checks the 32-bit range.
+func (r *argReader) roundedInt(i int) int64 {
+	if !r.ok() {
+		return 0
+	}
+	f, ok := toFloat(r.args[i])
+	if !ok {
+		r.mismatch(i, "a number", typeName(r.args[i]))
+		return 0
+	}
+	n := math.Floor(f + 0.5)
+	if n < minInt || n > maxInt {
+		r.err = failf("%s: the %s argument %s is outside the range %d to %d", r.name, ordinal(i), render(r.args[i]), minInt, maxInt)
+		return 0
+	}
+	return int64(n)
+}
+
 func ordinal(i int) string {
 	return [...]string{"first", "second", "third", "fourth"}[min(i, 3)]
 }
@@ -141,54 +254,6 @@ func typeName(v any) string {
 		return "number"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-func wantString(name string, args []any, i int) (string, error) {
-	s, ok := args[i].(string)
-	if !ok {
-		return "", failf("%s: the %s argument must be a string, got %s", name, ordinal(i), typeName(args[i]))
-	}
-	return s, nil
-}
-
-func wantArray(name string, args []any, i int) ([]any, error) {
-	a, ok := args[i].([]any)
-	if !ok {
-		return nil, failf("%s: the %s argument must be an array, got %s", name, ordinal(i), typeName(args[i]))
-	}
-	return a, nil
-}
-
-func wantObject(name string, args []any, i int) (map[string]any, error) {
-	m, ok := args[i].(map[string]any)
-	if !ok {
-		return nil, failf("%s: the %s argument must be an object, got %s", name, ordinal(i), typeName(args[i]))
-	}
-	return m, nil
-}
-
-// wantInt requires an integral number.
-func wantInt(name string, args []any, i int) (int64, error) {
-	f, ok := toFloat(args[i])
-	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, failf("%s: the %s argument must be an integer, got %s", name, ordinal(i), render(args[i]))
-	}
-	return int64(f), nil
-}
-
-// wantRoundedInt accepts any number and rounds it half up, as AWS does
-// for MathAdd and MathRandom ("Step Functions will round it off to the
-// nearest integer"), then checks the 32-bit range.
-func wantRoundedInt(name string, args []any, i int) (int64, error) {
-	f, ok := toFloat(args[i])
-	if !ok {
-		return 0, failf("%s: the %s argument must be a number, got %s", name, ordinal(i), typeName(args[i]))
-	}
-	r := math.Floor(f + 0.5)
-	if r < minInt || r > maxInt {
-		return 0, failf("%s: the %s argument %s is outside the range %d to %d", name, ordinal(i), render(args[i]), minInt, maxInt)
-	}
-	return int64(r), nil
 }
 
 func toFloat(v any) (float64, bool) {
@@ -244,12 +309,10 @@ func render(v any) string {
 
 func format(_ *Env, args []any, raw []arg) (any, error) {
 	const name = "States.Format"
-	if err := argCount(name, args, 1, math.MaxInt); err != nil {
-		return nil, err
-	}
-	tmpl, err := wantString(name, args, 0)
-	if err != nil {
-		return nil, err
+	r := readArgs(name, args, 1, math.MaxInt)
+	tmpl := r.string(0)
+	if !r.ok() {
+		return nil, r.err
 	}
 	var holes []int
 	if raw[0].kind == argString {
@@ -280,12 +343,10 @@ func format(_ *Env, args []any, raw []arg) (any, error) {
 
 func stringToJSON(_ *Env, args []any, _ []arg) (any, error) {
 	const name = "States.StringToJson"
-	if err := argCount(name, args, 1, 1); err != nil {
-		return nil, err
-	}
-	s, err := wantString(name, args, 0)
-	if err != nil {
-		return nil, err
+	r := readArgs(name, args, 1, 1)
+	s := r.string(0)
+	if !r.ok() {
+		return nil, r.err
 	}
 	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
@@ -312,16 +373,10 @@ func array(_ *Env, args []any, _ []arg) (any, error) {
 
 func arrayPartition(_ *Env, args []any, _ []arg) (any, error) {
 	const name = "States.ArrayPartition"
-	if err := argCount(name, args, 2, 2); err != nil {
-		return nil, err
-	}
-	a, err := wantArray(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	size, err := wantInt(name, args, 1)
-	if err != nil {
-		return nil, err
+	r := readArgs(name, args, 2, 2)
+	a, size := r.array(0), r.integer(1)
+	if !r.ok() {
+		return nil, r.err
 	}
 	if size <= 0 {
 		return nil, failf("%s: the chunk size must be a positive, non-zero integer, got %d", name, size)
@@ -335,13 +390,10 @@ func arrayPartition(_ *Env, args []any, _ []arg) (any, error) {
 }
 
 func arrayContains(_ *Env, args []any, _ []arg) (any, error) {
-	const name = "States.ArrayContains"
-	if err := argCount(name, args, 2, 2); err != nil {
-		return nil, err
-	}
-	a, err := wantArray(name, args, 0)
-	if err != nil {
-		return nil, err
+	r := readArgs("States.ArrayContains", args, 2, 2)
+	a := r.array(0)
+	if !r.ok() {
+		return nil, r.err
 	}
 	for _, v := range a {
 		if jsonpath.Equal(v, args[1]) {
@@ -353,18 +405,11 @@ func arrayContains(_ *Env, args []any, _ []arg) (any, error) {
 
 func arrayRange(_ *Env, args []any, _ []arg) (any, error) {
 	const name = "States.ArrayRange"
-	if err := argCount(name, args, 3, 3); err != nil {
-		return nil, err
+	r := readArgs(name, args, 3, 3)
+	start, end, step := r.integer(0), r.integer(1), r.integer(2)
+	if !r.ok() {
+		return nil, r.err
 	}
-	var n [3]int64
-	for i := range n {
-		v, err := wantInt(name, args, i)
-		if err != nil {
-			return nil, err
-		}
-		n[i] = v
-	}
-	start, end, step := n[0], n[1], n[2]
 	if step == 0 {
 		return nil, failf("%s: the step (third argument) must be a non-zero integer", name)
 	}
@@ -387,16 +432,10 @@ func arrayRange(_ *Env, args []any, _ []arg) (any, error) {
 
 func arrayGetItem(_ *Env, args []any, _ []arg) (any, error) {
 	const name = "States.ArrayGetItem"
-	if err := argCount(name, args, 2, 2); err != nil {
-		return nil, err
-	}
-	a, err := wantArray(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := wantInt(name, args, 1)
-	if err != nil {
-		return nil, err
+	r := readArgs(name, args, 2, 2)
+	a, idx := r.array(0), r.integer(1)
+	if !r.ok() {
+		return nil, r.err
 	}
 	if idx < 0 || idx >= int64(len(a)) {
 		return nil, failf("%s: index %d is out of bounds for an array of length %d", name, idx, len(a))
@@ -405,25 +444,19 @@ func arrayGetItem(_ *Env, args []any, _ []arg) (any, error) {
 }
 
 func arrayLength(_ *Env, args []any, _ []arg) (any, error) {
-	const name = "States.ArrayLength"
-	if err := argCount(name, args, 1, 1); err != nil {
-		return nil, err
-	}
-	a, err := wantArray(name, args, 0)
-	if err != nil {
-		return nil, err
+	r := readArgs("States.ArrayLength", args, 1, 1)
+	a := r.array(0)
+	if !r.ok() {
+		return nil, r.err
 	}
 	return intNumber(int64(len(a))), nil
 }
 
 func arrayUnique(_ *Env, args []any, _ []arg) (any, error) {
-	const name = "States.ArrayUnique"
-	if err := argCount(name, args, 1, 1); err != nil {
-		return nil, err
-	}
-	a, err := wantArray(name, args, 0)
-	if err != nil {
-		return nil, err
+	r := readArgs("States.ArrayUnique", args, 1, 1)
+	a := r.array(0)
+	if !r.ok() {
+		return nil, r.err
 	}
 	// Bucket by a cheap key, then compare exactly within the bucket, so
 	// large arrays stay near linear.
@@ -462,39 +495,21 @@ func bucket(v any) string {
 	return "?"
 }
 
-func checkLength(name, s string) error {
-	if n := utf8.RuneCountInString(s); n > maxEncodeChars {
-		return failf("%s: the input has %d characters; at most %d are allowed", name, n, maxEncodeChars)
-	}
-	return nil
-}
-
 func base64Encode(_ *Env, args []any, _ []arg) (any, error) {
-	const name = "States.Base64Encode"
-	if err := argCount(name, args, 1, 1); err != nil {
-		return nil, err
-	}
-	s, err := wantString(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLength(name, s); err != nil {
-		return nil, err
+	r := readArgs("States.Base64Encode", args, 1, 1)
+	s := r.encodable(0)
+	if !r.ok() {
+		return nil, r.err
 	}
 	return base64.StdEncoding.EncodeToString([]byte(s)), nil
 }
 
 func base64Decode(_ *Env, args []any, _ []arg) (any, error) {
 	const name = "States.Base64Decode"
-	if err := argCount(name, args, 1, 1); err != nil {
-		return nil, err
-	}
-	s, err := wantString(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLength(name, s); err != nil {
-		return nil, err
+	r := readArgs(name, args, 1, 1)
+	s := r.encodable(0)
+	if !r.ok() {
+		return nil, r.err
 	}
 	enc := base64.StdEncoding
 	if !strings.Contains(s, "=") && len(s)%4 != 0 {
@@ -521,19 +536,10 @@ var hashAlgorithms = map[string]func() hash.Hash{
 
 func hashFn(_ *Env, args []any, _ []arg) (any, error) {
 	const name = "States.Hash"
-	if err := argCount(name, args, 2, 2); err != nil {
-		return nil, err
-	}
-	data, err := wantString(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLength(name, data); err != nil {
-		return nil, err
-	}
-	alg, err := wantString(name, args, 1)
-	if err != nil {
-		return nil, err
+	r := readArgs(name, args, 2, 2)
+	data, alg := r.encodable(0), r.string(1)
+	if !r.ok() {
+		return nil, r.err
 	}
 	newHash, ok := hashAlgorithms[alg]
 	if !ok {
@@ -546,20 +552,10 @@ func hashFn(_ *Env, args []any, _ []arg) (any, error) {
 
 func jsonMerge(_ *Env, args []any, _ []arg) (any, error) {
 	const name = "States.JsonMerge"
-	if err := argCount(name, args, 3, 3); err != nil {
-		return nil, err
-	}
-	a, err := wantObject(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	b, err := wantObject(name, args, 1)
-	if err != nil {
-		return nil, err
-	}
-	deep, ok := args[2].(bool)
-	if !ok {
-		return nil, failf("%s: the third argument must be a boolean, got %s", name, typeName(args[2]))
+	r := readArgs(name, args, 3, 3)
+	a, b, deep := r.object(0), r.object(1), r.boolean(2)
+	if !r.ok() {
+		return nil, r.err
 	}
 	if deep {
 		return nil, failf("%s: deep merging is not supported; the third argument must be false", name)
@@ -576,34 +572,26 @@ func jsonMerge(_ *Env, args []any, _ []arg) (any, error) {
 
 func mathRandom(env *Env, args []any, _ []arg) (any, error) {
 	const name = "States.MathRandom"
-	if err := argCount(name, args, 2, 3); err != nil {
-		return nil, err
-	}
-	start, err := wantRoundedInt(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	end, err := wantRoundedInt(name, args, 1)
-	if err != nil {
-		return nil, err
+	r := readArgs(name, args, 2, 3)
+	start, end := r.roundedInt(0), r.roundedInt(1)
+	if !r.ok() {
+		return nil, r.err
 	}
 	if end <= start {
 		return nil, failf("%s: the end (%d) must be greater than the start (%d)", name, end, start)
 	}
-	var r *mrand.Rand
+	rnd := env.Rand
 	if len(args) == 3 {
-		seed, err := wantRoundedInt(name, args, 2)
-		if err != nil {
-			return nil, err
+		seed := r.roundedInt(2)
+		if !r.ok() {
+			return nil, r.err
 		}
-		r = mrand.New(mrand.NewPCG(uint64(seed), 0))
-	} else {
-		r = env.Rand
+		rnd = mrand.New(mrand.NewPCG(uint64(seed), 0))
 	}
 	span := end - start
 	var v int64
-	if r != nil {
-		v = r.Int64N(span)
+	if rnd != nil {
+		v = rnd.Int64N(span)
 	} else {
 		v = mrand.Int64N(span)
 	}
@@ -611,17 +599,10 @@ func mathRandom(env *Env, args []any, _ []arg) (any, error) {
 }
 
 func mathAdd(_ *Env, args []any, _ []arg) (any, error) {
-	const name = "States.MathAdd"
-	if err := argCount(name, args, 2, 2); err != nil {
-		return nil, err
-	}
-	a, err := wantRoundedInt(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	b, err := wantRoundedInt(name, args, 1)
-	if err != nil {
-		return nil, err
+	r := readArgs("States.MathAdd", args, 2, 2)
+	a, b := r.roundedInt(0), r.roundedInt(1)
+	if !r.ok() {
+		return nil, r.err
 	}
 	return intNumber(a + b), nil
 }
@@ -629,17 +610,10 @@ func mathAdd(_ *Env, args []any, _ []arg) (any, error) {
 // stringSplit splits on any of the delimiter characters and drops empty
 // pieces, like Java's StringTokenizer.
 func stringSplit(_ *Env, args []any, _ []arg) (any, error) {
-	const name = "States.StringSplit"
-	if err := argCount(name, args, 2, 2); err != nil {
-		return nil, err
-	}
-	s, err := wantString(name, args, 0)
-	if err != nil {
-		return nil, err
-	}
-	delims, err := wantString(name, args, 1)
-	if err != nil {
-		return nil, err
+	r := readArgs("States.StringSplit", args, 2, 2)
+	s, delims := r.string(0), r.string(1)
+	if !r.ok() {
+		return nil, r.err
 	}
 	out := []any{}
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) }) {
