@@ -261,35 +261,11 @@ scan:
 // numberLit reads a JSON number and keeps its text as a json.Number.
 func (p *parser) numberLit() (arg, error) {
 	start := p.pos
-	if p.peek() == '-' {
-		p.pos++
-	}
-	digits := func() int {
-		n := 0
-		for c := p.peek(); c >= '0' && c <= '9'; c = p.peek() {
-			p.pos++
-			n++
-		}
-		return n
-	}
-	if digits() == 0 {
+	n, ok := jsonpath.ScanNumber(p.src[start:])
+	if !ok {
 		return arg{}, p.fail(start, "invalid number")
 	}
-	if p.peek() == '.' {
-		p.pos++
-		if digits() == 0 {
-			return arg{}, p.fail(start, "invalid number")
-		}
-	}
-	if c := p.peek(); c == 'e' || c == 'E' {
-		p.pos++
-		if c := p.peek(); c == '+' || c == '-' {
-			p.pos++
-		}
-		if digits() == 0 {
-			return arg{}, p.fail(start, "invalid number")
-		}
-	}
+	p.pos += n
 	text := p.src[start:p.pos]
 	var v any
 	if json.Unmarshal([]byte(text), &v) != nil {

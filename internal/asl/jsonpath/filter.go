@@ -272,34 +272,53 @@ func (p *parser) operand() (expr, error) {
 
 func (p *parser) numberLiteral() (expr, error) {
 	start := p.pos
-	if p.peek() == '-' {
-		p.pos++
-	}
-	digits := func() int {
-		n := 0
-		for c := p.peek(); c >= '0' && c <= '9'; c = p.peek() {
-			p.pos++
-			n++
-		}
-		return n
-	}
-	if digits() == 0 {
+	n, ok := ScanNumber(p.src[start:])
+	if !ok {
 		return nil, p.errf(start, "invalid number in filter")
 	}
-	if p.peek() == '.' {
-		p.pos++
-		if digits() == 0 {
-			return nil, p.errf(start, "invalid number in filter")
-		}
-	}
-	if c := p.peek(); c == 'e' || c == 'E' {
-		p.pos++
-		if c := p.peek(); c == '+' || c == '-' {
-			p.pos++
-		}
-		if digits() == 0 {
-			return nil, p.errf(start, "invalid number in filter")
-		}
-	}
+	p.pos += n
 	return literal{json.Number(p.src[start:p.pos])}, nil
+}
+
+// ScanNumber measures the number at the start of s, written as JSON
+// writes one: an optional '-', digits, an optional fraction and an
+// optional exponent. It returns the number's length in bytes, or ok false
+// when a part lacks its digits. Leading zeros are not checked. The
+// intrinsic function parser uses it too, so both read numbers alike.
+func ScanNumber(s string) (n int, ok bool) {
+	at := func(i int) byte {
+		if i < len(s) {
+			return s[i]
+		}
+		return 0
+	}
+	digits := func() bool {
+		from := n
+		for c := at(n); c >= '0' && c <= '9'; c = at(n) {
+			n++
+		}
+		return n > from
+	}
+	if at(n) == '-' {
+		n++
+	}
+	if !digits() {
+		return 0, false
+	}
+	if at(n) == '.' {
+		n++
+		if !digits() {
+			return 0, false
+		}
+	}
+	if c := at(n); c == 'e' || c == 'E' {
+		n++
+		if c := at(n); c == '+' || c == '-' {
+			n++
+		}
+		if !digits() {
+			return 0, false
+		}
+	}
+	return n, true
 }

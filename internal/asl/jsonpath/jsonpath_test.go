@@ -408,3 +408,26 @@ func TestPath_SliceSemantics(t *testing.T) {
 		})
 	}
 }
+
+func TestScanNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"0", 1, true},
+		{"-12.5e+3)", 8, true},
+		{"7E2,", 3, true},
+		{"3.x", 0, false},
+		{"-", 0, false},
+		{"1e", 0, false},
+		{"01", 2, true}, // leading zeros are the caller's to reject
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			n, ok := ScanNumber(tc.in)
+			if n != tc.want || ok != tc.ok {
+				t.Errorf("ScanNumber(%q) = %d, %v; want %d, %v", tc.in, n, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
