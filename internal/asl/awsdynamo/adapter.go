@@ -55,12 +55,9 @@ func (a *Adapter) GetItem(ctx context.Context, req map[string]any) (map[string]a
 		ProjectionExpression:     r.string("ProjectionExpression"),
 		ReturnConsumedCapacity:   types.ReturnConsumedCapacity(r.enum("ReturnConsumedCapacity")),
 	}
-	if err := r.done(); err != nil {
-		return nil, err
-	}
-	out, err := a.api.GetItem(ctx, in, asSent)
+	out, err := send(ctx, r, a.api.GetItem, in)
 	if err != nil {
-		return nil, taskError(err)
+		return nil, err
 	}
 	res := map[string]any{}
 	if out.Item != nil {
@@ -85,14 +82,11 @@ func (a *Adapter) PutItem(ctx context.Context, req map[string]any) (map[string]a
 		ReturnValues:                        types.ReturnValue(r.enum("ReturnValues")),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailure(r.enum("ReturnValuesOnConditionCheckFailure")),
 	}
-	if err := r.done(); err != nil {
+	out, err := send(ctx, r, a.api.PutItem, in)
+	if err != nil {
 		return nil, err
 	}
-	out, err := a.api.PutItem(ctx, in, asSent)
-	if err != nil {
-		return nil, taskError(err)
-	}
-	return withMetadata(attributes(out.Attributes), r.askedCapacity(out.ConsumedCapacity), r.askedMetrics(out.ItemCollectionMetrics), out.ResultMetadata), nil
+	return r.written(out.Attributes, out.ConsumedCapacity, out.ItemCollectionMetrics, out.ResultMetadata), nil
 }
 
 // UpdateItem is arn:aws:states:::dynamodb:updateItem.
@@ -113,14 +107,11 @@ func (a *Adapter) UpdateItem(ctx context.Context, req map[string]any) (map[strin
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailure(r.enum("ReturnValuesOnConditionCheckFailure")),
 		UpdateExpression:                    r.string("UpdateExpression"),
 	}
-	if err := r.done(); err != nil {
+	out, err := send(ctx, r, a.api.UpdateItem, in)
+	if err != nil {
 		return nil, err
 	}
-	out, err := a.api.UpdateItem(ctx, in, asSent)
-	if err != nil {
-		return nil, taskError(err)
-	}
-	return withMetadata(attributes(out.Attributes), r.askedCapacity(out.ConsumedCapacity), r.askedMetrics(out.ItemCollectionMetrics), out.ResultMetadata), nil
+	return r.written(out.Attributes, out.ConsumedCapacity, out.ItemCollectionMetrics, out.ResultMetadata), nil
 }
 
 // DeleteItem is arn:aws:states:::dynamodb:deleteItem.
@@ -139,14 +130,25 @@ func (a *Adapter) DeleteItem(ctx context.Context, req map[string]any) (map[strin
 		ReturnValues:                        types.ReturnValue(r.enum("ReturnValues")),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailure(r.enum("ReturnValuesOnConditionCheckFailure")),
 	}
+	out, err := send(ctx, r, a.api.DeleteItem, in)
+	if err != nil {
+		return nil, err
+	}
+	return r.written(out.Attributes, out.ConsumedCapacity, out.ItemCollectionMetrics, out.ResultMetadata), nil
+}
+
+// send makes the SDK call for a task whose Parameters r has read into in.
+// A problem in the Parameters fails the task before anything is sent, and
+// a failed call comes back under the error name Step Functions uses.
+func send[In, Out any](ctx context.Context, r *request, call func(context.Context, *In, ...func(*dynamodb.Options)) (*Out, error), in *In) (*Out, error) {
 	if err := r.done(); err != nil {
 		return nil, err
 	}
-	out, err := a.api.DeleteItem(ctx, in, asSent)
+	out, err := call(ctx, in, asSent)
 	if err != nil {
 		return nil, taskError(err)
 	}
-	return withMetadata(attributes(out.Attributes), r.askedCapacity(out.ConsumedCapacity), r.askedMetrics(out.ItemCollectionMetrics), out.ResultMetadata), nil
+	return out, nil
 }
 
 // asSent turns off the Go SDK's client-side check of required parameters,
@@ -160,12 +162,14 @@ func asSent(o *dynamodb.Options) {
 	})
 }
 
-func attributes(m map[string]types.AttributeValue) map[string]any {
+// written is the task result of putItem, updateItem and deleteItem:
+// the returned Attributes, if any, and what r asked for besides.
+func (r *request) written(attrs map[string]types.AttributeValue, cc *types.ConsumedCapacity, icm *types.ItemCollectionMetrics, md middleware.Metadata) map[string]any {
 	res := map[string]any{}
-	if m != nil {
-		res["Attributes"] = fromAttributeMap(m)
+	if attrs != nil {
+		res["Attributes"] = fromAttributeMap(attrs)
 	}
-	return res
+	return withMetadata(res, r.askedCapacity(cc), r.askedMetrics(icm), md)
 }
 
 // withMetadata completes a task result: ConsumedCapacity and
