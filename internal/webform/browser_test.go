@@ -136,10 +136,10 @@ func screenshot(t *testing.T, ctx context.Context, name, sel string) {
 	}
 }
 
-// TestForm_OfflineSubmitAgainstFakeAPI walks one IVR assignment in a phone
+// TestBrowser_FormOfflineSubmitAgainstFakeAPI walks one IVR assignment in a phone
 // browser against fakeAPI: sign in, start, time two steps, answer, go
 // offline, submit (1 pending), come back (synced, scored).
-func TestForm_OfflineSubmitAgainstFakeAPI(t *testing.T) {
+func TestBrowser_FormOfflineSubmitAgainstFakeAPI(t *testing.T) {
 	ctx := phone(t, 390)
 	api := newFakeAPI(t, "acc.ivr-info", "acc.branch-waw-marszalkowska")
 	mux := http.NewServeMux()
@@ -185,11 +185,11 @@ func TestForm_OfflineSubmitAgainstFakeAPI(t *testing.T) {
 	screenshot(t, ctx, "synced", "")
 }
 
-// TestForm_PromiseCheckOnAPhoneWithoutTheWalk answers a promise check on a
+// TestBrowser_FormPromiseCheckOnAPhoneWithoutTheWalk answers a promise check on a
 // phone that never held the walk (it was sent from another phone, or the
 // browser's data was cleared). Only the answer is kept: the assignment must
 // not turn into a walk "waiting to sync" with empty timers and checklist.
-func TestForm_PromiseCheckOnAPhoneWithoutTheWalk(t *testing.T) {
+func TestBrowser_FormPromiseCheckOnAPhoneWithoutTheWalk(t *testing.T) {
 	ctx := phone(t, 360)
 	api := newFakeAPI(t, "acc.chat-fees")
 	a := api.assignments[0]
@@ -238,9 +238,9 @@ func TestForm_PromiseCheckOnAPhoneWithoutTheWalk(t *testing.T) {
 	check("after a reload")
 }
 
-// TestForm_TopBarButtonReadableAfterTap: a phone keeps :hover on what was
+// TestBrowser_FormTopBarButtonReadableAfterTap: a phone keeps :hover on what was
 // tapped last, so the language button must stay readable while hovered.
-func TestForm_TopBarButtonReadableAfterTap(t *testing.T) {
+func TestBrowser_FormTopBarButtonReadableAfterTap(t *testing.T) {
 	ctx := phone(t, 360)
 	srv := httptest.NewServer(Handler())
 	defer srv.Close()
