@@ -598,70 +598,67 @@ func (f fields) io(b *StateBase, result bool) {
 
 // errorHandling reads Retry and Catch.
 func (f fields) errorHandling(b *StateBase) {
-	if v, ok := f.obj["Retry"]; ok {
-		arr, ok := v.([]any)
-		if !ok {
-			f.bad("Retry", "must be an array, not %s", jsonKind(v))
+	f.objects("Retry", func(rf fields, last bool) {
+		r := Retrier{IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0}
+		rf.unknownIn(set("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"))
+		r.ErrorEquals = rf.errorEquals(last)
+		if n, ok := rf.integer("IntervalSeconds", 1, maxTimeoutSeconds); ok {
+			r.IntervalSeconds = n
 		}
-		for i, e := range arr {
-			at := fmt.Sprintf("Retry[%d]", i)
-			o, ok := e.(map[string]any)
-			if !ok {
-				f.bad(at, "must be an object, not %s", jsonKind(e))
-				continue
-			}
-			rf := f.sub(at, o)
-			r := Retrier{IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0}
-			rf.unknownIn(set("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"))
-			r.ErrorEquals = rf.errorEquals(i == len(arr)-1)
-			if n, ok := rf.integer("IntervalSeconds", 1, maxTimeoutSeconds); ok {
-				r.IntervalSeconds = n
-			}
-			if n, ok := rf.integer("MaxAttempts", 0, maxTimeoutSeconds); ok {
-				r.MaxAttempts = n
-			}
-			if x, ok := rf.number("BackoffRate"); ok {
-				if x < 1.0 {
-					rf.bad("BackoffRate", "must be at least 1.0, not %v", x)
-				} else {
-					r.BackoffRate = x
-				}
-			}
-			if n, ok := rf.integer("MaxDelaySeconds", 1, maxDelaySecondsCap); ok {
-				r.MaxDelaySeconds = n
-			}
-			if rf.has("JitterStrategy") {
-				switch js := rf.str("JitterStrategy", false); js {
-				case "FULL":
-					r.JitterFull = true
-				case "NONE":
-				default:
-					rf.bad("JitterStrategy", "must be \"FULL\" or \"NONE\", not %q", js)
-				}
-			}
-			b.Retry = append(b.Retry, r)
+		if n, ok := rf.integer("MaxAttempts", 0, maxTimeoutSeconds); ok {
+			r.MaxAttempts = n
 		}
+		if x, ok := rf.number("BackoffRate"); ok {
+			if x < 1.0 {
+				rf.bad("BackoffRate", "must be at least 1.0, not %v", x)
+			} else {
+				r.BackoffRate = x
+			}
+		}
+		if n, ok := rf.integer("MaxDelaySeconds", 1, maxDelaySecondsCap); ok {
+			r.MaxDelaySeconds = n
+		}
+		if rf.has("JitterStrategy") {
+			switch js := rf.str("JitterStrategy", false); js {
+			case "FULL":
+				r.JitterFull = true
+			case "NONE":
+			default:
+				rf.bad("JitterStrategy", "must be \"FULL\" or \"NONE\", not %q", js)
+			}
+		}
+		b.Retry = append(b.Retry, r)
+	})
+	f.objects("Catch", func(cf fields, last bool) {
+		cf.unknownIn(set("ErrorEquals", "Next", "ResultPath", "Comment"))
+		c := Catcher{}
+		c.ErrorEquals = cf.errorEquals(last)
+		c.Next = cf.str("Next", true)
+		c.ResultPath = cf.path("ResultPath", referencePath, true)
+		b.Catch = append(b.Catch, c)
+	})
+}
+
+// objects reads an optional array of objects such as Retry, calling each
+// with a reader for every element that is an object; last marks the final
+// element, where ErrorEquals may hold States.ALL.
+func (f fields) objects(field string, each func(of fields, last bool)) {
+	v, ok := f.obj[field]
+	if !ok {
+		return
 	}
-	if v, ok := f.obj["Catch"]; ok {
-		arr, ok := v.([]any)
+	arr, ok := v.([]any)
+	if !ok {
+		f.bad(field, "must be an array, not %s", jsonKind(v))
+	}
+	for i, e := range arr {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		o, ok := e.(map[string]any)
 		if !ok {
-			f.bad("Catch", "must be an array, not %s", jsonKind(v))
+			f.bad(at, "must be an object, not %s", jsonKind(e))
+			continue
 		}
-		for i, e := range arr {
-			at := fmt.Sprintf("Catch[%d]", i)
-			o, ok := e.(map[string]any)
-			if !ok {
-				f.bad(at, "must be an object, not %s", jsonKind(e))
-				continue
-			}
-			cf := f.sub(at, o)
-			cf.unknownIn(set("ErrorEquals", "Next", "ResultPath", "Comment"))
-			c := Catcher{}
-			c.ErrorEquals = cf.errorEquals(i == len(arr)-1)
-			c.Next = cf.str("Next", true)
-			c.ResultPath = cf.path("ResultPath", referencePath, true)
-			b.Catch = append(b.Catch, c)
-		}
+		each(f.sub(at, o), i == len(arr)-1)
 	}
 }
 
