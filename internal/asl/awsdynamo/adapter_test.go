@@ -1,7 +1,6 @@
 package awsdynamo_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 
 	"touchaudit/internal/asl"
 	"touchaudit/internal/asl/awsdynamo"
+	"touchaudit/internal/asl/internal/jsontest"
 	"touchaudit/internal/motoserver"
 )
 
@@ -61,28 +61,6 @@ func run(t *testing.T, db asl.DynamoDB, definition, input string) *asl.Execution
 	return d
 }
 
-func decode(t *testing.T, s string) map[string]any {
-	t.Helper()
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	var v map[string]any
-	if err := d.Decode(&v); err != nil {
-		t.Fatalf("bad JSON %s: %v", s, err)
-	}
-	return v
-}
-
-func compact(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	_ = json.Compact(&buf, b)
-	return buf.String()
-}
-
 // stripMetadata checks the SdkHttpMetadata and SdkResponseMetadata that
 // Step Functions adds to a DynamoDB result (their values vary per call) and
 // returns the rest of the result.
@@ -95,7 +73,7 @@ func stripMetadata(t *testing.T, name string, result any) map[string]any {
 	http, _ := res["SdkHttpMetadata"].(map[string]any)
 	resp, _ := res["SdkResponseMetadata"].(map[string]any)
 	if http == nil || resp == nil {
-		t.Fatalf("%s: no SdkHttpMetadata/SdkResponseMetadata in %s", name, compact(t, res))
+		t.Fatalf("%s: no SdkHttpMetadata/SdkResponseMetadata in %s", name, jsontest.Encode(t, res))
 	}
 	if http["HttpStatusCode"] != json.Number("200") {
 		t.Errorf("%s: HttpStatusCode = %v", name, http["HttpStatusCode"])
@@ -146,7 +124,7 @@ func TestAdapter_ItemLifecycleOnMoto(t *testing.T) {
 	if d.Status != asl.StatusSucceeded {
 		t.Fatalf("status %s: %s: %s", d.Status, d.Error, d.Cause)
 	}
-	out := decode(t, *d.Output)
+	out := jsontest.DecodeObject(t, *d.Output)
 	// One-element set: DynamoDB does not keep a set's order.
 	item := `{"pk":{"S":"walk-1"},"visits":{"N":"1"},"tags":{"SS":["a"]},"bin":{"B":"AAE="},
 		"doc":{"M":{"ok":{"BOOL":true},"none":{"NULL":true},"list":{"L":[{"S":"x"},{"N":"2.5"}]}}}}`
@@ -162,8 +140,8 @@ func TestAdapter_ItemLifecycleOnMoto(t *testing.T) {
 	} {
 		t.Run(c.state, func(t *testing.T) {
 			got := stripMetadata(t, c.state, out[c.state])
-			if compact(t, got) != compact(t, decode(t, c.want)) {
-				t.Errorf("got  %s\nwant %s", compact(t, got), compact(t, decode(t, c.want)))
+			if jsontest.Encode(t, got) != jsontest.Encode(t, jsontest.DecodeObject(t, c.want)) {
+				t.Errorf("got  %s\nwant %s", jsontest.Encode(t, got), jsontest.Encode(t, jsontest.DecodeObject(t, c.want)))
 			}
 		})
 	}
@@ -257,7 +235,7 @@ func TestAdapter_ConsumedCapacityWhenAskedOnMoto(t *testing.T) {
 	const table = "awsdynamo-capacity"
 	db := awsdynamo.New(motoClient(t, table))
 	ctx := context.Background()
-	res, err := db.PutItem(ctx, decode(t, `{"TableName":"`+table+`","Item":{"pk":{"S":"a"}},"ReturnConsumedCapacity":"TOTAL"}`))
+	res, err := db.PutItem(ctx, jsontest.DecodeObject(t, `{"TableName":"`+table+`","Item":{"pk":{"S":"a"}},"ReturnConsumedCapacity":"TOTAL"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +246,7 @@ func TestAdapter_ConsumedCapacityWhenAskedOnMoto(t *testing.T) {
 	if _, isNumber := cc["CapacityUnits"].(json.Number); !isNumber {
 		t.Errorf("CapacityUnits = %#v, want a json.Number", cc["CapacityUnits"])
 	}
-	res, err = db.GetItem(ctx, decode(t, `{"TableName":"`+table+`","Key":{"pk":{"S":"a"}},"ReturnConsumedCapacity":"NONE"}`))
+	res, err = db.GetItem(ctx, jsontest.DecodeObject(t, `{"TableName":"`+table+`","Key":{"pk":{"S":"a"}},"ReturnConsumedCapacity":"NONE"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

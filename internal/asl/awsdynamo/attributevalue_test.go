@@ -1,39 +1,14 @@
 package awsdynamo
 
 import (
-	"bytes"
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"touchaudit/internal/asl/internal/jsontest"
 )
-
-// decode reads JSON as the asl engine does (numbers as json.Number).
-func decode(t *testing.T, s string) any {
-	t.Helper()
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		t.Fatalf("bad JSON %s: %v", s, err)
-	}
-	return v
-}
-
-func compact(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, b); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
-}
 
 func TestAttributeValue_RoundTrip(t *testing.T) {
 	cases := []struct {
@@ -64,14 +39,14 @@ func TestAttributeValue_RoundTrip(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			av, err := toAttributeValue(decode(t, c.json))
+			av, err := toAttributeValue(jsontest.Decode(t, c.json))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(av, c.want) {
 				t.Fatalf("toAttributeValue = %#v, want %#v", av, c.want)
 			}
-			if got, want := compact(t, fromAttributeValue(av)), compact(t, decode(t, c.json)); got != want {
+			if got, want := jsontest.Encode(t, fromAttributeValue(av)), jsontest.Encode(t, jsontest.Decode(t, c.json)); got != want {
 				t.Errorf("round trip = %s, want %s", got, want)
 			}
 		})
@@ -91,7 +66,7 @@ func TestAttributeValue_Invalid(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := toAttributeValue(decode(t, c.json))
+			_, err := toAttributeValue(jsontest.Decode(t, c.json))
 			if err == nil || !strings.Contains(err.Error(), c.msg) {
 				t.Errorf("error %v, want one containing %q", err, c.msg)
 			}
@@ -100,11 +75,11 @@ func TestAttributeValue_Invalid(t *testing.T) {
 }
 
 func TestRequest_Fields(t *testing.T) {
-	r := newRequest("updateItem", decode(t, `{
+	r := newRequest("updateItem", jsontest.DecodeObject(t, `{
 		"TableName":"T","ConsistentRead":true,"AttributesToGet":["a"],
 		"ExpressionAttributeNames":{"#n":"n"},
 		"Expected":{"a":{"Value":{"S":"x"},"Exists":true}},
-		"AttributeUpdates":{"c":{"Action":"ADD","Value":{"N":"1"}}}}`).(map[string]any))
+		"AttributeUpdates":{"c":{"Action":"ADD","Value":{"N":"1"}}}}`))
 	if *r.string("TableName") != "T" || !*r.bool("ConsistentRead") || r.strings("AttributesToGet")[0] != "a" || r.names("ExpressionAttributeNames")["#n"] != "n" {
 		t.Error("scalar fields not read")
 	}
@@ -125,7 +100,7 @@ func TestRequest_Fields(t *testing.T) {
 		"wrong type":           {`{"TableName":1}`, "TableName: The value for the field 'TableName' must be a STRING"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newRequest("putItem", decode(t, c.json).(map[string]any))
+			r := newRequest("putItem", jsontest.DecodeObject(t, c.json))
 			r.string("TableName")
 			r.expected("Expected")
 			err := r.done()

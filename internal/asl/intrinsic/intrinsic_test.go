@@ -1,36 +1,15 @@
 package intrinsic
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
+
+	"touchaudit/internal/asl/internal/jsontest"
 )
-
-func decode(t testing.TB, s string) any {
-	t.Helper()
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		t.Fatalf("decode %s: %v", s, err)
-	}
-	return v
-}
-
-func encode(t testing.TB, v any) string {
-	t.Helper()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		t.Fatalf("encode: %v", err)
-	}
-	return strings.TrimSpace(b.String())
-}
 
 type evalCase struct {
 	name  string
@@ -47,16 +26,16 @@ func runEval(t *testing.T, tests []evalCase) {
 			if tc.input != "" {
 				input = tc.input
 			}
-			in := decode(t, input)
-			before := encode(t, in)
-			got, err := Eval(tc.expr, Env{Input: in, Context: decode(t, `{"Execution":{"Id":"arn:aws:states:us-east-1:123456789012:execution:sm:run-1"}}`)})
+			in := jsontest.Decode(t, input)
+			before := jsontest.Encode(t, in)
+			got, err := Eval(tc.expr, Env{Input: in, Context: jsontest.Decode(t, `{"Execution":{"Id":"arn:aws:states:us-east-1:123456789012:execution:sm:run-1"}}`)})
 			if err != nil {
 				t.Fatalf("Eval(%s): %v", tc.expr, err)
 			}
-			if g := encode(t, got); g != tc.want {
+			if g := jsontest.Encode(t, got); g != tc.want {
 				t.Errorf("Eval(%s) = %s, want %s", tc.expr, g, tc.want)
 			}
-			if after := encode(t, in); after != before {
+			if after := jsontest.Encode(t, in); after != before {
 				t.Errorf("input mutated: %s -> %s", before, after)
 			}
 		})
@@ -182,7 +161,7 @@ func seededPair(t *testing.T) string {
 }
 
 func TestMathRandom_Range(t *testing.T) {
-	env := Env{Input: decode(t, `{"start":1,"end":999}`), Rand: rand.New(rand.NewPCG(1, 2))}
+	env := Env{Input: jsontest.Decode(t, `{"start":1,"end":999}`), Rand: rand.New(rand.NewPCG(1, 2))}
 	for i := 0; i < 200; i++ {
 		v, err := Eval(`States.MathRandom($.start, $.end)`, env)
 		if err != nil {
@@ -338,7 +317,7 @@ func TestEval_Errors(t *testing.T) {
 		{"StringSplit not string", `States.StringSplit($.a, ',')`, ErrIntrinsicFailure, "must be a string"},
 		{"StringSplit delimiter not string", `States.StringSplit('a', 1)`, ErrIntrinsicFailure, "must be a string"},
 	}
-	in := decode(t, input)
+	in := jsontest.Decode(t, input)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Eval(tc.expr, Env{Input: in, Context: map[string]any{}})
@@ -361,7 +340,7 @@ func TestEval_GoNumbers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if g := encode(t, got); g != tc.want {
+			if g := jsontest.Encode(t, got); g != tc.want {
 				t.Errorf("got %s, want %s", g, tc.want)
 			}
 		})

@@ -1,35 +1,13 @@
 package jsonpath
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+
+	"touchaudit/internal/asl/internal/jsontest"
 )
-
-// decode parses JSON the way the engine does, with UseNumber.
-func decode(t testing.TB, s string) any {
-	t.Helper()
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		t.Fatalf("decode %s: %v", s, err)
-	}
-	return v
-}
-
-func encode(t testing.TB, v any) string {
-	t.Helper()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		t.Fatalf("encode: %v", err)
-	}
-	return strings.TrimSpace(b.String())
-}
 
 // store is the classic Goessner/Jayway example document.
 const store = `{
@@ -50,11 +28,11 @@ const store = `{
 }`
 
 func TestPath_GetDefinite(t *testing.T) {
-	doc := decode(t, store)
+	doc := jsontest.Decode(t, store)
 	tests := []struct {
 		name, path, want string
 	}{
-		{"root", "$", encode(t, doc)},
+		{"root", "$", jsontest.Encode(t, doc)},
 		{"member", "$.expensive", `10`},
 		{"nested", "$.store.bicycle.color", `"red"`},
 		{"bracket single quote", "$['store']['bicycle']['price']", `19.95`},
@@ -83,7 +61,7 @@ func TestPath_GetDefinite(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Get(%q): %v", tc.path, err)
 			}
-			if g := encode(t, got); g != tc.want {
+			if g := jsontest.Encode(t, got); g != tc.want {
 				t.Errorf("Get(%q) = %s, want %s", tc.path, g, tc.want)
 			}
 		})
@@ -91,7 +69,7 @@ func TestPath_GetDefinite(t *testing.T) {
 }
 
 func TestPath_GetIndefinite(t *testing.T) {
-	doc := decode(t, store)
+	doc := jsontest.Decode(t, store)
 	tests := []struct {
 		name, path, want string
 	}{
@@ -143,7 +121,7 @@ func TestPath_GetIndefinite(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Get(%q): %v", tc.path, err)
 			}
-			if g := encode(t, got); g != tc.want {
+			if g := jsontest.Encode(t, got); g != tc.want {
 				t.Errorf("Get(%q) = %s, want %s", tc.path, g, tc.want)
 			}
 		})
@@ -151,7 +129,7 @@ func TestPath_GetIndefinite(t *testing.T) {
 }
 
 func TestPath_GetNotFound(t *testing.T) {
-	doc := decode(t, `{"a": {"b": [1, 2]}, "s": "text", "n": null}`)
+	doc := jsontest.Decode(t, `{"a": {"b": [1, 2]}, "s": "text", "n": null}`)
 	tests := []struct {
 		name, path, missing string
 	}{
@@ -255,11 +233,11 @@ func TestPath_Classification(t *testing.T) {
 }
 
 func TestPath_Context(t *testing.T) {
-	ctx := decode(t, `{"Execution": {"Id": "arn:exec", "Input": {"k": 1}}, "Map": {"Item": {"Index": 3}}}`)
+	ctx := jsontest.Decode(t, `{"Execution": {"Id": "arn:exec", "Input": {"k": 1}}, "Map": {"Item": {"Index": 3}}}`)
 	tests := []struct {
 		path, want string
 	}{
-		{"$$", encode(t, ctx)},
+		{"$$", jsontest.Encode(t, ctx)},
 		{"$$.Execution.Id", `"arn:exec"`},
 		{"$$.Map.Item.Index", `3`},
 		{"$$['Execution']['Input'].k", `1`},
@@ -274,7 +252,7 @@ func TestPath_Context(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if g := encode(t, got); g != tc.want {
+			if g := jsontest.Encode(t, got); g != tc.want {
 				t.Errorf("Get = %s, want %s", g, tc.want)
 			}
 		})
@@ -295,7 +273,7 @@ func TestPath_GetGoNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g := encode(t, got); g != `[5,2.5,7]` {
+	if g := jsontest.Encode(t, got); g != `[5,2.5,7]` {
 		t.Errorf("got %s", g)
 	}
 }
@@ -316,16 +294,16 @@ func TestSet_ResultPath(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := decode(t, tc.doc)
-			before := encode(t, doc)
-			got, err := Set(doc, MustParse(tc.path), decode(t, tc.value))
+			doc := jsontest.Decode(t, tc.doc)
+			before := jsontest.Encode(t, doc)
+			got, err := Set(doc, MustParse(tc.path), jsontest.Decode(t, tc.value))
 			if err != nil {
 				t.Fatalf("Set: %v", err)
 			}
-			if g := encode(t, got); g != tc.want {
+			if g := jsontest.Encode(t, got); g != tc.want {
 				t.Errorf("Set = %s, want %s", g, tc.want)
 			}
-			if after := encode(t, doc); after != before {
+			if after := jsontest.Encode(t, doc); after != before {
 				t.Errorf("input mutated: %s -> %s", before, after)
 			}
 		})
@@ -350,7 +328,7 @@ func TestSet_Errors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := Set(decode(t, tc.doc), MustParse(tc.path), "v"); err == nil {
+			if _, err := Set(jsontest.Decode(t, tc.doc), MustParse(tc.path), "v"); err == nil {
 				t.Errorf("Set(%s, %s) succeeded, want error", tc.doc, tc.path)
 			}
 		})
@@ -380,7 +358,7 @@ func TestEqual_Numbers(t *testing.T) {
 }
 
 func TestPath_SliceSemantics(t *testing.T) {
-	doc := decode(t, `[0,1,2,3,4,5]`)
+	doc := jsontest.Decode(t, `[0,1,2,3,4,5]`)
 	// Expected values computed with Python's list slicing.
 	tests := []struct{ slice, want string }{
 		{"1:3", "[1,2]"},
@@ -402,7 +380,7 @@ func TestPath_SliceSemantics(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if g := encode(t, got); g != tc.want {
+			if g := jsontest.Encode(t, got); g != tc.want {
 				t.Errorf("$[%s] = %s, want %s", tc.slice, g, tc.want)
 			}
 		})
