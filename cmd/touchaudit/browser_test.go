@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/workflow"
 )
 
 // The auditor's form in a real headless Chromium at a phone's viewport,
@@ -161,7 +162,7 @@ func TestBrowser_AuditorWalksOfflineAndSyncs(t *testing.T) {
 			t.Fatal(err)
 		}
 		submissionID := p.eval(`JSON.parse(localStorage.getItem('ta.walk.` + id + `')).submission.id`)
-		if w.ID != "w-"+submissionID.(string) || a.SubmissionID != submissionID {
+		if w.ID != workflow.WalkthroughID(a.ID, submissionID.(string)) || a.SubmissionID != submissionID {
 			t.Errorf("walkthrough %s / submission %s, want the form's submission id %v", w.ID, a.SubmissionID, submissionID)
 		}
 		checkRecordedWalk(t, w, keys[:2], choices[:3], efforts, facts)

@@ -286,7 +286,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// localShownAuditors is how many auditors' tokens are printed.
+// localShownAuditors is how many auditors' tokens are printed at least:
+// everyone with work in the demo review, topped up with others.
 const localShownAuditors = 3
 
 func runLocal(args []string, stdout, stderr io.Writer) int {
@@ -343,9 +344,6 @@ func (s *localServer) printIntro(ctx context.Context, w io.Writer) {
 		if m.Has(audit.RoleAuditor) && !m.Has(audit.RoleLead) && !slices.Contains(auditors, m.ID) {
 			auditors = append(auditors, m.ID)
 		}
-	}
-	if len(auditors) > localShownAuditors {
-		auditors = auditors[:localShownAuditors]
 	}
 	for _, id := range auditors {
 		m, _ := s.Company.Member(id)

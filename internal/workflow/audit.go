@@ -134,7 +134,8 @@ func (s *Service) submit(ctx context.Context, a *audit.Assignment, req SubmitReq
 			return SubmitResult{}, err
 		}
 		next.WalkthroughID, next.SubmissionID, next.Draft = w.ID, req.SubmissionID, nil
-		rec, err := s.store.RecordSubmission(ctx, audit.Submission{ID: req.SubmissionID, PayloadHash: hash, Assignment: next, Walkthrough: w, At: now})
+		rec, err := s.store.RecordSubmission(ctx, audit.Submission{ID: submissionKey(a.ID, req.SubmissionID), PayloadHash: hash, Assignment: next, Walkthrough: w, At: now})
+		rec.SubmissionID = req.SubmissionID
 		if audit.IsCode(err, audit.Conflict) && attempt < maxUpdateAttempts {
 			// Another writer (a dispatch storing its token, a reminder)
 			// changed the assignment since it was read: read it again. A
@@ -155,7 +156,7 @@ func (s *Service) submit(ctx context.Context, a *audit.Assignment, req SubmitReq
 // submission id), its assignment, auditor, touchpoint and standard.
 func (s *Service) submittedWalk(ctx context.Context, a *audit.Assignment, req SubmitRequest) (audit.Walkthrough, string, error) {
 	w := req.Walkthrough
-	w.ID = "w-" + req.SubmissionID
+	w.ID = WalkthroughID(a.ID, req.SubmissionID)
 	w.AssignmentID, w.ReviewID, w.CompanyID = a.ID, a.ReviewID, a.CompanyID
 	w.TouchpointID, w.AuditorID = a.TouchpointID, a.AuditorID
 	// The review decides the standard, not the client.
@@ -182,7 +183,8 @@ func (s *Service) replay(ctx context.Context, a *audit.Assignment, submissionID,
 	if a.SubmissionID != submissionID {
 		return SubmitResult{}, conflict("assignment %s was already submitted", a.ID)
 	}
-	rec, err := s.store.GetReceipt(ctx, submissionID)
+	rec, err := s.store.GetReceipt(ctx, submissionKey(a.ID, submissionID))
+	rec.SubmissionID = submissionID
 	if audit.IsCode(err, audit.NotFound) {
 		// The idempotency record expired (audit.SubmissionTTL): the
 		// assignment itself still says which walk this submission stored.
@@ -224,6 +226,18 @@ func (s *Service) signal(ctx context.Context, token, walkthroughID string) bool 
 	// The walk is stored; the audit finds it when its wait ends.
 	s.logger().WarnContext(ctx, "submission recorded but not signalled", "walkthrough", walkthroughID, "reason", err)
 	return false
+}
+
+// WalkthroughID names the walk a submission stores: the assignment's, so
+// that one client's submission id can never touch another assignment.
+func WalkthroughID(assignmentID, submissionID string) string {
+	return "w-" + assignmentID + "." + submissionID
+}
+
+// submissionKey scopes a client's submission id to its assignment for the
+// idempotency record, so a reused id on another assignment reveals nothing.
+func submissionKey(assignmentID, submissionID string) string {
+	return assignmentID + "/" + submissionID
 }
 
 // payloadHash identifies a submission's content, so that a retry with the

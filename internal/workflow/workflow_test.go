@@ -145,7 +145,7 @@ func TestSubmit_ConcurrentDuplicatesSignalOnce(t *testing.T) {
 	}
 	var sig AuditSignal
 	_ = json.Unmarshal(f.exec.success["tok-1"], &sig)
-	if sig.WalkthroughID != "w-sub-1" {
+	if sig.WalkthroughID != WalkthroughID(a.ID, "sub-1") {
 		t.Fatalf("signal %+v", sig)
 	}
 	got, _ := f.store.GetAssignment(f.ctx, a.ID)
@@ -189,7 +189,7 @@ func TestSubmit_AfterTheWaitEndedIsPickedUpByRemind(t *testing.T) {
 		t.Fatalf("submit to an ended wait: %+v, %v", res, err)
 	}
 	out, err := f.svc.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID})
-	if err != nil || !out.Submitted || out.WalkthroughID != "w-sub-1" {
+	if err != nil || !out.Submitted || out.WalkthroughID != WalkthroughID(a.ID, "sub-1") {
 		t.Fatalf("remind after a late submission: %+v, %v", out, err)
 	}
 	out, err = f.svc.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
@@ -517,5 +517,27 @@ func TestSaveDraft_RefusesAStaleVersion(t *testing.T) {
 	stored, _ := f.store.GetAssignment(f.ctx, a.ID)
 	if stored.TaskToken != "tok-1" {
 		t.Fatal("saving a draft lost the audit's task token")
+	}
+}
+
+func TestSubmit_ASubmissionIdIsScopedToItsAssignment(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-a")
+	b := *a
+	b.ID, b.AuditorID, b.TaskToken, b.Version = "r1.acc.ivr-info.w2", "s-011", "tok-b", 0
+	if err := f.store.PutAssignments(f.ctx, []audit.Assignment{b}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "same-uuid", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
+		t.Fatal(err)
+	}
+	other := walk()
+	other.Notes = "inny przebieg"
+	res, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "same-uuid", AssignmentID: b.ID, AuditorID: "s-011", Walkthrough: other})
+	if err != nil || res.Receipt.Replayed || !res.Signalled || res.Receipt.SubmissionID != "same-uuid" {
+		t.Fatalf("another auditor's walk under a reused submission id: %+v, %v; want it recorded on its own", res, err)
+	}
+	if res.Receipt.WalkthroughID == WalkthroughID(a.ID, "same-uuid") {
+		t.Fatal("the two assignments share a walkthrough id")
 	}
 }
