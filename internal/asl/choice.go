@@ -3,7 +3,9 @@ package asl
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"strings"
 
 	"touchaudit/internal/asl/jsonpath"
@@ -99,7 +101,7 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		rf.bad("Next", "is only allowed in a top-level choice rule")
 	}
 	var ops []string
-	for _, k := range sortedKeys(o) {
+	for _, k := range slices.Sorted(maps.Keys(o)) {
 		switch {
 		case k == "Next" || k == "Comment" || k == "Variable":
 		case k == "And" || k == "Or" || k == "Not":

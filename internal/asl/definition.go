@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -322,7 +323,7 @@ func (f fields) template(name string) *Template {
 func (f fields) checkTemplate(at string, v any) {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			child := at + "." + k
 			if strings.HasSuffix(k, ".$") {
 				s, ok := t[k].(string)
@@ -347,7 +348,7 @@ func (f fields) checkTemplate(at string, v any) {
 }
 
 func (f fields) unknown(allowed map[string]bool, typ string) {
-	for _, k := range sortedKeys(f.obj) {
+	for _, k := range slices.Sorted(maps.Keys(f.obj)) {
 		if allowed[k] {
 			continue
 		}
@@ -382,15 +383,6 @@ func jsonKind(v any) string {
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 func set(names ...string) map[string]bool {
@@ -437,7 +429,7 @@ func (p *parser) machine(obj map[string]any, where string, top bool, depth int) 
 	if len(states) == 0 {
 		f.bad("States", "must contain at least one state")
 	}
-	for _, name := range sortedKeys(states) {
+	for _, name := range slices.Sorted(maps.Keys(states)) {
 		sw := "state " + strconv.Quote(name)
 		if where != "" {
 			sw = where + ": " + sw
@@ -504,7 +496,7 @@ func (p *parser) checkTransitions(def *Definition, where string) {
 		}
 		return out
 	}
-	for _, name := range sortedKeys(def.States) {
+	for _, name := range slices.Sorted(maps.Keys(def.States)) {
 		for _, t := range targets(name, def.States[name]) {
 			if _, ok := def.States[t.to]; !ok {
 				p.add(at(name), "field %q: target %q does not exist", t.field, t.to)
@@ -526,7 +518,7 @@ func (p *parser) checkTransitions(def *Definition, where string) {
 			}
 		}
 	}
-	for _, name := range sortedKeys(def.States) {
+	for _, name := range slices.Sorted(maps.Keys(def.States)) {
 		if !seen[name] {
 			p.add(at(name), "state is not reachable from StartAt %q", def.StartAt)
 		}
@@ -669,7 +661,7 @@ func (f fields) sub(at string, obj map[string]any) fields {
 }
 
 func (f fields) unknownIn(allowedFields map[string]bool) {
-	for _, k := range sortedKeys(f.obj) {
+	for _, k := range slices.Sorted(maps.Keys(f.obj)) {
 		if !allowedFields[k] {
 			f.bad(k, "is not allowed here")
 		}

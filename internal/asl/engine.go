@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -232,7 +234,7 @@ func (e *Engine) ListStateMachines() []StateMachineDescription {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var out []StateMachineDescription
-	for _, n := range sortedKeys(e.machines) {
+	for _, n := range slices.Sorted(maps.Keys(e.machines)) {
 		sm := e.machines[n]
 		out = append(out, StateMachineDescription{StateMachineArn: sm.arn, Name: sm.name, Definition: sm.definition, RoleArn: sm.roleArn, Status: "ACTIVE", Type: "STANDARD", CreationDate: sm.created})
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"touchaudit/internal/asl/intrinsic"
@@ -160,7 +162,7 @@ func (t *thread) evalTemplate(state, field string, tpl, in any) (any, *StatesErr
 	switch v := tpl.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(v))
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			if !strings.HasSuffix(k, ".$") {
 				x, err := t.evalTemplate(state, field, v[k], in)
 				if err != nil {

@@ -2,6 +2,8 @@ package asl
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -55,7 +57,7 @@ func ParseMockConfig(data []byte) (*MockConfig, error) {
 	if _, ok := root["StateMachines"]; ok && sms == nil {
 		bad("StateMachines must be an object")
 	}
-	for _, smName := range sortedKeys(sms) {
+	for _, smName := range slices.Sorted(maps.Keys(sms)) {
 		o, _ := sms[smName].(map[string]any)
 		tcs, _ := o["TestCases"].(map[string]any)
 		if tcs == nil {
@@ -63,14 +65,14 @@ func ParseMockConfig(data []byte) (*MockConfig, error) {
 			continue
 		}
 		m := MockStateMachine{TestCases: map[string]map[string]string{}}
-		for _, tc := range sortedKeys(tcs) {
+		for _, tc := range slices.Sorted(maps.Keys(tcs)) {
 			states, _ := tcs[tc].(map[string]any)
 			if states == nil {
 				bad("StateMachines.%s.TestCases.%s must be an object", smName, tc)
 				continue
 			}
 			m.TestCases[tc] = map[string]string{}
-			for _, st := range sortedKeys(states) {
+			for _, st := range slices.Sorted(maps.Keys(states)) {
 				r, ok := states[st].(string)
 				if !ok {
 					bad("StateMachines.%s.TestCases.%s.%s must name a mocked response", smName, tc, st)
@@ -82,13 +84,13 @@ func ParseMockConfig(data []byte) (*MockConfig, error) {
 		cfg.StateMachines[smName] = m
 	}
 	resps, _ := root["MockedResponses"].(map[string]any)
-	for _, name := range sortedKeys(resps) {
+	for _, name := range slices.Sorted(maps.Keys(resps)) {
 		steps, _ := resps[name].(map[string]any)
 		if steps == nil {
 			bad("MockedResponses.%s must be an object", name)
 			continue
 		}
-		for _, key := range sortedKeys(steps) {
+		for _, key := range slices.Sorted(maps.Keys(steps)) {
 			from, to, ok := parseRange(key)
 			if !ok {
 				bad("MockedResponses.%s: key %q must be an invocation index (\"0\") or range (\"1-2\")", name, key)
@@ -112,7 +114,7 @@ func ParseMockConfig(data []byte) (*MockConfig, error) {
 			cfg.MockedResponses[name] = append(cfg.MockedResponses[name], mockStep{from, to, r})
 		}
 	}
-	for _, smName := range sortedKeys(cfg.StateMachines) {
+	for _, smName := range slices.Sorted(maps.Keys(cfg.StateMachines)) {
 		for tc, states := range cfg.StateMachines[smName].TestCases {
 			for st, r := range states {
 				if _, ok := cfg.MockedResponses[r]; !ok {

@@ -3,7 +3,8 @@ package awsdynamo
 import (
 	"encoding/base64"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -98,7 +99,7 @@ func toAttributeMap(v any) (map[string]types.AttributeValue, error) {
 		return nil, fmt.Errorf("expected an object of attribute values, got %s", jsonType(v))
 	}
 	m := make(map[string]types.AttributeValue, len(obj))
-	for _, k := range sortedKeys(obj) { // sorted, so the first error is stable
+	for _, k := range slices.Sorted(maps.Keys(obj)) { // sorted, so the first error is stable
 		av, err := toAttributeValue(obj[k])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
@@ -196,15 +197,6 @@ func anySlice(ss []string) []any {
 		out[i] = s
 	}
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // jsonType names a decoded JSON value's type as Step Functions' messages do.

@@ -2,6 +2,8 @@ package awsdynamo
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -42,7 +44,7 @@ func (r *request) get(field string) (any, bool) {
 // checkUnknown reports a field that the DynamoDB API does not have for
 // this action. Step Functions rejects those when the state machine is created.
 func (r *request) checkUnknown() {
-	for _, k := range sortedKeys(r.m) {
+	for _, k := range slices.Sorted(maps.Keys(r.m)) {
 		if !r.seen[k] {
 			r.fail(k, fmt.Errorf("the field is not supported by Step Functions for dynamodb:%s", r.op))
 			return
@@ -125,7 +127,7 @@ func (r *request) names(field string) map[string]string {
 		return nil
 	}
 	out := make(map[string]string, len(obj))
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		s, err := str(k, obj[k])
 		if err != nil {
 			r.fail(field, err)
@@ -178,7 +180,7 @@ func (r *request) attributeList(field string) []types.AttributeValue {
 // Expected and AttributeUpdates maps: attribute name → object).
 func (r *request) each(field string, f func(name string, q *request)) {
 	obj := r.object(field)
-	for _, name := range sortedKeys(obj) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		sub, ok := obj[name].(map[string]any)
 		if !ok {
 			r.fail(field+"."+name, fmt.Errorf("the value must be an OBJECT, got %s", jsonType(obj[name])))

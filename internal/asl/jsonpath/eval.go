@@ -1,7 +1,8 @@
 package jsonpath
 
 import (
-	"sort"
+	"maps"
+	"slices"
 )
 
 // Get evaluates the path against doc. For a definite path it returns the
@@ -170,7 +171,7 @@ func children(node any) []any {
 	switch x := node.(type) {
 	case map[string]any:
 		out := make([]any, 0, len(x))
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			out = append(out, x[k])
 		}
 		return out
@@ -186,7 +187,7 @@ func descendants(node any, out []any) []any {
 	out = append(out, node)
 	switch x := node.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			out = descendants(x[k], out)
 		}
 	case []any:
@@ -195,15 +196,6 @@ func descendants(node any, out []any) []any {
 		}
 	}
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // sliceIndices resolves [start:end:step] against an array of length n
