@@ -228,14 +228,21 @@ func (c *clock) drive(ctx context.Context, done func() bool, fireCallbacks bool)
 			c.mu.Unlock()
 			return done()
 		}
-		t := heap.Pop(&c.timers).(*timer)
-		t.stopped = true
-		if t.when.After(c.now) {
-			c.now = t.when
-		}
-		c.mu.Unlock()
-		t.f()
+		c.fireEarliestLocked()
 	}
+}
+
+// fireEarliestLocked pops the earliest timer, moves virtual time up to it and
+// runs it. c.mu must be held; it is released before the timer runs, as a
+// timer's function may call back into the clock.
+func (c *clock) fireEarliestLocked() {
+	t := heap.Pop(&c.timers).(*timer)
+	t.stopped = true
+	if t.when.After(c.now) {
+		c.now = t.when
+	}
+	c.mu.Unlock()
+	t.f()
 }
 
 // advance moves virtual time forward by d, firing every timer due on the way.
@@ -255,12 +262,6 @@ func (c *clock) advance(ctx context.Context, d time.Duration) {
 			c.mu.Unlock()
 			return
 		}
-		t := heap.Pop(&c.timers).(*timer)
-		t.stopped = true
-		if t.when.After(c.now) {
-			c.now = t.when
-		}
-		c.mu.Unlock()
-		t.f()
+		c.fireEarliestLocked()
 	}
 }
