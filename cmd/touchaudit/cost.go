@@ -116,8 +116,8 @@ func (c *countingStore) UpdateAssignment(ctx context.Context, a *audit.Assignmen
 	c.count("UpdateAssignment", 0, 1)
 	return c.Store.UpdateAssignment(ctx, a)
 }
-func (c *countingStore) ListAssignmentsByAuditor(ctx context.Context, id string, p audit.Page) ([]audit.Assignment, string, error) {
-	as, next, err := c.Store.ListAssignmentsByAuditor(ctx, id, p)
+func (c *countingStore) ListAssignmentsByAuditor(ctx context.Context, companyID, id string, p audit.Page) ([]audit.Assignment, string, error) {
+	as, next, err := c.Store.ListAssignmentsByAuditor(ctx, companyID, id, p)
 	c.count("ListAssignmentsByAuditor", queryUnits(len(as)), 0)
 	return as, next, err
 }

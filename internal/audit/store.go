@@ -49,9 +49,10 @@ type AssignmentStore interface {
 	// UpdateAssignment stores a if the stored version equals a.Version, then
 	// bumps a.Version. A stale version is a Conflict.
 	UpdateAssignment(ctx context.Context, a *Assignment) error
-	// ListAssignmentsByAuditor lists an auditor's assignments, open ones
+	// ListAssignmentsByAuditor lists an auditor's assignments in one
+	// company (staff ids repeat across companies), open ones
 	// first, each group by due time.
-	ListAssignmentsByAuditor(ctx context.Context, auditorID string, page Page) ([]Assignment, string, error)
+	ListAssignmentsByAuditor(ctx context.Context, companyID, auditorID string, page Page) ([]Assignment, string, error)
 	// ListAssignmentsByReview lists a review's assignments in one status.
 	ListAssignmentsByReview(ctx context.Context, reviewID string, status AssignmentStatus, page Page) ([]Assignment, string, error)
 	// RecordSubmission atomically stores the assignment's new state (checked

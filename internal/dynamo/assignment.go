@@ -22,8 +22,8 @@ const (
 	skSubmission  = "SUBMISSION"
 )
 
-func auditorListing(auditorID string) listing {
-	return listing{index: indexGSI1, pkAttr: attrGSI1PK, skAttr: attrGSI1SK, pk: "AUDITOR#" + auditorID}
+func auditorListing(companyID, auditorID string) listing {
+	return listing{index: indexGSI1, pkAttr: attrGSI1PK, skAttr: attrGSI1SK, pk: "AUDITOR#" + companyID + "#" + auditorID}
 }
 
 func reviewStatusListing(reviewID string, status audit.AssignmentStatus) listing {
@@ -43,7 +43,7 @@ func assignmentItem(a audit.Assignment) (map[string]types.AttributeValue, error)
 		if a.Status.Open() {
 			group = "0#"
 		}
-		item[attrGSI1PK] = str(auditorListing(a.AuditorID).pk)
+		item[attrGSI1PK] = str(auditorListing(a.CompanyID, a.AuditorID).pk)
 		item[attrGSI1SK] = str(group + sortTime(a.Due) + "#" + a.ID)
 	}
 	item[attrGSI2PK] = str(reviewStatusListing(a.ReviewID, a.Status).pk)
@@ -111,11 +111,11 @@ func (s *Store) UpdateAssignment(ctx context.Context, a *audit.Assignment) error
 }
 
 // ListAssignmentsByAuditor implements audit.AssignmentStore.
-func (s *Store) ListAssignmentsByAuditor(ctx context.Context, auditorID string, p audit.Page) ([]audit.Assignment, string, error) {
-	if auditorID == "" {
-		return nil, "", required("auditor id")
+func (s *Store) ListAssignmentsByAuditor(ctx context.Context, companyID, auditorID string, p audit.Page) ([]audit.Assignment, string, error) {
+	if companyID == "" || auditorID == "" {
+		return nil, "", required("company id and auditor id")
 	}
-	return listAssignments(ctx, s, auditorListing(auditorID), p)
+	return listAssignments(ctx, s, auditorListing(companyID, auditorID), p)
 }
 
 // ListAssignmentsByReview implements audit.AssignmentStore.

@@ -13,7 +13,7 @@
 //	review          REVIEW#<review>     REVIEW             -
 //	done marker     REVIEW#<review>     DONE#<assignment>  -
 //	report          REVIEW#<review>     REPORT             -
-//	assignment      ASSIGNMENT#<id>     ASSIGNMENT         GSI1  AUDITOR#<auditor>               <0|1>#<due>#<id>   (only with an auditor)
+//	assignment      ASSIGNMENT#<id>     ASSIGNMENT         GSI1  AUDITOR#<company>#<auditor>     <0|1>#<due>#<id>   (only with an auditor)
 //	                                                       GSI2  ASSIGNMENTS#<review>#<status>   <due>#<id>
 //	walkthrough     WALKTHROUGH#<id>    WALKTHROUGH        -
 //	submission      SUBMISSION#<id>     SUBMISSION         -                                                        (ttl)

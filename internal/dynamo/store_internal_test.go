@@ -50,7 +50,7 @@ func TestCompress_RefusesBodiesOverTheItemLimit(t *testing.T) {
 }
 
 func TestListingCursor_RoundTripsAndRefusesForeignCursors(t *testing.T) {
-	l := auditorListing("staff-001")
+	l := auditorListing("bank", "staff-001")
 	item := map[string]types.AttributeValue{
 		attrPK: str("ASSIGNMENT#a1"), attrSK: str(skAssignment),
 		attrGSI1PK: str(l.pk), attrGSI1SK: str("0#" + sortTime(time.Unix(0, 0)) + "#a1"),
@@ -68,14 +68,14 @@ func TestListingCursor_RoundTripsAndRefusesForeignCursors(t *testing.T) {
 		t.Fatalf("decoded start key %v", start)
 	}
 	for name, cursor := range map[string]string{
-		"other auditor":  mustCursor(t, auditorListing("staff-002"), item),
+		"other auditor":  mustCursor(t, auditorListing("bank", "staff-002"), item),
 		"other index":    mustCursor(t, reviewStatusListing("r1", audit.StatusAssigned), item),
 		"not base64":     "%%%",
 		"not JSON":       base64.RawURLEncoding.EncodeToString([]byte("nope")),
-		"missing key":    base64.RawURLEncoding.EncodeToString([]byte(`{"GSI1PK":"AUDITOR#staff-001"}`)),
+		"missing key":    base64.RawURLEncoding.EncodeToString([]byte(`{"GSI1PK":"AUDITOR#bank#staff-001"}`)),
 		"padded base64":  base64.URLEncoding.EncodeToString([]byte(`{}`)),
-		"extra key":      base64.RawURLEncoding.EncodeToString([]byte(`{"GSI1PK":"AUDITOR#staff-001","GSI1SK":"x","PK":"p","SK":"s","X":"y"}`)),
-		"empty sort key": base64.RawURLEncoding.EncodeToString([]byte(`{"GSI1PK":"AUDITOR#staff-001","GSI1SK":"","PK":"p","SK":"s"}`)),
+		"extra key":      base64.RawURLEncoding.EncodeToString([]byte(`{"GSI1PK":"AUDITOR#bank#staff-001","GSI1SK":"x","PK":"p","SK":"s","X":"y"}`)),
+		"empty sort key": base64.RawURLEncoding.EncodeToString([]byte(`{"GSI1PK":"AUDITOR#bank#staff-001","GSI1SK":"","PK":"p","SK":"s"}`)),
 	} {
 		if _, err := l.decodeCursor(cursor); !audit.IsCode(err, audit.Invalid) {
 			t.Errorf("%s: decodeCursor = %v, want invalid", name, err)

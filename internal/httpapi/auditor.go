@@ -57,19 +57,13 @@ func (h *Handler) myAssignments(ctx context.Context, r *request) (reply, error) 
 	if len(cursor) > maxCursor {
 		return reply{}, invalidField("cursor", "is not a cursor this API returned")
 	}
-	views, next, err := h.wf.MyAssignments(ctx, r.who.StaffID, audit.Page{Cursor: cursor})
+	views, next, err := h.wf.MyAssignments(ctx, r.who.CompanyID, r.who.StaffID, audit.Page{Cursor: cursor})
 	if audit.IsCode(err, audit.Invalid) {
 		return reply{}, invalidField("cursor", "is not a cursor this API returned")
 	} else if err != nil {
 		return reply{}, err
 	}
-	out := assignmentList{Assignments: make([]workflow.AssignmentView, 0, len(views)), NextCursor: next}
-	for _, v := range views {
-		if v.Assignment.CompanyID == r.who.CompanyID {
-			out.Assignments = append(out.Assignments, v)
-		}
-	}
-	return ok(out)
+	return ok(assignmentList{Assignments: views, NextCursor: next})
 }
 
 // own is the workflow for one call on the caller's own assignment.

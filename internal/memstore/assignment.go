@@ -70,15 +70,15 @@ func (s *Store) checkVersion(a audit.Assignment) error {
 }
 
 // ListAssignmentsByAuditor implements audit.AssignmentStore.
-func (s *Store) ListAssignmentsByAuditor(_ context.Context, auditorID string, p audit.Page) ([]audit.Assignment, string, error) {
-	if auditorID == "" {
-		return nil, "", required("auditor id")
+func (s *Store) ListAssignmentsByAuditor(_ context.Context, companyID, auditorID string, p audit.Page) ([]audit.Assignment, string, error) {
+	if companyID == "" || auditorID == "" {
+		return nil, "", required("company id and auditor id")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var items []keyed[audit.Assignment]
 	for _, a := range s.state.Assignments {
-		if a.AuditorID != auditorID {
+		if a.AuditorID != auditorID || a.CompanyID != companyID {
 			continue
 		}
 		group := "1"
@@ -87,7 +87,7 @@ func (s *Store) ListAssignmentsByAuditor(_ context.Context, auditorID string, p 
 		}
 		items = append(items, keyed[audit.Assignment]{group + "#" + sortTime(a.Due) + "#" + a.ID, a})
 	}
-	return page(items, "auditor#"+auditorID, p, false)
+	return page(items, "auditor#"+companyID+"#"+auditorID, p, false)
 }
 
 // ListAssignmentsByReview implements audit.AssignmentStore.

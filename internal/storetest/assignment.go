@@ -27,7 +27,7 @@ var assignmentCases = []contractCase{
 		got, err := s.GetAssignment(ctxOf(t), "a1")
 		must(t, err, "GetAssignment")
 		sameJSON(t, got, a, "assignment")
-		old, _, err := s.ListAssignmentsByAuditor(ctxOf(t), "staff-001", audit.Page{})
+		old, _, err := s.ListAssignmentsByAuditor(ctxOf(t), "bank", "staff-001", audit.Page{})
 		must(t, err, "ListAssignmentsByAuditor(previous auditor)")
 		if len(old) != 0 {
 			t.Fatalf("previous auditor still lists %d assignments", len(old))
@@ -101,11 +101,24 @@ var assignmentCases = []contractCase{
 		got, err := s.GetAssignment(ctxOf(t), "a1")
 		must(t, err, "GetAssignment")
 		sameJSON(t, got, a, "stored assignment")
-		other, _, err := s.ListAssignmentsByAuditor(ctxOf(t), "staff-009", audit.Page{})
+		other, _, err := s.ListAssignmentsByAuditor(ctxOf(t), "bank", "staff-009", audit.Page{})
 		must(t, err, "ListAssignmentsByAuditor")
 		if len(other) != 0 {
 			t.Fatalf("the refused update's auditor lists %d assignments", len(other))
 		}
+	}},
+	{"by auditor stays within the auditor's company (staff ids repeat across companies)", func(t *testing.T, s audit.Store) {
+		mine := newAssignment("a1", "r1", "staff-001", audit.StatusAssigned, t0)
+		theirs := newAssignment("a2", "r9", "staff-001", audit.StatusAssigned, t0)
+		theirs.CompanyID = "other-company"
+		must(t, s.PutAssignments(ctxOf(t), []audit.Assignment{mine, theirs}), "PutAssignments")
+		got, _, err := s.ListAssignmentsByAuditor(ctxOf(t), "bank", "staff-001", audit.Page{})
+		must(t, err, "ListAssignmentsByAuditor")
+		if len(got) != 1 || got[0].ID != "a1" {
+			t.Fatalf("bank's staff-001 sees %v, want only a1", ids(got))
+		}
+		_, _, err = s.ListAssignmentsByAuditor(ctxOf(t), "", "staff-001", audit.Page{})
+		wantCode(t, err, audit.Invalid, "listing without a company")
 	}},
 	{"by auditor lists open ones first, each group by due, across pages", func(t *testing.T, s audit.Store) {
 		statuses := []audit.AssignmentStatus{audit.StatusScored, audit.StatusAssigned, audit.StatusClosed, audit.StatusStarted, audit.StatusSubmitted, audit.StatusPlanned, audit.StatusExpired}
@@ -119,7 +132,7 @@ var assignmentCases = []contractCase{
 		must(t, s.PutAssignments(ctxOf(t), as), "PutAssignments")
 
 		got, pages := collect(t, 3, func(p audit.Page) ([]audit.Assignment, string, error) {
-			return s.ListAssignmentsByAuditor(ctxOf(t), "staff-001", p)
+			return s.ListAssignmentsByAuditor(ctxOf(t), "bank", "staff-001", p)
 		})
 		if pages < 5 {
 			t.Fatalf("14 items with limit 3 came in %d pages, want at least 5", pages)
@@ -184,7 +197,7 @@ var assignmentCases = []contractCase{
 			as = append(as, newAssignment(fmt.Sprintf("b%d", i), "r1", "staff-002", audit.StatusAssigned, t0))
 		}
 		must(t, s.PutAssignments(ctxOf(t), as), "PutAssignments")
-		_, next, err := s.ListAssignmentsByAuditor(ctxOf(t), "staff-001", audit.Page{Limit: 2})
+		_, next, err := s.ListAssignmentsByAuditor(ctxOf(t), "bank", "staff-001", audit.Page{Limit: 2})
 		must(t, err, "first page")
 		if next == "" {
 			t.Fatal("first page of 4 with limit 2 has no cursor")
@@ -195,7 +208,7 @@ var assignmentCases = []contractCase{
 			"negative limit":         {Limit: -1},
 			"other auditor's cursor": {Cursor: next},
 		} {
-			_, _, err := s.ListAssignmentsByAuditor(ctxOf(t), "staff-002", p)
+			_, _, err := s.ListAssignmentsByAuditor(ctxOf(t), "bank", "staff-002", p)
 			wantCode(t, err, audit.Invalid, name)
 		}
 		_, _, err = s.ListAssignmentsByReview(ctxOf(t), "r1", audit.StatusAssigned, audit.Page{Cursor: next})

@@ -33,9 +33,9 @@ type PromiseCheckView struct {
 	DueAt     time.Time `json:"dueAt"`
 }
 
-// MyAssignments lists an auditor's assignments, open ones first.
-func (s *Service) MyAssignments(ctx context.Context, auditorID string, page audit.Page) ([]AssignmentView, string, error) {
-	as, next, err := s.store.ListAssignmentsByAuditor(ctx, auditorID, page)
+// MyAssignments lists an auditor's assignments in their company, open ones first.
+func (s *Service) MyAssignments(ctx context.Context, companyID, auditorID string, page audit.Page) ([]AssignmentView, string, error) {
+	as, next, err := s.store.ListAssignmentsByAuditor(ctx, companyID, auditorID, page)
 	if err != nil {
 		return nil, "", err
 	}
