@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/browsertest"
 	"touchaudit/internal/workflow"
 )
 
@@ -28,16 +28,16 @@ import (
 // screenshotDir is where UPDATE_SCREENSHOTS=1 writes the README's pictures.
 const screenshotDir = "../../docs/screenshots"
 
-// phoneWidth and phoneHeight are an ordinary phone's CSS viewport (390×844);
-// narrowWidth is the smallest phone the form must fit (issue #6: 360 px).
+// phoneWidth is an ordinary phone's CSS viewport width (390×844, see
+// browsertest.PhoneHeight); narrowWidth is the smallest phone the form must
+// fit (issue #6: 360 px).
 const (
 	phoneWidth  = 390
-	phoneHeight = 844
 	narrowWidth = 360
 )
 
 func TestBrowser_AuditorWalksOfflineAndSyncs(t *testing.T) {
-	exe := chromiumPath(t)
+	browsertest.Chromium(t) // fail (CI) or skip before starting the server
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	s, err := startLocal(ctx, localOptions{Addr: "127.0.0.1:0", Dir: "../..", Review: true})
@@ -51,7 +51,7 @@ func TestBrowser_AuditorWalksOfflineAndSyncs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := newPhone(t, exe, phoneWidth)
+		p := newPhone(t, phoneWidth)
 		p.do(chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.ID("token")))
 		p.eval(`localStorage.setItem('ta.lang', 'en'); location.reload(); 0`)
 		p.do(chromedp.WaitVisible(chromedp.ID("token")))
@@ -178,7 +178,7 @@ func TestBrowser_AuditorWalksOfflineAndSyncs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := newPhone(t, exe, narrowWidth)
+		p := newPhone(t, narrowWidth)
 		p.do(chromedp.Navigate(s.URL + "/#token=" + s.Tokens[staff]))
 		p.eval(`localStorage.setItem('ta.lang', 'pl'); 0`)
 		card := `#assignments a[data-assignment-id="` + id + `"]`
@@ -255,25 +255,6 @@ func checkRecordedWalk(t *testing.T, w *audit.Walkthrough, steps, choices, effor
 	}
 }
 
-// chromiumPath finds Debian's Chromium. CI installs it (.ci/run) and fails
-// without it; elsewhere the test is skipped.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed: apt-get install -y chromium (.ci/run does)")
-	}
-	t.Skip("chromium is not installed; apt-get install -y chromium to run the browser test")
-	return ""
-}
-
 func ctxFor(t *testing.T, parent context.Context, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(parent, d)
 	t.Cleanup(cancel)
@@ -311,20 +292,9 @@ type phone struct {
 	ctx context.Context
 }
 
-func newPhone(t *testing.T, exe string, width int64) *phone {
+func newPhone(t *testing.T, width int64) *phone {
 	t.Helper()
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelA() })
-	// The first action starts the browser, so it runs without a timeout: a
-	// timeout on it would end the browser with it.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, phoneHeight, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
-		t.Fatal(err)
-	}
-	return &phone{t: t, ctx: ctx}
+	return &phone{t: t, ctx: browsertest.Phone(t, width)}
 }
 
 func (p *phone) do(steps ...chromedp.Action[chromedp.Void]) {

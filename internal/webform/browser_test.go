@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -15,41 +14,13 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/browsertest"
 )
-
-// chromium finds the browser; CI must have it (.ci/run installs it).
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed: apt-get install -y chromium (.ci/run does)")
-	}
-	t.Skip("chromium is not installed; apt-get install -y chromium to run the browser tests")
-	return ""
-}
 
 // phone opens a headless Chromium tab at a phone's viewport with touch.
 func phone(t *testing.T, width int64) context.Context {
 	t.Helper()
-	exe := chromium(t)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("lang", "en-GB"))
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelA() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
+	return browsertest.Phone(t, width, chromedp.Flag("lang", "en-GB"))
 }
 
 func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
