@@ -128,20 +128,16 @@ func replacementID(id string) string { return id + ".r" }
 // walks the given touchpoint. It reads the review's assignments, which is
 // fine for the rare reassignment and never needed on the common path.
 func (s *Service) reviewLoad(ctx context.Context, reviewID, touchpointID string) (map[string]int, []string, error) {
+	as, err := s.assignmentsIn(ctx, reviewID, audit.StatusAssigned, audit.StatusStarted, audit.StatusSubmitted, audit.StatusScored, audit.StatusClosed)
+	if err != nil {
+		return nil, nil, err
+	}
 	load := map[string]int{}
 	var walkers []string
-	for _, st := range []audit.AssignmentStatus{audit.StatusAssigned, audit.StatusStarted, audit.StatusSubmitted, audit.StatusScored, audit.StatusClosed} {
-		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
-			return s.store.ListAssignmentsByReview(ctx, reviewID, st, p)
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, a := range as {
-			load[a.AuditorID]++
-			if a.TouchpointID == touchpointID {
-				walkers = append(walkers, a.AuditorID)
-			}
+	for _, a := range as {
+		load[a.AuditorID]++
+		if a.TouchpointID == touchpointID {
+			walkers = append(walkers, a.AuditorID)
 		}
 	}
 	return load, walkers, nil
@@ -151,28 +147,24 @@ func (s *Service) reviewLoad(ctx context.Context, reviewID, touchpointID string)
 // (the review's wait timed out): each expires and counts as done.
 func (s *Service) ExpireOpen(ctx context.Context, in ReviewRef) (CloseOutput, error) {
 	out := CloseOutput{ReviewID: in.ReviewID}
-	for _, st := range []audit.AssignmentStatus{audit.StatusPlanned, audit.StatusAssigned, audit.StatusStarted} {
-		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
-			return s.store.ListAssignmentsByReview(ctx, in.ReviewID, st, p)
-		})
-		if err != nil {
+	open, err := s.assignmentsIn(ctx, in.ReviewID, audit.StatusPlanned, audit.StatusAssigned, audit.StatusStarted)
+	if err != nil {
+		return out, err
+	}
+	for i := range open {
+		a := &open[i]
+		a.Failure = "review window closed before the walk was submitted"
+		if err := a.MoveTo(audit.StatusExpired, s.clock.Now()); err != nil {
 			return out, err
 		}
-		for i := range as {
-			a := &as[i]
-			a.Failure = "review window closed before the walk was submitted"
-			if err := a.MoveTo(audit.StatusExpired, s.clock.Now()); err != nil {
-				return out, err
-			}
-			switch err := s.store.UpdateAssignment(ctx, a); {
-			case audit.IsCode(err, audit.Conflict):
-				continue // it moved on meanwhile (a late submission): its audit counts it
-			case err != nil:
-				return out, err
-			}
-			if out, err = s.markDone(ctx, in.ReviewID, a.ID); err != nil {
-				return out, err
-			}
+		switch err := s.store.UpdateAssignment(ctx, a); {
+		case audit.IsCode(err, audit.Conflict):
+			continue // it moved on meanwhile (a late submission): its audit counts it
+		case err != nil:
+			return out, err
+		}
+		if out, err = s.markDone(ctx, in.ReviewID, a.ID); err != nil {
+			return out, err
 		}
 	}
 	return out, nil

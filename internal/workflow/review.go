@@ -393,9 +393,24 @@ func (s *Service) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutpu
 	return AssignOutput{ReviewID: r.ID, Assigned: len(plan.Assigned), Unstaffed: plan.Unstaffed, Repeats: len(plan.Repeats())}, nil
 }
 
-// reviewAssignments lists a review's assignments in the given statuses.
+// reviewAssignments lists a review's assignments in the given statuses,
+// grouped by status.
 func (s *Service) reviewAssignments(ctx context.Context, reviewID string, statuses ...audit.AssignmentStatus) (map[audit.AssignmentStatus][]audit.Assignment, error) {
+	as, err := s.assignmentsIn(ctx, reviewID, statuses...)
+	if err != nil {
+		return nil, err
+	}
 	out := map[audit.AssignmentStatus][]audit.Assignment{}
+	for _, a := range as {
+		out[a.Status] = append(out[a.Status], a)
+	}
+	return out, nil
+}
+
+// assignmentsIn lists a review's assignments in the given statuses, one
+// listing per status, in the order given.
+func (s *Service) assignmentsIn(ctx context.Context, reviewID string, statuses ...audit.AssignmentStatus) ([]audit.Assignment, error) {
+	var all []audit.Assignment
 	for _, st := range statuses {
 		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
 			return s.store.ListAssignmentsByReview(ctx, reviewID, st, p)
@@ -403,9 +418,9 @@ func (s *Service) reviewAssignments(ctx context.Context, reviewID string, status
 		if err != nil {
 			return nil, err
 		}
-		out[st] = as
+		all = append(all, as...)
 	}
-	return out, nil
+	return all, nil
 }
 
 func taskKey(tp string, walk int) string { return fmt.Sprintf("%s#%d", tp, walk) }
@@ -421,16 +436,12 @@ func (s *Service) previousAuditors(ctx context.Context, reviewID string) (map[st
 	if reviewID == "" {
 		return prev, nil
 	}
-	for _, st := range []audit.AssignmentStatus{audit.StatusSubmitted, audit.StatusScored, audit.StatusClosed} {
-		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
-			return s.store.ListAssignmentsByReview(ctx, reviewID, st, p)
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			prev[a.TouchpointID] = append(prev[a.TouchpointID], a.AuditorID)
-		}
+	as, err := s.assignmentsIn(ctx, reviewID, audit.StatusSubmitted, audit.StatusScored, audit.StatusClosed)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		prev[a.TouchpointID] = append(prev[a.TouchpointID], a.AuditorID)
 	}
 	return prev, nil
 }
