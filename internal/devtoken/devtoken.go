@@ -1,15 +1,20 @@
 // Package devtoken signs and verifies the dev tokens of `touchaudit local`:
 // HS256 JWTs with issuer touchaudit-local and the claims the Cognito JWT
-// authorizer passes to the API in AWS (docs/API.md). The key is random per
-// Signer, so a token outlives neither the local server that printed it nor
-// reaches AWS, where the handler never verifies tokens itself.
+// authorizer passes to the API in AWS (docs/API.md). The key is random,
+// made by New or kept with a local stack's data by LoadOrCreate (so sign-in
+// links survive a restart); a token never reaches AWS, where the handler
+// never verifies tokens itself.
 package devtoken
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -54,6 +59,51 @@ func New() (*Signer, error) {
 		return nil, fmt.Errorf("devtoken: key: %w", err)
 	}
 	return &Signer{key: key, now: time.Now}, nil
+}
+
+// LoadOrCreate returns a Signer whose key is kept in the file at path
+// (hex, mode 0600): read when the file exists, otherwise made and written
+// atomically, so the tokens a local stack printed stay valid after it
+// restarts on the same data.
+func LoadOrCreate(path string) (*Signer, error) {
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		key, derr := hex.DecodeString(strings.TrimSpace(string(b)))
+		if derr != nil || len(key) != keyBytes {
+			return nil, fmt.Errorf("devtoken: %s does not hold a %d-byte hex key; delete it to make a new one (printed sign-in links then stop working)", path, keyBytes)
+		}
+		return &Signer{key: key, now: time.Now}, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("devtoken: read key: %w", err)
+	}
+	s, err := New()
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+	if err != nil {
+		return nil, fmt.Errorf("devtoken: save key: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(hex.EncodeToString(s.key) + "\n"); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("devtoken: save key: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("devtoken: save key: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("devtoken: save key: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return nil, fmt.Errorf("devtoken: save key: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return nil, fmt.Errorf("devtoken: save key: %w", err)
+	}
+	return s, nil
 }
 
 type claims struct {

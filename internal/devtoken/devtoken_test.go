@@ -3,6 +3,8 @@ package devtoken
 import (
 	"encoding/base64"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +118,52 @@ func TestNew_KeysDiffer(t *testing.T) {
 	tok, _ := a.Sign(auditor)
 	if _, err := b.Verify(tok); err == nil {
 		t.Error("a token verified under another run's key")
+	}
+}
+
+func TestLoadOrCreate_KeepsTheKeyAcrossRestarts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "devtoken.key")
+	first, err := LoadOrCreate(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := first.Sign(auditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode = %v, want 0600", fi.Mode().Perm())
+	}
+	b, _ := os.ReadFile(path)
+	if got := len(strings.TrimSpace(string(b))); got != 64 {
+		t.Errorf("key file holds %d hex digits, want 64", got)
+	}
+	again, err := LoadOrCreate(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := again.Verify(tok); err != nil {
+		t.Errorf("a token signed before the restart is refused after it: %v", err)
+	}
+	other, err := LoadOrCreate(filepath.Join(t.TempDir(), "devtoken.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Verify(tok); err == nil {
+		t.Error("a signer with another data directory accepts the token")
+	}
+}
+
+func TestLoadOrCreate_RefusesADamagedKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "devtoken.key")
+	if err := os.WriteFile(path, []byte("not hex\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadOrCreate(path); err == nil || !strings.Contains(err.Error(), "delete it") {
+		t.Fatalf("LoadOrCreate on a damaged key = %v, want an error telling to delete it", err)
 	}
 }
