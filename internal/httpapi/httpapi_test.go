@@ -210,13 +210,13 @@ func TestDecode_StrictJSON(t *testing.T) {
 		{"trailing data", submit.Body + `{}`, "invalid", 400, nil},
 		{"empty body", ``, "invalid", 400, nil},
 		{"mass assignment: auditorId", mutate(func(b map[string]any) { b["auditorId"] = "s-018" }), "invalid", 400, []string{"auditorId"}},
-		{"mass assignment: the walk's id", mutate(func(b map[string]any) { walk(b)["id"] = "w-mine" }), "invalid", 400, []string{"id"}},
+		{"mass assignment: the walk's id", mutate(func(b map[string]any) { walk(b)["id"] = "w-mine" }), "invalid", 400, []string{"walkthrough.id"}},
 		{"mass assignment: a server stamp", mutate(func(b map[string]any) {
 			step(b, 0)["start"].(map[string]any)["server"] = "2026-11-22T08:00:00Z"
-		}), "invalid", 400, []string{"server"}},
+		}), "invalid", 400, []string{"walkthrough.timeline[0].start.server"}},
 		{"mass assignment: a promise's outcome", mutate(func(b map[string]any) {
 			walk(b)["promises"].([]any)[0].(map[string]any)["outcome"] = "kept"
-		}), "invalid", 400, []string{"outcome"}},
+		}), "invalid", 400, []string{"walkthrough.promises[0].outcome"}},
 		{"wrong type", mutate(func(b map[string]any) { walk(b)["resolved"] = "yes" }), "invalid", 400, []string{"walkthrough.resolved"}},
 		{"unknown channel", mutate(func(b map[string]any) { step(b, 0)["channel"] = "fax" }), "invalid", 400, []string{"walkthrough.timeline[0].channel"}},
 		{"bad time", mutate(func(b map[string]any) { step(b, 1)["end"] = map[string]any{"client": "yesterday"} }), "invalid", 400, []string{"walkthrough.timeline[1].end.client"}},
@@ -448,7 +448,7 @@ func TestReviews_StartValidatesAgainstTheCompany(t *testing.T) {
 	f.invoke(t, withBody(ev, `{"reviewId":"`+otherReview+`"}`)).wantError(t, 409, "conflict")
 	f.invoke(t, withBody(ev, `{"reviewId":"Bad Id"}`)).wantError(t, 400, "invalid", "reviewId")
 	f.invoke(t, withBody(ev, `{"scope":{"walksPerTouchpoint":9}}`)).wantError(t, 400, "invalid", "scope.walksPerTouchpoint")
-	f.invoke(t, withBody(ev, `{"scope":{"everything":true}}`)).wantError(t, 400, "invalid", "everything")
+	f.invoke(t, withBody(ev, `{"scope":{"everything":true}}`)).wantError(t, 400, "invalid", "scope.everything")
 	if len(f.exec.started) != 0 {
 		t.Errorf("started %v", f.exec.started)
 	}
