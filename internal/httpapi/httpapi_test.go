@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,17 +144,39 @@ func TestAccess_ListShowsOnlyOwnAssignments(t *testing.T) {
 	}
 }
 
-func TestAccess_GroupsAsTextOrJSONArray(t *testing.T) {
-	for _, groups := range []string{"[auditor lead]", `["auditor","lead"]`, "[lead auditor]", `["lead", "auditor"]`} {
-		t.Run(groups, func(t *testing.T) {
+// TestAccess_GroupsExactlyAsCognitoSendsThem: cognito:groups is a JSON
+// array in the ID token, flattened by API Gateway into "[a b]"; no other
+// shape grants a role, and a group is never split into two.
+func TestAccess_GroupsExactlyAsCognitoSendsThem(t *testing.T) {
+	cases := []struct {
+		groups  string
+		company int // GET /api/company needs lead
+		roles   []string
+	}{
+		{"[auditor lead]", 200, []string{"auditor", "lead"}}, // two groups, as API Gateway flattens them
+		{"[lead auditor]", 200, []string{"lead", "auditor"}},
+		{`["auditor","lead"]`, 200, []string{"auditor", "lead"}},
+		{`["lead", "auditor"]`, 200, []string{"lead", "auditor"}},
+		{"[lead]", 200, []string{"lead"}},
+		{"auditor lead", 403, []string{}},     // no shape Cognito or API Gateway sends
+		{"lead", 403, []string{}},             // the same: a bare string
+		{`["auditor lead"]`, 403, []string{}}, // one group named "auditor lead"
+		{"[auditor,lead]", 403, []string{}},   // one group named "auditor,lead"
+		{`[auditor lead`, 403, []string{}},    // unbalanced
+		{`["lead"`, 403, []string{}},          // broken JSON
+		{`[]`, 403, []string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.groups, func(t *testing.T) {
 			f := newFixture(t, nil)
-			if r := f.invoke(t, withClaims(readEvent(t, "api-company"), claims("s-001", "bank-pl", groups))); r.StatusCode != 200 {
-				t.Errorf("lead: %d %s", r.StatusCode, r.Body)
+			r := f.invoke(t, withClaims(readEvent(t, "api-company"), claims("s-001", "bank-pl", c.groups)))
+			if r.StatusCode != c.company {
+				t.Errorf("GET /api/company: %d, want %d: %s", r.StatusCode, c.company, r.Body)
 			}
 			var me struct{ Roles []string }
-			f.invoke(t, withClaims(readEvent(t, "api-me"), claims("s-001", "bank-pl", groups))).decode(t, &me)
-			if len(me.Roles) != 2 {
-				t.Errorf("roles %v", me.Roles)
+			f.invoke(t, withClaims(readEvent(t, "api-me"), claims("s-001", "bank-pl", c.groups))).decode(t, &me)
+			if !slices.Equal(me.Roles, c.roles) {
+				t.Errorf("roles %q, want %q", me.Roles, c.roles)
 			}
 		})
 	}
