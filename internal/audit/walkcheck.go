@@ -130,13 +130,14 @@ func (c *walkCheck) stampNear(s Stamp, path func() string) {
 }
 
 func (c *walkCheck) bounds(w *Walkthrough) {
+	before := len(c.problems)
 	c.count(len(w.Timeline), MaxSteps, "timeline", "steps")
 	c.count(len(w.Answers), MaxAnswers, "answers", "answers")
 	c.count(len(w.Facts), MaxFacts, "facts", "facts")
 	c.count(len(w.Promises), MaxPromises, "promises", "promises")
 	c.count(len(w.Evidence), MaxEvidence, "evidence", "references")
 	c.text(w.Notes, MaxNotes, func() string { return "notes" })
-	if len(c.problems) > 0 {
+	if len(c.problems) > before {
 		// Counts over their bound: naming every element would only flood
 		// the answer.
 		return
