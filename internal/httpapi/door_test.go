@@ -309,3 +309,34 @@ type errorStore struct {
 }
 
 func (s errorStore) GetCompany(context.Context, string) (*audit.Company, error) { return nil, s.err }
+
+// TestReviews_StartBounds: a review opens within two years of now, stays
+// open at most a year, and its name has at most 200 characters.
+func TestReviews_StartBounds(t *testing.T) {
+	cases := []struct{ name, body, path string }{
+		{"opens in year 1", `{"opens":"0001-01-01T00:00:00Z"}`, "opens"},
+		{"opens in 9999", `{"opens":"9999-12-31T00:00:00Z","closes":"9999-12-31T23:00:00Z"}`, "opens"},
+		{"opens three years ahead", `{"opens":"2029-11-23T00:00:00Z"}`, "opens"},
+		{"closes before it opens", `{"opens":"2027-01-10T00:00:00Z","closes":"2027-01-09T00:00:00Z"}`, "closes"},
+		{"open for 366 days", `{"opens":"2027-01-01T00:00:00Z","closes":"2028-01-02T00:00:01Z"}`, "closes"},
+		{"closes in 9999", `{"closes":"9999-12-31T00:00:00Z"}`, "closes"},
+		{"a name of 201 characters", `{"name":"` + strings.Repeat("ą", 201) + `"}`, "name"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			f.invoke(t, withBody(readEvent(t, "api-review-start"), c.body)).wantError(t, 400, "invalid", c.path)
+			if len(f.exec.started) != 0 {
+				t.Errorf("started %v", f.exec.started)
+			}
+		})
+	}
+	t.Run("a name of 200 characters, open for 365 days", func(t *testing.T) {
+		f := newFixture(t, nil)
+		r := f.invoke(t, withBody(readEvent(t, "api-review-start"),
+			`{"name":"`+strings.Repeat("ą", 200)+`","opens":"2027-01-01T00:00:00Z","closes":"2028-01-01T00:00:00Z"}`))
+		if r.StatusCode != 202 {
+			t.Errorf("%d %s", r.StatusCode, r.Body)
+		}
+	})
+}
