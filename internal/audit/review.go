@@ -1,6 +1,9 @@
 package audit
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // ReviewStatus is where a review campaign stands.
 type ReviewStatus string
@@ -68,6 +71,49 @@ type Window struct {
 // complete at once; one not planned yet is not.
 func (r *Review) Complete() bool {
 	return (r.Assignments > 0 || r.Status != ReviewPlanned) && r.Done >= r.Assignments
+}
+
+// Bounds of a review.
+const (
+	// MaxReviewName bounds a review's name: it heads the report.
+	MaxReviewName = 200
+	// MaxReviewWindow bounds how long a review stays open: reviews are
+	// half-yearly (six weeks by default), so a year is generous.
+	MaxReviewWindow = 365 * Day
+	// MaxReviewLead bounds how far from now a new review may open: a review
+	// is planned at most a couple of half-years ahead, and one opening in
+	// year 1 or 9999 is a typing mistake.
+	MaxReviewLead = 2 * 365 * Day
+)
+
+// CheckNewReview checks what a CX lead asks of a new review, against the
+// server's clock: the name at most MaxReviewName characters, opens within
+// MaxReviewLead of now, and closes after opens within MaxReviewWindow. A nil
+// time is one not given (the defaults apply later); a given zero time (year
+// 1) is refused like any other far one. Paths are "name", "opens" and
+// "closes". Validate does not apply these bounds: it guards every write of a
+// stored review, which must stay updatable.
+func CheckNewReview(name string, opens, closes *time.Time, now time.Time) []Problem {
+	v := &validator{}
+	if n := utf8.RuneCountInString(name); n > MaxReviewName {
+		v.add("name", "at most %d characters, not %d", MaxReviewName, n)
+	}
+	from := now
+	if opens != nil {
+		from = *opens
+		d := opens.Sub(now)
+		v.require(d <= MaxReviewLead && d >= -MaxReviewLead, "opens", "%s is more than %s from today (%s)",
+			stamp(*opens), Duration(MaxReviewLead), stamp(now))
+	}
+	if closes != nil {
+		switch {
+		case !closes.After(from):
+			v.add("closes", "must be after opens (%s)", stamp(from))
+		case closes.Sub(from) > MaxReviewWindow:
+			v.add("closes", "the review would stay open %s, over the %s bound", days(closes.Sub(from)), Duration(MaxReviewWindow))
+		}
+	}
+	return v.problems
 }
 
 // Validate checks the review.

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -100,65 +101,120 @@ type Promise struct {
 	VerifiedAt  *time.Time     `json:"verifiedAt,omitempty"`
 }
 
-// maxNotes bounds free text so a submission stays well inside DynamoDB's
-// 400 KB item limit.
-const maxNotes = 8000
-
-// Validate checks the walkthrough's shape. Timing rules (order, skew, the
-// 90-day bound) are the scoring engine's, where they are explained.
+// Validate checks a complete walkthrough's shape: the required fields, known
+// channels and answer values, and the bounds on counts and lengths
+// (walkcheck.go). The timeline rules and the bounds relative to the
+// server's clock are CheckWalk's.
 func (w *Walkthrough) Validate() error {
-	v := &validator{}
-	v.nonEmpty(w.ID, "id")
-	v.nonEmpty(w.CompanyID, "companyId")
-	v.nonEmpty(w.TouchpointID, "touchpointId")
-	v.nonEmpty(w.AuditorID, "auditorId")
-	v.nonEmpty(w.StandardVersion, "standardVersion")
-	v.require(len(w.Timeline) > 0, "timeline", "at least one timed step is required")
-	for i, s := range w.Timeline {
-		p := idx("timeline", i)
-		v.nonEmpty(s.Key, p+".key")
-		v.require(s.Channel.Valid(), p+".channel", "unknown channel %q", s.Channel)
-		v.require(!s.Start.Client.IsZero(), p+".start.client", "is required")
-		v.require(!s.End.Client.IsZero(), p+".end.client", "is required")
-		for k, ps := range s.Pauses {
-			pp := idx(p+".pauses", k)
-			v.require(!ps.Start.Client.IsZero(), pp+".start.client", "is required")
-			v.require(!ps.End.Client.IsZero(), pp+".end.client", "is required")
+	c := walkCheck{}
+	c.shape(w, false)
+	c.bounds(w)
+	if len(c.problems) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Message: "invalid walkthrough " + w.ID, Problems: c.problems}
+}
+
+// shape checks required fields and known values. A draft may lack any
+// field, but what it holds must be a known channel, answer value or outcome.
+func (c *walkCheck) shape(w *Walkthrough, draft bool) {
+	required := func(s string, path func() string) {
+		if !draft && strings.TrimSpace(s) == "" {
+			c.add(path(), "is required")
 		}
 	}
-	seen := map[string]bool{}
-	for i, a := range w.Answers {
-		p := idx("answers", i)
-		v.nonEmpty(a.CriterionID, p+".criterionId")
-		v.require(!seen[a.CriterionID], p+".criterionId", "criterion %q answered twice", a.CriterionID)
-		seen[a.CriterionID] = true
+	stampRequired := func(t time.Time, path func() string) {
+		if !draft && t.IsZero() {
+			c.add(path(), "is required")
+		}
+	}
+	channel := func(ch Channel, path func() string) {
+		if !ch.Valid() && !(draft && ch == "") {
+			c.add(path(), "unknown channel %q", ch)
+		}
+	}
+	required(w.ID, func() string { return "id" })
+	required(w.CompanyID, func() string { return "companyId" })
+	required(w.TouchpointID, func() string { return "touchpointId" })
+	required(w.AuditorID, func() string { return "auditorId" })
+	required(w.StandardVersion, func() string { return "standardVersion" })
+	if !draft && len(w.Timeline) == 0 {
+		c.add("timeline", "at least one timed step is required")
+	}
+	if len(w.Timeline) > MaxSteps || len(w.Answers) > MaxAnswers || len(w.Facts) > MaxFacts || len(w.Promises) > MaxPromises {
+		return // bounds names the count; naming every element would flood the answer
+	}
+	for i := range w.Timeline {
+		s := &w.Timeline[i]
+		p := func(field string) func() string {
+			return func() string { return fmt.Sprintf("timeline[%d].%s", i, field) }
+		}
+		required(s.Key, p("key"))
+		channel(s.Channel, p("channel"))
+		stampRequired(s.Start.Client, p("start.client"))
+		stampRequired(s.End.Client, p("end.client"))
+		if len(s.Pauses) > MaxPauses {
+			continue
+		}
+		for k := range s.Pauses {
+			pp := func(field string) func() string {
+				return func() string { return fmt.Sprintf("timeline[%d].pauses[%d].%s", i, k, field) }
+			}
+			stampRequired(s.Pauses[k].Start.Client, pp("start.client"))
+			stampRequired(s.Pauses[k].End.Client, pp("end.client"))
+		}
+	}
+	for i := range w.Answers {
+		a := &w.Answers[i]
+		p := func(field string) func() string {
+			return func() string { return fmt.Sprintf("answers[%d].%s", i, field) }
+		}
+		required(a.CriterionID, p("criterionId"))
+		for k := 0; k < i; k++ {
+			if a.CriterionID != "" && w.Answers[k].CriterionID == a.CriterionID {
+				c.add(p("criterionId")(), "criterion %q answered twice", a.CriterionID)
+				break
+			}
+		}
 		switch {
 		case a.Count != nil:
-			v.require(*a.Count >= 0, p+".count", "must not be negative")
-			v.require(a.Value == "" || a.Value == AnswerNA, p+".value", "give a count or a value, not both")
+			if *a.Count < 0 {
+				c.add(p("count")(), "must not be negative")
+			}
+			if a.Value != "" && a.Value != AnswerNA {
+				c.add(p("value")(), "give a count or a value, not both")
+			}
+		case a.Value == AnswerYes || a.Value == AnswerNo || a.Value == AnswerNA || draft && a.Value == "":
 		default:
-			v.require(a.Value == AnswerYes || a.Value == AnswerNo || a.Value == AnswerNA, p+".value", "must be yes, no or na, not %q", a.Value)
+			c.add(p("value")(), "must be yes, no or na, not %q", a.Value)
 		}
 	}
-	for i, f := range w.Facts {
-		p := idx("facts", i)
-		v.nonEmpty(f.Key, p+".key")
-		v.nonEmpty(f.Value, p+".value")
-		v.require(f.Channel.Valid(), p+".channel", "unknown channel %q", f.Channel)
+	for i := range w.Facts {
+		f := &w.Facts[i]
+		p := func(field string) func() string {
+			return func() string { return fmt.Sprintf("facts[%d].%s", i, field) }
+		}
+		required(f.Key, p("key"))
+		required(f.Value, p("value"))
+		channel(f.Channel, p("channel"))
 	}
-	for i, pr := range w.Promises {
-		p := idx("promises", i)
-		v.nonEmpty(pr.ID, p+".id")
-		v.nonEmpty(pr.Text, p+".text")
-		v.require(!pr.MadeAt.IsZero(), p+".madeAt", "is required")
-		v.require(pr.DueAt.After(pr.MadeAt), p+".dueAt", "must be after madeAt")
+	for i := range w.Promises {
+		pr := &w.Promises[i]
+		p := func(field string) func() string {
+			return func() string { return fmt.Sprintf("promises[%d].%s", i, field) }
+		}
+		required(pr.ID, p("id"))
+		required(pr.Text, p("text"))
+		stampRequired(pr.MadeAt, p("madeAt"))
+		if !pr.MadeAt.IsZero() && !pr.DueAt.IsZero() || !draft {
+			if !pr.DueAt.After(pr.MadeAt) {
+				c.add(p("dueAt")(), "must be after madeAt")
+			}
+		}
 		switch pr.Outcome {
 		case PromisePending, PromiseKept, PromiseBroken:
 		default:
-			v.add(p+".outcome", "must be pending, kept or broken, not %q", pr.Outcome)
+			c.add(p("outcome")(), "must be pending, kept or broken, not %q", pr.Outcome)
 		}
 	}
-	v.require(len(w.Notes) <= maxNotes, "notes", "at most %d characters", maxNotes)
-	v.require(len(w.Evidence) <= 20, "evidence", "at most 20 references")
-	return v.err(fmt.Sprintf("walkthrough %s", w.ID))
 }

@@ -94,6 +94,7 @@ func (h *Handler) start(ctx context.Context, r *request) (reply, error) {
 	}
 	p := &problems{}
 	started := p.time("startedAt", in.StartedAt, false)
+	p.near("startedAt", started, h.now())
 	if len(p.list) > 0 {
 		return reply{}, invalidFields(p.list)
 	}
@@ -120,10 +121,14 @@ func (h *Handler) draft(ctx context.Context, r *request) (reply, error) {
 	} else if *in.Version < 0 {
 		p.add("version", "must not be negative")
 	}
-	sent := p.time("clientSentAt", in.ClientSentAt, false)
+	skew, stamped := p.sentAt("clientSentAt", in.ClientSentAt, false, now)
 	dp := &problems{prefix: "draft"}
-	w := in.Draft.walkthrough(dp, now.Sub(sent), !sent.IsZero())
-	checkDraft(dp, &w)
+	w := in.Draft.walkthrough(dp, skew, stamped)
+	if len(dp.list) == 0 {
+		// A draft may be incomplete, but it is stored on the assignment:
+		// what it holds must satisfy every bound a submission does.
+		checkWalk(dp, w, r.who, audit.WalkRules{Now: now, Draft: true})
+	}
 	if list := append(p.list, dp.list...); len(list) > 0 {
 		return reply{}, invalidFields(list)
 	}
@@ -141,6 +146,11 @@ type submitView struct {
 	Signalled bool          `json:"signalled"`
 	Replayed  bool          `json:"replayed"`
 }
+
+// doorClockSkew is the clock-skew bound applied at submission: the default
+// of the valuation rules (10m), which neither sample standard overrides. A
+// standard that sets another maxClockSkew is applied again by the scorer.
+var doorClockSkew = audit.DefaultValuationRules().MaxClockSkew.D()
 
 func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
 	wf, err := h.own(ctx, r)
@@ -160,18 +170,13 @@ func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
 			p.add("submissionId", "must be 1 to 64 letters, digits, dots, dashes or underscores")
 		}
 	}
-	sent := p.time("clientSentAt", in.ClientSentAt, true)
+	skew, stamped := p.sentAt("clientSentAt", in.ClientSentAt, true, now)
 	wp := &problems{prefix: "walkthrough"}
-	w := in.Walkthrough.walkthrough(wp, now.Sub(sent), !sent.IsZero())
+	w := in.Walkthrough.walkthrough(wp, skew, stamped)
 	if len(wp.list) == 0 {
-		// The walk's own rules, with the server's fields filled in as the
-		// workflow will fill them, so that only the client's fields are named.
-		check := w
-		check.ID, check.CompanyID, check.AuditorID = "w-check", r.who.CompanyID, r.who.StaffID
-		check.TouchpointID, check.StandardVersion = "-", "-"
-		for _, pr := range audit.ProblemsOf(check.Validate()) {
-			wp.add(pr.Path, "%s", pr.Reason)
-		}
+		// Every rule the scorer applies, before anything is stored: a walk
+		// accepted here is never closed later as invalid input.
+		checkWalk(wp, w, r.who, audit.WalkRules{Now: now, MaxClockSkew: doorClockSkew})
 	}
 	if list := append(p.list, wp.list...); len(list) > 0 {
 		return reply{}, invalidFields(list)

@@ -3,13 +3,15 @@ package httpapi
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"touchaudit/internal/audit"
 )
@@ -51,9 +53,11 @@ func tooLarge(limit int) error {
 	return errorf(codeTooLarge, "request body over %d KiB", limit>>10)
 }
 
-// decode reads one JSON value into v strictly: an unknown field, a wrong
-// type, malformed JSON or data after the value is a 400 naming what is
-// wrong. An empty body decodes as {} when emptyOK.
+// decode reads one JSON value into v strictly: an unknown field, a name
+// given twice, a wrong type, malformed JSON, invalid UTF-8 or data after the
+// value is a 400 naming the field's full path ("walkthrough.timeline[1].end").
+// Names match exactly (case-sensitive). An empty body decodes as {} when
+// emptyOK.
 func decode(b []byte, v any, emptyOK bool) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		if emptyOK {
@@ -61,39 +65,82 @@ func decode(b []byte, v any, emptyOK bool) error {
 		}
 		return errorf(audit.Invalid, "a JSON body is required")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	// RFC 8259 leaves duplicate names undefined; encoding/json keeps the
+	// last, so a proxy and the API could read different walks. This decoder
+	// refuses them, as it refuses invalid UTF-8.
+	if err := json.Unmarshal(b, v, json.RejectUnknownMembers(true)); err != nil {
 		return decodeError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errorf(audit.Invalid, "invalid JSON: data after the JSON value")
 	}
 	return nil
 }
 
 func decodeError(err error) error {
 	var (
-		syntax  *json.SyntaxError
-		typeErr *json.UnmarshalTypeError
+		sem *json.SemanticError
+		syn *jsontext.SyntacticError
 	)
-	msg := strings.TrimPrefix(err.Error(), "json: ")
 	switch {
-	case errors.As(err, &syntax):
-		return errorf(audit.Invalid, "invalid JSON at byte %d: %s", syntax.Offset, msg)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return errorf(audit.Invalid, "invalid JSON: unexpected end of input")
-	case errors.As(err, &typeErr):
-		if typeErr.Field == "" {
-			return errorf(audit.Invalid, "invalid JSON: the body must be a JSON object")
+	case errors.As(err, &syn):
+		path := pointerPath(syn.JSONPointer)
+		switch {
+		case errors.Is(syn.Err, jsontext.ErrDuplicateName):
+			return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("duplicate field %q", path),
+				Problems: []audit.Problem{{Path: path, Reason: "duplicate field: give each field once"}}}
+		case errors.Is(syn.Err, io.ErrUnexpectedEOF):
+			return errorf(audit.Invalid, "invalid JSON: unexpected end of input")
 		}
-		return invalidField(typeErr.Field, "cannot be a JSON %s", typeErr.Value)
+		return errorf(audit.Invalid, "invalid JSON at byte %d: %v", syn.ByteOffset, syn.Err)
+	case errors.As(err, &sem):
+		path := pointerPath(sem.JSONPointer)
+		switch {
+		case errors.Is(sem.Err, json.ErrUnknownName):
+			return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("unknown field %q", path),
+				Problems: []audit.Problem{{Path: path, Reason: "unknown field: not accepted here"}}}
+		case path == "":
+			return errorf(audit.Invalid, "invalid JSON: the body must be a JSON object")
+		case sem.JSONKind != 0 && sem.GoType != nil && sem.Err == nil:
+			return invalidField(path, "cannot be a JSON %s", kindName(sem.JSONKind))
+		}
+		// A field's own decoding failed (a number out of range).
+		return invalidField(path, "invalid value")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errorf(audit.Invalid, "invalid JSON: unexpected end of input")
 	}
-	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		name = strings.Trim(name, `"`)
-		return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("unknown field %q", name),
-			Problems: []audit.Problem{{Path: name, Reason: "unknown field: not accepted here"}}}
+	// No detail of an unexpected decoder error reaches the client.
+	return errorf(audit.Invalid, "invalid JSON")
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
 	}
-	// A field's own decoding failed (a time that is not RFC 3339).
-	return invalidFields([]audit.Problem{{Path: "", Reason: fmt.Sprintf("invalid value: %s", msg)}})
+	return "value"
+}
+
+// pointerPath turns the JSON pointer "/walkthrough/timeline/1/end" into the
+// field path "walkthrough.timeline[1].end".
+func pointerPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
 }

@@ -276,14 +276,30 @@ func callerOf(ev *events.APIGatewayV2HTTPRequest) (caller, error) {
 	return c, nil
 }
 
-// groups parses cognito:groups as API Gateway passes it: "[auditor lead]"
-// text, or a JSON array.
+// groups parses cognito:groups exactly as it reaches the API. In the ID
+// token it is a JSON array of group names, and a JSON array
+// (["auditor","lead"]) is read as one. The API Gateway HTTP API JWT
+// authorizer flattens an array claim into text between brackets, names
+// separated by spaces ("[auditor lead]"); Cognito group names contain no
+// white space, so splitting that text on spaces is exact. Anything else,
+// such as "auditor lead" without brackets, is no shape either sends and
+// grants no group, and ["auditor lead"] is one group of that name, which
+// is no role.
 func groups(s string) []string {
 	s = strings.TrimSpace(s)
-	var list []string
-	if strings.HasPrefix(s, "[\"") && json.Unmarshal([]byte(s), &list) == nil {
+	inner, ok := strings.CutPrefix(s, "[")
+	if !ok {
+		return nil
+	}
+	if inner, ok = strings.CutSuffix(inner, "]"); !ok {
+		return nil
+	}
+	if t := strings.TrimSpace(inner); strings.HasPrefix(t, `"`) || t == "" {
+		var list []string
+		if json.Unmarshal([]byte(s), &list) != nil {
+			return nil
+		}
 		return list
 	}
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+	return strings.Fields(inner)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,17 +144,39 @@ func TestAccess_ListShowsOnlyOwnAssignments(t *testing.T) {
 	}
 }
 
-func TestAccess_GroupsAsTextOrJSONArray(t *testing.T) {
-	for _, groups := range []string{"[auditor lead]", `["auditor","lead"]`, "[lead auditor]", `["lead", "auditor"]`} {
-		t.Run(groups, func(t *testing.T) {
+// TestAccess_GroupsExactlyAsCognitoSendsThem: cognito:groups is a JSON
+// array in the ID token, flattened by API Gateway into "[a b]"; no other
+// shape grants a role, and a group is never split into two.
+func TestAccess_GroupsExactlyAsCognitoSendsThem(t *testing.T) {
+	cases := []struct {
+		groups  string
+		company int // GET /api/company needs lead
+		roles   []string
+	}{
+		{"[auditor lead]", 200, []string{"auditor", "lead"}}, // two groups, as API Gateway flattens them
+		{"[lead auditor]", 200, []string{"lead", "auditor"}},
+		{`["auditor","lead"]`, 200, []string{"auditor", "lead"}},
+		{`["lead", "auditor"]`, 200, []string{"lead", "auditor"}},
+		{"[lead]", 200, []string{"lead"}},
+		{"auditor lead", 403, []string{}},     // no shape Cognito or API Gateway sends
+		{"lead", 403, []string{}},             // the same: a bare string
+		{`["auditor lead"]`, 403, []string{}}, // one group named "auditor lead"
+		{"[auditor,lead]", 403, []string{}},   // one group named "auditor,lead"
+		{`[auditor lead`, 403, []string{}},    // unbalanced
+		{`["lead"`, 403, []string{}},          // broken JSON
+		{`[]`, 403, []string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.groups, func(t *testing.T) {
 			f := newFixture(t, nil)
-			if r := f.invoke(t, withClaims(readEvent(t, "api-company"), claims("s-001", "bank-pl", groups))); r.StatusCode != 200 {
-				t.Errorf("lead: %d %s", r.StatusCode, r.Body)
+			r := f.invoke(t, withClaims(readEvent(t, "api-company"), claims("s-001", "bank-pl", c.groups)))
+			if r.StatusCode != c.company {
+				t.Errorf("GET /api/company: %d, want %d: %s", r.StatusCode, c.company, r.Body)
 			}
 			var me struct{ Roles []string }
-			f.invoke(t, withClaims(readEvent(t, "api-me"), claims("s-001", "bank-pl", groups))).decode(t, &me)
-			if len(me.Roles) != 2 {
-				t.Errorf("roles %v", me.Roles)
+			f.invoke(t, withClaims(readEvent(t, "api-me"), claims("s-001", "bank-pl", c.groups))).decode(t, &me)
+			if !slices.Equal(me.Roles, c.roles) {
+				t.Errorf("roles %q, want %q", me.Roles, c.roles)
 			}
 		})
 	}
@@ -210,13 +233,13 @@ func TestDecode_StrictJSON(t *testing.T) {
 		{"trailing data", submit.Body + `{}`, "invalid", 400, nil},
 		{"empty body", ``, "invalid", 400, nil},
 		{"mass assignment: auditorId", mutate(func(b map[string]any) { b["auditorId"] = "s-018" }), "invalid", 400, []string{"auditorId"}},
-		{"mass assignment: the walk's id", mutate(func(b map[string]any) { walk(b)["id"] = "w-mine" }), "invalid", 400, []string{"id"}},
+		{"mass assignment: the walk's id", mutate(func(b map[string]any) { walk(b)["id"] = "w-mine" }), "invalid", 400, []string{"walkthrough.id"}},
 		{"mass assignment: a server stamp", mutate(func(b map[string]any) {
 			step(b, 0)["start"].(map[string]any)["server"] = "2026-11-22T08:00:00Z"
-		}), "invalid", 400, []string{"server"}},
+		}), "invalid", 400, []string{"walkthrough.timeline[0].start.server"}},
 		{"mass assignment: a promise's outcome", mutate(func(b map[string]any) {
 			walk(b)["promises"].([]any)[0].(map[string]any)["outcome"] = "kept"
-		}), "invalid", 400, []string{"outcome"}},
+		}), "invalid", 400, []string{"walkthrough.promises[0].outcome"}},
 		{"wrong type", mutate(func(b map[string]any) { walk(b)["resolved"] = "yes" }), "invalid", 400, []string{"walkthrough.resolved"}},
 		{"unknown channel", mutate(func(b map[string]any) { step(b, 0)["channel"] = "fax" }), "invalid", 400, []string{"walkthrough.timeline[0].channel"}},
 		{"bad time", mutate(func(b map[string]any) { step(b, 1)["end"] = map[string]any{"client": "yesterday"} }), "invalid", 400, []string{"walkthrough.timeline[1].end.client"}},
@@ -306,11 +329,13 @@ func TestSubmit_Idempotent(t *testing.T) {
 	if !first.Signalled || first.Replayed {
 		t.Errorf("first submission: %+v", first)
 	}
-	// A retry later, from a phone whose clock moved on: same receipt.
+	// A retry a few minutes later, from a phone whose clock moved on (the
+	// server clock of the fixture stands still, so within the skew bound):
+	// same receipt.
 	retry := ev
 	var body map[string]any
 	json.Unmarshal([]byte(ev.Body), &body)
-	body["clientSentAt"] = "2026-11-22T10:45:00+01:00"
+	body["clientSentAt"] = "2026-11-22T09:25:00+01:00"
 	b, _ := json.Marshal(body)
 	retry.Body = string(b)
 	f.invoke(t, retry).decode(t, &again)
@@ -448,7 +473,7 @@ func TestReviews_StartValidatesAgainstTheCompany(t *testing.T) {
 	f.invoke(t, withBody(ev, `{"reviewId":"`+otherReview+`"}`)).wantError(t, 409, "conflict")
 	f.invoke(t, withBody(ev, `{"reviewId":"Bad Id"}`)).wantError(t, 400, "invalid", "reviewId")
 	f.invoke(t, withBody(ev, `{"scope":{"walksPerTouchpoint":9}}`)).wantError(t, 400, "invalid", "scope.walksPerTouchpoint")
-	f.invoke(t, withBody(ev, `{"scope":{"everything":true}}`)).wantError(t, 400, "invalid", "everything")
+	f.invoke(t, withBody(ev, `{"scope":{"everything":true}}`)).wantError(t, 400, "invalid", "scope.everything")
 	if len(f.exec.started) != 0 {
 		t.Errorf("started %v", f.exec.started)
 	}

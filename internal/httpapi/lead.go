@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/workflow"
@@ -79,12 +80,11 @@ func (h *Handler) startReview(ctx context.Context, r *request) (reply, error) {
 	p := &problems{}
 	req := workflow.ReviewRequest{CompanyID: c.ID, ReviewID: in.ReviewID, Name: in.Name, StandardVersion: in.StandardVersion,
 		PreviousReviewID: in.PreviousReviewID, Seed: in.Seed, RequestedBy: r.who.StaffID, FixCosts: in.FixCosts}
-	if t := p.time("opens", in.Opens, false); !t.IsZero() {
-		req.Opens = &t
-	}
-	if t := p.time("closes", in.Closes, false); !t.IsZero() {
-		req.Closes = &t
-	}
+	// A time that parses is kept even when zero (year 1), so that the
+	// bounds refuse it rather than the default replace it.
+	req.Opens = p.givenTime("opens", in.Opens)
+	req.Closes = p.givenTime("closes", in.Closes)
+	p.list = append(p.list, audit.CheckNewReview(in.Name, req.Opens, req.Closes, h.now())...)
 	tps := map[string]bool{}
 	journeys := map[string]bool{}
 	for _, ref := range c.Touchpoints() {
@@ -132,6 +132,21 @@ func (h *Handler) startReview(ctx context.Context, r *request) (reply, error) {
 		return reply{}, reviewFields(err)
 	}
 	return reply{status: http.StatusAccepted, body: reviewStarted{ReviewID: out.ReviewID, Status: out.Status}}, nil
+}
+
+// givenTime parses an optional time: nil when absent or malformed (then
+// reported), and kept when it parses, even as the zero time (year 1), so
+// that the bounds refuse it rather than a default replace it.
+func (p *problems) givenTime(path, s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	n := len(p.list)
+	t := p.time(path, s, false)
+	if len(p.list) > n {
+		return nil
+	}
+	return &t
 }
 
 // reviewFields renames a review's validation paths to the request's.

@@ -87,10 +87,6 @@ type madePromiseRequest struct {
 	DueAt       string `json:"dueAt"`
 }
 
-// maxSteps bounds a walk's timeline, as workflow bounds a draft's: a walk
-// has tens of steps, not thousands.
-const maxSteps = 200
-
 // problems collects field problems under a prefix.
 type problems struct {
 	prefix string
@@ -124,6 +120,42 @@ func (p *problems) time(path, s string, required bool) time.Time {
 	return t
 }
 
+// sentAt parses the device's clock at sending, which must lie within
+// audit.MaxClockDistance of the server's clock: a device set to another
+// year would shift every server stamp by as much. A bad or absent one
+// gives 0 and false: nothing is stamped.
+func (p *problems) sentAt(path, s string, required bool, now time.Time) (time.Duration, bool) {
+	sent := p.time(path, s, required)
+	if sent.IsZero() {
+		return 0, false
+	}
+	if d := sent.Sub(now); d > audit.MaxClockDistance || d < -audit.MaxClockDistance {
+		p.add(path, "%s is more than %s from the server's clock (%s): check the device's date",
+			s, audit.Duration(audit.MaxClockDistance), now.Format(time.RFC3339))
+		return 0, false
+	}
+	return now.Sub(sent), true
+}
+
+// near checks that a time lies within audit.MaxClockDistance of now.
+func (p *problems) near(path string, t, now time.Time) {
+	if d := t.Sub(now); !t.IsZero() && (d > audit.MaxClockDistance || d < -audit.MaxClockDistance) {
+		p.add(path, "%s is more than %s from the server's clock (%s): check the device's date",
+			t.Format(time.RFC3339), audit.Duration(audit.MaxClockDistance), now.Format(time.RFC3339))
+	}
+}
+
+// checkWalk applies audit.CheckWalk, the rule the scorer applies later, and
+// reports its problems under p's prefix. The walk's server fields are filled
+// as the workflow fills them, so that only the client's fields are named.
+func checkWalk(p *problems, w audit.Walkthrough, who caller, rules audit.WalkRules) {
+	w.ID, w.CompanyID, w.AuditorID = "w-check", who.CompanyID, who.StaffID
+	w.TouchpointID, w.StandardVersion = "-", "-"
+	for _, pr := range audit.ProblemsOf(audit.CheckWalk(&w, rules)) {
+		p.add(pr.Path, "%s", pr.Reason)
+	}
+}
+
 // walkthrough converts the walk. Each stamp's server time is its client
 // time shifted by skew (serverNow − clientSentAt), so a walk queued offline
 // keeps its intervals while the skew check still sees a wrong device clock;
@@ -138,9 +170,6 @@ func (w *walkRequest) walkthrough(p *problems, skew time.Duration, stamp bool) a
 		return st
 	}
 	out := audit.Walkthrough{Resolved: w.Resolved, Notes: w.Notes, Evidence: w.Evidence}
-	if len(w.Timeline) > maxSteps {
-		p.add("timeline", "at most %d steps", maxSteps)
-	}
 	out.Timeline = make([]audit.TimelineStep, 0, len(w.Timeline))
 	for i, s := range w.Timeline {
 		path := fmt.Sprintf("timeline[%d]", i)
@@ -166,31 +195,6 @@ func (w *walkRequest) walkthrough(p *problems, skew time.Duration, stamp bool) a
 			Outcome: audit.PromisePending})
 	}
 	return out
-}
-
-// checkDraft applies to a walk in progress the rules that hold whatever is
-// still missing: known channels and answer values, counts not negative.
-func checkDraft(p *problems, w *audit.Walkthrough) {
-	for i, s := range w.Timeline {
-		if s.Channel != "" && !s.Channel.Valid() {
-			p.add(fmt.Sprintf("timeline[%d].channel", i), "unknown channel %q", s.Channel)
-		}
-	}
-	for i, a := range w.Answers {
-		switch a.Value {
-		case "", audit.AnswerYes, audit.AnswerNo, audit.AnswerNA:
-		default:
-			p.add(fmt.Sprintf("answers[%d].value", i), "must be yes, no or na, not %q", a.Value)
-		}
-		if a.Count != nil && *a.Count < 0 {
-			p.add(fmt.Sprintf("answers[%d].count", i), "must not be negative")
-		}
-	}
-	for i, f := range w.Facts {
-		if f.Channel != "" && !f.Channel.Valid() {
-			p.add(fmt.Sprintf("facts[%d].channel", i), "unknown channel %q", f.Channel)
-		}
-	}
 }
 
 // submissionIDPattern admits client-generated ids such as UUIDs; the id

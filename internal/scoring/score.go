@@ -113,12 +113,17 @@ func (e *Engine) ScoreAgainst(w *audit.Walkthrough, version string, at time.Time
 	return r, err
 }
 
-// check validates the walkthrough's shape and references.
+// check validates the walkthrough with audit.CheckWalk, the rule the API
+// applies at the door (with the standard's clock-skew bound, and no bound
+// relative to now: walks are valued long after they were received), then
+// its references to the company and the standard.
 func (e *Engine) check(w *audit.Walkthrough) (*standard, error) {
-	if !shapeOK(w) {
-		if err := w.Validate(); err != nil {
-			return nil, err
-		}
+	rules := audit.WalkRules{MaxClockSkew: audit.DefaultValuationRules().MaxClockSkew.D()}
+	if st, ok := e.standards[w.StandardVersion]; ok {
+		rules.MaxClockSkew = st.rules.MaxClockSkew.D()
+	}
+	if err := audit.CheckWalk(w, rules); err != nil {
+		return nil, err
 	}
 	var probs []audit.Problem
 	if w.CompanyID != e.company.ID {
@@ -176,16 +181,13 @@ func (e *Engine) score(r *audit.Result, w *audit.Walkthrough, st *standard, own 
 	p := st.plans[w.TouchpointID]
 	rules := &st.rules
 
-	// Timeline first: a bad timeline is invalid input, not a valuation.
+	// The timeline was checked (audit.CheckWalk): measure it.
 	steps := r.Steps[:0]
 	if cap(steps) < len(w.Timeline) {
 		steps = make([]audit.StepDuration, len(w.Timeline))
 	}
 	steps = steps[:len(w.Timeline)]
-	endToEnd, probs := measureTimeline(w.Timeline, rules.MaxClockSkew.D(), steps)
-	if len(probs) > 0 {
-		return invalid(w.ID, probs...)
-	}
+	endToEnd := measureTimeline(w.Timeline, steps)
 
 	var obuf [maxStack]outcome
 	var abuf [maxStack]int32
