@@ -153,28 +153,18 @@ func (e *Engine) CriteriaFor(version, touchpointID string) []*audit.Criterion {
 	return nil
 }
 
-// newerStandard returns the oldest standard set that took effect after
-// version's did, if any: its arrival makes touchpoints scored under version
-// due for re-verification at once.
+// newerStandard returns the oldest published (or since retired) standard
+// set that took effect after version's did, if any: its arrival makes
+// touchpoints scored under version due for re-verification at once. A
+// draft has not arrived.
 func (e *Engine) newerStandard(version string) (*audit.StandardSet, bool) {
 	cur, ok := e.standards[version]
 	if !ok {
 		return nil, false
 	}
 	for _, st := range e.order {
-		if cur.set.EffectiveFrom.Before(st.set.EffectiveFrom) {
+		if st.set.State() != audit.StandardDraft && cur.set.EffectiveFrom.Before(st.set.EffectiveFrom) {
 			return st.set, true
-		}
-	}
-	return nil, false
-}
-
-// standardOn returns the standard set in force on day t, preferring the
-// newest when several overlap.
-func (e *Engine) standardOn(t time.Time) (*audit.StandardSet, bool) {
-	for i := len(e.order) - 1; i >= 0; i-- {
-		if e.order[i].set.EffectiveOn(t) {
-			return e.order[i].set, true
 		}
 	}
 	return nil, false
