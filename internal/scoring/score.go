@@ -160,6 +160,11 @@ func (e *Engine) check(w *audit.Walkthrough) (*standard, error) {
 	if len(probs) > 0 {
 		return nil, invalid(w.ID, probs...)
 	}
+	// An incomplete walk is never valued: an unanswered critical step would
+	// otherwise pass as a 0.
+	if err := st.set.CheckComplete(&e.touchpoints[w.TouchpointID].ref.Touchpoint, w); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
