@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"sort"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -117,7 +116,7 @@ func (e *Engine) Report(in ReportInput) (*Report, error) {
 	s := &r.Summary
 	s.Touchpoints, s.Walks, s.Auditors = len(r.Touchpoints), len(in.Results), len(auditors)
 	s.Inconsistencies = len(r.Inconsistencies)
-	r.Schedule = []Due{}
+	r.Schedule = scheduleOf(r.Touchpoints)
 	for _, t := range r.Touchpoints {
 		s.Levels.add(t.Median)
 		s.Mean += float64(t.Median)
@@ -126,7 +125,6 @@ func (e *Engine) Report(in ReportInput) (*Report, error) {
 		}
 		s.BrokenPromises += t.BrokenPromises
 		s.PendingPromises += t.PendingPromises
-		r.Schedule = append(r.Schedule, Due{TouchpointID: t.TouchpointID, Name: t.Name, Valuation: t.Median, NextDue: t.NextDue, Reason: t.DueReason})
 	}
 	if s.Touchpoints > 0 {
 		s.Mean = round2(s.Mean / float64(s.Touchpoints))
@@ -139,12 +137,6 @@ func (e *Engine) Report(in ReportInput) (*Report, error) {
 			s.Worsened++
 		}
 	}
-	sort.SliceStable(r.Schedule, func(i, j int) bool {
-		if !r.Schedule[i].NextDue.Equal(r.Schedule[j].NextDue) {
-			return r.Schedule[i].NextDue.Before(r.Schedule[j].NextDue)
-		}
-		return r.Schedule[i].TouchpointID < r.Schedule[j].TouchpointID
-	})
 	return r, nil
 }
 
