@@ -108,9 +108,13 @@ type PromiseSpec struct {
 	DueWithin Duration `json:"dueWithin"`
 }
 
-// FactRef names the fact key a fact criterion checks.
+// FactRef names the fact key a fact criterion checks. Published is the
+// company's published value (the fee table's "15 zł"), if the standard
+// gives one: a stated value that differs from it after normalising misses
+// the criterion, even when every channel agrees.
 type FactRef struct {
-	Key string `json:"key"`
+	Key       string `json:"key"`
+	Published string `json:"published,omitempty"`
 }
 
 // AppliesTo reports whether the criterion applies to the touchpoint.
