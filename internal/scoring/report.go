@@ -44,8 +44,12 @@ type Summary struct {
 	Inconsistencies int     `json:"inconsistencies"`
 	BrokenPromises  int     `json:"brokenPromises"`
 	PendingPromises int     `json:"pendingPromises"`
-	Improved        int     `json:"improved"`
-	Worsened        int     `json:"worsened"`
+	// Improved and Worsened count touchpoints by drift status: like for like
+	// (same standard version) when the version changed. Rebaselined counts
+	// those whose valuation moved only because of the new standard.
+	Improved    int `json:"improved"`
+	Worsened    int `json:"worsened"`
+	Rebaselined int `json:"rebaselined"`
 }
 
 // Due is one touchpoint's next verification.
@@ -135,6 +139,8 @@ func (e *Engine) Report(in ReportInput) (*Report, error) {
 			s.Improved++
 		case DriftWorsened:
 			s.Worsened++
+		case DriftRebaselined:
+			s.Rebaselined++
 		}
 	}
 	return r, nil
