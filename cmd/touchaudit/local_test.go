@@ -219,12 +219,13 @@ type submitJSON struct {
 }
 
 // sampleWalk is a plain walk of the assignment's touchpoint: one step in its
-// channel, every yes/no criterion met and no effort counted.
+// channel, every yes/no criterion met (promises made, facts stated) and no
+// effort counted: a complete submission.
 func sampleWalk(v workflow.AssignmentView, now time.Time) map[string]any {
 	var answers []map[string]any
 	for _, c := range v.Criteria {
 		switch c.Kind {
-		case audit.KindStep, audit.KindExceed:
+		case audit.KindStep, audit.KindExceed, audit.KindPromise, audit.KindFact:
 			answers = append(answers, map[string]any{"criterionId": c.ID, "value": "yes"})
 		case audit.KindEffort:
 			answers = append(answers, map[string]any{"criterionId": c.ID, "count": 0})

@@ -235,6 +235,7 @@ func (c *Company) Validate() error {
 			}
 		}
 	}
+	c.validateWindows(v)
 	return v.err("company " + c.ID)
 }
 

@@ -9,11 +9,13 @@ import (
 // describe a process, not a script, and are refreshed about every two years;
 // results always name the version they were scored against.
 type StandardSet struct {
-	Version       string      `json:"version"`
-	Name          Label       `json:"name"`
-	EffectiveFrom Date        `json:"effectiveFrom"`
-	EffectiveTo   *Date       `json:"effectiveTo,omitempty"`
-	Criteria      []Criterion `json:"criteria"`
+	Version string `json:"version"`
+	Name    Label  `json:"name"`
+	// Status is the set's place in its life cycle (see lifecycle.go).
+	Status        StandardStatus `json:"status,omitempty"`
+	EffectiveFrom Date           `json:"effectiveFrom"`
+	EffectiveTo   *Date          `json:"effectiveTo,omitempty"`
+	Criteria      []Criterion    `json:"criteria"`
 	// Rules overrides the default valuation rules; nil means the defaults.
 	Rules *ValuationRules `json:"rules,omitempty"`
 	// Cadence overrides the default re-verification intervals.
@@ -106,9 +108,13 @@ type PromiseSpec struct {
 	DueWithin Duration `json:"dueWithin"`
 }
 
-// FactRef names the fact key a fact criterion checks.
+// FactRef names the fact key a fact criterion checks. Published is the
+// company's published value (the fee table's "15 zł"), if the standard
+// gives one: a stated value that differs from it after normalising misses
+// the criterion, even when every channel agrees.
 type FactRef struct {
-	Key string `json:"key"`
+	Key       string `json:"key"`
+	Published string `json:"published,omitempty"`
 }
 
 // AppliesTo reports whether the criterion applies to the touchpoint.
@@ -147,7 +153,8 @@ func (s *StandardSet) Criterion(id string) (*Criterion, bool) {
 	return nil, false
 }
 
-// EffectiveOn reports whether the set is in force on day t.
+// EffectiveOn reports whether day t falls in the set's own dates, whatever
+// its status. Which set is in force is Company.InForce's question.
 func (s *StandardSet) EffectiveOn(t time.Time) bool {
 	d := DateOf(t)
 	if d.Before(s.EffectiveFrom) {
@@ -161,6 +168,11 @@ func (s *StandardSet) Validate() error {
 	v := &validator{}
 	v.nonEmpty(s.Version, "version")
 	s.Name.validate(v, "name")
+	switch s.Status {
+	case "", StandardDraft, StandardPublished, StandardRetired:
+	default:
+		v.add("status", "must be draft, published or retired, not %q", s.Status)
+	}
 	v.require(!s.EffectiveFrom.IsZero(), "effectiveFrom", "is required")
 	if s.EffectiveTo != nil {
 		v.require(s.EffectiveFrom.Before(*s.EffectiveTo), "effectiveTo", "must be after effectiveFrom")

@@ -13,6 +13,9 @@ const (
 	DriftUnchanged = "unchanged"
 	DriftNew       = "new"       // walked now, not in the previous review
 	DriftNotWalked = "notWalked" // in the previous review, not walked now
+	// DriftRebaselined: the standard version changed and the valuation moved
+	// only because of the new standard; like for like the service is unchanged.
+	DriftRebaselined = "rebaselined"
 )
 
 // Drift compares one touchpoint with its previous review.
@@ -31,11 +34,15 @@ type Drift struct {
 	// walkthroughs against the current one, each on the criteria with the
 	// same id in both versions, so the change of the service can be told
 	// from the change of the standard. LikeForLike is
-	// CurrentUnderPrevious − Previous.
+	// CurrentUnderPrevious − Previous. Then Status comes from LikeForLike
+	// (the change of the service), and Rebaseline = Delta − LikeForLike is the
+	// change the new standard alone caused; Status is rebaselined when the
+	// service is unchanged like for like but the valuation moved.
 	StandardChanged      bool       `json:"standardChanged"`
 	CurrentUnderPrevious *DriftSide `json:"currentUnderPrevious,omitempty"`
 	PreviousUnderCurrent *DriftSide `json:"previousUnderCurrent,omitempty"`
 	LikeForLike          *int       `json:"likeForLike,omitempty"`
+	Rebaseline           *int       `json:"rebaseline,omitempty"`
 }
 
 // DriftSide is one touchpoint's walks under one standard version.
@@ -80,7 +87,12 @@ func (e *Engine) Drift(current, previous []audit.Result, currentWalks, previousW
 				d.PreviousUnderCurrent = e.sideAgainst(pw[ref.ID], d.Current.StandardVersion, at)
 				if d.CurrentUnderPrevious != nil {
 					l := int(d.CurrentUnderPrevious.Median - d.Previous.Median)
-					d.LikeForLike = &l
+					rb := delta - l
+					d.LikeForLike, d.Rebaseline = &l, &rb
+					d.Status = trend(l)
+					if l == 0 && rb != 0 {
+						d.Status = DriftRebaselined
+					}
 				}
 			}
 		}

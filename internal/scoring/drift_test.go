@@ -29,7 +29,8 @@ func TestDrift_AgainstPreviousReviewAndBothStandards(t *testing.T) {
 		t.Fatalf("drift = %+v", ds)
 	}
 	d := ds[0]
-	if d.TouchpointID != "ivr-hotline" || d.Status != DriftWorsened || *d.Delta != -1 || !d.StandardChanged {
+	// Like for like unchanged: the −1 is the new standard's, a re-baseline.
+	if d.TouchpointID != "ivr-hotline" || d.Status != DriftRebaselined || *d.Delta != -1 || *d.Rebaseline != -1 || !d.StandardChanged {
 		t.Errorf("drift = %+v", d)
 	}
 	// Against the old standard the current walk is still 0: the standard moved, not the service.
@@ -191,3 +192,65 @@ func TestMarkFixDone(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A branch that did every v1 step, valued −2 only because v2 added a
+// critical step, is a re-baseline, not a worsened service; a step of both
+// versions missed now is worse like for like.
+func TestDrift_RebaselineToldFromChangeOfService(t *testing.T) {
+	co := testCompany()
+	v2 := &co.Standards[1]
+	v2.Criteria = append(v2.Criteria, audit.Criterion{ID: "explain-fees", Kind: audit.KindStep, Label: lbl("explained every fee before signing"),
+		Weight: 3, Critical: true, Category: audit.GapPeople, Touchpoints: []string{"branch-open"}})
+	e, err := New(co)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prevWalk := branchWalk()
+	prevWalk.ID, prevWalk.StandardVersion = "w-prev", "v1"
+	prev, err := e.Score(&prevWalk, t0)
+	if err != nil || prev.Valuation != 0 {
+		t.Fatalf("previous = %+d, %v", prev.Valuation, err)
+	}
+	cases := []struct {
+		name        string
+		answers     []audit.Answer
+		status      string
+		delta, l4l  int
+		rebaseline  int
+		improved    int
+		worsened    int
+		rebaselined int
+	}{
+		{"every v1 step done, v2's new critical step missed", []audit.Answer{no("explain-fees")}, DriftRebaselined, -2, 0, -2, 0, 0, 1},
+		{"a step of both versions missed too", []audit.Answer{no("explain-fees"), no("id-check")}, DriftWorsened, -2, -2, 0, 0, 1, 0},
+		{"new step done: no change", []audit.Answer{yes("explain-fees")}, DriftUnchanged, 0, 0, 0, 0, 0, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cur := branchWalk()
+			for _, a := range c.answers {
+				setAnswer(&cur, a)
+			}
+			r, err := e.Score(&cur, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := e.Report(ReportInput{ReviewID: "rv-2026-h2", GeneratedAt: t0, Results: []audit.Result{r}, Walkthroughs: []audit.Walkthrough{cur},
+				Previous: []audit.Result{prev}, PreviousWalkthroughs: []audit.Walkthrough{prevWalk}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Drift) != 1 {
+				t.Fatalf("drift = %+v", rep.Drift)
+			}
+			d := rep.Drift[0]
+			if d.Status != c.status || *d.Delta != c.delta || *d.LikeForLike != c.l4l || *d.Rebaseline != c.rebaseline {
+				t.Errorf("status %s delta %d like-for-like %d rebaseline %d; want %s %d %d %d", d.Status, *d.Delta, *d.LikeForLike, *d.Rebaseline, c.status, c.delta, c.l4l, c.rebaseline)
+			}
+			s := rep.Summary
+			if s.Improved != c.improved || s.Worsened != c.worsened || s.Rebaselined != c.rebaselined {
+				t.Errorf("summary improved %d worsened %d rebaselined %d; want %d %d %d", s.Improved, s.Worsened, s.Rebaselined, c.improved, c.worsened, c.rebaselined)
+			}
+		})
+	}
+}

@@ -41,6 +41,14 @@ type plan struct {
 	criteria []*audit.Criterion
 	slot     map[string]int
 	texts    []texts // reason details that need no measured value, by slot
+	// published is, by slot, a fact criterion's published value normalised
+	// ("" when the criterion gives none), with the kind it was normalised as.
+	published []publishedFact
+}
+
+type publishedFact struct {
+	kind audit.FactKind
+	want string
 }
 
 // texts are a criterion's fixed reason details, built once so scoring does
@@ -99,6 +107,7 @@ func New(c *audit.Company) (*Engine, error) {
 					p.slot[cr.ID] = len(p.criteria)
 					p.criteria = append(p.criteria, cr)
 					p.texts = append(p.texts, textsFor(cr))
+					p.published = append(p.published, e.publishedFact(cr))
 				}
 			}
 			st.plans[ref.ID] = p
@@ -118,6 +127,16 @@ func New(c *audit.Company) (*Engine, error) {
 		}
 	}
 	return e, nil
+}
+
+// publishedFact normalises a fact criterion's published value with the
+// kind its key is declared with (or, undeclared, the kind the value shows).
+func (e *Engine) publishedFact(c *audit.Criterion) publishedFact {
+	if c.Fact == nil || c.Fact.Published == "" {
+		return publishedFact{}
+	}
+	kind, _ := e.factKind(c.Fact.Key, []string{c.Fact.Published})
+	return publishedFact{kind: kind, want: NormalizeFact(kind, c.Fact.Published)}
 }
 
 // Company returns the configuration the engine was built from.
@@ -153,28 +172,18 @@ func (e *Engine) CriteriaFor(version, touchpointID string) []*audit.Criterion {
 	return nil
 }
 
-// newerStandard returns the oldest standard set that took effect after
-// version's did, if any: its arrival makes touchpoints scored under version
-// due for re-verification at once.
+// newerStandard returns the oldest published (or since retired) standard
+// set that took effect after version's did, if any: its arrival makes
+// touchpoints scored under version due for re-verification at once. A
+// draft has not arrived.
 func (e *Engine) newerStandard(version string) (*audit.StandardSet, bool) {
 	cur, ok := e.standards[version]
 	if !ok {
 		return nil, false
 	}
 	for _, st := range e.order {
-		if cur.set.EffectiveFrom.Before(st.set.EffectiveFrom) {
+		if st.set.State() != audit.StandardDraft && cur.set.EffectiveFrom.Before(st.set.EffectiveFrom) {
 			return st.set, true
-		}
-	}
-	return nil, false
-}
-
-// standardOn returns the standard set in force on day t, preferring the
-// newest when several overlap.
-func (e *Engine) standardOn(t time.Time) (*audit.StandardSet, bool) {
-	for i := len(e.order) - 1; i >= 0; i-- {
-		if e.order[i].set.EffectiveOn(t) {
-			return e.order[i].set, true
 		}
 	}
 	return nil, false

@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"sort"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -45,8 +44,12 @@ type Summary struct {
 	Inconsistencies int     `json:"inconsistencies"`
 	BrokenPromises  int     `json:"brokenPromises"`
 	PendingPromises int     `json:"pendingPromises"`
-	Improved        int     `json:"improved"`
-	Worsened        int     `json:"worsened"`
+	// Improved and Worsened count touchpoints by drift status: like for like
+	// (same standard version) when the version changed. Rebaselined counts
+	// those whose valuation moved only because of the new standard.
+	Improved    int `json:"improved"`
+	Worsened    int `json:"worsened"`
+	Rebaselined int `json:"rebaselined"`
 }
 
 // Due is one touchpoint's next verification.
@@ -117,7 +120,7 @@ func (e *Engine) Report(in ReportInput) (*Report, error) {
 	s := &r.Summary
 	s.Touchpoints, s.Walks, s.Auditors = len(r.Touchpoints), len(in.Results), len(auditors)
 	s.Inconsistencies = len(r.Inconsistencies)
-	r.Schedule = []Due{}
+	r.Schedule = scheduleOf(r.Touchpoints)
 	for _, t := range r.Touchpoints {
 		s.Levels.add(t.Median)
 		s.Mean += float64(t.Median)
@@ -126,7 +129,6 @@ func (e *Engine) Report(in ReportInput) (*Report, error) {
 		}
 		s.BrokenPromises += t.BrokenPromises
 		s.PendingPromises += t.PendingPromises
-		r.Schedule = append(r.Schedule, Due{TouchpointID: t.TouchpointID, Name: t.Name, Valuation: t.Median, NextDue: t.NextDue, Reason: t.DueReason})
 	}
 	if s.Touchpoints > 0 {
 		s.Mean = round2(s.Mean / float64(s.Touchpoints))
@@ -137,14 +139,10 @@ func (e *Engine) Report(in ReportInput) (*Report, error) {
 			s.Improved++
 		case DriftWorsened:
 			s.Worsened++
+		case DriftRebaselined:
+			s.Rebaselined++
 		}
 	}
-	sort.SliceStable(r.Schedule, func(i, j int) bool {
-		if !r.Schedule[i].NextDue.Equal(r.Schedule[j].NextDue) {
-			return r.Schedule[i].NextDue.Before(r.Schedule[j].NextDue)
-		}
-		return r.Schedule[i].TouchpointID < r.Schedule[j].TouchpointID
-	})
 	return r, nil
 }
 

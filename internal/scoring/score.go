@@ -52,6 +52,7 @@ const (
 	whyPromiseHeld
 	whyPromiseBroken
 	whyFactStated
+	whyFactDiffers
 )
 
 type outcome struct {
@@ -165,6 +166,11 @@ func (e *Engine) check(w *audit.Walkthrough) (*standard, error) {
 	if len(probs) > 0 {
 		return nil, invalid(w.ID, probs...)
 	}
+	// An incomplete walk is never valued: an unanswered critical step would
+	// otherwise pass as a 0.
+	if err := st.set.CheckComplete(&e.touchpoints[w.TouchpointID].ref.Touchpoint, w); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -216,6 +222,9 @@ func (e *Engine) score(r *audit.Result, w *audit.Walkthrough, st *standard, own 
 			a = &w.Answers[ans[k]]
 		}
 		o := evaluate(c, a, w, tp, steps, rules)
+		if pf := &p.published[k]; pf.want != "" && o.st == met && o.fact != nil {
+			o = againstPublished(o, pf, w, rules)
+		}
 		o.txt = &p.texts[k]
 		outs = append(outs, o)
 	}
@@ -402,6 +411,8 @@ func (o *outcome) text() string {
 		return fmt.Sprintf("promise broken%s: %q, due %s", where, o.promise.Text, stamp(o.promise.DueAt))
 	case whyFactStated:
 		return fmt.Sprintf("stated %s: %s", o.fact.Key, o.fact.Value)
+	case whyFactDiffers:
+		return fmt.Sprintf("stated %s as %q (%s), not the published %q", o.fact.Key, o.fact.Value, o.fact.Channel, c.Fact.Published)
 	}
 	return ""
 }
@@ -505,6 +516,23 @@ func evaluate(c *audit.Criterion, a *audit.Answer, w *audit.Walkthrough, tp *tou
 			return o
 		}
 		return stepAnswer(c, a.Value == audit.AnswerYes, rules)
+	}
+	return o
+}
+
+// againstPublished misses a fact criterion whose stated value differs from
+// the company's published one after normalising: a wrong fee told in every
+// channel is consistent, and still wrong. The first differing statement is
+// the one reported. Missed like a fact not stated: −1, −2 if critical.
+func againstPublished(o outcome, pf *publishedFact, w *audit.Walkthrough, rules *audit.ValuationRules) outcome {
+	for i := range w.Facts {
+		f := &w.Facts[i]
+		if f.Key != o.c.Fact.Key || NormalizeFact(pf.kind, f.Value) == pf.want {
+			continue
+		}
+		m := stepAnswer(o.c, false, rules)
+		m.fact, m.why = f, whyFactDiffers
+		return m
 	}
 	return o
 }

@@ -59,14 +59,9 @@ func TestScore_Valuation(t *testing.T) {
 			setAnswer(&w, no("id-check"))
 			return w
 		}, -2, []string{"id-check", "next-step"}},
-		{"critical step N/A is left out", func() audit.Walkthrough {
+		{"critical step N/A with a note is left out", func() audit.Walkthrough {
 			w := branchWalk()
-			setAnswer(&w, na("id-check"))
-			return w
-		}, 0, []string{"next-step", "docs-send", "fee-stated"}},
-		{"unanswered critical step is not counted", func() audit.Walkthrough {
-			w := branchWalk()
-			dropAnswer(&w, "id-check")
+			setAnswer(&w, audit.Answer{CriterionID: "id-check", Value: audit.AnswerNA, Note: "existing customer, no ID asked for a balance"})
 			return w
 		}, 0, []string{"next-step", "docs-send", "fee-stated"}},
 		{"+1 behaviour", func() audit.Walkthrough {
@@ -189,20 +184,100 @@ func TestScore_Valuation(t *testing.T) {
 	}
 }
 
+// Only what cannot be answered is left unanswered: a timing whose steps are
+// not in the timeline. Every answerable criterion must be answered.
 func TestScore_UnansweredAndNotApplicable(t *testing.T) {
 	e := testEngine(t)
-	w := branchWalk()
-	dropAnswer(&w, "id-check")
-	dropAnswer(&w, "prep-docs")
+	w := ivrWalk(20 * time.Second)
+	w.Timeline = w.Timeline[:1] // no reach_consultant step
 	r, err := e.Score(&w, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(r.Unanswered, []string{"id-check", "prep-docs"}) {
+	if !slices.Equal(r.Unanswered, []string{"ivr-reach"}) {
 		t.Errorf("unanswered = %v", r.Unanswered)
 	}
 	if !slices.Equal(r.NotApplicable, []string{"callback"}) {
 		t.Errorf("not applicable = %v", r.NotApplicable)
+	}
+}
+
+// A walk that leaves an answerable criterion unanswered is never valued.
+func TestScore_RefusesIncompleteWalk(t *testing.T) {
+	e := testEngine(t)
+	cases := []struct {
+		name   string
+		walk   func() audit.Walkthrough
+		path   string
+		reason string // a fragment of the reason; "" = scored
+	}{
+		{"complete", branchWalk, "", ""},
+		{"unanswered critical step", func() audit.Walkthrough {
+			w := branchWalk()
+			dropAnswer(&w, "id-check")
+			return w
+		}, "answers", "criterion id-check is not answered"},
+		{"unanswered exceed", func() audit.Walkthrough {
+			w := branchWalk()
+			dropAnswer(&w, "remind-end")
+			return w
+		}, "answers", "criterion remind-end is not answered"},
+		{"unanswered effort", func() audit.Walkthrough {
+			w := branchWalk()
+			dropAnswer(&w, "docs-send")
+			return w
+		}, "answers", "criterion docs-send is not answered: give a count"},
+		{"promise neither recorded nor answered", func() audit.Walkthrough {
+			w := branchWalk()
+			dropAnswer(&w, "callback")
+			return w
+		}, "answers", "criterion callback is not answered"},
+		{"promise recorded needs no answer", func() audit.Walkthrough {
+			w := branchWalk()
+			dropAnswer(&w, "callback")
+			w.Promises = []audit.Promise{{ID: "p1", CriterionID: "callback", Text: "Oddzwonimy jutro", MadeAt: t0, DueAt: t0.Add(24 * time.Hour), Outcome: audit.PromisePending}}
+			return w
+		}, "", ""},
+		{"fact neither stated nor answered", func() audit.Walkthrough {
+			w := branchWalk()
+			w.Facts = nil
+			return w
+		}, "answers", "criterion fee-stated is not answered: record the stated monthly_fee"},
+		{"fact answered no instead", func() audit.Walkthrough {
+			w := branchWalk()
+			w.Facts = nil
+			setAnswer(&w, no("fee-stated"))
+			return w
+		}, "", ""},
+		{"critical N/A without a note", func() audit.Walkthrough {
+			w := branchWalk()
+			setAnswer(&w, na("id-check"))
+			return w
+		}, "answers[1].note", "criterion id-check is critical"},
+		{"timing and channel switches need no answer", func() audit.Walkthrough {
+			return audit.Walkthrough{ID: "w-app", CompanyID: "bank-test", TouchpointID: "app-card", AuditorID: "a1", StandardVersion: "v2", Resolved: true,
+				Timeline: []audit.TimelineStep{step("apply", audit.ChannelMobileApp, 0, time.Hour)},
+				Answers:  []audit.Answer{yes("next-step"), yes("fee-stated")}}
+		}, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := c.walk()
+			_, err := e.Score(&w, t0)
+			if c.path == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if !audit.IsCode(err, audit.Invalid) {
+				t.Fatalf("err = %v, want invalid", err)
+			}
+			probs := audit.ProblemsOf(err)
+			if len(probs) != 1 || probs[0].Path != c.path || !strings.Contains(probs[0].Reason, c.reason) {
+				t.Errorf("problems = %v, want one at %s containing %q", probs, c.path, c.reason)
+			}
+		})
 	}
 }
 

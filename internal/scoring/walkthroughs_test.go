@@ -52,7 +52,7 @@ func TestScoreRecorded_ResolvedMissingIsUnanswered(t *testing.T) {
 	e := testEngine(t)
 	base := `{"id":"w1","companyId":"bank-test","touchpointId":"ivr-hotline","auditorId":"a1","standardVersion":"v2",RESOLVED
  "timeline":[{"key":"reach_consultant","channel":"ivr","start":{"client":"2026-11-03T10:00:00Z","server":"2026-11-03T10:00:01Z"},"end":{"client":"2026-11-03T10:00:20Z","server":"2026-11-03T10:00:21Z"}}],
- "answers":[{"criterionId":"next-step","value":"yes"},{"criterionId":"no-repeat","count":0}]}`
+ "answers":[{"criterionId":"next-step","value":"yes"},{"criterionId":"no-repeat","count":0},{"criterionId":"callback","value":"na"}]}`
 	cases := []struct {
 		name, resolved string
 		want           int
