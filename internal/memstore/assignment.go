@@ -157,7 +157,9 @@ func (s *Store) RecordSubmission(_ context.Context, sub audit.Submission) (audit
 	var changes []change
 	for _, c := range []func() (change, error){
 		func() (change, error) { return put(bucketAssignments, next.ID, next, setAssignment) },
-		func() (change, error) { return put(bucketWalkthroughs, sub.Walkthrough.ID, sub.Walkthrough, setWalkthrough) },
+		func() (change, error) {
+			return put(bucketWalkthroughs, sub.Walkthrough.ID, sub.Walkthrough, setWalkthrough)
+		},
 		func() (change, error) { return put(bucketSubmissions, sub.ID, rc, setReceipt) },
 	} {
 		ch, err := c()

@@ -112,11 +112,11 @@ type doneMark struct {
 
 // Setters shared by mutations and by Open's load, so that both fill the
 // in-memory state the same way.
-func setReview(st *state, r audit.Review)             { st.Reviews[r.ID] = r }
-func setAssignment(st *state, a audit.Assignment)     { st.Assignments[a.ID] = a }
-func setWalkthrough(st *state, w audit.Walkthrough)   { st.Walkthroughs[w.ID] = w }
-func setReceipt(st *state, rc audit.Receipt)          { st.Submissions[rc.SubmissionID] = rc }
-func setResult(st *state, r audit.Result)             { st.Results[r.ID] = r }
+func setReview(st *state, r audit.Review)           { st.Reviews[r.ID] = r }
+func setAssignment(st *state, a audit.Assignment)   { st.Assignments[a.ID] = a }
+func setWalkthrough(st *state, w audit.Walkthrough) { st.Walkthroughs[w.ID] = w }
+func setReceipt(st *state, rc audit.Receipt)        { st.Submissions[rc.SubmissionID] = rc }
+func setResult(st *state, r audit.Result)           { st.Results[r.ID] = r }
 
 // setCompany and setReport are keyed by the id the caller gave.
 func setCompany(id string) func(*state, json.RawMessage) {

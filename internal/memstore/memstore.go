@@ -30,9 +30,9 @@ import (
 // Store is the embedded audit.Store. The zero value is not usable; call New
 // or Open.
 type Store struct {
-	mu     sync.Mutex
-	state  state
-	now    func() time.Time
+	mu    sync.Mutex
+	state state
+	now   func() time.Time
 	// clock is the "now" of receipt expiry: nil (no WithClock) keeps
 	// receipts for ever, as moto_server does, because callers that run in
 	// virtual time would see their receipts expire against the wall clock.
