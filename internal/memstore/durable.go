@@ -91,6 +91,9 @@ func (s *Store) commit(changes ...change) error {
 			}
 			return nil
 		})
+		if errors.Is(err, bolt.ErrKeyTooLarge) || errors.Is(err, bolt.ErrValueTooLarge) {
+			return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("cannot store: an id or item is over bbolt's limits (%d-byte keys)", bolt.MaxKeySize), Err: err}
+		}
 		if err != nil {
 			return &audit.Error{Code: audit.Internal, Message: "write embedded store", Err: err}
 		}
