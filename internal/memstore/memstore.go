@@ -8,8 +8,9 @@
 // every mutation is encoded and checked whole, written through to a bbolt
 // file in one transaction, and only then applied in memory, so a refused or
 // failed write changes nothing, and the next Open finds everything.
-// Idempotency records expire after audit.SubmissionTTL on the store's clock,
-// as DynamoDB's TTL deletes them.
+// Idempotency records expire after audit.SubmissionTTL on the store's clock
+// (WithClock), as DynamoDB's TTL deletes them. SaveFile and LoadFile, a
+// JSON snapshot of the whole state, remain for callers that want one file.
 package memstore
 
 import (
