@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/storable"
 )
 
 func assignmentPK(id string) string  { return "ASSIGNMENT#" + id }
@@ -58,6 +60,9 @@ func (s *Store) PutAssignments(ctx context.Context, as []audit.Assignment) error
 		if err := as[i].Validate(); err != nil {
 			return err
 		}
+		if err := storable.Check(fmt.Sprintf("assignments[%d] (%s)", i, as[i].ID), as[i]); err != nil {
+			return err
+		}
 	}
 	last := map[string]int{}
 	for i, a := range as {
@@ -95,6 +100,9 @@ func (s *Store) UpdateAssignment(ctx context.Context, a *audit.Assignment) error
 		return required("assignment")
 	}
 	if err := a.Validate(); err != nil {
+		return err
+	}
+	if err := storable.Check("assignment "+a.ID, a); err != nil {
 		return err
 	}
 	next := *a
@@ -159,6 +167,9 @@ func listAssignments(ctx context.Context, s *Store, l listing, p audit.Page) ([]
 // it had been replayed nor learn the first receipt.
 func (s *Store) RecordSubmission(ctx context.Context, sub audit.Submission) (audit.Receipt, error) {
 	if err := sub.Validate(); err != nil {
+		return audit.Receipt{}, err
+	}
+	if err := storable.Check("submission "+sub.ID, sub); err != nil {
 		return audit.Receipt{}, err
 	}
 	at := sub.At

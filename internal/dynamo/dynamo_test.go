@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,12 +30,34 @@ type motoStore struct {
 	*dynamo.Store
 	endpoint, table string
 	faults          *unprocessedFaults
+	client          *dynamodb.Client
 }
 
 var (
 	_ storetest.Backend             = (*motoStore)(nil)
 	_ storetest.UnprocessedInjector = (*motoStore)(nil)
+	_ storetest.ReceiptTTLReader    = (*motoStore)(nil)
 )
+
+// ReceiptTTL reads the raw "ttl" attribute of a submission's idempotency
+// record, the number DynamoDB's TTL deletes it by.
+func (m *motoStore) ReceiptTTL(t *testing.T, submissionID string) int64 {
+	t.Helper()
+	out, err := m.client.GetItem(t.Context(), &dynamodb.GetItemInput{TableName: aws.String(m.table), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "SUBMISSION#" + submissionID}, "SK": &types.AttributeValueMemberS{Value: "SUBMISSION"}}})
+	if err != nil {
+		t.Fatalf("get the idempotency record of %s: %v", submissionID, err)
+	}
+	n, ok := out.Item["ttl"].(*types.AttributeValueMemberN)
+	if !ok {
+		t.Fatalf("idempotency record of %s has no numeric ttl: %v", submissionID, out.Item["ttl"])
+	}
+	ttl, err := strconv.ParseInt(n.Value, 10, 64)
+	if err != nil {
+		t.Fatalf("ttl %q of %s: %v", n.Value, submissionID, err)
+	}
+	return ttl
+}
 
 func (m *motoStore) Backend() string {
 	return fmt.Sprintf("dynamodb (moto_server at %s, table %s)", m.endpoint, m.table)
@@ -65,7 +88,7 @@ func newTable(t testing.TB) (client *dynamodb.Client, endpoint, table string) {
 func newMotoStore(t *testing.T) *motoStore {
 	client, endpoint, table := newTable(t)
 	faults := &unprocessedFaults{API: &isolated{API: client}}
-	return &motoStore{Store: dynamo.New(faults, table), endpoint: endpoint, table: table, faults: faults}
+	return &motoStore{Store: dynamo.New(faults, table), endpoint: endpoint, table: table, faults: faults, client: client}
 }
 
 // isolated serialises writes to moto_server. moto (5.2) serves requests on

@@ -2,12 +2,14 @@ package dynamo
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/storable"
 )
 
 func resultPK(id string) string { return "RESULT#" + id }
@@ -65,6 +67,9 @@ func scheduleItem(r audit.Result) (map[string]types.AttributeValue, error) {
 func (s *Store) PutResults(ctx context.Context, rs []audit.Result) error {
 	for i := range rs {
 		if err := rs[i].Validate(); err != nil {
+			return err
+		}
+		if err := storable.Check(fmt.Sprintf("results[%d] (%s)", i, rs[i].ID), rs[i]); err != nil {
 			return err
 		}
 	}

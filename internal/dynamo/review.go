@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/storable"
 )
 
 func companyPK(id string) string { return "COMPANY#" + id }
@@ -30,6 +31,9 @@ func (s *Store) SaveCompany(ctx context.Context, c *audit.Company) error {
 		return required("company")
 	}
 	if err := c.Validate(); err != nil {
+		return err
+	}
+	if err := storable.Check("company "+c.ID, c); err != nil {
 		return err
 	}
 	return s.putBody(ctx, "company "+c.ID, companyPK(c.ID), skConfig, "company", c)
@@ -114,6 +118,9 @@ func (s *Store) CreateReview(ctx context.Context, r *audit.Review) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	if err := storable.Check("review "+r.ID, r); err != nil {
+		return err
+	}
 	item, err := reviewItem(*r)
 	if err != nil {
 		return err
@@ -143,6 +150,9 @@ func (s *Store) UpdateReview(ctx context.Context, r *audit.Review) error {
 		return required("review")
 	}
 	if err := r.Validate(); err != nil {
+		return err
+	}
+	if err := storable.Check("review "+r.ID, r); err != nil {
 		return err
 	}
 	next := *r

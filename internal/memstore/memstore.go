@@ -2,8 +2,15 @@
 // state in memory behind one mutex, with the same semantics and errors as
 // the DynamoDB store (both pass internal/storetest). Values are deep-copied
 // in and out through their JSON form, so callers cannot change stored state
-// and times come back as DynamoDB returns them. SaveFile and LoadFile keep
-// the state between local runs.
+// and times come back as DynamoDB returns them.
+//
+// New keeps everything in memory only. Open keeps it in a directory too:
+// every mutation is encoded and checked whole, written through to a bbolt
+// file in one transaction, and only then applied in memory, so a refused or
+// failed write changes nothing, and the next Open finds everything.
+// Idempotency records expire after audit.SubmissionTTL on the store's clock
+// (WithClock), as DynamoDB's TTL deletes them. SaveFile and LoadFile, a
+// JSON snapshot of the whole state, remain for callers that want one file.
 package memstore
 
 import (
@@ -15,14 +22,36 @@ import (
 	"sync"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"touchaudit/internal/audit"
+	"touchaudit/internal/storable"
 )
 
-// Store is an in-memory audit.Store. The zero value is not usable; call New.
+// Store is the embedded audit.Store. The zero value is not usable; call New
+// or Open.
 type Store struct {
 	mu    sync.Mutex
 	state state
 	now   func() time.Time
+	// clock is the "now" of receipt expiry: nil (no WithClock) keeps
+	// receipts for ever, as moto_server does, because callers that run in
+	// virtual time would see their receipts expire against the wall clock.
+	clock  func() time.Time
+	db     *bolt.DB // nil for a store from New
+	closed bool
+}
+
+// Option configures a store from New or Open.
+type Option func(*Store)
+
+// WithClock sets the store's clock: the time of a submission without one,
+// and the "now" against which idempotency records expire after
+// audit.SubmissionTTL. Without it submissions default to time.Now and
+// receipts never expire. Pass the clock the callers use (the local
+// engine's virtual clock), so that expiry follows their time.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now, s.clock = now, now }
 }
 
 var _ audit.Store = (*Store)(nil)
@@ -47,9 +76,12 @@ type scheduled struct {
 	ResultKey string              `json:"resultKey"`
 }
 
-// New returns an empty store.
-func New() *Store {
+// New returns an empty store kept in memory only.
+func New(opts ...Option) *Store {
 	s := &Store{now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	s.state.init()
 	return s
 }
@@ -84,15 +116,18 @@ func (st *state) init() {
 	}
 }
 
-// clone deep-copies v through JSON, the form both stores keep.
+// clone deep-copies a stored value through JSON, the form both stores
+// keep. It only copies values decoded from their own JSON at write (see
+// put), which encode again; input is never cloned, so it cannot panic on
+// what a caller sends.
 func clone[T any](v T) T {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic(fmt.Sprintf("memstore: cannot copy %T: %v", v, err))
+		panic(fmt.Sprintf("memstore: stored %T does not encode: %v", v, err))
 	}
 	var out T
 	if err := json.Unmarshal(b, &out); err != nil {
-		panic(fmt.Sprintf("memstore: cannot copy %T: %v", v, err))
+		panic(fmt.Sprintf("memstore: stored %T does not decode: %v", v, err))
 	}
 	return out
 }
@@ -111,14 +146,17 @@ func (s *Store) SaveCompany(_ context.Context, c *audit.Company) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	if err := storable.Check("company "+c.ID, c); err != nil {
+		return err
+	}
 	b, err := json.Marshal(c)
 	if err != nil {
 		return &audit.Error{Code: audit.Internal, Message: "encode company", Err: err}
 	}
+	ch := putRaw(bucketCompanies, c.ID, b, setCompany(c.ID))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.state.Companies[c.ID] = b
-	return nil
+	return s.commit(ch)
 }
 
 // GetCompany implements audit.CompanyStore.
@@ -144,13 +182,19 @@ func (s *Store) CreateReview(_ context.Context, r *audit.Review) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	if err := storable.Check("review "+r.ID, r); err != nil {
+		return err
+	}
+	ch, err := put(bucketReviews, r.ID, *r, setReview)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.state.Reviews[r.ID]; ok {
 		return audit.Errorf(audit.Conflict, "review %q already exists", r.ID)
 	}
-	s.state.Reviews[r.ID] = clone(*r)
-	return nil
+	return s.commit(ch)
 }
 
 // GetReview implements audit.ReviewStore.
@@ -173,6 +217,15 @@ func (s *Store) UpdateReview(_ context.Context, r *audit.Review) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	if err := storable.Check("review "+r.ID, r); err != nil {
+		return err
+	}
+	next := *r
+	next.Version++
+	ch, err := put(bucketReviews, r.ID, next, setReview)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.state.Reviews[r.ID]
@@ -182,9 +235,9 @@ func (s *Store) UpdateReview(_ context.Context, r *audit.Review) error {
 	if old.Version != r.Version {
 		return audit.Errorf(audit.Conflict, "review %q changed: version %d, not %d", r.ID, old.Version, r.Version)
 	}
-	next := clone(*r)
-	next.Version++
-	s.state.Reviews[r.ID] = next
+	if err := s.commit(ch); err != nil {
+		return err
+	}
 	r.Version = next.Version
 	return nil
 }
@@ -202,18 +255,24 @@ func (s *Store) MarkAssignmentDone(_ context.Context, reviewID, assignmentID str
 	if !ok {
 		return nil, notFound("review", reviewID)
 	}
-	done := s.state.Done[reviewID]
-	if done == nil {
-		done = map[string]bool{}
-		s.state.Done[reviewID] = done
-	}
-	if !done[assignmentID] {
-		done[assignmentID] = true
+	if !s.state.Done[reviewID][assignmentID] {
+		// The mark and the counter are written together, so a retry after
+		// a failed write counts once and a counted id is never lost.
 		r.Done++
 		r.Version++
-		s.state.Reviews[reviewID] = r
+		mark, err := put(bucketDone, pairKey(reviewID, assignmentID), doneMark{ReviewID: reviewID, AssignmentID: assignmentID}, setDone)
+		if err != nil {
+			return nil, err
+		}
+		rev, err := put(bucketReviews, reviewID, r, setReview)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.commit(mark, rev); err != nil {
+			return nil, err
+		}
 	}
-	r = clone(r)
+	r = clone(s.state.Reviews[reviewID])
 	return &r, nil
 }
 
@@ -225,10 +284,10 @@ func (s *Store) SaveReport(_ context.Context, reviewID string, report []byte) er
 	if !json.Valid(report) {
 		return audit.Errorf(audit.Invalid, "report of review %q is not JSON", reviewID)
 	}
+	ch := putRaw(bucketReports, reviewID, report, setReport(reviewID))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.state.Reports[reviewID] = bytes.Clone(report)
-	return nil
+	return s.commit(ch)
 }
 
 // GetReport implements audit.ResultStore.

@@ -1,7 +1,7 @@
 package memstore_test
 
 import (
-	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,47 +10,74 @@ import (
 	"touchaudit/internal/storetest"
 )
 
-// embedded names the backend in the contract suite's log.
-type embedded struct{ *memstore.Store }
+// t0 is the tests' fixed "now", the contract suite's too.
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// testClock is a settable clock for WithClock.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *testClock) SetNow(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+// embedded is the in-memory store under the contract suite.
+type embedded struct {
+	*memstore.Store
+	*testClock
+}
 
 func (embedded) Backend() string { return "embedded (memstore, in memory)" }
 
-func TestStore_Contract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) audit.Store { return embedded{memstore.New()} })
+// durable is the store kept in a directory; Reopen closes and opens it, so
+// the suite's reads after a write come from the file.
+type durable struct {
+	*memstore.Store
+	*testClock
+	dir string
 }
 
-func TestStore_SaveFileLoadFile(t *testing.T) {
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "state.json")
-	empty, err := memstore.LoadFile(path)
+var (
+	_ storetest.Clocked  = embedded{}
+	_ storetest.Reopener = (*durable)(nil)
+	_ storetest.Clocked  = (*durable)(nil)
+)
+
+func (d *durable) Backend() string { return "embedded (memstore, bbolt file in " + d.dir + ")" }
+
+func (d *durable) Reopen(t *testing.T) {
+	t.Helper()
+	if err := d.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	s, err := memstore.Open(d.dir, memstore.WithClock(d.Now))
 	if err != nil {
-		t.Fatalf("LoadFile(no file): %v", err)
+		t.Fatalf("reopen %s: %v", d.dir, err)
 	}
-	if _, err := empty.GetReview(ctx, "r1"); !audit.IsCode(err, audit.NotFound) {
-		t.Fatalf("fresh store GetReview: %v, want not found", err)
-	}
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	r := &audit.Review{ID: "r1", CompanyID: "bank", StandardVersion: "v2", Status: audit.ReviewPlanned,
-		Window: audit.Window{Opens: now, Closes: now.Add(audit.Day)}, Assignments: 2, CreatedAt: now}
-	if err := empty.CreateReview(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := empty.MarkAssignmentDone(ctx, "r1", "a1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := empty.SaveFile(path); err != nil {
-		t.Fatalf("SaveFile: %v", err)
-	}
-	loaded, err := memstore.LoadFile(path)
+	d.Store = s
+}
+
+func openDurable(t *testing.T) *durable {
+	t.Helper()
+	d := &durable{testClock: &testClock{now: t0}, dir: t.TempDir()}
+	s, err := memstore.Open(d.dir, memstore.WithClock(d.Now))
 	if err != nil {
-		t.Fatalf("LoadFile: %v", err)
+		t.Fatalf("Open: %v", err)
 	}
-	// The done marker survived: marking a1 again counts nothing.
-	got, err := loaded.MarkAssignmentDone(ctx, "r1", "a1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Done != 1 || got.Version != 1 {
-		t.Fatalf("loaded review done=%d version=%d, want 1, 1", got.Done, got.Version)
-	}
+	d.Store = s
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func TestStore_Contract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) audit.Store {
+		c := &testClock{now: t0}
+		return embedded{memstore.New(memstore.WithClock(c.Now)), c}
+	})
+}
+
+func TestOpen_Contract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) audit.Store { return openDurable(t) })
 }

@@ -2,9 +2,11 @@ package memstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/storable"
 )
 
 // resultKey orders a touchpoint's results: by scoring time, then id.
@@ -24,35 +26,54 @@ func (s *Store) GetResult(_ context.Context, id string) (*audit.Result, error) {
 
 // PutResults implements audit.ResultStore. A result moves its touchpoint's
 // schedule when it is the newest the store has seen for that touchpoint;
-// a result without NextDue leaves the schedule alone.
+// a result without NextDue leaves the schedule alone. Every result is
+// checked and encoded first, and all are written in one transaction.
 func (s *Store) PutResults(_ context.Context, rs []audit.Result) error {
-	for i := range rs {
+	for i, r := range rs {
 		if err := rs[i].Validate(); err != nil {
 			return err
 		}
+		if err := storable.Check(fmt.Sprintf("results[%d] (%s)", i, r.ID), r); err != nil {
+			return err
+		}
+	}
+	changes := make([]change, 0, 2*len(rs))
+	for _, r := range rs {
+		ch, err := put(bucketResults, r.ID, r, setResult)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, ch)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The newest result of the batch per touchpoint, against what is stored.
+	newest := map[[2]string]scheduled{}
 	for _, r := range rs {
-		s.state.Results[r.ID] = clone(r)
 		if r.NextDue.IsZero() {
 			continue
 		}
-		sched := s.state.Schedule[r.CompanyID]
-		if sched == nil {
-			sched = map[string]scheduled{}
-			s.state.Schedule[r.CompanyID] = sched
+		k, key := [2]string{r.CompanyID, r.TouchpointID}, resultKey(r)
+		cur, ok := newest[k]
+		if !ok {
+			cur, ok = s.state.Schedule[r.CompanyID][r.TouchpointID]
 		}
-		key := resultKey(r)
-		if cur, ok := sched[r.TouchpointID]; ok && cur.ResultKey > key {
+		if ok && cur.ResultKey > key {
 			continue
 		}
-		sched[r.TouchpointID] = scheduled{ResultKey: key, Due: clone(audit.DueTouchpoint{
+		newest[k] = scheduled{ResultKey: key, Due: audit.DueTouchpoint{
 			CompanyID: r.CompanyID, TouchpointID: r.TouchpointID, NextDue: r.NextDue,
 			LastValuation: r.Valuation, LastReviewID: r.ReviewID, LastScoredAt: r.ScoredAt,
-		})}
+		}}
 	}
-	return nil
+	for k, e := range newest {
+		ch, err := put(bucketSchedule, pairKey(k[0], k[1]), e, setScheduled)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, ch)
+	}
+	return s.commit(changes...)
 }
 
 // ListResultHistory implements audit.ResultStore.

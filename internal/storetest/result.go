@@ -107,6 +107,7 @@ var resultCases = []contractCase{
 		must(t, s.PutResults(ctxOf(t), []audit.Result{newer}), "PutResults(newer)")
 		older := newResult("r0", "rev0", "tp-1", t0.Add(-30*audit.Day), t0.Add(5*audit.Day))
 		must(t, s.PutResults(ctxOf(t), []audit.Result{older}), "PutResults(older)")
+		reopen(t, s)
 		got, err := s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
 		must(t, err, "ListDueTouchpoints")
 		sameJSON(t, got, []audit.DueTouchpoint{due(newer)}, "schedule")

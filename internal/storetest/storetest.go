@@ -31,6 +31,35 @@ type UnprocessedInjector interface {
 	Unprocessed() int
 }
 
+// Reopener is implemented by stores under test that keep their data outside
+// the process (a file). Reopen closes the store and opens it again on the
+// same data; the suite calls it after writes, so every read after it checks
+// that the write survived a restart.
+type Reopener interface {
+	Reopen(t *testing.T)
+}
+
+// ReceiptTTLReader is implemented by stores under test whose idempotency
+// records carry their expiry as a stored attribute (DynamoDB's "ttl", in
+// epoch seconds), which the test reads raw.
+type ReceiptTTLReader interface {
+	ReceiptTTL(t *testing.T, submissionID string) int64
+}
+
+// Clocked is implemented by stores under test that expire idempotency
+// records themselves, on a clock the test sets.
+type Clocked interface {
+	SetNow(now time.Time)
+}
+
+// reopen restarts s if it can be restarted; otherwise it does nothing.
+func reopen(t *testing.T, s audit.Store) {
+	t.Helper()
+	if r, ok := s.(Reopener); ok {
+		r.Reopen(t)
+	}
+}
+
 // Run runs the contract suite. newStore must return an empty store of its
 // own for every call (each subtest gets a fresh one).
 func Run(t *testing.T, newStore func(t *testing.T) audit.Store) {
@@ -47,6 +76,8 @@ func Run(t *testing.T, newStore func(t *testing.T) audit.Store) {
 		{"walkthrough", walkthroughCases},
 		{"result", resultCases},
 		{"report", reportCases},
+		{"unstorable", unstorableCases},
+		{"receipt expiry", expiryCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -42,6 +42,7 @@ var submissionCases = []contractCase{
 		must(t, err, "RecordSubmission")
 		want := audit.Receipt{SubmissionID: "sub-1", AssignmentID: "a1", WalkthroughID: "w1", AssignmentVersion: a.Version + 1, PayloadHash: "hash-1", RecordedAt: sub.At}
 		sameJSON(t, rc, want, "receipt")
+		reopen(t, s)
 		stored, err := s.GetAssignment(ctxOf(t), "a1")
 		must(t, err, "GetAssignment")
 		wantA := sub.Assignment
@@ -59,6 +60,7 @@ var submissionCases = []contractCase{
 		sub := newSubmission("sub-1", "hash-1", a, "w1")
 		first, err := s.RecordSubmission(ctxOf(t), sub)
 		must(t, err, "RecordSubmission")
+		reopen(t, s)
 		retry := sub
 		retry.At = sub.At.Add(5 * time.Minute) // the retry arrives later
 		again, err := s.RecordSubmission(ctxOf(t), retry)
