@@ -13,6 +13,9 @@ import (
 	"touchaudit/internal/audit"
 )
 
+// Audits, the auditor's wait: dispatch the assignment, take the
+// submission, remind after the first missed deadline.
+
 // AuditInput is the input of one audit execution (one per assignment).
 type AuditInput struct {
 	AssignmentID string `json:"assignmentId"`

@@ -6,6 +6,10 @@ import (
 	"touchaudit/internal/audit"
 )
 
+// Reviews, completion: count ended audits on the review, wake the review
+// execution after the last one, expire what is open when the window closes,
+// record failures. Track is the one function that serves them.
+
 // CloseInput names an audit that reached its end.
 type CloseInput struct {
 	AssignmentID string `json:"assignmentId"`

@@ -13,8 +13,11 @@ import (
 
 // deps are what every use case works with: the ports, the clock, the
 // settings and one scoring-engine cache. Each use-case service embeds
-// *deps, so all of them built by New share one set; a new use case is a
-// struct embedding *deps, one field on Workflow and one line in New.
+// *deps, so all of them built by New share one set. A new use case (say
+// Appeals) is a struct embedding *deps in its own file, one field on
+// Workflow and one line in New; its Lambda functions are rows in the table
+// of internal/functions.
+//
 // What more than one use case does (update an assignment under optimistic
 // locking, count an assignment done on its review, list a review's
 // assignments, score) is a method here.

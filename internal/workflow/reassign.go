@@ -9,6 +9,8 @@ import (
 	"touchaudit/internal/audit"
 )
 
+// Audits, the second missed deadline: hand the walk to another auditor.
+
 // Reassign handles the second missed deadline: the walk goes to another
 // eligible auditor (same rules as the assignment engine, least-loaded
 // first) in a new assignment with its own audit execution; the old one ends

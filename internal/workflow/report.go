@@ -8,6 +8,8 @@ import (
 	"touchaudit/internal/scoring"
 )
 
+// Reviews, the end: compile the report.
+
 // ReportOutput is what compile-report hands back to the review execution:
 // small, since the report itself is stored.
 type ReportOutput struct {

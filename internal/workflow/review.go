@@ -13,6 +13,9 @@ import (
 	"touchaudit/internal/audit"
 )
 
+// Reviews, from the start: start a review, plan its walks, assign
+// auditors and start one audit execution per walk.
+
 // ReviewRequest starts a review: from the half-yearly schedule (companyId
 // and scheduledTime only) or ad hoc from a CX lead (any field).
 type ReviewRequest struct {

@@ -9,6 +9,9 @@ import (
 	"touchaudit/internal/scoring"
 )
 
+// Audits, after the submission: score the walk, ask about its promises
+// when they fall due and value it again with the answers.
+
 // ScoreInput names a submitted walk.
 type ScoreInput struct {
 	AssignmentID  string `json:"assignmentId"`
