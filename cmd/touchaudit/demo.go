@@ -171,11 +171,11 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	sim.wf = st.workflow
+	sim.wf = st.workflow.Audits
 	simNow = st.engine.Clock().Now
 	counted.reset() // count what the review itself costs, not the seeding
 
-	if _, err := st.workflow.StartReview(ctx, workflow.ReviewRequest{
+	if _, err := st.workflow.Reviews.StartReview(ctx, workflow.ReviewRequest{
 		CompanyID: demoCompany, ReviewID: demoReview, Name: "Przegląd półroczny II/2026",
 		Opens: &demoOpens, Closes: &demoCloses, StandardVersion: "v2", PreviousReviewID: demoPrevious,
 		Scope: audit.ReviewScope{Touchpoints: scope, WalksPerTouchpoint: 2, MaxPerAuditor: 3}, Seed: 42, RequestedBy: "s-001", FixCosts: costs,

@@ -166,7 +166,7 @@ func (s *localServer) startReview(ctx context.Context) error {
 	now := s.stack.engine.Clock().Now()
 	closes := now.Add(14 * audit.Day)
 	s.ReviewID = fmt.Sprintf("%s-local-%d", s.Company.ID, now.Unix())
-	if _, err := s.stack.workflow.StartReview(ctx, workflow.ReviewRequest{
+	if _, err := s.stack.workflow.Reviews.StartReview(ctx, workflow.ReviewRequest{
 		CompanyID: s.Company.ID, ReviewID: s.ReviewID, Name: "Local review " + now.Format(time.DateOnly),
 		Opens: &now, Closes: &closes, Scope: audit.ReviewScope{Touchpoints: scope, WalksPerTouchpoint: 1, MaxPerAuditor: 1},
 		Seed: 7, RequestedBy: "local",

@@ -45,12 +45,12 @@ func runReviewCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	ctx := context.Background()
-	svc, err := lambdaenv.Workflow(ctx, os.Getenv)
+	wf, err := lambdaenv.Workflow(ctx, os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "review start: %v\n", err)
 		return 1
 	}
-	out, err := svc.StartReview(ctx, req)
+	out, err := wf.Reviews.StartReview(ctx, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "review start: %v\n", err)
 		if audit.IsCode(err, audit.Invalid) {

@@ -38,7 +38,7 @@ type action struct {
 
 type simulator struct {
 	mu         sync.Mutex
-	wf         *workflow.Service
+	wf         *workflow.Audits
 	recordings map[string][]audit.Walkthrough // by touchpoint id
 	plan       func(n int) behaviour          // the n-th assignment's behaviour
 	seen       map[string]behaviour           // by assignment id

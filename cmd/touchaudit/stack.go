@@ -2,59 +2,21 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"touchaudit/internal/asl"
 	"touchaudit/internal/audit"
-	"touchaudit/internal/lambdafn"
+	"touchaudit/internal/functions"
 	"touchaudit/internal/workflow"
 )
 
 // The local stack runs touchaudit's state machines on the local Step
 // Functions engine with every Lambda function bound in-process to the same
-// workflow.Service method its functions/<name>/main.go starts, through the
-// same lambdafn wrapper, so error names match what AWS would see.
-
-// function is one Lambda function of template.yaml.
-type function struct {
-	// Logical is the template's logical id; state machines refer to
-	// ${<Logical>Arn} in their DefinitionSubstitutions.
-	Logical string
-	Name    string
-	handler func(*workflow.Service) asl.Handler
-}
-
-func bind[In, Out any](f func(context.Context, In) (Out, error)) asl.Handler {
-	h := lambdafn.Handler(f)
-	return func(ctx context.Context, in json.RawMessage) (json.RawMessage, error) {
-		out, err := h(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(out)
-	}
-}
-
-// functions lists the workflow's functions (import-company is not called by
-// a state machine).
-var functions = []function{
-	{"PlanReviewFunction", "plan-review", func(s *workflow.Service) asl.Handler { return bind(s.PlanReview) }},
-	{"AssignAuditorsFunction", "assign-auditors", func(s *workflow.Service) asl.Handler { return bind(s.AssignAuditors) }},
-	{"StartAuditsFunction", "start-audits", func(s *workflow.Service) asl.Handler { return bind(s.StartAudits) }},
-	{"DispatchFunction", "dispatch", func(s *workflow.Service) asl.Handler { return bind(s.Dispatch) }},
-	{"SubmitFunction", "submit", func(s *workflow.Service) asl.Handler { return bind(s.Submit) }},
-	{"ScoreFunction", "score", func(s *workflow.Service) asl.Handler { return bind(s.Score) }},
-	{"VerifyPromiseFunction", "verify-promise", func(s *workflow.Service) asl.Handler { return bind(s.AskPromise) }},
-	{"ConfirmPromiseFunction", "confirm-promise", func(s *workflow.Service) asl.Handler { return bind(s.ConfirmPromise) }},
-	{"RemindFunction", "remind", func(s *workflow.Service) asl.Handler { return bind(s.Remind) }},
-	{"ReassignFunction", "reassign", func(s *workflow.Service) asl.Handler { return bind(s.Reassign) }},
-	{"TrackCompletionFunction", "track-completion", func(s *workflow.Service) asl.Handler { return bind(s.Track) }},
-	{"CompileReportFunction", "compile-report", func(s *workflow.Service) asl.Handler { return bind(s.CompileReport) }},
-	{"StartReviewFunction", "start-review", func(s *workflow.Service) asl.Handler { return bind(s.StartReview) }},
-}
+// use-case method its functions/<name>/main.go starts: both read the one
+// table in internal/functions, and go through the same lambdafn wrapper, so
+// error names match what AWS would see.
 
 // stateMachines maps the template's state machine logical ids to their files.
 var stateMachines = []struct{ Logical, Name, File string }{
@@ -97,7 +59,7 @@ func (x engineExecutions) SendTaskSuccess(_ context.Context, token string, outpu
 type stack struct {
 	engine   *asl.Engine
 	store    audit.Store
-	workflow *workflow.Service
+	workflow *workflow.Workflow
 	arns     map[string]string // state machine logical id -> ARN
 }
 
@@ -119,8 +81,8 @@ func newStack(o stackOptions) (*stack, error) {
 	cfg.AuditStateMachineArn = s.arns["AuditStateMachine"]
 	cfg.ReviewStateMachineArn = s.arns["ReviewStateMachine"]
 	s.workflow = workflow.New(o.store, engineExecutions{e}, o.notifier, e.Clock(), cfg, nil)
-	for _, f := range functions {
-		e.Registry().Register(localFunctionArn(f.Logical), f.handler(s.workflow))
+	for _, f := range functions.All() {
+		e.Registry().Register(localFunctionArn(f.Logical), f.Handler(s.workflow))
 	}
 	template, err := os.ReadFile(filepath.Join(o.dir, "template.yaml"))
 	if err != nil {
@@ -157,7 +119,7 @@ func localSubstitutions(template []byte, stateMachine string) (map[string]string
 		return nil, fmt.Errorf("template.yaml %s: %w", stateMachine, err)
 	}
 	bound := map[string]bool{}
-	for _, f := range functions {
+	for _, f := range functions.All() {
 		bound[localFunctionArn(f.Logical)] = true
 	}
 	for k, v := range subs {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"touchaudit/internal/functions"
 )
 
 // TestStack_BindsEveryWorkflowFunction checks that the local stack binds a
@@ -13,7 +15,7 @@ import (
 func TestStack_BindsEveryWorkflowFunction(t *testing.T) {
 	notInStateMachines := map[string]bool{"import-company": true, "api": true}
 	bound := map[string]string{}
-	for _, f := range functions {
+	for _, f := range functions.All() {
 		bound[f.Name] = f.Logical
 	}
 	dirs, err := filepath.Glob(repoRoot + "/functions/*/main.go")

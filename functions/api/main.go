@@ -17,15 +17,11 @@ import (
 
 func main() {
 	ctx := context.Background()
-	svc, err := lambdaenv.Workflow(ctx, os.Getenv)
+	env, err := lambdaenv.Load(ctx, os.Getenv)
 	if err != nil {
 		log.Fatalf("api: %v", err)
 	}
-	store, err := lambdaenv.Store(ctx, os.Getenv)
-	if err != nil {
-		log.Fatalf("api: %v", err)
-	}
-	h := httpapi.New(svc, store, httpapi.Options{Form: webform.Handler()})
+	h := httpapi.New(env.Workflow(), env.Store(), httpapi.Options{Form: webform.Handler()})
 	// Not a payload-2.0 event is the function's InvalidInput error; every
 	// HTTP request gets an HTTP answer.
 	lambdafn.Start(h.Handle)

@@ -1,4 +1,4 @@
-// Command assign-auditors is a Lambda function of the review workflow: it staffs the planned walks with the assignment engine (workflow.Service.AssignAuditors).
+// Command assign-auditors is a Lambda function of the review workflow: it staffs the planned walks with the assignment engine (workflow.Reviews.AssignAuditors, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("assign-auditors: %v", err)
 	}
-	lambdafn.Start(svc.AssignAuditors)
+	if err := functions.Start(wf, "assign-auditors"); err != nil {
+		log.Fatalf("assign-auditors: %v", err)
+	}
 }

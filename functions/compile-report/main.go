@@ -1,4 +1,4 @@
-// Command compile-report is a Lambda function of the review workflow: it aggregates the review's results into the stored report and completes the review (workflow.Service.CompileReport).
+// Command compile-report is a Lambda function of the review workflow: it aggregates the review's results into the stored report and completes the review (workflow.Reviews.CompileReport, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("compile-report: %v", err)
 	}
-	lambdafn.Start(svc.CompileReport)
+	if err := functions.Start(wf, "compile-report"); err != nil {
+		log.Fatalf("compile-report: %v", err)
+	}
 }

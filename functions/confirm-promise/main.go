@@ -1,4 +1,4 @@
-// Command confirm-promise is a Lambda function of the review workflow: it takes the auditor's answer to a promise check and completes it (workflow.Service.ConfirmPromise).
+// Command confirm-promise is a Lambda function of the review workflow: it takes the auditor's answer to a promise check and completes it (workflow.Audits.ConfirmPromise, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("confirm-promise: %v", err)
 	}
-	lambdafn.Start(svc.ConfirmPromise)
+	if err := functions.Start(wf, "confirm-promise"); err != nil {
+		log.Fatalf("confirm-promise: %v", err)
+	}
 }

@@ -1,4 +1,4 @@
-// Command dispatch is a Lambda function of the review workflow: it stores the audit's task token on the assignment and notifies the auditor (workflow.Service.Dispatch).
+// Command dispatch is a Lambda function of the review workflow: it stores the audit's task token on the assignment and notifies the auditor (workflow.Audits.Dispatch, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("dispatch: %v", err)
 	}
-	lambdafn.Start(svc.Dispatch)
+	if err := functions.Start(wf, "dispatch"); err != nil {
+		log.Fatalf("dispatch: %v", err)
+	}
 }

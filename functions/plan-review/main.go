@@ -1,4 +1,4 @@
-// Command plan-review is a Lambda function of the review workflow: it creates the review and writes one planned assignment per walk of every touchpoint due (workflow.Service.PlanReview).
+// Command plan-review is a Lambda function of the review workflow: it creates the review and writes one planned assignment per walk of every touchpoint due (workflow.Reviews.PlanReview, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("plan-review: %v", err)
 	}
-	lambdafn.Start(svc.PlanReview)
+	if err := functions.Start(wf, "plan-review"); err != nil {
+		log.Fatalf("plan-review: %v", err)
+	}
 }

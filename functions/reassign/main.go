@@ -1,4 +1,4 @@
-// Command reassign is a Lambda function of the review workflow: after the second missed deadline it hands the walk to another eligible auditor (workflow.Service.Reassign).
+// Command reassign is a Lambda function of the review workflow: after the second missed deadline it hands the walk to another eligible auditor (workflow.Audits.Reassign, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("reassign: %v", err)
 	}
-	lambdafn.Start(svc.Reassign)
+	if err := functions.Start(wf, "reassign"); err != nil {
+		log.Fatalf("reassign: %v", err)
+	}
 }

@@ -1,4 +1,4 @@
-// Command remind is a Lambda function of the review workflow: after the first missed deadline it extends the deadline and reminds the auditor (workflow.Service.Remind).
+// Command remind is a Lambda function of the review workflow: after the first missed deadline it extends the deadline and reminds the auditor (workflow.Audits.Remind, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("remind: %v", err)
 	}
-	lambdafn.Start(svc.Remind)
+	if err := functions.Start(wf, "remind"); err != nil {
+		log.Fatalf("remind: %v", err)
+	}
 }

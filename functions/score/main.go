@@ -1,4 +1,4 @@
-// Command score is a Lambda function of the review workflow: it values a walkthrough against the review's standard, and again with the verdicts of its promise checks (workflow.Service.Score).
+// Command score is a Lambda function of the review workflow: it values a walkthrough against the review's standard, and again with the verdicts of its promise checks (workflow.Audits.Score, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("score: %v", err)
 	}
-	lambdafn.Start(svc.Score)
+	if err := functions.Start(wf, "score"); err != nil {
+		log.Fatalf("score: %v", err)
+	}
 }

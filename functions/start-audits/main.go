@@ -1,4 +1,4 @@
-// Command start-audits is a Lambda function of the review workflow: it starts one audit execution per assignment, in batches, named by assignment id (workflow.Service.StartAudits).
+// Command start-audits is a Lambda function of the review workflow: it starts one audit execution per assignment, in batches, named by assignment id (workflow.Reviews.StartAudits, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("start-audits: %v", err)
 	}
-	lambdafn.Start(svc.StartAudits)
+	if err := functions.Start(wf, "start-audits"); err != nil {
+		log.Fatalf("start-audits: %v", err)
+	}
 }

@@ -1,4 +1,4 @@
-// Command start-review is a Lambda function of the review workflow: a CX lead's ad-hoc review: it starts the review state machine, named by the review id (workflow.Service.StartReview).
+// Command start-review is a Lambda function of the review workflow: a CX lead's ad-hoc review: it starts the review state machine, named by the review id (workflow.Reviews.StartReview, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("start-review: %v", err)
 	}
-	lambdafn.Start(svc.StartReview)
+	if err := functions.Start(wf, "start-review"); err != nil {
+		log.Fatalf("start-review: %v", err)
+	}
 }

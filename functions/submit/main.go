@@ -1,4 +1,4 @@
-// Command submit is a Lambda function of the review workflow: it records an auditor's walkthrough and sends SendTaskSuccess to the waiting audit (workflow.Service.Submit).
+// Command submit is a Lambda function of the review workflow: it records an auditor's walkthrough and sends SendTaskSuccess to the waiting audit (workflow.Audits.Submit, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("submit: %v", err)
 	}
-	lambdafn.Start(svc.Submit)
+	if err := functions.Start(wf, "submit"); err != nil {
+		log.Fatalf("submit: %v", err)
+	}
 }

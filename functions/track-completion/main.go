@@ -1,4 +1,4 @@
-// Command track-completion is a Lambda function of the review workflow: it counts ended audits on the review with a conditional counter and wakes the review when the last one ends (workflow.Service.Track).
+// Command track-completion is a Lambda function of the review workflow: it counts ended audits on the review with a conditional counter and wakes the review when the last one ends (workflow.Reviews.Track, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("track-completion: %v", err)
 	}
-	lambdafn.Start(svc.Track)
+	if err := functions.Start(wf, "track-completion"); err != nil {
+		log.Fatalf("track-completion: %v", err)
+	}
 }

@@ -1,4 +1,4 @@
-// Command verify-promise is a Lambda function of the review workflow: it stores a promise check's task token and asks the auditor whether the promise was kept (workflow.Service.AskPromise).
+// Command verify-promise is a Lambda function of the review workflow: it stores a promise check's task token and asks the auditor whether the promise was kept (workflow.Audits.AskPromise, bound in internal/functions).
 package main
 
 import (
@@ -6,14 +6,16 @@ import (
 	"log"
 	"os"
 
+	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	svc, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("verify-promise: %v", err)
 	}
-	lambdafn.Start(svc.AskPromise)
+	if err := functions.Start(wf, "verify-promise"); err != nil {
+		log.Fatalf("verify-promise: %v", err)
+	}
 }

@@ -57,7 +57,7 @@ func (h *Handler) myAssignments(ctx context.Context, r *request) (reply, error) 
 	if len(cursor) > maxCursor {
 		return reply{}, invalidField("cursor", "is not a cursor this API returned")
 	}
-	views, next, err := h.wf.MyAssignments(ctx, r.who.CompanyID, r.who.StaffID, audit.Page{Cursor: cursor})
+	views, next, err := h.wf.Auditors.List(ctx, r.who.CompanyID, r.who.StaffID, audit.Page{Cursor: cursor})
 	if audit.IsCode(err, audit.Invalid) {
 		return reply{}, invalidField("cursor", "is not a cursor this API returned")
 	} else if err != nil {
@@ -66,17 +66,18 @@ func (h *Handler) myAssignments(ctx context.Context, r *request) (reply, error) 
 	return ok(assignmentList{Assignments: views, NextCursor: next})
 }
 
-// own is the workflow for one call on the caller's own assignment.
-func (h *Handler) own(ctx context.Context, r *request) (*workflow.Service, error) {
-	return h.wf.Own(ctx, r.who.CompanyID, r.who.StaffID, r.params["id"])
+// own is the caller's own assignment named in the path; another auditor's
+// or company's is not found.
+func (h *Handler) own(ctx context.Context, r *request) (workflow.Owned, error) {
+	return h.wf.Auditors.Own(ctx, r.who.CompanyID, r.who.StaffID, r.params["id"])
 }
 
 func (h *Handler) myAssignment(ctx context.Context, r *request) (reply, error) {
-	wf, err := h.own(ctx, r)
+	o, err := h.own(ctx, r)
 	if err != nil {
 		return reply{}, err
 	}
-	v, err := wf.MyAssignment(ctx, r.who.StaffID, r.params["id"])
+	v, err := h.wf.Auditors.View(ctx, o)
 	if err != nil {
 		return reply{}, err
 	}
@@ -84,7 +85,7 @@ func (h *Handler) myAssignment(ctx context.Context, r *request) (reply, error) {
 }
 
 func (h *Handler) start(ctx context.Context, r *request) (reply, error) {
-	wf, err := h.own(ctx, r)
+	o, err := h.own(ctx, r)
 	if err != nil {
 		return reply{}, err
 	}
@@ -98,7 +99,7 @@ func (h *Handler) start(ctx context.Context, r *request) (reply, error) {
 	if len(p.list) > 0 {
 		return reply{}, invalidFields(p.list)
 	}
-	v, err := wf.StartWalk(ctx, workflow.StartWalkInput{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, StartedAt: started})
+	v, err := h.wf.Auditors.StartWalk(ctx, o, started)
 	if err != nil {
 		return reply{}, err
 	}
@@ -106,7 +107,7 @@ func (h *Handler) start(ctx context.Context, r *request) (reply, error) {
 }
 
 func (h *Handler) draft(ctx context.Context, r *request) (reply, error) {
-	wf, err := h.own(ctx, r)
+	o, err := h.own(ctx, r)
 	if err != nil {
 		return reply{}, err
 	}
@@ -132,7 +133,7 @@ func (h *Handler) draft(ctx context.Context, r *request) (reply, error) {
 	if list := append(p.list, dp.list...); len(list) > 0 {
 		return reply{}, invalidFields(list)
 	}
-	v, err := wf.SaveDraft(ctx, workflow.DraftInput{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, Draft: w, Version: *in.Version})
+	v, err := h.wf.Auditors.SaveDraft(ctx, o, workflow.DraftInput{Draft: w, Version: *in.Version})
 	if err != nil {
 		return reply{}, err
 	}
@@ -153,7 +154,7 @@ type submitView struct {
 var doorClockSkew = audit.DefaultValuationRules().MaxClockSkew.D()
 
 func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
-	wf, err := h.own(ctx, r)
+	o, err := h.own(ctx, r)
 	if err != nil {
 		return reply{}, err
 	}
@@ -181,7 +182,7 @@ func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
 	if list := append(p.list, wp.list...); len(list) > 0 {
 		return reply{}, invalidFields(list)
 	}
-	res, err := wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: in.SubmissionID, AssignmentID: r.params["id"], AuditorID: r.who.StaffID, Walkthrough: w})
+	res, err := h.wf.Auditors.Submit(ctx, o, in.SubmissionID, w)
 	if err != nil {
 		return reply{}, err
 	}
@@ -192,7 +193,7 @@ func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
 }
 
 func (h *Handler) confirmPromise(ctx context.Context, r *request) (reply, error) {
-	wf, err := h.own(ctx, r)
+	o, err := h.own(ctx, r)
 	if err != nil {
 		return reply{}, err
 	}
@@ -203,7 +204,7 @@ func (h *Handler) confirmPromise(ctx context.Context, r *request) (reply, error)
 	if in.Outcome != audit.PromiseKept && in.Outcome != audit.PromiseBroken {
 		return reply{}, invalidField("outcome", "must be kept or broken, not %q", in.Outcome)
 	}
-	v, err := wf.ConfirmPromise(ctx, workflow.PromiseAnswer{AssignmentID: r.params["id"], AuditorID: r.who.StaffID, PromiseID: r.params["promiseId"], Outcome: in.Outcome})
+	v, err := h.wf.Auditors.ConfirmPromise(ctx, o, r.params["promiseId"], in.Outcome)
 	if err != nil {
 		return reply{}, err
 	}

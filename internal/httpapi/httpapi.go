@@ -33,7 +33,7 @@ type Store interface {
 
 // Handler serves the API and, for every path outside /api, the form.
 type Handler struct {
-	wf        *workflow.Service
+	wf        *workflow.Workflow
 	store     Store
 	companies *audit.CompanyService
 	form      http.Handler
@@ -53,8 +53,9 @@ type Options struct {
 	Now func() time.Time
 }
 
-// New returns the API handler over the workflow service and the store.
-func New(wf *workflow.Service, store Store, o Options) *Handler {
+// New returns the API handler over the workflow's use cases (Reviews for
+// the CX lead, Auditors for the auditor) and the store.
+func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 	now := o.Now
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }

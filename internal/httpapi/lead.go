@@ -127,7 +127,7 @@ func (h *Handler) startReview(ctx context.Context, r *request) (reply, error) {
 			return reply{}, err
 		}
 	}
-	out, err := h.wf.StartReview(ctx, req)
+	out, err := h.wf.Reviews.StartReview(ctx, req)
 	if err != nil {
 		return reply{}, reviewFields(err)
 	}

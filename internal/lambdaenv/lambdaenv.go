@@ -1,6 +1,6 @@
 // Package lambdaenv builds touchaudit's adapters and services for a Lambda
-// function from its configuration, so that each functions/<name>/main.go is
-// a few lines of wiring. main passes os.Getenv in: only main reads the
+// function from its configuration, loading the AWS configuration once per
+// function, so that each functions/<name>/main.go is a few lines of wiring. main passes os.Getenv in: only main reads the
 // environment.
 //
 // Variables:
@@ -29,16 +29,25 @@ import (
 // Getenv reads one configuration variable (os.Getenv in main).
 type Getenv func(string) string
 
-// Store builds the DynamoDB store.
-func Store(ctx context.Context, getenv Getenv) (*dynamo.Store, error) {
+// Env is one function's configuration: the AWS configuration is loaded
+// once and the store built once, whatever the function builds over them
+// (the api function needs both the store and the workflow).
+type Env struct {
+	aws    aws.Config
+	getenv Getenv
+	store  *dynamo.Store
+}
+
+// Load loads the AWS configuration and builds the DynamoDB store.
+func Load(ctx context.Context, getenv Getenv) (*Env, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
-	return store(cfg, getenv)
+	return newEnv(cfg, getenv)
 }
 
-func store(cfg aws.Config, getenv Getenv) (*dynamo.Store, error) {
+func newEnv(cfg aws.Config, getenv Getenv) (*Env, error) {
 	table := getenv("TABLE_NAME")
 	if table == "" {
 		return nil, fmt.Errorf("TABLE_NAME is not set")
@@ -48,28 +57,41 @@ func store(cfg aws.Config, getenv Getenv) (*dynamo.Store, error) {
 			o.BaseEndpoint = aws.String(ep)
 		}
 	})
-	return dynamo.New(client, table), nil
+	return &Env{aws: cfg, getenv: getenv, store: dynamo.New(client, table)}, nil
 }
 
-// Workflow builds the review workflow service: DynamoDB store, Step
-// Functions client, log notifier and wall clock.
-func Workflow(ctx context.Context, getenv Getenv) (*workflow.Service, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS config: %w", err)
-	}
-	st, err := store(cfg, getenv)
-	if err != nil {
-		return nil, err
-	}
-	client := sfn.NewFromConfig(cfg, func(o *sfn.Options) {
-		if ep := getenv("SFN_ENDPOINT"); ep != "" {
+// Store is the DynamoDB store.
+func (e *Env) Store() *dynamo.Store { return e.store }
+
+// Workflow builds the review workflow's use cases over the store, a Step
+// Functions client, the log notifier and the wall clock.
+func (e *Env) Workflow() *workflow.Workflow {
+	client := sfn.NewFromConfig(e.aws, func(o *sfn.Options) {
+		if ep := e.getenv("SFN_ENDPOINT"); ep != "" {
 			o.BaseEndpoint = aws.String(ep)
 		}
 	})
 	wcfg := workflow.Config{
-		AuditStateMachineArn:  getenv("AUDIT_STATE_MACHINE_ARN"),
-		ReviewStateMachineArn: getenv("REVIEW_STATE_MACHINE_ARN"),
+		AuditStateMachineArn:  e.getenv("AUDIT_STATE_MACHINE_ARN"),
+		ReviewStateMachineArn: e.getenv("REVIEW_STATE_MACHINE_ARN"),
 	}
-	return workflow.New(st, stepfunctions.New(client), workflow.LogNotifier{}, workflow.SystemClock{}, wcfg, nil), nil
+	return workflow.New(e.store, stepfunctions.New(client), workflow.LogNotifier{}, workflow.SystemClock{}, wcfg, nil)
+}
+
+// Store loads the configuration and builds the DynamoDB store alone.
+func Store(ctx context.Context, getenv Getenv) (*dynamo.Store, error) {
+	e, err := Load(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return e.Store(), nil
+}
+
+// Workflow loads the configuration and builds the workflow's use cases.
+func Workflow(ctx context.Context, getenv Getenv) (*workflow.Workflow, error) {
+	e, err := Load(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return e.Workflow(), nil
 }

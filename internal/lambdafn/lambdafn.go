@@ -1,5 +1,6 @@
 // Package lambdafn adapts touchaudit's service methods to AWS Lambda. Every
-// functions/*/main.go ends in lambdafn.Start(svc.Method).
+// functions/*/main.go ends in lambdafn.Start(method), the workflow functions
+// through the table in internal/functions.
 //
 // Its one job beyond wiring is errors. Step Functions matches a failed Task by
 // the errorType Lambda reports, and aws-lambda-go reports the Go type name of

@@ -13,6 +13,9 @@ import (
 	"touchaudit/internal/audit"
 )
 
+// Audits, the auditor's wait: dispatch the assignment, take the
+// submission, remind after the first missed deadline.
+
 // AuditInput is the input of one audit execution (one per assignment).
 type AuditInput struct {
 	AssignmentID string `json:"assignmentId"`
@@ -35,11 +38,16 @@ type DispatchOutput struct {
 	Notified     string `json:"notified"`
 }
 
+// Assignment reads one assignment (for tools and the local runner).
+func (s *Audits) Assignment(ctx context.Context, id string) (*audit.Assignment, error) {
+	return s.store.GetAssignment(ctx, id)
+}
+
 // Dispatch stores the task token on the assignment and notifies the auditor.
 // A retry stores the same token again and re-sends the notification, which
 // is harmless. An assignment already submitted (the auditor was quick, or the
 // callback raced a timeout) is signalled at once, so nothing waits in vain.
-func (s *Service) Dispatch(ctx context.Context, in DispatchInput) (DispatchOutput, error) {
+func (s *Audits) Dispatch(ctx context.Context, in DispatchInput) (DispatchOutput, error) {
 	if in.AssignmentID == "" || in.TaskToken == "" {
 		return DispatchOutput{}, invalid("assignmentId and taskToken are required")
 	}
@@ -99,11 +107,13 @@ type SubmitResult struct {
 	Signalled bool `json:"signalled"`
 }
 
-// Submit records a walkthrough and tells the waiting audit execution. It
-// makes two store round trips (read the assignment, one transaction), and
-// sends SendTaskSuccess only from the call that recorded the submission, so
-// duplicates and retries never signal twice.
-func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
+// Submit records a walkthrough by assignment and auditor id (the submit
+// function, the simulator) and tells the waiting audit execution; the HTTP
+// API submits through Auditors.Submit. It makes two store round trips (read
+// the assignment, one transaction), and sends SendTaskSuccess only from the
+// call that recorded the submission, so duplicates and retries never signal
+// twice.
+func (s *Audits) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
 	if req.SubmissionID == "" {
 		return SubmitResult{}, invalidField("submissionId", "is required")
 	}
@@ -119,7 +129,7 @@ func (s *Service) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, 
 }
 
 // submit records the walk for an assignment the caller has read and owns.
-func (s *Service) submit(ctx context.Context, a *audit.Assignment, req SubmitRequest) (SubmitResult, error) {
+func (s *Audits) submit(ctx context.Context, a *audit.Assignment, req SubmitRequest) (SubmitResult, error) {
 	for attempt := 1; ; attempt++ {
 		w, hash, err := s.submittedWalk(ctx, a, req)
 		if err != nil {
@@ -154,7 +164,7 @@ func (s *Service) submit(ctx context.Context, a *audit.Assignment, req SubmitReq
 
 // submittedWalk is the walk as stored: the server decides its id (from the
 // submission id), its assignment, auditor, touchpoint and standard.
-func (s *Service) submittedWalk(ctx context.Context, a *audit.Assignment, req SubmitRequest) (audit.Walkthrough, string, error) {
+func (s *Audits) submittedWalk(ctx context.Context, a *audit.Assignment, req SubmitRequest) (audit.Walkthrough, string, error) {
 	w := req.Walkthrough
 	w.ID = WalkthroughID(a.ID, req.SubmissionID)
 	w.AssignmentID, w.ReviewID, w.CompanyID = a.ID, a.ReviewID, a.CompanyID
@@ -179,7 +189,7 @@ func (s *Service) submittedWalk(ctx context.Context, a *audit.Assignment, req Su
 // replay answers a repeated submission from its stored receipt (one read,
 // no write); another submission for a submitted walk, or the same id with
 // another payload, is a conflict.
-func (s *Service) replay(ctx context.Context, a *audit.Assignment, submissionID, hash string) (SubmitResult, error) {
+func (s *Audits) replay(ctx context.Context, a *audit.Assignment, submissionID, hash string) (SubmitResult, error) {
 	if a.SubmissionID != submissionID {
 		return SubmitResult{}, conflict("assignment %s was already submitted", a.ID)
 	}
@@ -207,7 +217,7 @@ const signalAttempts = 3
 
 // signal sends the waiting audit the walk. Only the call that recorded the
 // walk signals, so duplicates never do; a transient failure is retried here.
-func (s *Service) signal(ctx context.Context, token, walkthroughID string) bool {
+func (s *Audits) signal(ctx context.Context, token, walkthroughID string) bool {
 	if token == "" {
 		// Not dispatched yet: Dispatch finds the walk submitted and signals.
 		return false
@@ -284,7 +294,7 @@ type DeadlineOutput struct {
 // Remind handles the first missed deadline: it extends the deadline and
 // reminds the auditor (the state machine then waits again with a new token).
 // Idempotent: the extension is counted once per reminder number.
-func (s *Service) Remind(ctx context.Context, in DeadlineInput) (DeadlineOutput, error) {
+func (s *Audits) Remind(ctx context.Context, in DeadlineInput) (DeadlineOutput, error) {
 	now := s.clock.Now()
 	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
 		if a.WalkthroughID != "" || a.Status.Final() || a.Reminders > 0 {
@@ -317,7 +327,7 @@ func secondsUntil(now, t time.Time) int64 {
 	return max(1, int64(math.Ceil(t.Sub(now).Seconds())))
 }
 
-func (s *Service) notifyAssignment(ctx context.Context, kind NotificationKind, a *audit.Assignment) error {
+func (s *Audits) notifyAssignment(ctx context.Context, kind NotificationKind, a *audit.Assignment) error {
 	subject := audit.Label{PL: "Nowe zadanie audytowe", EN: "New audit assignment"}
 	switch kind {
 	case NotifyReminder:

@@ -2,15 +2,16 @@ package workflow
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"touchaudit/internal/audit"
 )
 
-// The auditor's side of an assignment, used by the HTTP API and the form:
-// what they see, starting a walk, saving a draft. Submitting and answering
-// promise checks are Submit and ConfirmPromise. An assignment of another
-// auditor is reported as not found, never as forbidden, so ids leak nothing.
+// The auditor's side of an assignment (the Auditors use case), used by the
+// HTTP API and the form: what they see, starting a walk, saving a draft,
+// submitting, answering promise checks. An assignment of another auditor is
+// reported as not found, never as forbidden, so ids leak nothing.
 
 // AssignmentView is one assignment as its auditor sees it.
 type AssignmentView struct {
@@ -33,8 +34,53 @@ type PromiseCheckView struct {
 	DueAt     time.Time `json:"dueAt"`
 }
 
-// MyAssignments lists an auditor's assignments in their company, open ones first.
-func (s *Service) MyAssignments(ctx context.Context, companyID, auditorID string, page audit.Page) ([]AssignmentView, string, error) {
+// Owned is an assignment checked by Own to belong to its caller. Only Own
+// makes one, so the auditor's calls cannot be handed another auditor's
+// assignment; the zero Owned is no assignment and every call reports it as
+// not found.
+type Owned struct{ a *audit.Assignment }
+
+// ID is the owned assignment's id ("" for the zero Owned).
+func (o Owned) ID() string {
+	if o.a == nil {
+		return ""
+	}
+	return o.a.ID
+}
+
+// assignment is a copy of the owned assignment for one call to change, or
+// not found for the zero Owned.
+func (o Owned) assignment() (*audit.Assignment, error) {
+	if o.a == nil {
+		return nil, audit.Errorf(audit.NotFound, "assignment not found")
+	}
+	a := *o.a
+	a.PromiseTokens = maps.Clone(o.a.PromiseTokens)
+	return &a, nil
+}
+
+// Own reads assignment id and checks that it belongs to the auditor staffID
+// of company companyID (the HTTP API knows its caller by both). Anything
+// else, an empty id included, is reported as not found, as for an
+// assignment that does not exist. The calls that take the Owned answer
+// from this read, so the check costs no round trip: a submission stays at
+// two (this read and the store's transaction).
+func (s *Auditors) Own(ctx context.Context, companyID, staffID, id string) (Owned, error) {
+	if companyID == "" || staffID == "" {
+		return Owned{}, audit.Errorf(audit.NotFound, "assignment %s not found", id)
+	}
+	a, err := s.store.GetAssignment(ctx, id)
+	if err != nil {
+		return Owned{}, err
+	}
+	if a.CompanyID != companyID || a.AuditorID != staffID {
+		return Owned{}, audit.Errorf(audit.NotFound, "assignment %s not found", id)
+	}
+	return Owned{a: a}, nil
+}
+
+// List lists an auditor's assignments in their company, open ones first.
+func (s *Auditors) List(ctx context.Context, companyID, auditorID string, page audit.Page) ([]AssignmentView, string, error) {
 	as, next, err := s.store.ListAssignmentsByAuditor(ctx, companyID, auditorID, page)
 	if err != nil {
 		return nil, "", err
@@ -50,27 +96,17 @@ func (s *Service) MyAssignments(ctx context.Context, companyID, auditorID string
 	return out, next, nil
 }
 
-// MyAssignment is one of the auditor's assignments with its criteria.
-func (s *Service) MyAssignment(ctx context.Context, auditorID, id string) (AssignmentView, error) {
-	a, err := s.ownAssignment(ctx, auditorID, id)
+// View is one of the auditor's assignments with its criteria and the
+// promise checks waiting for an answer.
+func (s *Auditors) View(ctx context.Context, o Owned) (AssignmentView, error) {
+	a, err := o.assignment()
 	if err != nil {
 		return AssignmentView{}, err
 	}
 	return s.view(ctx, a, true)
 }
 
-func (s *Service) ownAssignment(ctx context.Context, auditorID, id string) (*audit.Assignment, error) {
-	a, err := s.store.GetAssignment(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if a.AuditorID != auditorID || auditorID == "" {
-		return nil, audit.Errorf(audit.NotFound, "assignment %s not found", id)
-	}
-	return a, nil
-}
-
-func (s *Service) view(ctx context.Context, a *audit.Assignment, withCriteria bool) (AssignmentView, error) {
+func (s *Auditors) view(ctx context.Context, a *audit.Assignment, withCriteria bool) (AssignmentView, error) {
 	eng, err := s.scorer(ctx, a.CompanyID)
 	if err != nil {
 		return AssignmentView{}, err
@@ -107,16 +143,10 @@ func (s *Service) view(ctx context.Context, a *audit.Assignment, withCriteria bo
 	return v, nil
 }
 
-// StartWalkInput starts a walk.
-type StartWalkInput struct {
-	AssignmentID string    `json:"assignmentId"`
-	AuditorID    string    `json:"auditorId"`
-	StartedAt    time.Time `json:"startedAt"`
-}
-
-// StartWalk moves an assigned walk to started. Starting again is a no-op.
-func (s *Service) StartWalk(ctx context.Context, in StartWalkInput) (AssignmentView, error) {
-	a, err := s.ownAssignment(ctx, in.AuditorID, in.AssignmentID)
+// StartWalk moves an assigned walk to started at startedAt (the phone's
+// time; zero is now). Starting again is a no-op.
+func (s *Auditors) StartWalk(ctx context.Context, o Owned, startedAt time.Time) (AssignmentView, error) {
+	a, err := o.assignment()
 	if err != nil {
 		return AssignmentView{}, err
 	}
@@ -125,7 +155,7 @@ func (s *Service) StartWalk(ctx context.Context, in StartWalkInput) (AssignmentV
 		case audit.StatusStarted:
 			return false, nil
 		case audit.StatusAssigned:
-			started := in.StartedAt
+			started := startedAt
 			if started.IsZero() {
 				started = s.clock.Now()
 			}
@@ -140,11 +170,9 @@ func (s *Service) StartWalk(ctx context.Context, in StartWalkInput) (AssignmentV
 	return s.view(ctx, a, true)
 }
 
-// DraftInput saves the auditor's walk in progress.
+// DraftInput is the auditor's walk in progress.
 type DraftInput struct {
-	AssignmentID string            `json:"assignmentId"`
-	AuditorID    string            `json:"auditorId"`
-	Draft        audit.Walkthrough `json:"draft"`
+	Draft audit.Walkthrough `json:"draft"`
 	// Version is the assignment version the client last saw; a stale
 	// version is a conflict, so two phones cannot overwrite each other.
 	Version int `json:"version"`
@@ -154,8 +182,8 @@ type DraftInput struct {
 const maxDraftSteps = 200
 
 // SaveDraft stores the walk in progress on the assignment.
-func (s *Service) SaveDraft(ctx context.Context, in DraftInput) (AssignmentView, error) {
-	a, err := s.ownAssignment(ctx, in.AuditorID, in.AssignmentID)
+func (s *Auditors) SaveDraft(ctx context.Context, o Owned, in DraftInput) (AssignmentView, error) {
+	a, err := o.assignment()
 	if err != nil {
 		return AssignmentView{}, err
 	}
@@ -179,4 +207,32 @@ func (s *Service) SaveDraft(ctx context.Context, in DraftInput) (AssignmentView,
 		return AssignmentView{}, err
 	}
 	return s.view(ctx, a, false)
+}
+
+// Submit records the auditor's walk under the client's submission id and
+// tells the waiting audit, as Audits.Submit does (see there: retries are
+// replays, never a second signal).
+func (s *Auditors) Submit(ctx context.Context, o Owned, submissionID string, w audit.Walkthrough) (SubmitResult, error) {
+	if submissionID == "" {
+		return SubmitResult{}, invalidField("submissionId", "is required")
+	}
+	a, err := o.assignment()
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	return s.audits.submit(ctx, a, SubmitRequest{SubmissionID: submissionID, AssignmentID: a.ID, AuditorID: a.AuditorID, Walkthrough: w})
+}
+
+// ConfirmPromise takes the auditor's answer to one of the assignment's
+// promise checks and completes the waiting check, as Audits.ConfirmPromise
+// does.
+func (s *Auditors) ConfirmPromise(ctx context.Context, o Owned, promiseID string, outcome audit.PromiseOutcome) (PromiseVerdict, error) {
+	if err := validOutcome(outcome); err != nil {
+		return PromiseVerdict{}, err
+	}
+	a, err := o.assignment()
+	if err != nil {
+		return PromiseVerdict{}, err
+	}
+	return s.audits.confirmPromise(ctx, a, promiseID, outcome)
 }

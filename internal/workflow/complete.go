@@ -2,10 +2,13 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 
 	"touchaudit/internal/audit"
 )
+
+// Reviews, completion: count ended audits on the review, wake the review
+// execution after the last one, expire what is open when the window closes,
+// record failures. Track is the one function that serves them.
 
 // CloseInput names an audit that reached its end.
 type CloseInput struct {
@@ -23,7 +26,7 @@ type CloseOutput struct {
 // CloseAudit moves a scored assignment to closed and counts it done on the
 // review with a conditional counter (never a scan). The call that completes
 // the review wakes the review execution.
-func (s *Service) CloseAudit(ctx context.Context, in CloseInput) (CloseOutput, error) {
+func (s *Reviews) CloseAudit(ctx context.Context, in CloseInput) (CloseOutput, error) {
 	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
 		if a.Status != audit.StatusScored {
 			return false, nil
@@ -39,35 +42,6 @@ func (s *Service) CloseAudit(ctx context.Context, in CloseInput) (CloseOutput, e
 	return s.markDone(ctx, a.ReviewID, a.ID)
 }
 
-// markDone counts an assignment as ended and, when it is the last, sends the
-// review execution on to its report.
-func (s *Service) markDone(ctx context.Context, reviewID, assignmentID string) (CloseOutput, error) {
-	r, err := s.store.MarkAssignmentDone(ctx, reviewID, assignmentID)
-	if err != nil {
-		return CloseOutput{}, err
-	}
-	out := CloseOutput{ReviewID: r.ID, Done: r.Done, Assignments: r.Assignments, ReviewComplete: r.Complete()}
-	if out.ReviewComplete {
-		if err := s.wakeReview(ctx, r); err != nil {
-			return out, err
-		}
-	}
-	return out, nil
-}
-
-func (s *Service) wakeReview(ctx context.Context, r *audit.Review) error {
-	if r.TaskToken == "" {
-		// The review execution has not started waiting yet; AwaitReview sees
-		// the completed counter and returns at once.
-		return nil
-	}
-	out, _ := json.Marshal(map[string]any{"reviewId": r.ID, "done": r.Done})
-	if err := s.exec.SendTaskSuccess(ctx, r.TaskToken, out); err != nil && !isGoneTask(err) {
-		return err
-	}
-	return nil
-}
-
 // AwaitInput is the waitForTaskToken task in which the review execution
 // waits for its last assignment.
 type AwaitInput struct {
@@ -79,7 +53,7 @@ type AwaitInput struct {
 // already (or there are none), it signals at once. Whichever of AwaitReview
 // and the last CloseAudit writes second sees the other's write, so the
 // review is always woken.
-func (s *Service) AwaitReview(ctx context.Context, in AwaitInput) (CloseOutput, error) {
+func (s *Reviews) AwaitReview(ctx context.Context, in AwaitInput) (CloseOutput, error) {
 	r, err := s.store.GetReview(ctx, in.ReviewID)
 	if err != nil {
 		return CloseOutput{}, err
@@ -103,6 +77,33 @@ func (s *Service) AwaitReview(ctx context.Context, in AwaitInput) (CloseOutput, 
 	return out, nil
 }
 
+// ExpireOpen ends the review's walks still open when its window has closed
+// (the review's wait timed out): each expires and counts as done.
+func (s *Reviews) ExpireOpen(ctx context.Context, in ReviewRef) (CloseOutput, error) {
+	out := CloseOutput{ReviewID: in.ReviewID}
+	open, err := s.assignmentsIn(ctx, in.ReviewID, audit.StatusPlanned, audit.StatusAssigned, audit.StatusStarted)
+	if err != nil {
+		return out, err
+	}
+	for i := range open {
+		a := &open[i]
+		a.Failure = "review window closed before the walk was submitted"
+		if err := a.MoveTo(audit.StatusExpired, s.clock.Now()); err != nil {
+			return out, err
+		}
+		switch err := s.store.UpdateAssignment(ctx, a); {
+		case audit.IsCode(err, audit.Conflict):
+			continue // it moved on meanwhile (a late submission): its audit counts it
+		case err != nil:
+			return out, err
+		}
+		if out, err = s.markDone(ctx, in.ReviewID, a.ID); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
 // FailureInput is what a Catch hands to the failure recorder.
 type FailureInput struct {
 	AssignmentID string `json:"assignmentId,omitempty"`
@@ -113,7 +114,7 @@ type FailureInput struct {
 
 // RecordAuditFailure records why an audit execution failed: the assignment
 // expires with the cause kept, and counts as done so the review can finish.
-func (s *Service) RecordAuditFailure(ctx context.Context, in FailureInput) (CloseOutput, error) {
+func (s *Reviews) RecordAuditFailure(ctx context.Context, in FailureInput) (CloseOutput, error) {
 	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
 		if a.Status.Final() {
 			return false, nil
@@ -136,7 +137,7 @@ func (s *Service) RecordAuditFailure(ctx context.Context, in FailureInput) (Clos
 }
 
 // RecordReviewFailure marks the review failed with the cause.
-func (s *Service) RecordReviewFailure(ctx context.Context, in FailureInput) (ReviewOutput, error) {
+func (s *Reviews) RecordReviewFailure(ctx context.Context, in FailureInput) (ReviewOutput, error) {
 	r, err := s.store.GetReview(ctx, in.ReviewID)
 	if err != nil {
 		return ReviewOutput{}, err
@@ -194,7 +195,7 @@ const (
 )
 
 // Track is the completion-tracking task.
-func (s *Service) Track(ctx context.Context, in TrackInput) (CloseOutput, error) {
+func (s *Reviews) Track(ctx context.Context, in TrackInput) (CloseOutput, error) {
 	switch in.Op {
 	case TrackClose:
 		return s.CloseAudit(ctx, CloseInput{AssignmentID: in.AssignmentID})

@@ -9,12 +9,14 @@ import (
 	"touchaudit/internal/audit"
 )
 
+// Audits, the second missed deadline: hand the walk to another auditor.
+
 // Reassign handles the second missed deadline: the walk goes to another
 // eligible auditor (same rules as the assignment engine, least-loaded
 // first) in a new assignment with its own audit execution; the old one ends
 // as reassigned. If nobody is eligible, the walk expires and counts as done.
 // A walk that arrived after all is scored instead.
-func (s *Service) Reassign(ctx context.Context, in DeadlineInput) (DeadlineOutput, error) {
+func (s *Audits) Reassign(ctx context.Context, in DeadlineInput) (DeadlineOutput, error) {
 	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
 	if err != nil {
 		return DeadlineOutput{}, err
@@ -107,7 +109,7 @@ func (s *Service) Reassign(ctx context.Context, in DeadlineInput) (DeadlineOutpu
 	return s.startReplacement(ctx, repl.ID)
 }
 
-func (s *Service) startReplacement(ctx context.Context, id string) (DeadlineOutput, error) {
+func (s *Audits) startReplacement(ctx context.Context, id string) (DeadlineOutput, error) {
 	repl, err := s.store.GetAssignment(ctx, id)
 	if err != nil {
 		return DeadlineOutput{}, err
@@ -127,7 +129,7 @@ func replacementID(id string) string { return id + ".r" }
 // reviewLoad counts each auditor's live walks in the review and lists who
 // walks the given touchpoint. It reads the review's assignments, which is
 // fine for the rare reassignment and never needed on the common path.
-func (s *Service) reviewLoad(ctx context.Context, reviewID, touchpointID string) (map[string]int, []string, error) {
+func (s *Audits) reviewLoad(ctx context.Context, reviewID, touchpointID string) (map[string]int, []string, error) {
 	as, err := s.assignmentsIn(ctx, reviewID, audit.StatusAssigned, audit.StatusStarted, audit.StatusSubmitted, audit.StatusScored, audit.StatusClosed)
 	if err != nil {
 		return nil, nil, err
@@ -141,31 +143,4 @@ func (s *Service) reviewLoad(ctx context.Context, reviewID, touchpointID string)
 		}
 	}
 	return load, walkers, nil
-}
-
-// ExpireOpen ends the review's walks still open when its window has closed
-// (the review's wait timed out): each expires and counts as done.
-func (s *Service) ExpireOpen(ctx context.Context, in ReviewRef) (CloseOutput, error) {
-	out := CloseOutput{ReviewID: in.ReviewID}
-	open, err := s.assignmentsIn(ctx, in.ReviewID, audit.StatusPlanned, audit.StatusAssigned, audit.StatusStarted)
-	if err != nil {
-		return out, err
-	}
-	for i := range open {
-		a := &open[i]
-		a.Failure = "review window closed before the walk was submitted"
-		if err := a.MoveTo(audit.StatusExpired, s.clock.Now()); err != nil {
-			return out, err
-		}
-		switch err := s.store.UpdateAssignment(ctx, a); {
-		case audit.IsCode(err, audit.Conflict):
-			continue // it moved on meanwhile (a late submission): its audit counts it
-		case err != nil:
-			return out, err
-		}
-		if out, err = s.markDone(ctx, in.ReviewID, a.ID); err != nil {
-			return out, err
-		}
-	}
-	return out, nil
 }

@@ -8,6 +8,8 @@ import (
 	"touchaudit/internal/scoring"
 )
 
+// Reviews, the end: compile the report.
+
 // ReportOutput is what compile-report hands back to the review execution:
 // small, since the report itself is stored.
 type ReportOutput struct {
@@ -24,7 +26,7 @@ const worstShown = 5
 // (medians, roll-ups, drift against the previous review, gaps, cross-channel
 // consistency, recommendations, next due dates), stores the report and
 // completes the review. Compiling again overwrites the same report.
-func (s *Service) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput, error) {
+func (s *Reviews) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput, error) {
 	r, err := s.store.GetReview(ctx, in.ReviewID)
 	if err != nil {
 		return ReportOutput{}, err
@@ -57,7 +59,7 @@ func (s *Service) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput
 }
 
 // BuildReport compiles a review's report without storing it.
-func (s *Service) BuildReport(ctx context.Context, r *audit.Review) (*scoring.Report, error) {
+func (s *Reviews) BuildReport(ctx context.Context, r *audit.Review) (*scoring.Report, error) {
 	eng, err := s.scorer(ctx, r.CompanyID)
 	if err != nil {
 		return nil, err
@@ -74,7 +76,7 @@ func (s *Service) BuildReport(ctx context.Context, r *audit.Review) (*scoring.Re
 	return eng.Report(in)
 }
 
-func (s *Service) reviewResults(ctx context.Context, reviewID string) ([]audit.Result, []audit.Walkthrough, error) {
+func (s *Reviews) reviewResults(ctx context.Context, reviewID string) ([]audit.Result, []audit.Walkthrough, error) {
 	rs, err := listAll(ctx, func(p audit.Page) ([]audit.Result, string, error) {
 		return s.store.ListResultsByReview(ctx, reviewID, p)
 	})

@@ -13,6 +13,9 @@ import (
 	"touchaudit/internal/audit"
 )
 
+// Reviews, from the start: start a review, plan its walks, assign
+// auditors and start one audit execution per walk.
+
 // ReviewRequest starts a review: from the half-yearly schedule (companyId
 // and scheduledTime only) or ad hoc from a CX lead (any field).
 type ReviewRequest struct {
@@ -43,7 +46,7 @@ const DefaultWindow = 42 * audit.Day
 // POST /api/reviews and the CLI): it stores the review and starts the review
 // execution, named by the review id. Starting the same review again starts
 // nothing new; reusing a review id for a different review is a conflict.
-func (s *Service) StartReview(ctx context.Context, req ReviewRequest) (ReviewOutput, error) {
+func (s *Reviews) StartReview(ctx context.Context, req ReviewRequest) (ReviewOutput, error) {
 	c, err := s.store.GetCompany(ctx, req.CompanyID)
 	if err != nil {
 		return ReviewOutput{}, err
@@ -66,7 +69,7 @@ func (s *Service) StartReview(ctx context.Context, req ReviewRequest) (ReviewOut
 // createReview stores a new review, or returns the stored one when it is
 // the same review asked for again (a retry). A stored review of another
 // company, or with other parameters, is a conflict.
-func (s *Service) createReview(ctx context.Context, r *audit.Review) (*audit.Review, error) {
+func (s *Reviews) createReview(ctx context.Context, r *audit.Review) (*audit.Review, error) {
 	err := s.store.CreateReview(ctx, r)
 	if !audit.IsCode(err, audit.Conflict) {
 		return r, err
@@ -94,7 +97,7 @@ func sameReview(a, b *audit.Review) bool {
 }
 
 // newReview resolves a request's defaults into a valid Review.
-func (s *Service) newReview(ctx context.Context, c *audit.Company, req ReviewRequest) (*audit.Review, error) {
+func (s *Reviews) newReview(ctx context.Context, c *audit.Company, req ReviewRequest) (*audit.Review, error) {
 	now := s.clock.Now()
 	opens := now
 	switch {
@@ -186,7 +189,7 @@ const ReviewGrace = 30 * audit.Day
 // re-verification before the window closes, never audited, last scored under
 // an older standard, or a moment of truth. Assignment ids are derived from
 // the review, touchpoint and walk, so a retry writes the same items.
-func (s *Service) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput, error) {
+func (s *Reviews) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput, error) {
 	c, err := s.store.GetCompany(ctx, req.CompanyID)
 	if err != nil {
 		return PlanOutput{}, err
@@ -251,7 +254,7 @@ func (s *Service) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput
 	return PlanOutput{ReviewID: r.ID, Touchpoints: tps, Assignments: len(as), AwaitSeconds: s.awaitSeconds(r)}, nil
 }
 
-func (s *Service) awaitSeconds(r *audit.Review) int64 {
+func (s *Reviews) awaitSeconds(r *audit.Review) int64 {
 	return secondsUntil(s.clock.Now(), r.Window.Closes.Add(ReviewGrace))
 }
 
@@ -306,7 +309,7 @@ type AssignOutput struct {
 // AssignAuditors staffs the review's planned walks with the assignment
 // engine (seeded by the review, so a retry decides the same), moves them to
 // assigned and expires the walks nobody can take, with the reasons.
-func (s *Service) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutput, error) {
+func (s *Reviews) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutput, error) {
 	r, err := s.store.GetReview(ctx, in.ReviewID)
 	if err != nil {
 		return AssignOutput{}, err
@@ -395,7 +398,7 @@ func (s *Service) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutpu
 
 // reviewAssignments lists a review's assignments in the given statuses,
 // grouped by status.
-func (s *Service) reviewAssignments(ctx context.Context, reviewID string, statuses ...audit.AssignmentStatus) (map[audit.AssignmentStatus][]audit.Assignment, error) {
+func (s *Reviews) reviewAssignments(ctx context.Context, reviewID string, statuses ...audit.AssignmentStatus) (map[audit.AssignmentStatus][]audit.Assignment, error) {
 	as, err := s.assignmentsIn(ctx, reviewID, statuses...)
 	if err != nil {
 		return nil, err
@@ -407,63 +410,11 @@ func (s *Service) reviewAssignments(ctx context.Context, reviewID string, status
 	return out, nil
 }
 
-// assignmentsIn lists a review's assignments in the given statuses, one
-// listing per status, in the order given.
-func (s *Service) assignmentsIn(ctx context.Context, reviewID string, statuses ...audit.AssignmentStatus) ([]audit.Assignment, error) {
-	var all []audit.Assignment
-	for _, st := range statuses {
-		as, err := listAll(ctx, func(p audit.Page) ([]audit.Assignment, string, error) {
-			return s.store.ListAssignmentsByReview(ctx, reviewID, st, p)
-		})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, as...)
-	}
-	return all, nil
-}
-
 func taskKey(tp string, walk int) string { return fmt.Sprintf("%s#%d", tp, walk) }
 
 func joinReasons(rs []string) string {
 	b, _ := json.Marshal(rs)
 	return string(b)
-}
-
-// previousAuditors maps each touchpoint to who walked it in the previous review.
-func (s *Service) previousAuditors(ctx context.Context, reviewID string) (map[string][]string, error) {
-	prev := map[string][]string{}
-	if reviewID == "" {
-		return prev, nil
-	}
-	as, err := s.assignmentsIn(ctx, reviewID, audit.StatusSubmitted, audit.StatusScored, audit.StatusClosed)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range as {
-		prev[a.TouchpointID] = append(prev[a.TouchpointID], a.AuditorID)
-	}
-	return prev, nil
-}
-
-// listAll follows a listing's cursor to the end.
-func listAll[T any](ctx context.Context, list func(audit.Page) ([]T, string, error)) ([]T, error) {
-	var all []T
-	page := audit.Page{Limit: audit.DefaultPageLimit}
-	for {
-		items, next, err := list(page)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, items...)
-		if next == "" {
-			return all, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		page.Cursor = next
-	}
 }
 
 // StartAuditsInput pages through the review's assigned walks.
@@ -485,7 +436,7 @@ type StartAuditsOutput struct {
 // until done or until the Lambda's time is nearly up, so the review
 // execution makes one call for a review of any ordinary size and its
 // history does not grow with the number of assignments.
-func (s *Service) StartAudits(ctx context.Context, in StartAuditsInput) (StartAuditsOutput, error) {
+func (s *Reviews) StartAudits(ctx context.Context, in StartAuditsInput) (StartAuditsOutput, error) {
 	r, err := s.store.GetReview(ctx, in.ReviewID)
 	if err != nil {
 		return StartAuditsOutput{}, err

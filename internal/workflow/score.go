@@ -3,51 +3,14 @@ package workflow
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"time"
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/scoring"
 )
 
-// scorers caches one scoring engine per company: building it indexes every
-// criterion, and a Lambda container scores many walks.
-type scorers struct {
-	mu    sync.Mutex
-	byID  map[string]cachedScorer
-	store audit.CompanyStore
-}
-
-type cachedScorer struct {
-	engine   *scoring.Engine
-	loadedAt time.Time
-}
-
-// scorerTTL bounds how long a changed company configuration may go unseen.
-const scorerTTL = 5 * time.Minute
-
-func (s *Service) scorer(ctx context.Context, companyID string) (*scoring.Engine, error) {
-	s.scorersOnce.Do(func() { s.scorers = &scorers{byID: map[string]cachedScorer{}, store: s.store} })
-	now := s.clock.Now()
-	s.scorers.mu.Lock()
-	c, ok := s.scorers.byID[companyID]
-	s.scorers.mu.Unlock()
-	if ok && now.Sub(c.loadedAt) < scorerTTL {
-		return c.engine, nil
-	}
-	company, err := s.store.GetCompany(ctx, companyID)
-	if err != nil {
-		return nil, err
-	}
-	e, err := scoring.New(company)
-	if err != nil {
-		return nil, err
-	}
-	s.scorers.mu.Lock()
-	s.scorers.byID[companyID] = cachedScorer{engine: e, loadedAt: now}
-	s.scorers.mu.Unlock()
-	return e, nil
-}
+// Audits, after the submission: score the walk, ask about its promises
+// when they fall due and value it again with the answers.
 
 // ScoreInput names a submitted walk.
 type ScoreInput struct {
@@ -80,7 +43,7 @@ type ScoreOutput struct {
 // Score values the walkthrough against the review's standard, stores the
 // result (its id is the walkthrough's, so a retry overwrites it) and moves
 // the assignment to scored.
-func (s *Service) Score(ctx context.Context, in ScoreInput) (ScoreOutput, error) {
+func (s *Audits) Score(ctx context.Context, in ScoreInput) (ScoreOutput, error) {
 	if len(in.Verdicts) > 0 {
 		return s.Rescore(ctx, RescoreInput{AssignmentID: in.AssignmentID, Verdicts: in.Verdicts})
 	}
@@ -122,7 +85,7 @@ func (s *Service) Score(ctx context.Context, in ScoreInput) (ScoreOutput, error)
 	return out, nil
 }
 
-func (s *Service) scoreWalk(ctx context.Context, a *audit.Assignment, w *audit.Walkthrough) (audit.Result, error) {
+func (s *Audits) scoreWalk(ctx context.Context, a *audit.Assignment, w *audit.Walkthrough) (audit.Result, error) {
 	eng, err := s.scorer(ctx, a.CompanyID)
 	if err != nil {
 		return audit.Result{}, err
@@ -147,7 +110,7 @@ type AskPromiseInput struct {
 }
 
 // AskPromise stores the promise's callback token and asks the auditor.
-func (s *Service) AskPromise(ctx context.Context, in AskPromiseInput) (DispatchOutput, error) {
+func (s *Audits) AskPromise(ctx context.Context, in AskPromiseInput) (DispatchOutput, error) {
 	a, err := s.updateAssignment(ctx, in.AssignmentID, func(a *audit.Assignment) (bool, error) {
 		if a.PromiseTokens[in.PromiseID] == in.TaskToken {
 			return false, nil
@@ -180,11 +143,12 @@ type PromiseVerdict struct {
 	Outcome   audit.PromiseOutcome `json:"outcome"`
 }
 
-// ConfirmPromise takes the auditor's answer (from the form or the CLI) and
-// completes the waiting promise check.
-func (s *Service) ConfirmPromise(ctx context.Context, in PromiseAnswer) (PromiseVerdict, error) {
-	if in.Outcome != audit.PromiseKept && in.Outcome != audit.PromiseBroken {
-		return PromiseVerdict{}, invalidField("outcome", "must be kept or broken")
+// ConfirmPromise takes the auditor's answer by assignment and auditor id
+// (the confirm-promise function, the simulator) and completes the waiting
+// promise check. The HTTP API answers through Auditors.ConfirmPromise.
+func (s *Audits) ConfirmPromise(ctx context.Context, in PromiseAnswer) (PromiseVerdict, error) {
+	if err := validOutcome(in.Outcome); err != nil {
+		return PromiseVerdict{}, err
 	}
 	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
 	if err != nil {
@@ -193,27 +157,41 @@ func (s *Service) ConfirmPromise(ctx context.Context, in PromiseAnswer) (Promise
 	if a.AuditorID != in.AuditorID {
 		return PromiseVerdict{}, audit.Errorf(audit.NotFound, "assignment %s not found", in.AssignmentID)
 	}
-	token, ok := a.PromiseTokens[in.PromiseID]
+	return s.confirmPromise(ctx, a, in.PromiseID, in.Outcome)
+}
+
+// confirmPromise completes the promise check of an assignment the caller
+// has read and owns.
+func (s *Audits) confirmPromise(ctx context.Context, a *audit.Assignment, promiseID string, outcome audit.PromiseOutcome) (PromiseVerdict, error) {
+	token, ok := a.PromiseTokens[promiseID]
 	if !ok {
-		return PromiseVerdict{}, conflict("promise %s of assignment %s is not waiting for an answer", in.PromiseID, a.ID)
+		return PromiseVerdict{}, conflict("promise %s of assignment %s is not waiting for an answer", promiseID, a.ID)
 	}
-	v := PromiseVerdict{PromiseID: in.PromiseID, Outcome: in.Outcome}
+	v := PromiseVerdict{PromiseID: promiseID, Outcome: outcome}
 	out, _ := json.Marshal(v)
 	if err := s.exec.SendTaskSuccess(ctx, token, out); err != nil {
 		if !isGoneTask(err) {
 			return PromiseVerdict{}, err
 		}
-		s.forgetPromiseCheck(ctx, a, in.PromiseID)
-		return PromiseVerdict{}, conflict("promise %s was already answered or its check expired", in.PromiseID)
+		s.forgetPromiseCheck(ctx, a, promiseID)
+		return PromiseVerdict{}, conflict("promise %s was already answered or its check expired", promiseID)
 	}
-	s.forgetPromiseCheck(ctx, a, in.PromiseID)
+	s.forgetPromiseCheck(ctx, a, promiseID)
 	return v, nil
+}
+
+// validOutcome refuses an answer that is neither kept nor broken.
+func validOutcome(o audit.PromiseOutcome) error {
+	if o != audit.PromiseKept && o != audit.PromiseBroken {
+		return invalidField("outcome", "must be kept or broken")
+	}
+	return nil
 }
 
 // forgetPromiseCheck drops an answered check from the assignment so the form
 // stops asking. It is best effort: the answer has reached the workflow, and
 // a repeated answer is refused as already given.
-func (s *Service) forgetPromiseCheck(ctx context.Context, a *audit.Assignment, promiseID string) {
+func (s *Audits) forgetPromiseCheck(ctx context.Context, a *audit.Assignment, promiseID string) {
 	_, err := s.updateAssignment(ctx, a.ID, func(a *audit.Assignment) (bool, error) {
 		_, listed := a.PromiseTokens[promiseID]
 		delete(a.PromiseTokens, promiseID)
@@ -235,7 +213,7 @@ type RescoreInput struct {
 // truth). The result keeps its id, so the stored result is replaced, not
 // duplicated, and a retry computes the same. The walkthrough stays as the
 // auditor submitted it: the verdicts live in the result's reasons.
-func (s *Service) Rescore(ctx context.Context, in RescoreInput) (ScoreOutput, error) {
+func (s *Audits) Rescore(ctx context.Context, in RescoreInput) (ScoreOutput, error) {
 	a, err := s.store.GetAssignment(ctx, in.AssignmentID)
 	if err != nil {
 		return ScoreOutput{}, err

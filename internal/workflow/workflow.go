@@ -1,17 +1,19 @@
-// Package workflow is the review workflow's use cases: plan a review, assign
-// auditors, start and dispatch audits, take submissions, score, verify
-// promises, remind and reassign on timeouts, track completion and compile the
-// report. Each exported method of Service is one Step Functions task (one
-// Lambda function in AWS, an in-process handler on the local engine) with the
-// shape func(ctx, In) (Out, error), and every one is idempotent because
-// Step Functions and Lambda retry.
+// Package workflow is the review workflow's use cases, one service each
+// over shared dependencies (deps.go): Reviews plans a review, assigns
+// auditors, starts audits, tracks completion and compiles the report;
+// Audits dispatches an audit, takes its submission, scores it, verifies
+// promises, reminds and reassigns on timeouts; Auditors is the auditor's
+// view of their own assignments. New builds them all. The methods of shape
+// func(ctx, In) (Out, error) are Step Functions tasks (one Lambda function
+// in AWS, an in-process handler on the local engine; internal/functions
+// names which), and every one is idempotent because Step Functions and
+// Lambda retry.
 package workflow
 
 import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -111,34 +113,52 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Service runs the workflow's tasks.
-type Service struct {
-	store  audit.Store
-	exec   Executions
-	notify Notifier
-	clock  Clock
-	cfg    Config
-	log    *slog.Logger
-
-	scorersOnce sync.Once
-	scorers     *scorers
+// Workflow is the review workflow's use cases over one set of
+// dependencies. main builds it once and hands each caller the use case it
+// serves (a Lambda function one method, the HTTP API Reviews and Auditors).
+type Workflow struct {
+	// Reviews runs a review from start to report.
+	Reviews *Reviews
+	// Audits runs one assignment's audit: dispatch, submission, scoring,
+	// promise checks, reminder and reassignment.
+	Audits *Audits
+	// Auditors is the auditor's own view of their assignments.
+	Auditors *Auditors
 }
 
-// New returns a Service.
-func New(store audit.Store, exec Executions, notify Notifier, clock Clock, cfg Config, log *slog.Logger) *Service {
-	if clock == nil {
-		clock = SystemClock{}
+// New builds every use case over the same store, executions, notifier,
+// clock, settings and logger (nil logs to slog's default at the time of
+// the call); a nil clock is the wall clock.
+func New(store audit.Store, exec Executions, notify Notifier, clock Clock, cfg Config, log *slog.Logger) *Workflow {
+	d := newDeps(store, exec, notify, clock, cfg, log)
+	audits := &Audits{deps: d}
+	return &Workflow{
+		Reviews:  &Reviews{deps: d},
+		Audits:   audits,
+		Auditors: &Auditors{deps: d, audits: audits},
 	}
-	return &Service{store: store, exec: exec, notify: notify, clock: clock, cfg: cfg.withDefaults(), log: log}
 }
 
-// logger is the configured logger, or slog's default at the time of the
-// call (Lambda installs its request-scoped logger after wiring).
-func (s *Service) logger() *slog.Logger {
-	if s.log != nil {
-		return s.log
-	}
-	return slog.Default()
+// Reviews runs a review: start it, plan its walks, assign auditors, start
+// one audit per walk, wait for them and track their completion, expire
+// what is left when the window closes, compile the report. Files:
+// review.go, complete.go, report.go.
+type Reviews struct{ *deps }
+
+// Audits runs one assignment's audit execution: dispatch it to its
+// auditor, take the submission, score it, check its promises, remind and
+// reassign on missed deadlines. Files: audit.go, score.go, reassign.go.
+type Audits struct{ *deps }
+
+// Auditors is what an auditor does with their own assignments: list them,
+// read one, start the walk, save a draft, submit, answer promise checks.
+// Every call but the listing takes an Owned assignment from Own. File:
+// auditor.go.
+type Auditors struct {
+	*deps
+	// audits records submissions and promise answers, as for the Lambda
+	// functions.
+	audits *Audits
 }
 
 // LogNotifier is the Notifier that writes each notification as a log record.
@@ -152,35 +172,4 @@ func (n LogNotifier) Notify(ctx context.Context, m Notification) error {
 	l.InfoContext(ctx, "notify", "kind", m.Kind, "to", m.To, "assignment", m.AssignmentID,
 		"touchpoint", m.TouchpointID, "promise", m.PromiseID, "due", m.Due, "subject", m.Subject.EN)
 	return nil
-}
-
-// Assignment reads one assignment (for tools and the local runner).
-func (s *Service) Assignment(ctx context.Context, id string) (*audit.Assignment, error) {
-	return s.store.GetAssignment(ctx, id)
-}
-
-// maxUpdateAttempts bounds a read-modify-write that keeps losing the
-// version race to another writer of the same assignment (the auditor's
-// phone, a dispatch, a promise check falling due at the same time).
-const maxUpdateAttempts = 5
-
-// updateAssignment reads an assignment, applies change and stores it under
-// optimistic locking, reading and applying again when another writer got
-// there first. change reports whether there is anything to write.
-func (s *Service) updateAssignment(ctx context.Context, id string, change func(a *audit.Assignment) (bool, error)) (*audit.Assignment, error) {
-	for attempt := 1; ; attempt++ {
-		a, err := s.store.GetAssignment(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		write, err := change(a)
-		if err != nil || !write {
-			return a, err
-		}
-		a.UpdatedAt = s.clock.Now()
-		err = s.store.UpdateAssignment(ctx, a)
-		if err == nil || !audit.IsCode(err, audit.Conflict) || attempt == maxUpdateAttempts {
-			return a, err
-		}
-	}
 }

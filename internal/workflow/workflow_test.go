@@ -66,7 +66,7 @@ func (n *nopNotifier) Notify(_ context.Context, m Notification) error {
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	svc   *Service
+	wf    *Workflow
 	store *memstore.Store
 	exec  *fakeExecutions
 	note  *nopNotifier
@@ -84,7 +84,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := f.store.SaveCompany(f.ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	f.svc = New(f.store, f.exec, f.note, f.clock, Config{AuditStateMachineArn: "arn:audit", ReviewStateMachineArn: "arn:review"}, nil)
+	f.wf = New(f.store, f.exec, f.note, f.clock, Config{AuditStateMachineArn: "arn:audit", ReviewStateMachineArn: "arn:review"}, nil)
 	return f
 }
 
@@ -108,6 +108,16 @@ func (f *fixture) assigned(t *testing.T, token string) *audit.Assignment {
 	return got
 }
 
+// own is the fixture company's auditor staffID's claim on assignment id.
+func (f *fixture) own(t *testing.T, staffID, id string) Owned {
+	t.Helper()
+	o, err := f.wf.Auditors.Own(f.ctx, "bank-pl", staffID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 func walk() audit.Walkthrough {
 	return audit.Walkthrough{Resolved: true,
 		Timeline: []audit.TimelineStep{
@@ -127,7 +137,7 @@ func TestSubmit_ConcurrentDuplicatesSignalOnce(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			res, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
+			res, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
 			receipts[i], errs[i] = res.Receipt, err
 		}(i)
 	}
@@ -157,24 +167,24 @@ func TestSubmit_ConcurrentDuplicatesSignalOnce(t *testing.T) {
 func TestSubmit_RefusesOtherPayloadsAndOtherAuditors(t *testing.T) {
 	f := newFixture(t)
 	a := f.assigned(t, "tok-1")
-	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-999", Walkthrough: walk()}); !audit.IsCode(err, audit.NotFound) {
+	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-999", Walkthrough: walk()}); !audit.IsCode(err, audit.NotFound) {
 		t.Fatalf("another auditor's submit: %v, want not found", err)
 	}
-	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
+	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
 		t.Fatal(err)
 	}
 	other := walk()
 	other.Resolved = false
-	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: other}); !audit.IsCode(err, audit.Conflict) {
+	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: other}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("same id, other payload: %v, want conflict", err)
 	}
-	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-2", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); !audit.IsCode(err, audit.Conflict) {
+	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-2", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("second submission: %v, want conflict", err)
 	}
 	// A retry with only server stamps differing is the same submission.
 	retry := walk()
 	retry.Timeline[0].Start.Server = t0.Add(time.Hour)
-	res, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: retry})
+	res, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: retry})
 	if err != nil || !res.Receipt.Replayed || res.Signalled {
 		t.Fatalf("retry: %+v, %v", res, err)
 	}
@@ -184,15 +194,15 @@ func TestSubmit_AfterTheWaitEndedIsPickedUpByRemind(t *testing.T) {
 	f := newFixture(t)
 	a := f.assigned(t, "tok-late")
 	f.exec.gone["tok-late"] = true
-	res, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
+	res, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
 	if err != nil || res.Signalled {
 		t.Fatalf("submit to an ended wait: %+v, %v", res, err)
 	}
-	out, err := f.svc.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	out, err := f.wf.Audits.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID})
 	if err != nil || !out.Submitted || out.WalkthroughID != WalkthroughID(a.ID, "sub-1") {
 		t.Fatalf("remind after a late submission: %+v, %v", out, err)
 	}
-	out, err = f.svc.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	out, err = f.wf.Audits.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
 	if err != nil || !out.Submitted {
 		t.Fatalf("reassign after a late submission: %+v, %v", out, err)
 	}
@@ -201,10 +211,10 @@ func TestSubmit_AfterTheWaitEndedIsPickedUpByRemind(t *testing.T) {
 func TestDispatch_SignalsAtOnceWhenAlreadySubmitted(t *testing.T) {
 	f := newFixture(t)
 	a := f.assigned(t, "")
-	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
+	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Dispatch(f.ctx, DispatchInput{AssignmentID: a.ID, TaskToken: "tok-2", Reminder: true}); err != nil {
+	if _, err := f.wf.Audits.Dispatch(f.ctx, DispatchInput{AssignmentID: a.ID, TaskToken: "tok-2", Reminder: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := f.exec.success["tok-2"]; !ok {
@@ -216,11 +226,11 @@ func TestRemind_ExtendsOnceAndReassignHandsOver(t *testing.T) {
 	f := newFixture(t)
 	a := f.assigned(t, "tok-1")
 	f.clock.t = a.Due
-	first, err := f.svc.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	first, err := f.wf.Audits.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := f.svc.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID}) // a Lambda retry
+	again, err := f.wf.Audits.Remind(f.ctx, DeadlineInput{AssignmentID: a.ID}) // a Lambda retry
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +238,7 @@ func TestRemind_ExtendsOnceAndReassignHandsOver(t *testing.T) {
 		t.Fatalf("reminder timeouts %d then %d, want 3 days once", first.TimeoutSeconds, again.TimeoutSeconds)
 	}
 	f.clock.t = f.clock.t.Add(3 * audit.Day)
-	out, err := f.svc.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	out, err := f.wf.Audits.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +265,7 @@ func TestRemind_ExtendsOnceAndReassignHandsOver(t *testing.T) {
 		t.Fatalf("old assignment is %s", old.Status)
 	}
 	// A retry of the same task returns the same replacement.
-	retry, err := f.svc.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
+	retry, err := f.wf.Audits.Reassign(f.ctx, DeadlineInput{AssignmentID: a.ID})
 	if err != nil || retry.Replacement != out.Replacement {
 		t.Fatalf("retry: %+v, %v", retry, err)
 	}
@@ -264,23 +274,23 @@ func TestRemind_ExtendsOnceAndReassignHandsOver(t *testing.T) {
 func TestCompletion_CounterWakesTheReviewOnce(t *testing.T) {
 	f := newFixture(t)
 	a := f.assigned(t, "tok-1")
-	if _, err := f.svc.AwaitReview(f.ctx, AwaitInput{ReviewID: "r1", TaskToken: "review-tok"}); err != nil {
+	if _, err := f.wf.Reviews.AwaitReview(f.ctx, AwaitInput{ReviewID: "r1", TaskToken: "review-tok"}); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.exec.success) != 0 {
 		t.Fatal("review woken before its audit ended")
 	}
-	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "s", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
+	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "s", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Score(f.ctx, ScoreInput{AssignmentID: a.ID}); err != nil {
+	if _, err := f.wf.Audits.Score(f.ctx, ScoreInput{AssignmentID: a.ID}); err != nil {
 		t.Fatal(err)
 	}
-	out, err := f.svc.CloseAudit(f.ctx, CloseInput{AssignmentID: a.ID})
+	out, err := f.wf.Reviews.CloseAudit(f.ctx, CloseInput{AssignmentID: a.ID})
 	if err != nil || !out.ReviewComplete {
 		t.Fatalf("close: %+v, %v", out, err)
 	}
-	if _, err := f.svc.CloseAudit(f.ctx, CloseInput{AssignmentID: a.ID}); err != nil { // a retry counts once
+	if _, err := f.wf.Reviews.CloseAudit(f.ctx, CloseInput{AssignmentID: a.ID}); err != nil { // a retry counts once
 		t.Fatal(err)
 	}
 	r, _ := f.store.GetReview(f.ctx, "r1")
@@ -295,7 +305,7 @@ func TestCompletion_CounterWakesTheReviewOnce(t *testing.T) {
 func TestRecordAuditFailure_KeepsTheCauseAndCounts(t *testing.T) {
 	f := newFixture(t)
 	a := f.assigned(t, "tok-1")
-	out, err := f.svc.Track(f.ctx, TrackInput{Op: TrackAuditFailed, AssignmentID: a.ID, Error: "Lambda.ServiceException", Cause: "down"})
+	out, err := f.wf.Reviews.Track(f.ctx, TrackInput{Op: TrackAuditFailed, AssignmentID: a.ID, Error: "Lambda.ServiceException", Cause: "down"})
 	if err != nil || out.Done != 1 {
 		t.Fatalf("%+v, %v", out, err)
 	}
@@ -303,7 +313,7 @@ func TestRecordAuditFailure_KeepsTheCauseAndCounts(t *testing.T) {
 	if got.Status != audit.StatusExpired || got.Failure != "Lambda.ServiceException: down" {
 		t.Fatalf("assignment %s failure %q", got.Status, got.Failure)
 	}
-	if _, err := f.svc.Track(f.ctx, TrackInput{Op: "bogus"}); !audit.IsCode(err, audit.Invalid) {
+	if _, err := f.wf.Reviews.Track(f.ctx, TrackInput{Op: "bogus"}); !audit.IsCode(err, audit.Invalid) {
 		t.Fatalf("unknown op: %v", err)
 	}
 }
@@ -312,7 +322,7 @@ func TestPlanReview_PicksDueTouchpointsAndIsIdempotent(t *testing.T) {
 	f := newFixture(t)
 	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "bank-pl-r2", StandardVersion: "v2", Opens: &t0,
 		Scope: audit.ReviewScope{Journeys: []string{"card-blocking"}}}
-	out, err := f.svc.PlanReview(f.ctx, req)
+	out, err := f.wf.Reviews.PlanReview(f.ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +339,7 @@ func TestPlanReview_PicksDueTouchpointsAndIsIdempotent(t *testing.T) {
 	if out.Assignments != want {
 		t.Fatalf("planned %d walks, want %d (never-audited touchpoints are all due)", out.Assignments, want)
 	}
-	again, err := f.svc.PlanReview(f.ctx, req)
+	again, err := f.wf.Reviews.PlanReview(f.ctx, req)
 	if err != nil || again.Assignments != out.Assignments {
 		t.Fatalf("replanning: %+v, %v", again, err)
 	}
@@ -364,7 +374,7 @@ func TestWalksFor(t *testing.T) {
 func TestStartReview_NamesTheExecutionByReview(t *testing.T) {
 	f := newFixture(t)
 	sched := time.Date(2026, 7, 1, 6, 0, 0, 0, time.UTC)
-	out, err := f.svc.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", ScheduledTime: &sched})
+	out, err := f.wf.Reviews.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", ScheduledTime: &sched})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,14 +384,14 @@ func TestStartReview_NamesTheExecutionByReview(t *testing.T) {
 	if _, ok := f.exec.started["bank-pl-2026-h2"]; !ok {
 		t.Fatalf("started %v", f.exec.started)
 	}
-	if _, err := f.svc.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", StandardVersion: "v9"}); !audit.IsCode(err, audit.Invalid) {
+	if _, err := f.wf.Reviews.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", StandardVersion: "v9"}); !audit.IsCode(err, audit.Invalid) {
 		t.Fatalf("unknown standard: %v", err)
 	}
-	if _, err := f.svc.StartReview(f.ctx, ReviewRequest{CompanyID: "nobody"}); !audit.IsCode(err, audit.NotFound) {
+	if _, err := f.wf.Reviews.StartReview(f.ctx, ReviewRequest{CompanyID: "nobody"}); !audit.IsCode(err, audit.NotFound) {
 		t.Fatalf("unknown company: %v", err)
 	}
 	var e *audit.Error
-	_, err = f.svc.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", StandardVersion: "v9"})
+	_, err = f.wf.Reviews.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", StandardVersion: "v9"})
 	if !errors.As(err, &e) || len(e.Problems) == 0 || e.Problems[0].Path != "standardVersion" {
 		t.Fatalf("error does not name the field: %v", err)
 	}
@@ -392,23 +402,23 @@ func TestPromiseCheck_ShownUntilAnswered(t *testing.T) {
 	a := f.assigned(t, "tok-1")
 	w := walk()
 	w.Promises = []audit.Promise{{ID: "p1", Text: "Oddzwonimy jutro do 12:00", MadeAt: t0, DueAt: t0.Add(27 * time.Hour), Outcome: audit.PromisePending}}
-	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "s1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: w}); err != nil {
+	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "s1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: w}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.AskPromise(f.ctx, AskPromiseInput{AssignmentID: a.ID, PromiseID: "p1", TaskToken: "promise-tok"}); err != nil {
+	if _, err := f.wf.Audits.AskPromise(f.ctx, AskPromiseInput{AssignmentID: a.ID, PromiseID: "p1", TaskToken: "promise-tok"}); err != nil {
 		t.Fatal(err)
 	}
-	v, err := f.svc.MyAssignment(f.ctx, "s-010", a.ID)
+	v, err := f.wf.Auditors.View(f.ctx, f.own(t, "s-010", a.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(v.PromiseChecks) != 1 || v.PromiseChecks[0].Text != "Oddzwonimy jutro do 12:00" || v.Assignment.PromiseTokens != nil || v.Assignment.TaskToken != "" {
 		t.Fatalf("view: checks %+v, tokens %v %q", v.PromiseChecks, v.Assignment.PromiseTokens, v.Assignment.TaskToken)
 	}
-	if _, err := f.svc.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-099", PromiseID: "p1", Outcome: audit.PromiseKept}); !audit.IsCode(err, audit.NotFound) {
+	if _, err := f.wf.Audits.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-099", PromiseID: "p1", Outcome: audit.PromiseKept}); !audit.IsCode(err, audit.NotFound) {
 		t.Fatalf("another auditor's answer: %v", err)
 	}
-	if _, err := f.svc.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-010", PromiseID: "p1", Outcome: audit.PromiseBroken}); err != nil {
+	if _, err := f.wf.Audits.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-010", PromiseID: "p1", Outcome: audit.PromiseBroken}); err != nil {
 		t.Fatal(err)
 	}
 	var verdict PromiseVerdict
@@ -416,11 +426,11 @@ func TestPromiseCheck_ShownUntilAnswered(t *testing.T) {
 	if verdict.Outcome != audit.PromiseBroken {
 		t.Fatalf("verdict sent %+v", verdict)
 	}
-	v, _ = f.svc.MyAssignment(f.ctx, "s-010", a.ID)
+	v, _ = f.wf.Auditors.View(f.ctx, f.own(t, "s-010", a.ID))
 	if len(v.PromiseChecks) != 0 {
 		t.Fatalf("answered check still shown: %+v", v.PromiseChecks)
 	}
-	if _, err := f.svc.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-010", PromiseID: "p1", Outcome: audit.PromiseKept}); !audit.IsCode(err, audit.Conflict) {
+	if _, err := f.wf.Audits.ConfirmPromise(f.ctx, PromiseAnswer{AssignmentID: a.ID, AuditorID: "s-010", PromiseID: "p1", Outcome: audit.PromiseKept}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("second answer: %v, want conflict", err)
 	}
 }
@@ -429,25 +439,25 @@ func TestStartReview_IdsBelongToTheCompanyAndRetriesAreSafe(t *testing.T) {
 	f := newFixture(t)
 	opens := t0.Add(48 * time.Hour)
 	req := ReviewRequest{CompanyID: "bank-pl", Opens: &opens, Scope: audit.ReviewScope{Journeys: []string{"complaint"}}}
-	first, err := f.svc.StartReview(f.ctx, req)
+	first, err := f.wf.Reviews.StartReview(f.ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.ReviewID != "bank-pl-adhoc-20261104-0900" {
 		t.Fatalf("ad-hoc review id %q: it must never be the half-year's scheduled id", first.ReviewID)
 	}
-	again, err := f.svc.StartReview(f.ctx, req)
+	again, err := f.wf.Reviews.StartReview(f.ctx, req)
 	if err != nil || again.ReviewID != first.ReviewID {
 		t.Fatalf("the same start again: %+v, %v", again, err)
 	}
 	other := req
 	other.Scope = audit.ReviewScope{Journeys: []string{"cash-loan"}}
-	if _, err := f.svc.StartReview(f.ctx, other); !audit.IsCode(err, audit.Conflict) {
+	if _, err := f.wf.Reviews.StartReview(f.ctx, other); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("another review under the same id: %v, want conflict", err)
 	}
 	foreign := req
 	foreign.ReviewID = "siec-2027-h1"
-	if _, err := f.svc.StartReview(f.ctx, foreign); !audit.IsCode(err, audit.Invalid) {
+	if _, err := f.wf.Reviews.StartReview(f.ctx, foreign); !audit.IsCode(err, audit.Invalid) {
 		t.Fatalf("a review id of another company's form: %v, want invalid", err)
 	}
 	// A review stored for another company is never planned as this one's.
@@ -456,7 +466,7 @@ func TestStartReview_IdsBelongToTheCompanyAndRetriesAreSafe(t *testing.T) {
 		t.Fatal(err)
 	}
 	sched := time.Date(2027, 1, 1, 6, 0, 0, 0, time.UTC)
-	if _, err := f.svc.PlanReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", ScheduledTime: &sched}); !audit.IsCode(err, audit.Conflict) {
+	if _, err := f.wf.Reviews.PlanReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", ScheduledTime: &sched}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("planning over another company's review: %v, want conflict", err)
 	}
 }
@@ -481,24 +491,24 @@ func (l *lagging) ListAssignmentsByReview(ctx context.Context, reviewID string, 
 func TestAssignAuditors_WaitsForTheIndexToCatchUp(t *testing.T) {
 	f := newFixture(t)
 	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "bank-pl-r3", StandardVersion: "v2", Opens: &t0, Scope: audit.ReviewScope{Journeys: []string{"complaint"}}}
-	plan, err := f.svc.PlanReview(f.ctx, req)
+	plan, err := f.wf.Reviews.PlanReview(f.ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	lag := &lagging{Store: f.store, hide: 2}
-	svc := New(lag, f.exec, f.note, f.clock, Config{AuditStateMachineArn: "arn:audit"}, nil)
-	if _, err := svc.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl-r3"}); !audit.IsCode(err, audit.Conflict) {
+	wf := New(lag, f.exec, f.note, f.clock, Config{AuditStateMachineArn: "arn:audit"}, nil)
+	if _, err := wf.Reviews.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl-r3"}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("with walks missing from the index: %v, want conflict (retried by the state machine)", err)
 	}
-	out, err := svc.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl-r3"})
+	out, err := wf.Reviews.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl-r3"})
 	if err != nil || out.Assigned+len(out.Unstaffed) != plan.Assignments {
 		t.Fatalf("once visible: %+v, %v (planned %d)", out, err, plan.Assignments)
 	}
 	lag.hide = 1
-	if _, err := svc.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl-r3"}); !audit.IsCode(err, audit.Conflict) {
+	if _, err := wf.Reviews.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl-r3"}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("start with an assigned walk missing from the index: %v, want conflict", err)
 	}
-	started, err := svc.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl-r3"})
+	started, err := wf.Reviews.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl-r3"})
 	if err != nil || started.Started != out.Assigned {
 		t.Fatalf("start: %+v, %v, want %d started", started, err, out.Assigned)
 	}
@@ -507,10 +517,10 @@ func TestAssignAuditors_WaitsForTheIndexToCatchUp(t *testing.T) {
 func TestSaveDraft_RefusesAStaleVersion(t *testing.T) {
 	f := newFixture(t)
 	a := f.assigned(t, "tok-1")
-	if _, err := f.svc.SaveDraft(f.ctx, DraftInput{AssignmentID: a.ID, AuditorID: "s-010", Version: a.Version + 1, Draft: walk()}); !audit.IsCode(err, audit.Conflict) {
+	if _, err := f.wf.Auditors.SaveDraft(f.ctx, f.own(t, "s-010", a.ID), DraftInput{Version: a.Version + 1, Draft: walk()}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("a version ahead of the stored one: %v, want conflict", err)
 	}
-	v, err := f.svc.SaveDraft(f.ctx, DraftInput{AssignmentID: a.ID, AuditorID: "s-010", Version: a.Version, Draft: walk()})
+	v, err := f.wf.Auditors.SaveDraft(f.ctx, f.own(t, "s-010", a.ID), DraftInput{Version: a.Version, Draft: walk()})
 	if err != nil || v.Assignment.Draft == nil || v.Assignment.TaskToken != "" {
 		t.Fatalf("draft: %+v, %v", v.Assignment, err)
 	}
@@ -528,12 +538,12 @@ func TestSubmit_ASubmissionIdIsScopedToItsAssignment(t *testing.T) {
 	if err := f.store.PutAssignments(f.ctx, []audit.Assignment{b}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "same-uuid", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
+	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "same-uuid", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil {
 		t.Fatal(err)
 	}
 	other := walk()
 	other.Notes = "inny przebieg"
-	res, err := f.svc.Submit(f.ctx, SubmitRequest{SubmissionID: "same-uuid", AssignmentID: b.ID, AuditorID: "s-011", Walkthrough: other})
+	res, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "same-uuid", AssignmentID: b.ID, AuditorID: "s-011", Walkthrough: other})
 	if err != nil || res.Receipt.Replayed || !res.Signalled || res.Receipt.SubmissionID != "same-uuid" {
 		t.Fatalf("another auditor's walk under a reused submission id: %+v, %v; want it recorded on its own", res, err)
 	}
