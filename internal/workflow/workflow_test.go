@@ -124,8 +124,21 @@ func walk() audit.Walkthrough {
 			{Key: "ivr_menu", Channel: audit.ChannelIVR, Start: audit.Stamp{Client: t0}, End: audit.Stamp{Client: t0.Add(40 * time.Second)}},
 			{Key: "queue", Channel: audit.ChannelIVR, Start: audit.Stamp{Client: t0.Add(40 * time.Second)}, End: audit.Stamp{Client: t0.Add(70 * time.Second)}},
 		},
-		Facts: []audit.FactRecord{{Key: "fee.account.monthly", Value: "9 zł", Channel: audit.ChannelIVR}}}
+		Facts: []audit.FactRecord{{Key: "fee.account.monthly", Value: "9 zł", Channel: audit.ChannelIVR}},
+		// Every criterion of v2 that applies to acc.ivr-info is answered: a
+		// scored walk never comes from an incomplete one.
+		Answers: []audit.Answer{
+			{CriterionID: "next-step-named", Value: audit.AnswerYes},
+			{CriterionID: "fees-explained", Value: audit.AnswerYes},
+			{CriterionID: "ivr-consultant-first-menu", Value: audit.AnswerYes},
+			{CriterionID: "ivr-menu-levels", Count: &twoLevels},
+			{CriterionID: "repeat-requests", Count: &noRepeats},
+			{CriterionID: "proactive-next-need", Value: audit.AnswerNo},
+			{CriterionID: "fact-fee-card-monthly", Value: audit.AnswerNA, Note: "the consultant only named the account fee"},
+		}}
 }
+
+var twoLevels, noRepeats = 2, 0
 
 func TestSubmit_ConcurrentDuplicatesSignalOnce(t *testing.T) {
 	f := newFixture(t)
