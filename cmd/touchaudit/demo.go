@@ -107,12 +107,14 @@ type demoRun struct {
 
 // reviewOutcome is everything the summary prints.
 type reviewOutcome struct {
-	backend     string
-	company     *audit.Company
-	review      *audit.Review
-	report      *scoring.Report
-	sim         simStats
-	reviewExec  *asl.ExecutionDescription
+	backend    string
+	company    *audit.Company
+	review     *audit.Review
+	report     *scoring.Report
+	sim        simStats
+	reviewExec *asl.ExecutionDescription
+	// sweeps counts the review execution's sweeps for lost signals.
+	sweeps      int
 	audits      []asl.ExecutionDescription
 	usage       costUsage
 	virtualDays float64
@@ -221,6 +223,15 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	}
 	if out.reviewExec.Status != "SUCCEEDED" {
 		return nil, fmt.Errorf("review execution %s: %s: %s", out.reviewExec.Status, out.reviewExec.Error, out.reviewExec.Cause)
+	}
+	history, err := st.engine.GetExecutionHistory(asl.GetExecutionHistoryInput{ExecutionArn: execArn})
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range history {
+		if ev.Type == "TaskStateEntered" && ev.StateEnteredEventDetails != nil && ev.StateEnteredEventDetails.Name == "Reconcile" {
+			out.sweeps++
+		}
 	}
 	execs, err := st.engine.ListExecutions(asl.ListExecutionsInput{StateMachineArn: st.arns["AuditStateMachine"]})
 	if err != nil {

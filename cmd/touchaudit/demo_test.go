@@ -119,12 +119,27 @@ func TestReview_HistoryDoesNotGrowWithAssignments(t *testing.T) {
 	if large.review.Assignments <= 3*small.review.Assignments {
 		t.Fatalf("the large review is not larger: %d vs %d assignments", large.review.Assignments, small.review.Assignments)
 	}
-	if small.reviewExec.HistoryEvents != large.reviewExec.HistoryEvents {
-		t.Errorf("review history: %d events for %d assignments, %d events for %d", small.reviewExec.HistoryEvents, small.review.Assignments,
-			large.reviewExec.HistoryEvents, large.review.Assignments)
+	// The review's history grows with how long it waits (one sweep for lost
+	// signals per interval, at most 400: workflow.maxSweeps), never with its
+	// assignments: take the sweeps away and both histories are the same.
+	const eventsPerSweep = 15
+	base := func(o *reviewOutcome) int { return o.reviewExec.HistoryEvents - eventsPerSweep*o.sweeps }
+	t.Logf("review history: %d events and %d sweeps for %d assignments, %d events and %d sweeps for %d",
+		small.reviewExec.HistoryEvents, small.sweeps, small.review.Assignments, large.reviewExec.HistoryEvents, large.sweeps, large.review.Assignments)
+	if base(small) != base(large) {
+		t.Errorf("review history without its sweeps: %d events for %d assignments, %d for %d", base(small), small.review.Assignments, base(large), large.review.Assignments)
 	}
-	if large.reviewExec.HistoryEvents > 250 {
-		t.Errorf("review history %d events", large.reviewExec.HistoryEvents)
+	if base(large) > 250 {
+		t.Errorf("review history without its sweeps: %d events", base(large))
+	}
+	for _, o := range []*reviewOutcome{small, large} {
+		if o.sweeps < 1 || o.sweeps > 400 {
+			t.Errorf("%d sweeps, want 1 to 400", o.sweeps)
+		}
+	}
+	// The most a review can reach: well inside the 25,000-event quota.
+	if worst := base(large) + eventsPerSweep*400; worst > 6250 {
+		t.Errorf("a review of the longest window could reach %d events", worst)
 	}
 }
 

@@ -28,7 +28,13 @@ func TestMockConfig_StateMachineTestCases(t *testing.T) {
 		{"audit", "ScoringFails", "FAILED", "AuditFailed", nil},
 		{"review", "HappyPath", "SUCCEEDED", "", func(o map[string]any) bool { return dig(o, "report", "touchpoints") == float64(45) }},
 		{"review", "WindowClosed", "SUCCEEDED", "", func(o map[string]any) bool {
-			return dig(o, "timeout", "Error") == "States.Timeout" && dig(o, "start", "more") == false
+			return dig(o, "timeout", "Error") == "States.Timeout" && dig(o, "start", "more") == false && dig(o, "sweep", "windowOver") == true
+		}},
+		// A sweep that signalled a walk whose signal was lost waits again
+		// for as long as it said, and the last audit then ends the wait.
+		{"review", "LostSignalSwept", "SUCCEEDED", "", func(o map[string]any) bool {
+			return dig(o, "sweep", "awaitSeconds") == float64(3600) && dig(o, "plan", "awaitSeconds") == float64(3600) &&
+				dig(o, "completion", "done") == float64(93) && dig(o, "report", "touchpoints") == float64(45)
 		}},
 	}
 	for _, c := range cases {

@@ -144,3 +144,31 @@ func (v *validator) err(what string) error {
 }
 
 func idx(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
+
+// Nest returns err with every field problem's path under prefix
+// ("walkthrough" + "answers[2].note" = "walkthrough.answers[2].note"), so a
+// rule checked on a part of a request names the field in the request. Any
+// other error is returned as it is.
+func Nest(prefix string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Problems) == 0 {
+		return err
+	}
+	out := *e
+	out.Problems = make([]Problem, len(e.Problems))
+	for i, p := range e.Problems {
+		p.Path = joinPath(prefix, p.Path)
+		out.Problems[i] = p
+	}
+	return &out
+}
+
+func joinPath(prefix, path string) string {
+	switch {
+	case path == "":
+		return prefix
+	case strings.HasPrefix(path, "["):
+		return prefix + path
+	}
+	return prefix + "." + path
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -43,12 +44,16 @@ type fixedClock struct{ t time.Time }
 func (c fixedClock) Now() time.Time { return c.t }
 
 // countingExec is the Step Functions port, counting what the API makes the
-// workflow send.
+// workflow send. Like AWS, a task token takes one success: a later
+// SendTaskSuccess for it is answered TaskTimedOut and wakes nothing.
 type countingExec struct {
-	mu      sync.Mutex
-	success map[string]int // by task token
-	started []string
-	fail    error
+	mu       sync.Mutex
+	success  map[string]int // accepted, by task token
+	attempts map[string]int // every call, by task token
+	started  []string
+	fail     error
+	// failFirst makes the first n calls fail with fail, then succeed.
+	failFirst int
 }
 
 func (x *countingExec) StartExecution(_ context.Context, arn, name string, _ []byte) error {
@@ -62,12 +67,20 @@ func (x *countingExec) SendTaskSuccess(_ context.Context, token string, _ []byte
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.success == nil {
-		x.success = map[string]int{}
+		x.success, x.attempts = map[string]int{}, map[string]int{}
+	}
+	x.attempts[token]++
+	if x.fail != nil && (x.failFirst == 0 || x.attempts[token] <= x.failFirst) {
+		return x.fail
+	}
+	if x.success[token] > 0 {
+		return fmt.Errorf("TaskTimedOut: the task of this token is closed: %w", workflow.ErrTaskTimedOut)
 	}
 	x.success[token]++
-	return x.fail
+	return nil
 }
 
+// successes counts the signals the waiting task accepted.
 func (x *countingExec) successes(token string) int {
 	x.mu.Lock()
 	defer x.mu.Unlock()

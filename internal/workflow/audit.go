@@ -101,9 +101,11 @@ type SubmitRequest struct {
 // SubmitResult says what happened to a submission.
 type SubmitResult struct {
 	Receipt audit.Receipt `json:"receipt"`
-	// Signalled is true when this call told the waiting workflow. False on a
-	// replay, and when the workflow's wait had already ended (it then finds
-	// the submission itself at its next step: remind, reassign).
+	// Signalled is true when this call told the waiting workflow: the call
+	// that recorded the walk, or a replay while the walk still waits to be
+	// scored (the first signal may have been lost). False when the workflow
+	// had moved on or its wait had already ended: the review's sweep, or the
+	// audit's next step (remind, reassign), then finds the stored walk.
 	Signalled bool `json:"signalled"`
 }
 
@@ -183,7 +185,32 @@ func (s *Audits) submittedWalk(ctx context.Context, a *audit.Assignment, req Sub
 		return w, "", err
 	}
 	w.SubmittedAt = s.clock.Now()
-	return w, hash, w.Validate()
+	return w, hash, s.acceptable(ctx, a, &w)
+}
+
+// acceptable applies at submission every rule that would make the walk fail
+// later: the walk's shape and bounds, the timeline rules with the
+// standard's own clock-skew limit, and an answer for every criterion that
+// applies. A walk accepted here is never closed afterwards as invalid
+// input; a refused one stays with the auditor, who can correct it.
+func (s *Audits) acceptable(ctx context.Context, a *audit.Assignment, w *audit.Walkthrough) error {
+	eng, err := s.scorer(ctx, a.CompanyID)
+	if err != nil {
+		return err
+	}
+	rules, ok := eng.Rules(w.StandardVersion)
+	std, okStd := eng.Standard(w.StandardVersion)
+	if !ok || !okStd {
+		return audit.Errorf(audit.Invalid, "standard version %s of assignment %s is not in the company configuration", w.StandardVersion, a.ID)
+	}
+	if err := audit.CheckWalk(w, audit.WalkRules{Now: s.clock.Now(), MaxClockSkew: rules.MaxClockSkew.D()}); err != nil {
+		return audit.Nest("walkthrough", err)
+	}
+	ref, ok := eng.Company().Touchpoint(a.TouchpointID)
+	if !ok {
+		return audit.Errorf(audit.NotFound, "touchpoint %s not found", a.TouchpointID)
+	}
+	return audit.Nest("walkthrough", std.CheckComplete(&ref.Touchpoint, w))
 }
 
 // replay answers a repeated submission from its stored receipt (one read,
@@ -198,16 +225,29 @@ func (s *Audits) replay(ctx context.Context, a *audit.Assignment, submissionID, 
 	if audit.IsCode(err, audit.NotFound) {
 		// The idempotency record expired (audit.SubmissionTTL): the
 		// assignment itself still says which walk this submission stored.
-		return SubmitResult{Receipt: audit.Receipt{SubmissionID: submissionID, AssignmentID: a.ID, WalkthroughID: a.WalkthroughID, Replayed: true}}, nil
+		rec, err = audit.Receipt{SubmissionID: submissionID, AssignmentID: a.ID, WalkthroughID: a.WalkthroughID}, nil
+		hash = ""
 	}
 	if err != nil {
 		return SubmitResult{}, err
 	}
-	if rec.PayloadHash != hash {
+	if hash != "" && rec.PayloadHash != hash {
 		return SubmitResult{}, conflict("submission %s was recorded with another payload", submissionID)
 	}
 	rec.Replayed = true
-	return SubmitResult{Receipt: rec}, nil
+	return SubmitResult{Receipt: rec, Signalled: s.resignal(ctx, a)}, nil
+}
+
+// resignal tells the audit again of a walk that is stored but not yet
+// scored: the first call's signal may have been lost with its response (a
+// phone retries because it never saw the answer). SendTaskSuccess on a task
+// that already moved on is answered TaskTimedOut and changes nothing, so a
+// replay never wakes an audit twice.
+func (s *Audits) resignal(ctx context.Context, a *audit.Assignment) bool {
+	if a.Status != audit.StatusSubmitted {
+		return false
+	}
+	return s.signal(ctx, a.TaskToken, a.WalkthroughID)
 }
 
 // signalAttempts bounds how often the submission that recorded a walk tries

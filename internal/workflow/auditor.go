@@ -25,6 +25,9 @@ type AssignmentView struct {
 	// PromiseChecks are the promises made during the walk that now wait for
 	// the auditor's answer: was it kept?
 	PromiseChecks []PromiseCheckView `json:"promiseChecks"`
+	// Problem says, in words for the auditor, why the walk ended without a
+	// result (the workflow's own failure text stays on the server).
+	Problem *audit.Label `json:"problem,omitempty"`
 }
 
 // PromiseCheckView is one promise waiting for the auditor's verdict.
@@ -118,6 +121,11 @@ func (s *Auditors) view(ctx context.Context, a *audit.Assignment, withCriteria b
 	}
 	v := AssignmentView{Assignment: *a, Touchpoint: ref.Touchpoint, JourneyID: ref.JourneyID, StageID: ref.StageID, Criteria: []audit.Criterion{}}
 	v.Assignment.TaskToken, v.Assignment.PromiseTokens = "", nil // callback tokens never leave the server
+	if a.Failure != "" {
+		// The cause may hold a Lambda error envelope: never shown to a client.
+		p := audit.FailureLabel(a.Failure)
+		v.Assignment.Failure, v.Problem = "", &p
+	}
 	for _, j := range c.Journeys {
 		if j.ID == ref.JourneyID {
 			v.Journey = j.Name
@@ -178,9 +186,6 @@ type DraftInput struct {
 	Version int `json:"version"`
 }
 
-// maxDraftSteps bounds a draft: a walk has tens of steps, not thousands.
-const maxDraftSteps = 200
-
 // SaveDraft stores the walk in progress on the assignment.
 func (s *Auditors) SaveDraft(ctx context.Context, o Owned, in DraftInput) (AssignmentView, error) {
 	a, err := o.assignment()
@@ -190,8 +195,10 @@ func (s *Auditors) SaveDraft(ctx context.Context, o Owned, in DraftInput) (Assig
 	if a.Status != audit.StatusStarted && a.Status != audit.StatusAssigned {
 		return AssignmentView{}, conflict("assignment %s is %s: its walk can no longer change", a.ID, a.Status)
 	}
-	if len(in.Draft.Timeline) > maxDraftSteps {
-		return AssignmentView{}, invalidField("draft.timeline", "at most 200 steps")
+	// A draft is stored on its assignment: whatever it holds must satisfy
+	// every bound a submission does, so it can never poison the assignment.
+	if err := audit.CheckWalk(&in.Draft, audit.WalkRules{Now: s.clock.Now(), Draft: true}); err != nil {
+		return AssignmentView{}, audit.Nest("draft", err)
 	}
 	if in.Version != a.Version {
 		// Another phone (or the workflow) changed the assignment since this

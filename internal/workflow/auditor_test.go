@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,5 +132,32 @@ func TestNew_UseCasesShareOneSetOfDependencies(t *testing.T) {
 	}
 	if got := wf.Audits.cfg.StartBatch; got != 500 {
 		t.Fatalf("StartBatch default %d, want 500", got)
+	}
+}
+
+// A failed audit's cause may hold a Lambda error envelope: the auditor's
+// view carries words for it, never the text itself.
+func TestView_NeverShowsTheRecordedFailure(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	a.Failure = `InvalidInput: {"errorType":"InvalidInput","errorMessage":"walkthrough x","stackTrace":["main.go:12"]}`
+	if err := a.MoveTo(audit.StatusExpired, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.UpdateAssignment(f.ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	v, err := f.wf.Auditors.View(f.ctx, f.own(t, "s-010", a.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(v)
+	for _, leak := range []string{"errorType", "stackTrace", "InvalidInput", "main.go"} {
+		if strings.Contains(string(b), leak) {
+			t.Errorf("the view shows %q: %s", leak, b)
+		}
+	}
+	if v.Problem == nil || v.Problem.EN != "The workflow could not finish this walk. Your CX lead has been told and can see why." || v.Problem.PL == "" {
+		t.Errorf("problem = %+v, want the generic words in both languages", v.Problem)
 	}
 }

@@ -192,10 +192,27 @@ const (
 	TrackExpireOpen   = "expire-open"  // the review window closed
 	TrackAuditFailed  = "audit-failed" // an audit execution failed: record it and count it
 	TrackReviewFailed = "review-failed"
+	TrackReconcile    = "reconcile" // a sweep: signal stored walks whose signal was lost
 )
 
+// TrackOutput is Track's answer: the review's counter, and for a sweep what
+// it did and how long the review waits next.
+type TrackOutput struct {
+	CloseOutput
+	*SweepOutput
+}
+
 // Track is the completion-tracking task.
-func (s *Reviews) Track(ctx context.Context, in TrackInput) (CloseOutput, error) {
+func (s *Reviews) Track(ctx context.Context, in TrackInput) (TrackOutput, error) {
+	if in.Op == TrackReconcile {
+		sw, err := s.Reconcile(ctx, ReviewRef{ReviewID: in.ReviewID})
+		return TrackOutput{CloseOutput: CloseOutput{ReviewID: sw.ReviewID}, SweepOutput: &sw}, err
+	}
+	out, err := s.track(ctx, in)
+	return TrackOutput{CloseOutput: out}, err
+}
+
+func (s *Reviews) track(ctx context.Context, in TrackInput) (CloseOutput, error) {
 	switch in.Op {
 	case TrackClose:
 		return s.CloseAudit(ctx, CloseInput{AssignmentID: in.AssignmentID})
@@ -209,5 +226,5 @@ func (s *Reviews) Track(ctx context.Context, in TrackInput) (CloseOutput, error)
 		r, err := s.RecordReviewFailure(ctx, FailureInput{ReviewID: in.ReviewID, Error: in.Error, Cause: in.Cause})
 		return CloseOutput{ReviewID: r.ReviewID, Done: r.Done, Assignments: r.Assignments}, err
 	}
-	return CloseOutput{}, invalidField("op", "must be one of close, await, expire-open, audit-failed, review-failed")
+	return CloseOutput{}, invalidField("op", "must be one of close, await, expire-open, audit-failed, review-failed, reconcile")
 }

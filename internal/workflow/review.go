@@ -254,10 +254,6 @@ func (s *Reviews) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput
 	return PlanOutput{ReviewID: r.ID, Touchpoints: tps, Assignments: len(as), AwaitSeconds: s.awaitSeconds(r)}, nil
 }
 
-func (s *Reviews) awaitSeconds(r *audit.Review) int64 {
-	return secondsUntil(s.clock.Now(), r.Window.Closes.Add(ReviewGrace))
-}
-
 // endOfSchedule lists every schedule item: no touchpoint is due later.
 var endOfSchedule = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 

@@ -20,6 +20,9 @@ type fakeExecutions struct {
 	success  map[string][]byte
 	gone     map[string]bool // tokens that answer TaskTimedOut
 	sendErrs int
+	// failNext fails that many next calls with a transient error, as a
+	// Step Functions endpoint that cannot be reached.
+	failNext int
 }
 
 func newFakeExecutions() *fakeExecutions {
@@ -36,6 +39,10 @@ func (f *fakeExecutions) StartExecution(_ context.Context, _, name string, input
 func (f *fakeExecutions) SendTaskSuccess(_ context.Context, token string, output []byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failNext > 0 {
+		f.failNext--
+		return errors.New("dial tcp: connection refused")
+	}
 	if f.gone[token] {
 		f.sendErrs++
 		return fmt.Errorf("send: %w", ErrTaskTimedOut)
@@ -194,9 +201,10 @@ func TestSubmit_RefusesOtherPayloadsAndOtherAuditors(t *testing.T) {
 	if _, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-2", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("second submission: %v, want conflict", err)
 	}
-	// A retry with only server stamps differing is the same submission.
+	// A retry with only server stamps differing is the same submission (it
+	// came later, so its server stamps moved, within the skew bound).
 	retry := walk()
-	retry.Timeline[0].Start.Server = t0.Add(time.Hour)
+	retry.Timeline[0].Start.Server = t0.Add(5 * time.Minute)
 	res, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: retry})
 	if err != nil || !res.Receipt.Replayed || res.Signalled {
 		t.Fatalf("retry: %+v, %v", res, err)
@@ -562,5 +570,75 @@ func TestSubmit_ASubmissionIdIsScopedToItsAssignment(t *testing.T) {
 	}
 	if res.Receipt.WalkthroughID == WalkthroughID(a.ID, "same-uuid") {
 		t.Fatal("the two assignments share a walkthrough id")
+	}
+}
+
+// A submission whose signal was lost (Step Functions unreachable through
+// every attempt) is signalled by the phone's retry, which is a replay: the
+// walk is stored once and its audit woken once.
+func TestSubmit_ReplaySignalsAWalkStillWaiting(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-lost")
+	f.exec.failNext = signalAttempts
+	first, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
+	if err != nil || first.Signalled || first.Receipt.Replayed {
+		t.Fatalf("first submit with Step Functions down: %+v, %v; want recorded, not signalled", first, err)
+	}
+	again, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
+	if err != nil || !again.Signalled || !again.Receipt.Replayed || again.Receipt.WalkthroughID != first.Receipt.WalkthroughID {
+		t.Fatalf("retry: %+v, %v; want the first receipt replayed and the audit signalled", again, err)
+	}
+	third, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
+	if err != nil || third.Signalled {
+		t.Fatalf("third call: %+v, %v; the task took its signal already", third, err)
+	}
+	if len(f.exec.success) != 1 {
+		t.Errorf("%d tasks woken, want 1", len(f.exec.success))
+	}
+}
+
+// The review's sweep signals every stored walk whose audit still waits, once.
+func TestReconcile_SignalsStoredWalksWhoseSignalWasLost(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-swept")
+	f.exec.failNext = signalAttempts
+	if res, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()}); err != nil || res.Signalled {
+		t.Fatalf("submit with Step Functions down: %+v, %v", res, err)
+	}
+	out, err := f.wf.Reviews.Track(f.ctx, TrackInput{Op: TrackReconcile, ReviewID: a.ReviewID})
+	if err != nil || out.SweepOutput == nil || out.Signalled != 1 || out.WindowOver {
+		t.Fatalf("sweep: %+v, %v; want 1 walk signalled and the window open", out, err)
+	}
+	if got := string(f.exec.success["tok-swept"]); got != `{"walkthroughId":"`+WalkthroughID(a.ID, "sub-1")+`"}` {
+		t.Errorf("the audit got %s", got)
+	}
+	// The fixture review's 42-day window and 30 days of grace cut into 400
+	// sweeps: one every 4h19m12s.
+	if out.AwaitSeconds != 15552 {
+		t.Errorf("next sweep in %d s, want 15552", out.AwaitSeconds)
+	}
+	again, err := f.wf.Reviews.Track(f.ctx, TrackInput{Op: TrackReconcile, ReviewID: a.ReviewID})
+	if err != nil || again.Signalled != 0 {
+		t.Fatalf("second sweep: %+v, %v; want nothing signalled twice", again, err)
+	}
+}
+
+func TestSweepInterval_FitsTheHistoryQuota(t *testing.T) {
+	opens := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		closes time.Time
+		want   time.Duration
+	}{
+		{"two weeks and 30 days of grace in 400 sweeps", opens.Add(14 * audit.Day), 2*time.Hour + 38*time.Minute + 24*time.Second},
+		{"half a year: 210 days in 400 sweeps", opens.Add(180 * audit.Day), 210 * audit.Day / 400},
+		{"ten years: the one-day ceiling", opens.Add(3650 * audit.Day), 24 * time.Hour},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &audit.Review{Window: audit.Window{Opens: opens, Closes: c.closes}}
+			if got := sweepInterval(r); got != c.want {
+				t.Errorf("sweepInterval = %v, want %v", got, c.want)
+			}
+		})
 	}
 }
