@@ -1,7 +1,8 @@
 // Package lambdaenv builds touchaudit's adapters and services for a Lambda
 // function from its configuration, so that each functions/<name>/main.go is
 // a few lines of wiring. main passes os.Getenv in: only main reads the
-// environment.
+// environment. Every AWS client gets awsclient.Lambda's timeouts and
+// bounded retries.
 //
 // Variables:
 //
@@ -18,9 +19,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"touchaudit/internal/awsclient"
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/stepfunctions"
 	"touchaudit/internal/workflow"
@@ -43,12 +43,7 @@ func store(cfg aws.Config, getenv Getenv) (*dynamo.Store, error) {
 	if table == "" {
 		return nil, fmt.Errorf("TABLE_NAME is not set")
 	}
-	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		if ep := getenv("DYNAMODB_ENDPOINT"); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-	return dynamo.New(client, table), nil
+	return dynamo.New(awsclient.Lambda.DynamoDB(cfg, getenv("DYNAMODB_ENDPOINT")), table), nil
 }
 
 // Workflow builds the review workflow service: DynamoDB store, Step
@@ -62,11 +57,7 @@ func Workflow(ctx context.Context, getenv Getenv) (*workflow.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := sfn.NewFromConfig(cfg, func(o *sfn.Options) {
-		if ep := getenv("SFN_ENDPOINT"); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
+	client := awsclient.Lambda.StepFunctions(cfg, getenv("SFN_ENDPOINT"))
 	wcfg := workflow.Config{
 		AuditStateMachineArn:  getenv("AUDIT_STATE_MACHINE_ARN"),
 		ReviewStateMachineArn: getenv("REVIEW_STATE_MACHINE_ARN"),
