@@ -60,7 +60,9 @@ func TestProxy_InjectsEachFaultAtItsSeededRate(t *testing.T) {
 		up.mu.Lock()
 		applied := up.applied[id]
 		up.mu.Unlock()
-		var shape struct{ Type string `json:"__type"` }
+		var shape struct {
+			Type string `json:"__type"`
+		}
 		_ = json.Unmarshal(body, &shape)
 		switch kind {
 		case Drop:
