@@ -179,3 +179,47 @@ func BenchmarkRecordSubmission(b *testing.B) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// losingPuts applies the next PutItem and loses its response; the SDK's
+// retry sends it again and gets the failed condition.
+type losingPuts struct {
+	dynamo.API
+	lose atomic.Int64
+}
+
+func (l *losingPuts) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	out, err := l.API.PutItem(ctx, in, o...)
+	if err != nil || l.lose.Add(-1) < 0 {
+		return out, err
+	}
+	return l.API.PutItem(ctx, in, o...)
+}
+
+func TestUpdateAssignment_RecognisesItsOwnWriteWhenTheResponseWasLost(t *testing.T) {
+	ctx := t.Context()
+	client, _, table := newTable(t)
+	l := &losingPuts{API: client}
+	s := dynamo.New(l, table)
+	a := audit.Assignment{ID: "a1", CompanyID: "bank", ReviewID: "r1", TouchpointID: "tp", AuditorID: "staff-001",
+		Status: audit.StatusAssigned, Due: at, Walk: 1, UpdatedAt: at}
+	if err := s.PutAssignments(ctx, []audit.Assignment{a}); err != nil {
+		t.Fatal(err)
+	}
+	a.Reminders = 1
+	l.lose.Store(1)
+	if err := s.UpdateAssignment(ctx, &a); err != nil {
+		t.Fatalf("UpdateAssignment whose response was lost: %v, want success (its own write)", err)
+	}
+	if a.Version != 1 {
+		t.Fatalf("version %d, want 1", a.Version)
+	}
+	stale := a
+	stale.Version, stale.Reminders = 0, 2
+	if err := s.UpdateAssignment(ctx, &stale); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("a stale update with other content = %v, want conflict", err)
+	}
+	got, err := s.GetAssignment(ctx, "a1")
+	if err != nil || got.Version != 1 || got.Reminders != 1 {
+		t.Fatalf("stored %+v, %v; want version 1 with 1 reminder", got, err)
+	}
+}
