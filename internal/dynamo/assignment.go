@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -162,6 +163,13 @@ func listAssignments(ctx context.Context, s *Store, l listing, p audit.Page) ([]
 // DynamoDB cancels rather than waits) is retried with backoff, and a failed
 // condition is a Conflict (NotFound for a missing assignment).
 //
+// The record carries a token drawn afresh by each call, so a call tells its
+// own write from another's: when DynamoDB applied the transaction but the
+// response was lost, the SDK's retry fails the conditions (or the SDK gives
+// up), and the record holding this call's token means this call recorded
+// the submission. It answers with the receipt, not as a replay, so the
+// caller still signals the waiting workflow.
+//
 // ClientRequestToken is deliberately not used: DynamoDB would answer a
 // repeat within 10 minutes with success, and the repeat could not tell that
 // it had been replayed nor learn the first receipt.
@@ -182,7 +190,8 @@ func (s *Store) RecordSubmission(ctx context.Context, sub audit.Submission) (aud
 		SubmissionID: sub.ID, AssignmentID: next.ID, WalkthroughID: sub.Walkthrough.ID,
 		AssignmentVersion: next.Version, PayloadHash: sub.PayloadHash, RecordedAt: at.UTC(),
 	}
-	in, err := s.submissionTransaction(sub, next, rc)
+	token := rand.Text()
+	in, err := s.submissionTransaction(sub, next, rc, token)
 	if err != nil {
 		return audit.Receipt{}, err
 	}
@@ -193,9 +202,14 @@ func (s *Store) RecordSubmission(ctx context.Context, sub audit.Submission) (aud
 		}
 		var canceled *types.TransactionCanceledException
 		if !errors.As(err, &canceled) {
+			// No answer (responses lost until the SDK gave up, a timeout):
+			// the transaction may have been applied all the same.
+			if stored, found, own, rerr := s.storedReceipt(ctx, sub.ID, token); rerr == nil && found && own {
+				return stored, nil
+			}
 			return audit.Receipt{}, fail("record submission", err)
 		}
-		stored, found, rerr := s.receipt(ctx, sub.ID)
+		stored, found, own, rerr := s.storedReceipt(ctx, sub.ID, token)
 		if rerr != nil {
 			return audit.Receipt{}, rerr
 		}
@@ -203,7 +217,7 @@ func (s *Store) RecordSubmission(ctx context.Context, sub audit.Submission) (aud
 			if stored.PayloadHash != sub.PayloadHash {
 				return audit.Receipt{}, audit.Errorf(audit.Conflict, "submission %q was recorded with another payload", sub.ID)
 			}
-			stored.Replayed = true
+			stored.Replayed = !own
 			return stored, nil
 		}
 		switch {
@@ -228,7 +242,10 @@ func (s *Store) RecordSubmission(ctx context.Context, sub audit.Submission) (aud
 	}
 }
 
-func (s *Store) submissionTransaction(sub audit.Submission, next audit.Assignment, rc audit.Receipt) (*dynamodb.TransactWriteItemsInput, error) {
+// attrWriteToken names the idempotency record's token of the call that wrote it.
+const attrWriteToken = "writeToken"
+
+func (s *Store) submissionTransaction(sub audit.Submission, next audit.Assignment, rc audit.Receipt, token string) (*dynamodb.TransactWriteItemsInput, error) {
 	aItem, err := assignmentItem(next)
 	if err != nil {
 		return nil, err
@@ -243,6 +260,7 @@ func (s *Store) submissionTransaction(sub audit.Submission, next audit.Assignmen
 		return nil, err
 	}
 	rItem[attrPK], rItem[attrSK], rItem[attrEntity] = str(submissionPK(sub.ID)), str(skSubmission), str("submission")
+	rItem[attrWriteToken] = str(token)
 	rItem[attrTTL] = &types.AttributeValueMemberN{Value: strconv.FormatInt(rc.RecordedAt.Add(audit.SubmissionTTL).Unix(), 10)}
 
 	versioned := expression.Name("version").Equal(expression.Value(sub.Assignment.Version))
@@ -262,12 +280,20 @@ func (s *Store) submissionTransaction(sub audit.Submission, next audit.Assignmen
 
 // receipt reads a submission's idempotency record (strongly consistent).
 func (s *Store) receipt(ctx context.Context, id string) (audit.Receipt, bool, error) {
-	var rc audit.Receipt
+	rc, found, _, err := s.storedReceipt(ctx, id, "")
+	return rc, found, err
+}
+
+// storedReceipt reads a submission's idempotency record; own says it was
+// written by the call that drew token.
+func (s *Store) storedReceipt(ctx context.Context, id, token string) (rc audit.Receipt, found, own bool, err error) {
 	item, err := s.getItem(ctx, "get submission", submissionPK(id), skSubmission)
 	if err != nil || item == nil {
-		return rc, false, err
+		return rc, false, false, err
 	}
-	return rc, true, unmarshal(item, &rc)
+	stored, _ := item[attrWriteToken].(*types.AttributeValueMemberS)
+	own = token != "" && stored != nil && stored.Value == token
+	return rc, true, own, unmarshal(item, &rc)
 }
 
 // GetReceipt implements audit.AssignmentStore.

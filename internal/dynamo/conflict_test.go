@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -18,11 +19,21 @@ import (
 // conflicting cancels the first n transactions the way DynamoDB does when
 // another transaction holds one of the items (TransactionConflict, nothing
 // written), which moto never does: it does not isolate transactions at all.
+// Then it can lose the responses of the next transactions it applies, the
+// way a dropped connection or a timed-out attempt does: with sdkRetry the
+// same request is sent again, as the SDK's retryer does, and its answer
+// returned; without, the caller gets the error the SDK gives up with.
 type conflicting struct {
 	dynamo.API
-	left  atomic.Int64
-	calls atomic.Int64
+	left     atomic.Int64
+	lose     atomic.Int64
+	sdkRetry bool
+	calls    atomic.Int64
+	applied  atomic.Int64
 }
+
+// errLost is what the SDK returns when every attempt's response was lost.
+var errLost = errors.New("operation error DynamoDB: TransactWriteItems, exceeded maximum number of attempts, 3, https response error: read: connection reset by peer")
 
 func (c *conflicting) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
 	c.calls.Add(1)
@@ -34,7 +45,15 @@ func (c *conflicting) TransactWriteItems(ctx context.Context, in *dynamodb.Trans
 		reasons[len(reasons)-1].Code = aws.String("TransactionConflict")
 		return nil, &types.TransactionCanceledException{Message: aws.String("Transaction cancelled"), CancellationReasons: reasons}
 	}
-	return c.API.TransactWriteItems(ctx, in, o...)
+	out, err := c.API.TransactWriteItems(ctx, in, o...)
+	if err != nil || c.lose.Add(-1) < 0 {
+		return out, err
+	}
+	c.applied.Add(1)
+	if c.sdkRetry {
+		return c.API.TransactWriteItems(ctx, in, o...)
+	}
+	return nil, errLost
 }
 
 func newConflicting(t *testing.T, conflicts int64) (*dynamo.Store, *conflicting) {
@@ -47,26 +66,53 @@ func newConflicting(t *testing.T, conflicts int64) (*dynamo.Store, *conflicting)
 var at = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func TestRecordSubmission_RetriesTransactionConflicts(t *testing.T) {
-	ctx := t.Context()
-	s, c := newConflicting(t, 3)
-	a := audit.Assignment{ID: "a1", CompanyID: "bank", ReviewID: "r1", TouchpointID: "tp", AuditorID: "staff-001",
-		Status: audit.StatusAssigned, Due: at, Walk: 1, UpdatedAt: at}
-	if err := s.PutAssignments(ctx, []audit.Assignment{a}); err != nil {
-		t.Fatal(err)
-	}
-	next := a
-	next.Status = audit.StatusSubmitted
-	sub := audit.Submission{ID: "sub-1", PayloadHash: "h", Assignment: next, At: at,
-		Walkthrough: audit.Walkthrough{ID: "w1", AssignmentID: "a1", CompanyID: "bank", TouchpointID: "tp", AuditorID: "staff-001", StandardVersion: "v2"}}
-	rc, err := s.RecordSubmission(ctx, sub)
-	if err != nil {
-		t.Fatalf("RecordSubmission after 3 conflicts: %v", err)
-	}
-	if rc.Replayed || rc.AssignmentVersion != 1 {
-		t.Fatalf("receipt %+v, want a first recording at version 1", rc)
-	}
-	if got := c.calls.Load(); got != 4 {
-		t.Fatalf("%d TransactWriteItems calls, want 4 (3 conflicts and a success)", got)
+	for _, tc := range []struct {
+		name     string
+		lose     int64
+		sdkRetry bool
+		applied  int64
+	}{
+		{"every response arrives", 0, false, 0},
+		{"the success's response is lost and the SDK's retry fails the conditions", 1, true, 1},
+		{"every response is lost until the SDK gives up", 1, false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			s, c := newConflicting(t, 3)
+			c.lose.Store(tc.lose)
+			c.sdkRetry = tc.sdkRetry
+			a := audit.Assignment{ID: "a1", CompanyID: "bank", ReviewID: "r1", TouchpointID: "tp", AuditorID: "staff-001",
+				Status: audit.StatusAssigned, Due: at, Walk: 1, UpdatedAt: at}
+			if err := s.PutAssignments(ctx, []audit.Assignment{a}); err != nil {
+				t.Fatal(err)
+			}
+			next := a
+			next.Status = audit.StatusSubmitted
+			sub := audit.Submission{ID: "sub-1", PayloadHash: "h", Assignment: next, At: at,
+				Walkthrough: audit.Walkthrough{ID: "w1", AssignmentID: "a1", CompanyID: "bank", TouchpointID: "tp", AuditorID: "staff-001", StandardVersion: "v2"}}
+			rc, err := s.RecordSubmission(ctx, sub)
+			if err != nil {
+				t.Fatalf("RecordSubmission after 3 conflicts: %v", err)
+			}
+			if rc.Replayed || rc.AssignmentVersion != 1 || rc.WalkthroughID != "w1" || !rc.RecordedAt.Equal(at) {
+				t.Fatalf("receipt %+v, want this call's own recording at version 1 (not a replay)", rc)
+			}
+			if got := c.calls.Load(); got != 4 {
+				t.Fatalf("%d TransactWriteItems calls, want 4 (3 conflicts and a success)", got)
+			}
+			if got := c.applied.Load(); got != tc.applied {
+				t.Fatalf("%d responses lost after applying, want %d", got, tc.applied)
+			}
+			stored, err := s.GetAssignment(ctx, "a1")
+			if err != nil || stored.Version != 1 || stored.Status != audit.StatusSubmitted {
+				t.Fatalf("stored assignment %+v, %v; want version 1 submitted", stored, err)
+			}
+			// Another call with the same submission is a replay of that receipt.
+			again, err := s.RecordSubmission(ctx, sub)
+			if err != nil || !again.Replayed || again.AssignmentVersion != 1 {
+				t.Fatalf("a second call = %+v, %v; want a replay of version 1", again, err)
+			}
+		})
 	}
 }
 
@@ -133,3 +179,47 @@ func BenchmarkRecordSubmission(b *testing.B) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// losingPuts applies the next PutItem and loses its response; the SDK's
+// retry sends it again and gets the failed condition.
+type losingPuts struct {
+	dynamo.API
+	lose atomic.Int64
+}
+
+func (l *losingPuts) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	out, err := l.API.PutItem(ctx, in, o...)
+	if err != nil || l.lose.Add(-1) < 0 {
+		return out, err
+	}
+	return l.API.PutItem(ctx, in, o...)
+}
+
+func TestUpdateAssignment_RecognisesItsOwnWriteWhenTheResponseWasLost(t *testing.T) {
+	ctx := t.Context()
+	client, _, table := newTable(t)
+	l := &losingPuts{API: client}
+	s := dynamo.New(l, table)
+	a := audit.Assignment{ID: "a1", CompanyID: "bank", ReviewID: "r1", TouchpointID: "tp", AuditorID: "staff-001",
+		Status: audit.StatusAssigned, Due: at, Walk: 1, UpdatedAt: at}
+	if err := s.PutAssignments(ctx, []audit.Assignment{a}); err != nil {
+		t.Fatal(err)
+	}
+	a.Reminders = 1
+	l.lose.Store(1)
+	if err := s.UpdateAssignment(ctx, &a); err != nil {
+		t.Fatalf("UpdateAssignment whose response was lost: %v, want success (its own write)", err)
+	}
+	if a.Version != 1 {
+		t.Fatalf("version %d, want 1", a.Version)
+	}
+	stale := a
+	stale.Version, stale.Reminders = 0, 2
+	if err := s.UpdateAssignment(ctx, &stale); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("a stale update with other content = %v, want conflict", err)
+	}
+	got, err := s.GetAssignment(ctx, "a1")
+	if err != nil || got.Version != 1 || got.Reminders != 1 {
+		t.Fatalf("stored %+v, %v; want version 1 with 1 reminder", got, err)
+	}
+}

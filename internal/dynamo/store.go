@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"time"
 
@@ -247,15 +248,29 @@ func (s *Store) putVersioned(ctx context.Context, what, id string, item map[stri
 	if err != nil || ok {
 		return err
 	}
-	pk, sk := item[attrPK].(*types.AttributeValueMemberS).Value, item[attrSK].(*types.AttributeValueMemberS).Value
-	found, err := s.exists(ctx, pk, sk)
+	own, found, err := s.holds(ctx, item)
 	switch {
 	case err != nil:
 		return err
+	case own:
+		return nil
 	case !found:
 		return notFound(what, id)
 	}
 	return audit.Errorf(audit.Conflict, "%s %q changed since version %d was read", what, id, expected)
+}
+
+// holds reads the item stored under item's key after a failed condition:
+// own when it is exactly item, that is this call's write, applied by
+// DynamoDB but its response lost, so that the SDK's retry failed the
+// condition.
+func (s *Store) holds(ctx context.Context, item map[string]types.AttributeValue) (own, found bool, err error) {
+	pk, sk := item[attrPK].(*types.AttributeValueMemberS).Value, item[attrSK].(*types.AttributeValueMemberS).Value
+	stored, err := s.getItem(ctx, "check "+pk, pk, sk)
+	if err != nil || stored == nil {
+		return false, false, err
+	}
+	return reflect.DeepEqual(stored, item), true, nil
 }
 
 func transactPut(item map[string]types.AttributeValue, table string, cond expression.ConditionBuilder) (types.TransactWriteItem, error) {

@@ -1,7 +1,8 @@
 // Package lambdaenv builds touchaudit's adapters and services for a Lambda
 // function from its configuration, loading the AWS configuration once per
-// function, so that each functions/<name>/main.go is a few lines of wiring. main passes os.Getenv in: only main reads the
-// environment.
+// function, so that each functions/<name>/main.go is a few lines of wiring.
+// main passes os.Getenv in: only main reads the environment. Every AWS
+// client gets awsclient.Lambda's timeouts and bounded retries.
 //
 // Variables:
 //
@@ -18,9 +19,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"touchaudit/internal/awsclient"
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/stepfunctions"
 	"touchaudit/internal/workflow"
@@ -52,12 +52,7 @@ func newEnv(cfg aws.Config, getenv Getenv) (*Env, error) {
 	if table == "" {
 		return nil, fmt.Errorf("TABLE_NAME is not set")
 	}
-	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		if ep := getenv("DYNAMODB_ENDPOINT"); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-	return &Env{aws: cfg, getenv: getenv, store: dynamo.New(client, table)}, nil
+	return &Env{aws: cfg, getenv: getenv, store: dynamo.New(awsclient.Lambda.DynamoDB(cfg, getenv("DYNAMODB_ENDPOINT")), table)}, nil
 }
 
 // Store is the DynamoDB store.
@@ -66,11 +61,7 @@ func (e *Env) Store() *dynamo.Store { return e.store }
 // Workflow builds the review workflow's use cases over the store, a Step
 // Functions client, the log notifier and the wall clock.
 func (e *Env) Workflow() *workflow.Workflow {
-	client := sfn.NewFromConfig(e.aws, func(o *sfn.Options) {
-		if ep := e.getenv("SFN_ENDPOINT"); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
+	client := awsclient.Lambda.StepFunctions(e.aws, e.getenv("SFN_ENDPOINT"))
 	wcfg := workflow.Config{
 		AuditStateMachineArn:  e.getenv("AUDIT_STATE_MACHINE_ARN"),
 		ReviewStateMachineArn: e.getenv("REVIEW_STATE_MACHINE_ARN"),
