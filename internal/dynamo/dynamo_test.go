@@ -42,8 +42,13 @@ var (
 // ReceiptTTL reads the raw "ttl" attribute of a submission's idempotency
 // record, the number DynamoDB's TTL deletes it by.
 func (m *motoStore) ReceiptTTL(t *testing.T, submissionID string) int64 {
+	return receiptTTL(t, m.Store, submissionID)
+}
+
+func receiptTTL(t *testing.T, s *dynamo.Store, submissionID string) int64 {
 	t.Helper()
-	out, err := m.client.GetItem(t.Context(), &dynamodb.GetItemInput{TableName: aws.String(m.table), ConsistentRead: aws.Bool(true),
+	client, table := s.Raw()
+	out, err := client.GetItem(t.Context(), &dynamodb.GetItemInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true),
 		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "SUBMISSION#" + submissionID}, "SK": &types.AttributeValueMemberS{Value: "SUBMISSION"}}})
 	if err != nil {
 		t.Fatalf("get the idempotency record of %s: %v", submissionID, err)

@@ -153,7 +153,7 @@ func TestStore_ContractUnderFaults(t *testing.T) {
 	var total faultproxy.Counts
 	storetest.Run(t, func(t *testing.T) audit.Store {
 		seed++
-		s, p, _ := newFaultyStore(t, patient, survived, seed)
+		s, p, direct := newFaultyStore(t, patient, survived, seed)
 		t.Cleanup(func() {
 			c := p.Counts()
 			total.Requests += c.Requests
@@ -163,7 +163,20 @@ func TestStore_ContractUnderFaults(t *testing.T) {
 			total.Reset += c.Reset
 			total.Forwarded += c.Forwarded
 		})
-		return s
+		return faultyStore{Store: s, direct: direct}
 	})
 	t.Logf("contract suite under faults: %s", total)
+}
+
+// faultyStore is the store behind the fault proxy; the contract suite's
+// hooks read the table directly, past the faults.
+type faultyStore struct {
+	*dynamo.Store
+	direct *dynamo.Store
+}
+
+var _ storetest.ReceiptTTLReader = faultyStore{}
+
+func (f faultyStore) ReceiptTTL(t *testing.T, submissionID string) int64 {
+	return receiptTTL(t, f.direct, submissionID)
 }
