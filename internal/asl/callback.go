@@ -2,8 +2,8 @@ package asl
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base64"
-	"encoding/binary"
 	"strings"
 	"time"
 )
@@ -30,18 +30,18 @@ type callbackSuccess struct{ output any }
 type callbackFailure struct{ err *StatesError }
 type timeoutReason struct{ name, cause string }
 
+// tokenBytes is the random part of a task token: 192 bits from crypto/rand,
+// so that tokens are unique across runs and engines, as AWS's are, and a
+// token kept by a client from an earlier run can never name a task of this
+// one (it answers InvalidToken). Options.Seed does not apply to tokens.
+const tokenBytes = 24
+
 // newToken mints an opaque, unique task token.
 func (e *Engine) newToken() string {
-	e.mu.Lock()
-	e.tokenSeq++
-	seq := e.tokenSeq
-	e.mu.Unlock()
-	b := make([]byte, 24)
-	binary.BigEndian.PutUint64(b[:8], seq)
-	e.randMu.Lock()
-	binary.BigEndian.PutUint64(b[8:16], e.rnd.Uint64())
-	binary.BigEndian.PutUint64(b[16:24], e.rnd.Uint64())
-	e.randMu.Unlock()
+	b := make([]byte, tokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		panic("asl: crypto/rand: " + err.Error()) // never fails on supported platforms
+	}
 	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -50,7 +50,7 @@ func validToken(token string) bool {
 		return false
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token[len(tokenPrefix):])
-	return err == nil && len(b) == 24
+	return err == nil && len(b) == tokenBytes
 }
 
 // callback runs a .waitForTaskToken task: it invokes the resource (the
@@ -110,7 +110,10 @@ func (e *Engine) pending(token string) (*pendingTask, error) {
 		return nil, apiErr(CodeInvalidToken, "Invalid token")
 	}
 	if pt.closed {
-		return nil, apiErr(CodeTaskTimedOut, "Task Timed Out: the task of this token is closed")
+		// AWS: "The task token has either expired or the task associated
+		// with the token has already been closed" (API reference,
+		// SendTaskSuccess, TaskTimedOut).
+		return nil, apiErr(CodeTaskTimedOut, "Task Timed Out: the task token has either expired or the task associated with the token has already been closed")
 	}
 	return pt, nil
 }

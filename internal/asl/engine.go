@@ -31,7 +31,7 @@ type Options struct {
 	RealTime bool
 	Start    time.Time
 	// Seed seeds the engine's random source (JitterStrategy FULL, execution
-	// names, task tokens, request ids), so a virtual run is reproducible.
+	// names, request ids), so a virtual run is reproducible.
 	Seed      uint64
 	Registry  *Registry
 	DynamoDB  DynamoDB
@@ -53,7 +53,6 @@ type Engine struct {
 	executions map[string]*execution    // by ARN
 	order      []*execution
 	tokens     map[string]*pendingTask
-	tokenSeq   uint64
 	mocks      *MockConfig
 
 	randMu sync.Mutex
