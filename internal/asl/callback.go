@@ -24,6 +24,7 @@ type pendingTask struct {
 	closed    bool
 	heartbeat time.Duration
 	hb        *timer
+	path      string // the waiting thread's checkpoint
 }
 
 type callbackSuccess struct{ output any }
@@ -56,13 +57,26 @@ func validToken(token string) bool {
 // callback runs a .waitForTaskToken task: it invokes the resource (the
 // submission), records TaskSubmitted and waits for the token to come back,
 // for the timeout, or for a missed heartbeat.
+//
+// Resumed after a restart (c.resume), it keeps the token it had: it answers
+// at once with a reply that arrived before the restart, waits again without
+// invoking the resource if the resource had taken the token, and keeps the
+// deadlines it had.
 func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 	e := t.ex.e
 	token := t.state.token
-	w := e.clock.newWaiter()
-	pt := &pendingTask{ex: t.ex, w: w, heartbeat: c.heartbeat}
+	r := c.resume
+	if r != nil && r.Reply != nil {
+		return r.Reply.result()
+	}
 	e.mu.Lock()
-	e.tokens[token] = pt
+	pt := e.tokens[token]
+	if pt == nil || pt.closed || pt.ex != t.ex {
+		pt = &pendingTask{ex: t.ex, w: e.clock.newWaiter()}
+		e.tokens[token] = pt
+	}
+	pt.heartbeat, pt.path = c.heartbeat, t.path
+	w := pt.w
 	e.mu.Unlock()
 	defer func() {
 		e.mu.Lock()
@@ -71,21 +85,41 @@ func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 		e.mu.Unlock()
 		e.clock.stop(hb)
 	}()
-	ref := c.state.resource
-	ref.pattern = ""
-	sub, err := e.integrate(ctx, t, ref, c.params)
-	if err != nil {
-		return nil, err
+	var timeoutAt, heartbeatAt time.Time
+	if r != nil && r.Submitted {
+		timeoutAt, heartbeatAt = r.TimeoutAt, r.HeartbeatAt
+		if m := t.ex.resumeMark(t.path); m != nil {
+			heartbeatAt = m.HeartbeatAt // a heartbeat may have come since
+		}
+	} else {
+		ref := c.state.resource
+		ref.pattern = ""
+		sub, err := e.integrate(ctx, t, ref, c.params)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.emit(HistoryEvent{Type: EventTaskSubmitted, TaskSubmittedEventDetails: &TaskOutputDetails{
+			ResourceType: c.state.resource.resourceType(), Resource: c.state.resource.resourceName(), Output: compact(sub)}}); err != nil {
+			return nil, err
+		}
+		now := e.clock.Now()
+		timeoutAt = now.Add(c.timeout)
+		if c.heartbeat > 0 {
+			heartbeatAt = now.Add(c.heartbeat)
+		}
+		prev := t.prev
+		t.checkpoint(func(m *mark) {
+			m.Submitted, m.Prev, m.TimeoutAt = true, prev, timeoutAt
+			m.HeartbeatSeconds, m.HeartbeatAt = int64(c.heartbeat/time.Second), heartbeatAt
+		})
 	}
-	if err := t.emit(HistoryEvent{Type: EventTaskSubmitted, TaskSubmittedEventDetails: &TaskOutputDetails{
-		ResourceType: c.state.resource.resourceType(), Resource: c.state.resource.resourceName(), Output: compact(sub)}}); err != nil {
-		return nil, err
-	}
-	to := e.clock.afterFunc(c.timeout, true, func() { w.wake(timeoutReason{ErrTimeout, "The task timed out."}) })
+	now := e.clock.Now()
+	// A deadline that passed while the engine was down fires at once.
+	to := e.clock.afterFunc(max(timeoutAt.Sub(now), 0), true, func() { w.wake(timeoutReason{ErrTimeout, "The task timed out."}) })
 	defer e.clock.stop(to)
 	if c.heartbeat > 0 {
 		e.mu.Lock()
-		pt.hb = e.clock.afterFunc(c.heartbeat, true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
+		pt.hb = e.clock.afterFunc(max(heartbeatAt.Sub(now), 0), true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
 		e.mu.Unlock()
 	}
 	switch r := t.sc.park(w).(type) {
@@ -137,6 +171,12 @@ func (e *Engine) SendTaskSuccess(token, output string) error {
 	}
 	pt.closed = true
 	e.mu.Unlock()
+	out := compact(v)
+	pt.ex.updateMark(pt.path, func(m *mark) {
+		if m.Token == token {
+			m.Reply = &reply{Output: &out}
+		}
+	})
 	pt.w.wake(callbackSuccess{output: v})
 	return nil
 }
@@ -151,6 +191,11 @@ func (e *Engine) SendTaskFailure(token, errName, cause string) error {
 	}
 	pt.closed = true
 	e.mu.Unlock()
+	pt.ex.updateMark(pt.path, func(m *mark) {
+		if m.Token == token {
+			m.Reply = &reply{Error: errName, Cause: cause}
+		}
+	})
 	pt.w.wake(callbackFailure{err: &StatesError{Name: errName, Cause: cause}})
 	return nil
 }
@@ -158,15 +203,25 @@ func (e *Engine) SendTaskFailure(token, errName, cause string) error {
 // SendTaskHeartbeat restarts a task's HeartbeatSeconds countdown.
 func (e *Engine) SendTaskHeartbeat(token string) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	pt, err := e.pending(token)
 	if err != nil {
+		e.mu.Unlock()
 		return err
 	}
 	if pt.hb != nil {
 		e.clock.stop(pt.hb)
 		w := pt.w
 		pt.hb = e.clock.afterFunc(pt.heartbeat, true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
+	}
+	ex, path, hb := pt.ex, pt.path, pt.heartbeat
+	e.mu.Unlock()
+	if hb > 0 {
+		at := e.clock.Now().Add(hb)
+		ex.updateMark(path, func(m *mark) {
+			if m.Token == token {
+				m.HeartbeatAt = at
+			}
+		})
 	}
 	return nil
 }

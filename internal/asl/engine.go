@@ -38,6 +38,11 @@ type Options struct {
 	Mocks     *MockConfig
 	Region    string
 	AccountID string
+	// StateDir, if set, is where the engine keeps its executions (one JSON
+	// file each, replaced atomically at every checkpoint), so that a later
+	// engine on the same directory can Resume them. See the package
+	// documentation, "Durable executions".
+	StateDir string
 }
 
 // Engine is a local Step Functions service. It is safe for concurrent use.
@@ -54,6 +59,7 @@ type Engine struct {
 	order      []*execution
 	tokens     map[string]*pendingTask
 	mocks      *MockConfig
+	journal    *journal // nil without Options.StateDir
 
 	randMu sync.Mutex
 	rnd    *rand.Rand
@@ -96,6 +102,9 @@ func NewEngine(o Options) *Engine {
 	}
 	if e.registry == nil {
 		e.registry = NewRegistry()
+	}
+	if o.StateDir != "" {
+		e.journal = newJournal(o.StateDir)
 	}
 	return e
 }
@@ -318,11 +327,13 @@ func (e *Engine) StartExecution(in StartExecutionInput) (*StartExecutionOutput, 
 	ex := &execution{
 		e: e, sm: sm, arn: arn, name: name, input: doc, inputRaw: input, testCase: testCase,
 		done: make(chan struct{}), status: StatusRunning, start: e.clock.Now(), mockCalls: map[string]int{},
+		marks: map[string]*mark{},
 	}
 	ex.root = ex.newScope(nil)
 	e.executions[arn] = ex
 	e.order = append(e.order, ex)
 	e.mu.Unlock()
+	ex.save()
 	e.clock.goBusy(ex.run)
 	return &StartExecutionOutput{ExecutionArn: arn, StartDate: ex.start}, nil
 }
@@ -435,7 +446,7 @@ func (e *Engine) ListExecutions(in ListExecutionsInput) ([]ExecutionDescription,
 	sm, _, err := e.machineLocked(in.StateMachineArn)
 	var exs []*execution
 	for _, ex := range e.order {
-		if err == nil && ex.sm == sm {
+		if err == nil && ex.sm.arn == sm.arn {
 			exs = append(exs, ex)
 		}
 	}
