@@ -66,12 +66,16 @@ func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 	e := t.ex.e
 	token := t.state.token
 	r := c.resume
-	if r != nil && r.Reply != nil {
-		return r.Reply.result()
-	}
 	e.mu.Lock()
+	// A resumed task finds the waiter Resume made for its token, which a
+	// SendTaskSuccess may already have woken: it must park on it, so that
+	// the wake is consumed.
 	pt := e.tokens[token]
-	if pt == nil || pt.closed || pt.ex != t.ex {
+	if pt == nil || pt.w == nil || pt.ex != t.ex {
+		if r != nil && r.Reply != nil { // answered before the restart
+			e.mu.Unlock()
+			return r.Reply.result()
+		}
 		pt = &pendingTask{ex: t.ex, w: e.clock.newWaiter()}
 		e.tokens[token] = pt
 	}
@@ -86,7 +90,7 @@ func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 		e.clock.stop(hb)
 	}()
 	var timeoutAt, heartbeatAt time.Time
-	if r != nil && r.Submitted {
+	if r != nil && (r.Submitted || r.Reply != nil) {
 		timeoutAt, heartbeatAt = r.TimeoutAt, r.HeartbeatAt
 		if m := t.ex.resumeMark(t.path); m != nil {
 			heartbeatAt = m.HeartbeatAt // a heartbeat may have come since

@@ -510,3 +510,33 @@ func TestResume_StateFiles(t *testing.T) {
 		}
 	})
 }
+
+func TestResume_TokenAnsweredRightAfterResume(t *testing.T) {
+	// The phone answers while the resumed execution is still on its way
+	// back to the task: the answer must not be lost either way.
+	for i := 0; i < 20; i++ {
+		ctx := context.Background()
+		dir, n := t.TempDir(), newNotifier()
+		first := durable(dir, n, Options{})
+		sm, err := first.CreateStateMachine(CreateStateMachineInput{Name: "audit", Definition: `{"StartAt":"Ask","States":{"Ask":` + ask + `,"End":true}}}`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := first.StartExecution(StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: `{"key":"a"}`})
+		first.Settle(ctx)
+		if err := first.Close(); err != nil {
+			t.Fatal(err)
+		}
+		second := durable(dir, n, Options{})
+		if _, err := second.Resume(); err != nil {
+			t.Fatal(err)
+		}
+		if err := second.SendTaskSuccess(n.token(t, "a"), `7`); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := second.RunExecution(ctx, st.ExecutionArn)
+		if d.Status != StatusSucceeded || *d.Output != `7` {
+			t.Fatalf("run %d: got %s %s", i, d.Status, d.Error)
+		}
+	}
+}
