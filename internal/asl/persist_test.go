@@ -540,3 +540,40 @@ func TestResume_TokenAnsweredRightAfterResume(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDurable_PassChain measures an execution of ten Pass states with
+// a state directory: eleven checkpoints and the closing write.
+func BenchmarkDurable_PassChain(b *testing.B) {
+	var states []string
+	for i := 0; i < 10; i++ {
+		next := `"Next":"S` + string(rune('0'+i+1)) + `"`
+		if i == 9 {
+			next = `"End":true`
+		}
+		states = append(states, `"S`+string(rune('0'+i))+`":{"Type":"Pass",`+next+`}`)
+	}
+	def := `{"StartAt":"S0","States":{` + strings.Join(states, ",") + `}}`
+	for _, dir := range []string{"", b.TempDir()} {
+		name := "memory"
+		if dir != "" {
+			name = "StateDir"
+		}
+		b.Run(name, func(b *testing.B) {
+			e := NewEngine(Options{StateDir: dir})
+			sm, err := e.CreateStateMachine(CreateStateMachineInput{Name: "chain", Definition: def})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			for b.Loop() {
+				st, err := e.StartExecution(StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: `{"a":1}`})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d, _ := e.WaitForExecution(ctx, st.ExecutionArn); d.Status != StatusSucceeded {
+					b.Fatal(d.Status)
+				}
+			}
+		})
+	}
+}
