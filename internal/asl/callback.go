@@ -174,9 +174,10 @@ func (e *Engine) SendTaskSuccess(token, output string) error {
 		return apiErr(CodeInvalidOutput, "Output exceeds %d bytes", maxPayloadBytes)
 	}
 	pt.closed = true
+	ex, path := pt.ex, pt.path
 	e.mu.Unlock()
 	out := compact(v)
-	pt.ex.updateMark(pt.path, func(m *mark) {
+	ex.updateMark(path, func(m *mark) {
 		if m.Token == token {
 			m.Reply = &reply{Output: &out}
 		}
@@ -194,8 +195,9 @@ func (e *Engine) SendTaskFailure(token, errName, cause string) error {
 		return err
 	}
 	pt.closed = true
+	ex, path := pt.ex, pt.path
 	e.mu.Unlock()
-	pt.ex.updateMark(pt.path, func(m *mark) {
+	ex.updateMark(path, func(m *mark) {
 		if m.Token == token {
 			m.Reply = &reply{Error: errName, Cause: cause}
 		}
