@@ -2,8 +2,8 @@ package asl
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base64"
-	"encoding/binary"
 	"strings"
 	"time"
 )
@@ -24,24 +24,25 @@ type pendingTask struct {
 	closed    bool
 	heartbeat time.Duration
 	hb        *timer
+	path      string // the waiting thread's checkpoint
 }
 
 type callbackSuccess struct{ output any }
 type callbackFailure struct{ err *StatesError }
 type timeoutReason struct{ name, cause string }
 
+// tokenBytes is the random part of a task token: 192 bits from crypto/rand,
+// so that tokens are unique across runs and engines, as AWS's are, and a
+// token kept by a client from an earlier run can never name a task of this
+// one (it answers InvalidToken). Options.Seed does not apply to tokens.
+const tokenBytes = 24
+
 // newToken mints an opaque, unique task token.
 func (e *Engine) newToken() string {
-	e.mu.Lock()
-	e.tokenSeq++
-	seq := e.tokenSeq
-	e.mu.Unlock()
-	b := make([]byte, 24)
-	binary.BigEndian.PutUint64(b[:8], seq)
-	e.randMu.Lock()
-	binary.BigEndian.PutUint64(b[8:16], e.rnd.Uint64())
-	binary.BigEndian.PutUint64(b[16:24], e.rnd.Uint64())
-	e.randMu.Unlock()
+	b := make([]byte, tokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		panic("asl: crypto/rand: " + err.Error()) // never fails on supported platforms
+	}
 	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -50,19 +51,36 @@ func validToken(token string) bool {
 		return false
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token[len(tokenPrefix):])
-	return err == nil && len(b) == 24
+	return err == nil && len(b) == tokenBytes
 }
 
 // callback runs a .waitForTaskToken task: it invokes the resource (the
 // submission), records TaskSubmitted and waits for the token to come back,
 // for the timeout, or for a missed heartbeat.
+//
+// Resumed after a restart (c.resume), it keeps the token it had: it answers
+// at once with a reply that arrived before the restart, waits again without
+// invoking the resource if the resource had taken the token, and keeps the
+// deadlines it had.
 func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 	e := t.ex.e
 	token := t.state.token
-	w := e.clock.newWaiter()
-	pt := &pendingTask{ex: t.ex, w: w, heartbeat: c.heartbeat}
+	r := c.resume
 	e.mu.Lock()
-	e.tokens[token] = pt
+	// A resumed task finds the waiter Resume made for its token, which a
+	// SendTaskSuccess may already have woken: it must park on it, so that
+	// the wake is consumed.
+	pt := e.tokens[token]
+	if pt == nil || pt.w == nil || pt.ex != t.ex {
+		if r != nil && r.Reply != nil { // answered before the restart
+			e.mu.Unlock()
+			return r.Reply.result()
+		}
+		pt = &pendingTask{ex: t.ex, w: e.clock.newWaiter()}
+		e.tokens[token] = pt
+	}
+	pt.heartbeat, pt.path = c.heartbeat, t.path
+	w := pt.w
 	e.mu.Unlock()
 	defer func() {
 		e.mu.Lock()
@@ -71,21 +89,41 @@ func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 		e.mu.Unlock()
 		e.clock.stop(hb)
 	}()
-	ref := c.state.resource
-	ref.pattern = ""
-	sub, err := e.integrate(ctx, t, ref, c.params)
-	if err != nil {
-		return nil, err
+	var timeoutAt, heartbeatAt time.Time
+	if r != nil && (r.Submitted || r.Reply != nil) {
+		timeoutAt, heartbeatAt = r.TimeoutAt, r.HeartbeatAt
+		if m := t.ex.resumeMark(t.path); m != nil {
+			heartbeatAt = m.HeartbeatAt // a heartbeat may have come since
+		}
+	} else {
+		ref := c.state.resource
+		ref.pattern = ""
+		sub, err := e.integrate(ctx, t, ref, c.params)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.emit(HistoryEvent{Type: EventTaskSubmitted, TaskSubmittedEventDetails: &TaskOutputDetails{
+			ResourceType: c.state.resource.resourceType(), Resource: c.state.resource.resourceName(), Output: compact(sub)}}); err != nil {
+			return nil, err
+		}
+		now := e.clock.Now()
+		timeoutAt = now.Add(c.timeout)
+		if c.heartbeat > 0 {
+			heartbeatAt = now.Add(c.heartbeat)
+		}
+		prev := t.prev
+		t.checkpoint(func(m *mark) {
+			m.Submitted, m.Prev, m.TimeoutAt = true, prev, timeoutAt
+			m.HeartbeatSeconds, m.HeartbeatAt = int64(c.heartbeat/time.Second), heartbeatAt
+		})
 	}
-	if err := t.emit(HistoryEvent{Type: EventTaskSubmitted, TaskSubmittedEventDetails: &TaskOutputDetails{
-		ResourceType: c.state.resource.resourceType(), Resource: c.state.resource.resourceName(), Output: compact(sub)}}); err != nil {
-		return nil, err
-	}
-	to := e.clock.afterFunc(c.timeout, true, func() { w.wake(timeoutReason{ErrTimeout, "The task timed out."}) })
+	now := e.clock.Now()
+	// A deadline that passed while the engine was down fires at once.
+	to := e.clock.afterFunc(max(timeoutAt.Sub(now), 0), true, func() { w.wake(timeoutReason{ErrTimeout, "The task timed out."}) })
 	defer e.clock.stop(to)
 	if c.heartbeat > 0 {
 		e.mu.Lock()
-		pt.hb = e.clock.afterFunc(c.heartbeat, true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
+		pt.hb = e.clock.afterFunc(max(heartbeatAt.Sub(now), 0), true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
 		e.mu.Unlock()
 	}
 	switch r := t.sc.park(w).(type) {
@@ -110,7 +148,10 @@ func (e *Engine) pending(token string) (*pendingTask, error) {
 		return nil, apiErr(CodeInvalidToken, "Invalid token")
 	}
 	if pt.closed {
-		return nil, apiErr(CodeTaskTimedOut, "Task Timed Out: the task of this token is closed")
+		// AWS: "The task token has either expired or the task associated
+		// with the token has already been closed" (API reference,
+		// SendTaskSuccess, TaskTimedOut).
+		return nil, apiErr(CodeTaskTimedOut, "Task Timed Out: the task token has either expired or the task associated with the token has already been closed")
 	}
 	return pt, nil
 }
@@ -133,7 +174,14 @@ func (e *Engine) SendTaskSuccess(token, output string) error {
 		return apiErr(CodeInvalidOutput, "Output exceeds %d bytes", maxPayloadBytes)
 	}
 	pt.closed = true
+	ex, path := pt.ex, pt.path
 	e.mu.Unlock()
+	out := compact(v)
+	ex.updateMark(path, func(m *mark) {
+		if m.Token == token {
+			m.Reply = &reply{Output: &out}
+		}
+	})
 	pt.w.wake(callbackSuccess{output: v})
 	return nil
 }
@@ -147,7 +195,13 @@ func (e *Engine) SendTaskFailure(token, errName, cause string) error {
 		return err
 	}
 	pt.closed = true
+	ex, path := pt.ex, pt.path
 	e.mu.Unlock()
+	ex.updateMark(path, func(m *mark) {
+		if m.Token == token {
+			m.Reply = &reply{Error: errName, Cause: cause}
+		}
+	})
 	pt.w.wake(callbackFailure{err: &StatesError{Name: errName, Cause: cause}})
 	return nil
 }
@@ -155,15 +209,25 @@ func (e *Engine) SendTaskFailure(token, errName, cause string) error {
 // SendTaskHeartbeat restarts a task's HeartbeatSeconds countdown.
 func (e *Engine) SendTaskHeartbeat(token string) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	pt, err := e.pending(token)
 	if err != nil {
+		e.mu.Unlock()
 		return err
 	}
 	if pt.hb != nil {
 		e.clock.stop(pt.hb)
 		w := pt.w
 		pt.hb = e.clock.afterFunc(pt.heartbeat, true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
+	}
+	ex, path, hb := pt.ex, pt.path, pt.heartbeat
+	e.mu.Unlock()
+	if hb > 0 {
+		at := e.clock.Now().Add(hb)
+		ex.updateMark(path, func(m *mark) {
+			if m.Token == token {
+				m.HeartbeatAt = at
+			}
+		})
 	}
 	return nil
 }

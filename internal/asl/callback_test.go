@@ -159,3 +159,90 @@ func TestCallback_TokensAreUnique(t *testing.T) {
 		seen[tok] = true
 	}
 }
+
+func TestCallback_TokensDifferAcrossEngines(t *testing.T) {
+	// Two engines with the same seed, as two runs of `touchaudit local`.
+	a, b := NewEngine(Options{Seed: 7}), NewEngine(Options{Seed: 7})
+	seen := map[string]bool{}
+	for i := 0; i < 500; i++ {
+		for _, tok := range []string{a.newToken(), b.newToken()} {
+			if seen[tok] {
+				t.Fatalf("token %q minted twice", tok)
+			}
+			seen[tok] = true
+		}
+	}
+	if len(seen) != 1000 {
+		t.Errorf("got %d distinct tokens, want 1000", len(seen))
+	}
+}
+
+func TestCallback_TokenOfAnotherEngine(t *testing.T) {
+	// The same state machine, the same seed: before tokens came from
+	// crypto/rand both engines minted the same token for their first task.
+	old, _, oldToken := callbackEngine(t, "")
+	e, arn, token := callbackEngine(t, "")
+	if *oldToken == *token {
+		t.Fatalf("both engines minted %q", *token)
+	}
+	calls := []struct {
+		name string
+		send func(*Engine, string) error
+	}{
+		{"SendTaskSuccess", func(e *Engine, tok string) error { return e.SendTaskSuccess(tok, `{"approved":true}`) }},
+		{"SendTaskFailure", func(e *Engine, tok string) error { return e.SendTaskFailure(tok, "Rejected", "no") }},
+		{"SendTaskHeartbeat", func(e *Engine, tok string) error { return e.SendTaskHeartbeat(tok) }},
+	}
+	for _, c := range calls {
+		t.Run(c.name, func(t *testing.T) {
+			if err := c.send(e, *oldToken); !IsCode(err, CodeInvalidToken) {
+				t.Errorf("%s with the other engine's token: %v, want InvalidToken", c.name, err)
+			}
+		})
+	}
+	d, _ := e.WaitForExecution(context.Background(), arn)
+	if d.Status != StatusRunning || d.HistoryEvents != 5 {
+		t.Errorf("the execution moved: %s with %d events, want RUNNING with 5", d.Status, d.HistoryEvents)
+	}
+	// The token still works on the engine that minted it.
+	if err := old.SendTaskSuccess(*oldToken, `{}`); err != nil {
+		t.Errorf("own engine refused its token: %v", err)
+	}
+}
+
+func TestCallback_TokenOfFinishedExecution(t *testing.T) {
+	tests := []struct {
+		name   string
+		finish func(t *testing.T, e *Engine, arn, token string)
+	}{
+		{"succeeded", func(t *testing.T, e *Engine, arn, token string) {
+			if err := e.SendTaskSuccess(token, `{}`); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"stopped", func(t *testing.T, e *Engine, arn, token string) {
+			if _, err := e.StopExecution(arn, "Cancelled", "by test"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, arn, token := callbackEngine(t, "")
+			tc.finish(t, e, arn, *token)
+			before, _ := e.WaitForExecution(context.Background(), arn)
+			if before.Status == StatusRunning {
+				t.Fatal("execution still running")
+			}
+			for _, err := range []error{e.SendTaskSuccess(*token, `{}`), e.SendTaskFailure(*token, "X", "y"), e.SendTaskHeartbeat(*token)} {
+				if !IsCode(err, CodeTaskTimedOut) {
+					t.Errorf("got %v, want TaskTimedOut", err)
+				}
+			}
+			after, _ := e.WaitForExecution(context.Background(), arn)
+			if after.Status != before.Status || after.HistoryEvents != before.HistoryEvents {
+				t.Errorf("refused token changed the execution: %s/%d, was %s/%d", after.Status, after.HistoryEvents, before.Status, before.HistoryEvents)
+			}
+		})
+	}
+}

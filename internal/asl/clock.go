@@ -79,6 +79,15 @@ func (c *clock) Now() time.Time {
 	return c.now
 }
 
+// catchUp moves virtual time forward to t if it is behind.
+func (c *clock) catchUp(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.virtual && c.now.Before(t) {
+		c.now = t
+	}
+}
+
 // goBusy runs f in a new goroutine counted busy from now on.
 func (c *clock) goBusy(f func()) {
 	ch := make(chan struct{})

@@ -60,6 +60,67 @@
 //   - StartExecution is idempotent for the same name and input while the
 //     execution runs; otherwise a reused name is ExecutionAlreadyExists.
 //
+// # Task tokens
+//
+// Task tokens carry 192 bits from crypto/rand (Options.Seed does not apply),
+// so they are unique across runs and engines, as AWS's are. A token this
+// engine never issued (for example one a phone kept from an earlier run
+// without a state directory) answers InvalidToken and wakes nothing; the
+// token of a task that has closed (answered, timed out, or its execution
+// finished or stopped) answers TaskTimedOut, AWS's "The task token has
+// either expired or the task associated with the token has already been
+// closed" (API reference, SendTaskSuccess).
+//
+// # Durable executions
+//
+// With Options.StateDir the engine keeps every execution in that
+// directory, one JSON file per execution (named by a hash of its ARN),
+// replaced atomically (temp file, fsync, rename) at each checkpoint. A file
+// holds the state machine's name, ARN and definition, the input, status,
+// output or error, the whole history, the task tokens minted for the
+// execution, and one checkpoint per running thread (the top level, each
+// Parallel branch, each Map iteration, keyed "" or "ENTERED:INDEX" by the
+// StateEntered event of their Map or Parallel state):
+//
+//   - the state the thread is in and its raw input, written when the state
+//     is entered;
+//   - for a Wait, the absolute time it ends;
+//   - for a .waitForTaskToken task, its token (written before the resource
+//     is invoked), whether the resource took it (TaskSubmitted), the
+//     absolute timeout and heartbeat deadlines (moved by
+//     SendTaskHeartbeat), and the answer of SendTaskSuccess/Failure
+//     (written before the call returns);
+//   - for an ended branch or iteration, its output or error.
+//
+// Close stops an engine without closing its executions. Resume, on a new
+// engine with the same StateDir and with the resources registered, loads
+// every file and continues each running execution from its checkpoints,
+// on the definition it started with:
+//
+//   - the state a thread was in is not entered again (no second
+//     StateEntered); the history continues with the next event id;
+//   - a Wait keeps its end: one that fell due while the engine was down
+//     ends at once, one still ahead waits for the rest;
+//   - a callback task that had its token keeps it: if the resource had
+//     taken it the task waits again without invoking it, so the phone's
+//     later SendTaskSuccess with that token wakes it; if the engine stopped
+//     while the resource ran, the resource is invoked again with the same
+//     token; an answer accepted before the stop is used; a timeout that
+//     passed while down fires States.Timeout (or HeartbeatTimeout) at once;
+//   - a Map or Parallel state keeps the outputs of branches and iterations
+//     that had ended and resumes the others;
+//   - any other Task in flight runs again, as Lambda tasks are
+//     at-least-once on AWS (handlers must be idempotent), and so does a
+//     Pass, Choice, Succeed or Fail state; events a thread recorded after
+//     its last checkpoint may appear twice;
+//   - retry counts and the delay of a retry in progress start again;
+//   - an execution's TimeoutSeconds counts from its start date;
+//   - virtual time starts no earlier than the last checkpoint.
+//
+// Finished executions keep their status, output and history
+// (DescribeExecution, GetExecutionHistory, ListExecutions once their state
+// machine is created again), and their tokens answer TaskTimedOut.
+//
 // Not supported: JSONata, variables (Assign), Distributed Map, activities,
 // Express workflows, redrive.
 package asl

@@ -31,13 +31,18 @@ type Options struct {
 	RealTime bool
 	Start    time.Time
 	// Seed seeds the engine's random source (JitterStrategy FULL, execution
-	// names, task tokens, request ids), so a virtual run is reproducible.
+	// names, request ids), so a virtual run is reproducible.
 	Seed      uint64
 	Registry  *Registry
 	DynamoDB  DynamoDB
 	Mocks     *MockConfig
 	Region    string
 	AccountID string
+	// StateDir, if set, is where the engine keeps its executions (one JSON
+	// file each, replaced atomically at every checkpoint), so that a later
+	// engine on the same directory can Resume them. See the package
+	// documentation, "Durable executions".
+	StateDir string
 }
 
 // Engine is a local Step Functions service. It is safe for concurrent use.
@@ -53,8 +58,8 @@ type Engine struct {
 	executions map[string]*execution    // by ARN
 	order      []*execution
 	tokens     map[string]*pendingTask
-	tokenSeq   uint64
 	mocks      *MockConfig
+	journal    *journal // nil without Options.StateDir
 
 	randMu sync.Mutex
 	rnd    *rand.Rand
@@ -97,6 +102,9 @@ func NewEngine(o Options) *Engine {
 	}
 	if e.registry == nil {
 		e.registry = NewRegistry()
+	}
+	if o.StateDir != "" {
+		e.journal = newJournal(o.StateDir)
 	}
 	return e
 }
@@ -319,11 +327,13 @@ func (e *Engine) StartExecution(in StartExecutionInput) (*StartExecutionOutput, 
 	ex := &execution{
 		e: e, sm: sm, arn: arn, name: name, input: doc, inputRaw: input, testCase: testCase,
 		done: make(chan struct{}), status: StatusRunning, start: e.clock.Now(), mockCalls: map[string]int{},
+		marks: map[string]*mark{},
 	}
 	ex.root = ex.newScope(nil)
 	e.executions[arn] = ex
 	e.order = append(e.order, ex)
 	e.mu.Unlock()
+	ex.save()
 	e.clock.goBusy(ex.run)
 	return &StartExecutionOutput{ExecutionArn: arn, StartDate: ex.start}, nil
 }
@@ -436,7 +446,7 @@ func (e *Engine) ListExecutions(in ListExecutionsInput) ([]ExecutionDescription,
 	sm, _, err := e.machineLocked(in.StateMachineArn)
 	var exs []*execution
 	for _, ex := range e.order {
-		if err == nil && ex.sm == sm {
+		if err == nil && ex.sm.arn == sm.arn {
 			exs = append(exs, ex)
 		}
 	}

@@ -48,6 +48,14 @@ type execution struct {
 
 	root    *scope
 	timeout *timer
+
+	// Durability (Options.StateDir): the tokens minted for this
+	// execution, the checkpoint of each thread by path, and the numbering
+	// of snapshots.
+	tokens            []string
+	marks             map[string]*mark
+	saveSeq, savedSeq uint64
+	saveMu            sync.Mutex
 }
 
 // scope is a cancellable group of threads: the execution, a Parallel
@@ -143,6 +151,11 @@ type thread struct {
 	prev  int64 // id of this thread's last event, for previousEventId
 	state *stateContext
 	item  *mapItem
+	// path names the thread's checkpoint (see mark); resume is the
+	// checkpoint of the state being resumed, until the state's first
+	// attempt has read it.
+	path   string
+	resume *mark
 }
 
 type stateContext struct {
@@ -237,6 +250,10 @@ func (ex *execution) finish(status, output, errName, cause string, prev int64) b
 	ex.onDone = nil
 	ex.mu.Unlock()
 	ex.e.clock.stop(ex.timeout)
+	ex.mu.Lock()
+	ex.marks = map[string]*mark{}
+	ex.mu.Unlock()
+	ex.save()
 	ex.root.cancel()
 	ex.e.closeTokens(ex)
 	close(ex.done)
@@ -249,11 +266,17 @@ func (ex *execution) finish(status, output, errName, cause string, prev int64) b
 // run is the execution's main goroutine.
 func (ex *execution) run() {
 	t := &thread{ex: ex, sc: ex.root}
-	if err := t.emit(HistoryEvent{Type: EventExecutionStarted, ExecutionStartedEventDetails: &ExecutionStartedDetails{Input: ex.inputRaw, RoleArn: ex.sm.roleArn}}); err != nil {
-		return
+	ex.mu.Lock()
+	t.prev = int64(len(ex.events)) // a resumed execution has its history
+	ex.mu.Unlock()
+	if t.prev == 0 {
+		if err := t.emit(HistoryEvent{Type: EventExecutionStarted, ExecutionStartedEventDetails: &ExecutionStartedDetails{Input: ex.inputRaw, RoleArn: ex.sm.roleArn}}); err != nil {
+			return
+		}
 	}
 	if ex.sm.def.TimeoutSeconds > 0 {
-		d := time.Duration(ex.sm.def.TimeoutSeconds) * time.Second
+		// From the start, so that a resumed execution keeps its deadline.
+		d := ex.start.Add(time.Duration(ex.sm.def.TimeoutSeconds) * time.Second).Sub(ex.e.clock.Now())
 		ex.mu.Lock()
 		ex.timeout = ex.e.clock.afterFunc(d, false, func() {
 			ex.finish(StatusTimedOut, "", ErrTimeout, "The execution timed out (TimeoutSeconds "+strconv.FormatInt(ex.sm.def.TimeoutSeconds, 10)+").", 0)
@@ -273,12 +296,22 @@ func (ex *execution) run() {
 // runStates runs a definition from StartAt to its end.
 func (t *thread) runStates(def *Definition, input any) (any, *StatesError) {
 	cur := def.StartAt
+	resume := t.ex.resumeMark(t.path)
+	if resume != nil {
+		cur = resume.State
+		v, err := decodeJSON([]byte(resume.Input))
+		if err != nil {
+			return nil, &StatesError{Name: ErrRuntime, Cause: "stored input of state " + strconv.Quote(cur) + ": " + err.Error()}
+		}
+		input = v
+	}
 	for {
 		st, ok := def.States[cur]
 		if !ok {
 			return nil, &StatesError{Name: ErrRuntime, Cause: "state " + strconv.Quote(cur) + " does not exist"}
 		}
-		out, next, err := t.runState(st, input)
+		out, next, err := t.runState(st, input, resume)
+		resume = nil
 		if err != nil {
 			return nil, err
 		}
@@ -290,17 +323,28 @@ func (t *thread) runStates(def *Definition, input any) (any, *StatesError) {
 }
 
 // runState enters one state, runs it with Retry and Catch, and exits it.
-func (t *thread) runState(st State, raw any) (any, string, *StatesError) {
+// With a checkpoint (resume) the state was entered by an earlier engine: it
+// is not entered again, and its first attempt continues from the
+// checkpoint.
+func (t *thread) runState(st State, raw any, resume *mark) (any, string, *StatesError) {
 	b := st.base()
-	t.state = &stateContext{name: b.Name, entered: t.now()}
-	t.ex.mu.Lock()
-	t.ex.transitions++
-	t.ex.mu.Unlock()
-	entered := b.Type + "StateEntered"
-	if err := t.emit(HistoryEvent{Type: entered, StateEnteredEventDetails: &StateEnteredDetails{Name: b.Name, Input: compact(raw)}}); err != nil {
-		return nil, "", err
+	defer func() { t.resume = nil }()
+	if resume != nil {
+		t.state = &stateContext{name: b.Name, entered: resume.Entered, enteredID: resume.EnteredID}
+		t.prev = resume.Prev
+		t.resume = resume
+	} else {
+		t.state = &stateContext{name: b.Name, entered: t.now()}
+		t.ex.mu.Lock()
+		t.ex.transitions++
+		t.ex.mu.Unlock()
+		entered := b.Type + "StateEntered"
+		if err := t.emit(HistoryEvent{Type: entered, StateEnteredEventDetails: &StateEnteredDetails{Name: b.Name, Input: compact(raw)}}); err != nil {
+			return nil, "", err
+		}
+		t.state.enteredID = t.prev
+		t.enter(b.Name, raw)
 	}
-	t.state.enteredID = t.prev
 	if err := checkSize(b.Name, "input", raw); err != nil {
 		return nil, "", err
 	}
@@ -411,6 +455,7 @@ func (t *thread) withRetry(b *StateBase, task bool, attempt func() (any, *States
 	used := make([]int64, len(b.Retry))
 	for {
 		out, err := attempt()
+		t.resume = nil // a retry starts afresh
 		if err == nil || err == errCancelled {
 			return out, err
 		}

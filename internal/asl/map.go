@@ -125,16 +125,20 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 	if !ok {
 		return nil, t.runtimeErr("Item selector must be a JSON array, but the ItemsPath selected %s.", jsonKind(itemsDoc))
 	}
-	if err := t.emit(HistoryEvent{Type: EventMapStateStarted, MapStateStartedEventDetails: &MapStateStartedDetails{Length: len(items)}}); err != nil {
+	if err := t.startAttempt(HistoryEvent{Type: EventMapStateStarted, MapStateStartedEventDetails: &MapStateStartedDetails{Length: len(items)}}); err != nil {
 		return nil, err
 	}
+	defer t.ex.forgetChildren(t.state.enteredID)
 	n := len(items)
 	outcomes := t.runConcurrently(n, int(s.MaxConcurrency), func(f int) bool { return s.tolerated(f, n) }, func(i int, sub *thread) (any, *StatesError) {
 		sub.item = &mapItem{index: i, value: items[i]}
 		sub.state = t.state
 		det := &MapIterationDetails{Name: s.Name, Index: i}
-		if err := sub.emit(HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: det}); err != nil {
-			return nil, err
+		// An iteration resumed from its checkpoint had started before.
+		if t.ex.resumeMark(sub.path) == nil {
+			if err := sub.emit(HistoryEvent{Type: EventMapIterationStarted, MapIterationStartedEventDetails: det}); err != nil {
+				return nil, err
+			}
 		}
 		itemIn := deepCopy(items[i])
 		if s.ItemSelector != nil {
@@ -144,7 +148,7 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 			}
 			itemIn = v
 		}
-		iter := &thread{ex: sub.ex, sc: sub.sc, prev: sub.prev, item: sub.item}
+		iter := &thread{ex: sub.ex, sc: sub.sc, prev: sub.prev, item: sub.item, path: sub.path}
 		out, err := iter.runStates(s.Processor, itemIn)
 		sub.prev = iter.prev
 		switch {

@@ -47,6 +47,28 @@ type branchOutcome struct {
 	err *StatesError
 }
 
+// doneOutcome is the outcome of a branch or iteration that had ended before
+// a restart.
+func (ex *execution) doneOutcome(path string) (any, *StatesError, bool) {
+	o, ok := ex.doneMark(path)
+	return o.out, o.err, ok
+}
+
+// startAttempt begins an attempt of a Map or Parallel state: it records
+// the state's started event, or on the first attempt after a restart finds
+// the one recorded before. A new attempt forgets the branches of the last.
+func (t *thread) startAttempt(ev HistoryEvent) *StatesError {
+	if t.resume != nil {
+		t.resume = nil
+		if id, ok := t.ex.startedEvent(t.state.enteredID, ev.Type); ok {
+			t.prev = id
+			return nil
+		}
+	}
+	t.ex.forgetChildren(t.state.enteredID)
+	return t.emit(ev)
+}
+
 // runConcurrently runs n threads (at most limit at once; 0 means no limit)
 // and stops the rest when one fails beyond tolerated. It returns the
 // outcomes in index order.
@@ -82,8 +104,14 @@ func (t *thread) runConcurrently(n, limit int, tolerated func(failures int) bool
 			i := next
 			next++
 			mu.Unlock()
-			sub := &thread{ex: t.ex, sc: t.ex.newScope(group), prev: t.prev}
-			out, err := body(i, sub)
+			sub := &thread{ex: t.ex, sc: t.ex.newScope(group), prev: t.prev, path: t.childPath(i)}
+			out, err, done := t.ex.doneOutcome(sub.path)
+			if !done {
+				out, err = body(i, sub)
+				if err != errCancelled {
+					t.ex.ended(sub.path, out, err)
+				}
+			}
 			sub.sc.detach()
 			mu.Lock()
 			outcomes[i] = branchOutcome{out, err}
@@ -116,11 +144,12 @@ func (s *ParallelState) run(t *thread, raw any) (any, *StatesError) {
 	if err != nil {
 		return nil, err
 	}
-	if err := t.emit(HistoryEvent{Type: EventParallelStateStarted}); err != nil {
+	if err := t.startAttempt(HistoryEvent{Type: EventParallelStateStarted}); err != nil {
 		return nil, err
 	}
+	defer t.ex.forgetChildren(t.state.enteredID)
 	outcomes := t.runConcurrently(len(s.Branches), 0, func(int) bool { return false }, func(i int, sub *thread) (any, *StatesError) {
-		return sub.runStates(s.Branches[i], deepCopy(in))
+		return sub.runStates(s.Branches[i], deepCopy(in)) // resumes from sub's checkpoint, if any
 	})
 	if t.sc.isCancelled() {
 		return nil, errCancelled

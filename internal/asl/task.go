@@ -118,21 +118,45 @@ type taskCall struct {
 	params    any
 	timeout   time.Duration
 	heartbeat time.Duration
+	// resume is the checkpoint of a callback task resumed after a
+	// restart: its token, and whether the resource already took it.
+	resume *mark
 }
 
 // run is one attempt: InputPath → Parameters → resource → ResultSelector →
 // ResultPath → OutputPath.
 func (s *TaskState) run(t *thread, raw any) (any, *StatesError) {
+	resume := t.resume
+	t.resume = nil
+	t.state.token = ""
 	if s.resource.pattern == "waitForTaskToken" {
-		t.state.token = t.ex.e.newToken()
+		if resume != nil && resume.Token != "" {
+			// The task had its token before a restart: the resource may
+			// have handed it on, so it must keep it.
+			t.state.token = resume.Token
+		} else {
+			resume = nil
+			t.state.token = t.ex.e.newToken()
+			tok := t.state.token
+			if t.ex.e.journal != nil {
+				t.ex.mu.Lock()
+				t.ex.tokens = append(t.ex.tokens, tok)
+				t.ex.mu.Unlock()
+			}
+			// Kept before the resource sees the token.
+			t.checkpoint(func(m *mark) {
+				m.Token, m.Submitted, m.Reply = tok, false, nil
+				m.TimeoutAt, m.HeartbeatAt, m.HeartbeatSeconds = time.Time{}, time.Time{}, 0
+			})
+		}
 	} else {
-		t.state.token = ""
+		resume = nil
 	}
 	in, err := t.effectiveInput(&s.StateBase, raw)
 	if err != nil {
 		return nil, err
 	}
-	call := taskCall{state: s, params: in}
+	call := taskCall{state: s, params: in, resume: resume}
 	timeout := s.TimeoutSeconds
 	if timeout == 0 {
 		timeout = defaultTaskTimeout
@@ -175,7 +199,9 @@ func (t *thread) invoke(c taskCall) (any, *StatesError) {
 	s := c.state
 	ref := s.resource
 	params := compact(c.params)
-	if ref.functionARN {
+	if c.resume != nil && c.resume.Submitted {
+		// Resumed after TaskSubmitted: scheduled and started before.
+	} else if ref.functionARN {
 		err := t.emit(HistoryEvent{Type: EventLambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaScheduledDetails{
 			Resource: ref.arn, Input: params, TimeoutInSeconds: secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set)}})
 		if err == nil {

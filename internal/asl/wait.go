@@ -108,9 +108,14 @@ func (s *WaitState) run(t *thread, raw any) (any, *StatesError) {
 	if err != nil {
 		return nil, err
 	}
-	end, err := s.until(t, in, t.now())
-	if err != nil {
-		return nil, err
+	var end time.Time
+	if r := t.resume; r != nil && r.WaitUntil != nil {
+		end = *r.WaitUntil // the deadline the wait had before a restart
+	} else {
+		if end, err = s.until(t, in, t.now()); err != nil {
+			return nil, err
+		}
+		t.checkpoint(func(m *mark) { m.WaitUntil = &end })
 	}
 	if d := end.Sub(t.now()); d > 0 {
 		if err := t.sleep(d); err != nil {
