@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"touchaudit/internal/audit"
@@ -110,11 +109,19 @@ func TestBrowser_AuditorWalksOfflineAndSyncs(t *testing.T) {
 		for i, v := range []string{"yes", "no", "na"} {
 			p.do(chromedp.Tap(chromedp.CSS(`label[for="answer-` + choices[i] + `-` + v + `"]`)))
 		}
+		// Every other criterion is answered too: the server takes only a
+		// complete walk.
+		for _, c := range choices[3:] {
+			p.do(chromedp.Tap(chromedp.CSS(`label[for="answer-` + c + `-yes"]`)))
+		}
 		efforts := p.strings(`[...document.querySelectorAll('.criterion.effort')].map(e => e.dataset.criterion)`)
 		if len(efforts) > 0 {
 			p.do(chromedp.Tap(chromedp.ID("count-"+efforts[0]+"-plus")), chromedp.Tap(chromedp.ID("count-"+efforts[0]+"-plus")),
 				chromedp.Tap(chromedp.ID("count-"+efforts[0]+"-plus")), chromedp.Tap(chromedp.ID("count-"+efforts[0]+"-minus")))
 			p.waitText("#count-"+efforts[0], "2")
+		}
+		for _, c := range efforts[min(1, len(efforts)):] {
+			p.do(chromedp.Tap(chromedp.ID("count-"+c+"-plus")), chromedp.Tap(chromedp.ID("count-"+c+"-minus")))
 		}
 		facts := p.strings(`[...document.querySelectorAll('.criterion.fact')].map(e => e.dataset.criterion)`)
 		if len(facts) > 0 {
@@ -365,18 +372,7 @@ func (p *phone) addStep(key string) {
 // restores it.
 func (p *phone) setOffline(offline bool) {
 	p.t.Helper()
-	var conds []*network.Conditions
-	if offline {
-		conds = []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}}
-	} else {
-		conds = []*network.Conditions{}
-	}
-	if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-		EmulateOfflineServiceWorker: &offline, MatchedNetworkConditions: conds}); err != nil {
-		p.t.Fatal(err)
-	}
-	if _, err := chromedp.Call(p.ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-		Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+	if err := browsertest.SetOffline(p.ctx, offline); err != nil {
 		p.t.Fatal(err)
 	}
 }

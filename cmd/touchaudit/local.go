@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,7 +23,9 @@ import (
 	"touchaudit/internal/asl"
 	"touchaudit/internal/audit"
 	"touchaudit/internal/devtoken"
+	"touchaudit/internal/dynamo"
 	"touchaudit/internal/httpapi"
+	"touchaudit/internal/memstore"
 	"touchaudit/internal/webform"
 	"touchaudit/internal/workflow"
 )
@@ -54,10 +58,15 @@ type localOptions struct {
 	// Dir is the repository root (testdata/ and statemachines/ are read from it).
 	Dir string
 	// Review starts a small demo review at start, so that auditors have
-	// open assignments waiting on the audit executions.
+	// open assignments waiting on the audit executions. With a DataDir, a
+	// demo review started by an earlier run goes on instead.
 	Review bool
-	// Store is the store to use; nil is the embedded store, or DynamoDB when
-	// DYNAMODB_ENDPOINT is set (as for the demo).
+	// DataDir keeps everything between runs: the embedded store, the Step
+	// Functions executions (their history, waits and task tokens), the dev
+	// token signing key and the demo review's id. "" keeps it all in memory.
+	DataDir string
+	// Store is the store to use; nil is the embedded store (durable in
+	// DataDir), or DynamoDB when DYNAMODB_ENDPOINT is set (as for the demo).
 	Store audit.Store
 	// Log receives the server's and the workflow's logs; nil discards them.
 	Log *slog.Logger
@@ -76,10 +85,14 @@ type localServer struct {
 	// ReviewID is the demo review's id (with Review set).
 	ReviewID string
 	Company  *audit.Company
+	// Resumed lists the executions an earlier run left running, which this
+	// one continues (with a DataDir).
+	Resumed []string
 
-	stack *stack
-	srv   *http.Server
-	done  chan error
+	stack   *stack
+	srv     *http.Server
+	done    chan error
+	closers []func() error
 }
 
 // localReviewTouchpoints is how many touchpoints the demo review covers:
@@ -89,9 +102,25 @@ const localReviewTouchpoints = 4
 // dispatchWait bounds the wait for the demo review's audits to be dispatched.
 const dispatchWait = 30 * time.Second
 
+// localState is what a data directory remembers besides the store and the
+// engine: which demo review runs, and which DynamoDB table holds the data.
+type localState struct {
+	ReviewID string `json:"reviewId,omitempty"`
+	Table    string `json:"table,omitempty"`
+}
+
+// The files and folders of a data directory.
+const (
+	localStateFile = "local.json"
+	localKeyFile   = "devtoken.key"
+	localStoreDir  = "store"
+	localEngineDir = "engine"
+)
+
 // startLocal loads the sample company, builds the real-time local stack,
-// optionally starts the demo review and serves the API and the form.
-func startLocal(ctx context.Context, o localOptions) (*localServer, error) {
+// optionally starts the demo review and serves the API and the form. It
+// listens first, so a busy address fails before anything is written.
+func startLocal(ctx context.Context, o localOptions) (_ *localServer, err error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:8080"
 	}
@@ -106,42 +135,73 @@ func startLocal(ctx context.Context, o localOptions) (*localServer, error) {
 	if err != nil {
 		return nil, err
 	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w (is another touchaudit local running? pick another with --addr)", o.Addr, err)
+	}
 	s := &localServer{Store: o.Store, Company: company, Backend: "the given store", Tokens: map[string]string{}, done: make(chan error, 1)}
-	if s.Store == nil {
-		if s.Store, s.Backend, err = demoStore(ctx); err != nil {
+	s.closers = append(s.closers, ln.Close)
+	defer func() {
+		if err != nil {
+			s.closeAll()
+		}
+	}()
+	var state localState
+	if o.DataDir != "" {
+		if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+		if state, err = readLocalState(o.DataDir); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.Store.SaveCompany(ctx, company); err != nil {
+	if s.Store == nil {
+		if err := s.openStore(ctx, o.DataDir, &state); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := s.Store.GetCompany(ctx, company.ID); audit.IsCode(err, audit.NotFound) {
+		if err := s.Store.SaveCompany(ctx, company); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	} else if s.Company, err = s.Store.GetCompany(ctx, company.ID); err != nil {
 		return nil, err
 	}
-	if s.stack, err = newStack(stackOptions{store: s.Store, notifier: workflow.LogNotifier{Log: logger}, dir: o.Dir,
-		engine: asl.Options{RealTime: true}}); err != nil {
+	engine := asl.Options{RealTime: true}
+	if o.DataDir != "" {
+		engine.StateDir = filepath.Join(o.DataDir, localEngineDir)
+	}
+	if s.stack, err = newStack(stackOptions{store: s.Store, notifier: workflow.LogNotifier{Log: logger}, dir: o.Dir, engine: engine}); err != nil {
 		return nil, err
+	}
+	s.closers = append(s.closers, s.stack.engine.Close)
+	if s.Resumed, err = s.stack.engine.Resume(); err != nil {
+		return nil, fmt.Errorf("resume the executions in %s: %w", engine.StateDir, err)
 	}
 	signer, err := devtoken.New()
+	if o.DataDir != "" {
+		signer, err = devtoken.LoadOrCreate(filepath.Join(o.DataDir, localKeyFile))
+	}
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range company.Staff {
+	for _, m := range s.Company.Staff {
 		groups := make([]string, 0, len(m.Roles))
 		for _, r := range m.Roles {
 			groups = append(groups, string(r))
 		}
-		if s.Tokens[m.ID], err = signer.Sign(devtoken.Identity{StaffID: m.ID, CompanyID: company.ID, Groups: groups}); err != nil {
+		if s.Tokens[m.ID], err = signer.Sign(devtoken.Identity{StaffID: m.ID, CompanyID: s.Company.ID, Groups: groups}); err != nil {
 			return nil, err
 		}
 	}
 	if o.Review {
-		if err := s.startReview(ctx); err != nil {
+		if err := s.demoReview(ctx, o.DataDir, &state); err != nil {
 			return nil, fmt.Errorf("demo review: %w", err)
 		}
 	}
 	api := httpapi.New(s.stack.workflow, s.Store, httpapi.Options{Form: webform.Handler(), Log: logger, Now: s.stack.engine.Clock().Now})
-	ln, err := net.Listen("tcp", o.Addr)
-	if err != nil {
-		return nil, err
-	}
 	s.URL = "http://" + ln.Addr().String()
 	s.srv = &http.Server{
 		Handler:           api.HTTP(signer.VerifyRequest),
@@ -150,6 +210,111 @@ func startLocal(ctx context.Context, o localOptions) (*localServer, error) {
 	}
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// openStore opens the embedded store, durable in dataDir (in memory without
+// one), or DynamoDB when DYNAMODB_ENDPOINT is set: the table named by
+// TABLE_NAME, or the one this data directory used before, or a new one.
+func (s *localServer) openStore(ctx context.Context, dataDir string, state *localState) error {
+	ep := os.Getenv("DYNAMODB_ENDPOINT")
+	if ep == "" {
+		if dataDir == "" {
+			s.Store, s.Backend = memstore.New(), "the embedded store, in memory"
+			return nil
+		}
+		dir := filepath.Join(dataDir, localStoreDir)
+		st, err := memstore.Open(dir, memstore.WithClock(func() time.Time { return time.Now().UTC() }))
+		if err != nil {
+			return err
+		}
+		s.closers = append(s.closers, st.Close)
+		s.Store, s.Backend = st, "the embedded store in "+dir
+		return nil
+	}
+	client, err := dynamo.NewLocalClient(ctx, ep)
+	if err != nil {
+		return err
+	}
+	table := os.Getenv("TABLE_NAME")
+	if table == "" {
+		table = state.Table
+	}
+	if table == "" {
+		table = fmt.Sprintf("%s-%d", demoTableDefault, time.Now().UnixNano())
+	}
+	if err := dynamo.EnsureTable(ctx, client, table); err != nil {
+		return err
+	}
+	s.Store, s.Backend = dynamo.New(client, table), "DynamoDB at "+ep+" (table "+table+")"
+	if dataDir != "" && state.Table != table {
+		state.Table = table
+		return writeLocalState(dataDir, *state)
+	}
+	return nil
+}
+
+// demoReview goes on with the demo review an earlier run started in this
+// data directory while it is still running, or starts a new one.
+func (s *localServer) demoReview(ctx context.Context, dataDir string, state *localState) error {
+	if state.ReviewID != "" {
+		r, err := s.Store.GetReview(ctx, state.ReviewID)
+		switch {
+		case err == nil && !r.Complete() && r.Status != audit.ReviewFailed:
+			s.ReviewID = r.ID
+			return nil
+		case err != nil && !audit.IsCode(err, audit.NotFound):
+			return err
+		}
+	}
+	if err := s.startReview(ctx); err != nil {
+		return err
+	}
+	if dataDir == "" {
+		return nil
+	}
+	state.ReviewID = s.ReviewID
+	return writeLocalState(dataDir, *state)
+}
+
+func readLocalState(dir string) (localState, error) {
+	var st localState
+	b, err := os.ReadFile(filepath.Join(dir, localStateFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return st, fmt.Errorf("%s: %w (delete the data directory to start afresh)", filepath.Join(dir, localStateFile), err)
+	}
+	return st, nil
+}
+
+// writeLocalState writes the state file atomically (a temporary file
+// renamed over the old one).
+func writeLocalState(dir string, st localState) error {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, localStateFile+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, localStateFile))
 }
 
 // startReview starts the demo review: a few touchpoints, one walk each, one
@@ -264,7 +429,8 @@ func (s *localServer) WaitScored(ctx context.Context, assignmentID string) (*aud
 	}
 }
 
-// Close stops the server.
+// Close stops the server, then the engine (its executions stay in the data
+// directory for the next run) and the store.
 func (s *localServer) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -272,6 +438,22 @@ func (s *localServer) Close() error {
 	if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
 		err = serveErr
 	}
+	s.closers = s.closers[1:] // the listener is closed by Shutdown
+	if cerr := s.closeAll(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// closeAll closes what startLocal opened, last opened first.
+func (s *localServer) closeAll() error {
+	var err error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if cerr := s.closers[i](); cerr != nil && err == nil && !errors.Is(cerr, net.ErrClosed) {
+			err = cerr
+		}
+	}
+	s.closers = nil
 	return err
 }
 
@@ -286,6 +468,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// defaultDataDir is where `touchaudit local` keeps its data: beside the
+// checkout, ignored by git.
+const defaultDataDir = ".touchaudit"
+
 // localShownAuditors is how many auditors' tokens are printed at least:
 // everyone with work in the demo review, topped up with others.
 const localShownAuditors = 3
@@ -295,14 +481,27 @@ func runLocal(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (keep it on 127.0.0.1: dev tokens are printed in the clear)")
 	dir := fs.String("dir", ".", "repository root (testdata/ and statemachines/ are read from it)")
-	review := fs.Bool("review", true, "start a small demo review, so that auditors have open assignments")
+	review := fs.Bool("review", true, "start a small demo review, so that auditors have open assignments (an earlier run's goes on)")
+	data := fs.String("data", defaultDataDir, "keep the store, the Step Functions executions and the sign-in key in this directory between runs")
+	memory := fs.Bool("memory", false, "keep everything in memory: nothing survives the run")
+	fresh := fs.Bool("fresh", false, "delete the data directory first and start afresh")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	dataDir := *data
+	if *memory {
+		dataDir = ""
+	}
+	if *fresh && dataDir != "" {
+		if err := os.RemoveAll(dataDir); err != nil {
+			fmt.Fprintf(stderr, "local: %v\n", err)
+			return 1
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s, err := startLocal(ctx, localOptions{Addr: *addr, Dir: *dir, Review: *review, Log: logger})
+	s, err := startLocal(ctx, localOptions{Addr: *addr, Dir: *dir, Review: *review, DataDir: dataDir, Log: logger})
 	if err != nil {
 		fmt.Fprintf(stderr, "local: %v\n", err)
 		return 1
@@ -324,7 +523,7 @@ func (s *localServer) printIntro(ctx context.Context, w io.Writer) {
 	if s.ReviewID != "" {
 		fmt.Fprintf(w, "  demo review %s started\n", s.ReviewID)
 	}
-	fmt.Fprintf(w, "\nDev tokens (HS256, issuer %s, valid %v, only for this run).\nOpen a link on the phone or in the browser to sign in:\n\n", devtoken.Issuer, devtoken.Lifetime)
+	fmt.Fprintf(w, "\nDev tokens (HS256, issuer %s, valid %v, signed with the data directory's key).\nOpen a link on the phone or in the browser to sign in:\n\n", devtoken.Issuer, devtoken.Lifetime)
 	open := map[string]int{}
 	if s.ReviewID != "" {
 		as, _ := s.dispatched(ctx)
@@ -358,7 +557,10 @@ func (s *localServer) printIntro(ctx context.Context, w io.Writer) {
 	if len(auditors) > 0 {
 		fmt.Fprintf(w, "API: curl -H 'Authorization: Bearer %s' %s/api/assignments\n", s.Tokens[auditors[0]], s.URL)
 	}
-	fmt.Fprintln(w, "Ctrl-C stops the server (everything is in memory unless DYNAMODB_ENDPOINT is set).")
+	if len(s.Resumed) > 0 {
+		fmt.Fprintf(w, "Continued %d executions of the last run where they were.\n", len(s.Resumed))
+	}
+	fmt.Fprintln(w, "Ctrl-C stops the server; the data directory keeps everything for the next run (--fresh starts afresh, --memory keeps nothing).")
 }
 
 func rolesOf(m audit.Staff) []string {

@@ -6,10 +6,14 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -53,4 +57,30 @@ func Phone(t testing.TB, width int64, extra ...chromedp.ExecAllocatorOption) con
 		t.Fatal(err)
 	}
 	return ctx
+}
+
+// SetOffline cuts the page's network (requests fail, navigator.onLine is
+// false and the 'offline' event fires), or restores it.
+//
+// Network.emulateNetworkConditionsByRule changed shape between protocol
+// versions: Debian's Chromium 148 takes "offline" beside the rules, newer
+// protocols (the cdproto this module pins) put it on each rule. The
+// browser's own shape is tried first, then the other, so the tests run on
+// the Chromium that .ci/run installs.
+func SetOffline(ctx context.Context, offline bool) error {
+	rule := map[string]any{"urlPattern": "", "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+	byRule := cdp.Command[map[string]any, json.RawMessage]{Method: network.CommandEmulateNetworkConditionsByRule}
+	_, err := chromedp.Call(ctx, byRule, map[string]any{"offline": offline, "matchedNetworkConditions": []any{rule}})
+	if err != nil {
+		conds := []*network.Conditions{}
+		if offline {
+			conds = append(conds, &network.Conditions{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+		}
+		if _, err2 := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			EmulateOfflineServiceWorker: &offline, MatchedNetworkConditions: conds}); err2 != nil {
+			return fmt.Errorf("emulate network conditions: %v; %v", err, err2)
+		}
+	}
+	_, err = chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
+	return err
 }

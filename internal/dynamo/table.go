@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"slices"
+	"time"
+	"touchaudit/internal/awsclient"
 )
 
 // tableActiveTimeout bounds the wait for a new table; DynamoDB usually needs
@@ -115,14 +113,8 @@ func checkIndexes(t *types.TableDescription) error {
 
 // NewLocalClient returns a client for a local DynamoDB-compatible endpoint
 // (moto_server, DynamoDB Local): region us-east-1 and the static
-// credentials test/test, which such servers accept.
+// credentials test/test, which such servers accept, with the same timeouts
+// and bounded retries as a Lambda function's client (awsclient.Lambda).
 func NewLocalClient(ctx context.Context, endpoint string) (*dynamodb.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithRegion("us-east-1"),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("aws config: %w", err)
-	}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(endpoint) }), nil
+	return awsclient.Lambda.DynamoDB(awsclient.Lambda.Local(), endpoint), nil
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"touchaudit/internal/audit"
@@ -69,16 +68,7 @@ func jsString(s string) string {
 // false and the 'offline' event fires), or restores it.
 func setOffline(t *testing.T, ctx context.Context, offline bool) {
 	t.Helper()
-	conds := []*network.Conditions{}
-	if offline {
-		conds = append(conds, &network.Conditions{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
-	}
-	_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-		EmulateOfflineServiceWorker: &offline, MatchedNetworkConditions: conds})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+	if err := browsertest.SetOffline(ctx, offline); err != nil {
 		t.Fatal(err)
 	}
 }
