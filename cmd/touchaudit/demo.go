@@ -103,6 +103,9 @@ type demoRun struct {
 	store audit.Store
 	// touchpoints limits the review to the first n recorded touchpoints (0: all).
 	touchpoints int
+	// seedStore, when set, writes the company and the previous review (the
+	// same data as store, reached another way: past a fault proxy).
+	seedStore audit.Store
 }
 
 // reviewOutcome is everything the summary prints.
@@ -134,14 +137,18 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	}
 	counted := &countingStore{Store: run.store}
 	store := audit.Store(counted)
-	if err := store.SaveCompany(ctx, company); err != nil {
+	seed := store
+	if run.seedStore != nil {
+		seed = run.seedStore
+	}
+	if err := seed.SaveCompany(ctx, company); err != nil {
 		return nil, err
 	}
 	eng, err := scoring.New(company)
 	if err != nil {
 		return nil, err
 	}
-	if err := seedPrevious(ctx, store, eng, filepath.Join(run.dir, "testdata", "walkthroughs", "previous")); err != nil {
+	if err := seedPrevious(ctx, seed, eng, filepath.Join(run.dir, "testdata", "walkthroughs", "previous")); err != nil {
 		return nil, fmt.Errorf("seed previous review: %w", err)
 	}
 	recs, err := scoring.ReadWalkthroughs(filepath.Join(run.dir, "testdata", "walkthroughs"))

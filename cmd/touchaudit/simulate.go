@@ -153,7 +153,10 @@ func (s *simulator) submit(assignmentID, auditorID string, wasLate bool) func(co
 		if err != nil {
 			return err
 		}
-		_, err = s.wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: "sim-" + assignmentID, AssignmentID: assignmentID, AuditorID: auditorID, Walkthrough: w})
+		err = retryTransient(func() error {
+			_, err := s.wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: "sim-" + assignmentID, AssignmentID: assignmentID, AuditorID: auditorID, Walkthrough: w})
+			return err
+		})
 		s.mu.Lock()
 		s.stats.Submitted++
 		s.mu.Unlock()
@@ -165,7 +168,8 @@ func (s *simulator) submit(assignmentID, auditorID string, wasLate bool) func(co
 // takes the k-th recording, round robin) and moves its timeline so that it
 // ends half an hour before now, as if walked just before submitting.
 func (s *simulator) recording(ctx context.Context, assignmentID string) (audit.Walkthrough, error) {
-	a, err := s.wf.Assignment(ctx, assignmentID)
+	var a *audit.Assignment
+	err := retryTransient(func() (err error) { a, err = s.wf.Assignment(ctx, assignmentID); return err })
 	if err != nil {
 		return audit.Walkthrough{}, err
 	}
@@ -210,7 +214,8 @@ func (s *simulator) recording(ctx context.Context, assignmentID string) (audit.W
 // recording found it broken (at least one broken in a run), kept otherwise.
 func (s *simulator) answer(n workflow.Notification) func(context.Context) error {
 	return func(ctx context.Context) error {
-		a, err := s.wf.Assignment(ctx, n.AssignmentID)
+		var a *audit.Assignment
+		err := retryTransient(func() (err error) { a, err = s.wf.Assignment(ctx, n.AssignmentID); return err })
 		if err != nil {
 			return err
 		}
@@ -232,8 +237,10 @@ func (s *simulator) answer(n workflow.Notification) func(context.Context) error 
 			s.stats.PromisesKept++
 		}
 		s.mu.Unlock()
-		_, err = s.wf.ConfirmPromise(ctx, workflow.PromiseAnswer{AssignmentID: n.AssignmentID, AuditorID: n.To, PromiseID: n.PromiseID, Outcome: outcome})
-		return err
+		return retryTransient(func() error {
+			_, err := s.wf.ConfirmPromise(ctx, workflow.PromiseAnswer{AssignmentID: n.AssignmentID, AuditorID: n.To, PromiseID: n.PromiseID, Outcome: outcome})
+			return err
+		})
 	}
 }
 
@@ -247,4 +254,21 @@ func cloneWalk(w audit.Walkthrough) audit.Walkthrough {
 	w.Promises = slices.Clone(w.Promises)
 	w.Evidence = slices.Clone(w.Evidence)
 	return w
+}
+
+// phoneRetries is how often a simulated phone sends a request again after
+// an internal error, as the form's outbox does (with the same submission id,
+// so a retry is a replay).
+const phoneRetries = 6
+
+// retryTransient calls f again while it fails with an internal error (the
+// store or Step Functions unreachable), as a phone retries.
+func retryTransient(f func() error) error {
+	var err error
+	for range phoneRetries {
+		if err = f(); err == nil || !audit.IsCode(err, audit.Internal) {
+			return err
+		}
+	}
+	return err
 }

@@ -14,6 +14,7 @@ import (
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/dynamo"
+	"touchaudit/internal/dynamo/dynamotest"
 )
 
 // conflicting cancels the first n transactions the way DynamoDB does when
@@ -58,7 +59,7 @@ func (c *conflicting) TransactWriteItems(ctx context.Context, in *dynamodb.Trans
 
 func newConflicting(t *testing.T, conflicts int64) (*dynamo.Store, *conflicting) {
 	client, _, table := newTable(t)
-	c := &conflicting{API: &isolated{API: client}}
+	c := &conflicting{API: &dynamotest.Isolated{API: client}}
 	c.left.Store(conflicts)
 	return dynamo.New(c, table), c
 }

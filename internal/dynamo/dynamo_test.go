@@ -16,6 +16,7 @@ import (
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/dynamo"
+	"touchaudit/internal/dynamo/dynamotest"
 	"touchaudit/internal/motoserver"
 	"touchaudit/internal/storetest"
 )
@@ -92,61 +93,8 @@ func newTable(t testing.TB) (client *dynamodb.Client, endpoint, table string) {
 
 func newMotoStore(t *testing.T) *motoStore {
 	client, endpoint, table := newTable(t)
-	faults := &unprocessedFaults{API: &isolated{API: client}}
+	faults := &unprocessedFaults{API: &dynamotest.Isolated{API: client}}
 	return &motoStore{Store: dynamo.New(faults, table), endpoint: endpoint, table: table, faults: faults, client: client}
-}
-
-// isolated serialises writes to moto_server. moto (5.2) serves requests on
-// concurrent threads, but its TransactWriteItems is not isolated: it
-// deep-copies the table, checks and applies the items one by one and, when
-// one fails, restores that copy, undoing writes other requests made in
-// between. Its conditional PutItem checks and writes without a lock too.
-// Without this wrapper the 50-submitter contract test failed 2 runs in 40:
-// once two transactions both passed attribute_not_exists and committed, once
-// a cancelled transaction's restore erased the winner's walkthrough.
-// DynamoDB isolates both (transactions are serializable; a conflicting one
-// is cancelled with TransactionConflict, which conflict_test.go injects), so
-// the store needs nothing of this: only the test server does. Reads take the
-// shared lock so that they never see a transaction half-applied.
-type isolated struct {
-	dynamo.API
-	mu sync.RWMutex
-}
-
-func (c *isolated) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.API.GetItem(ctx, in, o...)
-}
-
-func (c *isolated) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.API.Query(ctx, in, o...)
-}
-
-func (c *isolated) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.API.BatchGetItem(ctx, in, o...)
-}
-
-func (c *isolated) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.API.PutItem(ctx, in, o...)
-}
-
-func (c *isolated) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.API.BatchWriteItem(ctx, in, o...)
-}
-
-func (c *isolated) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.API.TransactWriteItems(ctx, in, o...)
 }
 
 // unprocessedFaults makes BatchWriteItem behave as DynamoDB under

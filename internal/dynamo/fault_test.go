@@ -8,6 +8,7 @@ import (
 	"touchaudit/internal/audit"
 	"touchaudit/internal/awsclient"
 	"touchaudit/internal/dynamo"
+	"touchaudit/internal/dynamo/dynamotest"
 	"touchaudit/internal/faultproxy"
 	"touchaudit/internal/motoserver"
 	"touchaudit/internal/storetest"
@@ -30,7 +31,7 @@ func newFaultyStore(t *testing.T, limits awsclient.Limits, rates faultproxy.Rate
 	}
 	t.Cleanup(p.Close)
 	faulty := limits.DynamoDB(limits.Local(), p.URL)
-	return dynamo.New(&isolated{API: faulty}, table), p, dynamo.New(client, table)
+	return dynamo.New(&dynamotest.Isolated{API: faulty}, table), p, dynamo.New(client, table)
 }
 
 // retried calls f until it succeeds, as a client or Step Functions retries
