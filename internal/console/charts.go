@@ -242,3 +242,6 @@ func decimal(f float64) string {
 	}
 	return strings.Replace(s, "-", "−", 1)
 }
+
+// Signed writes a valuation as the console shows it: −2, −1, 0, +1, +2.
+func Signed(v audit.Valuation) string { return signed(v) }

@@ -276,3 +276,7 @@ func (c *Console) trends(ctx context.Context, v Viewer, rv *audit.Review, rep *s
 	channels = table(func(r *scoring.Report) []scoring.Rollup { return r.Channels }, func(r scoring.Rollup) string { return c.T(v.Lang, "channel."+r.Key) })
 	return journeys, channels, nil
 }
+
+// DriftGroupOf names the group a drift row is shown in: worse, better,
+// rebaselined, unchanged, new, notWalked or other.
+func DriftGroupOf(d scoring.Drift) string { return driftGroup(d) }

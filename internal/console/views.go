@@ -327,4 +327,3 @@ func reviewName(r audit.Review) string {
 	}
 	return r.ID
 }
-
