@@ -33,7 +33,9 @@ func TestFragments_Golden(t *testing.T) {
 		{"reviews", func(v console.Viewer) ([]byte, error) { return c.ReviewsPage(ctx, v) }},
 		{"progress", func(v console.Viewer) ([]byte, error) { return c.Progress(ctx, v, console.SampleRunning) }},
 		{"map", func(v console.Viewer) ([]byte, error) { return c.JourneyMap(ctx, v, console.SampleCurrent) }},
-		{"touchpoint", func(v console.Viewer) ([]byte, error) { return c.Touchpoint(ctx, v, console.SampleCurrent, "acc.ivr-info") }},
+		{"touchpoint", func(v console.Viewer) ([]byte, error) {
+			return c.Touchpoint(ctx, v, console.SampleCurrent, "acc.ivr-info")
+		}},
 		{"report", func(v console.Viewer) ([]byte, error) { return c.Report(ctx, v, console.SampleCurrent) }},
 		{"report-running", func(v console.Viewer) ([]byte, error) { return c.Report(ctx, v, console.SampleRunning) }},
 	}
