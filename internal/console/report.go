@@ -226,7 +226,7 @@ func (c *Console) trends(ctx context.Context, v Viewer, rv *audit.Review, rep *s
 		return journeys, channels, err
 	}
 	var reports []*scoring.Report
-	var names []string
+	var names, months []string
 	for _, r := range reviews {
 		got := rep
 		if r.ID != rv.ID {
@@ -237,6 +237,7 @@ func (c *Console) trends(ctx context.Context, v Viewer, rv *audit.Review, rep *s
 		if got != nil {
 			reports = append(reports, got)
 			names = append(names, reviewName(r))
+			months = append(months, r.Window.Opens.Format("2006-01"))
 		}
 	}
 	table := func(rollups func(*scoring.Report) []scoring.Rollup, name func(scoring.Rollup) string) TrendTable {
@@ -258,7 +259,8 @@ func (c *Console) trends(ctx context.Context, v Viewer, rv *audit.Review, rep *s
 				series[k].Values[i] = ru.Mean
 			}
 		}
-		t.Chart = lines(names, series)
+		// The axis names each review by its opening month: names are long.
+		t.Chart = lines(months, series)
 		for k, s := range series {
 			row := TrendTableRow{Name: s.Name, Color: t.Chart.Series[k].Color}
 			for _, x := range s.Values {

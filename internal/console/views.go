@@ -238,7 +238,7 @@ func (c *Console) Touchpoint(ctx context.Context, v Viewer, reviewID, touchpoint
 	var labels []string
 	vals := make([]float64, len(view.TrendRows))
 	for i, t := range view.TrendRows {
-		labels = append(labels, t.Name)
+		labels = append(labels, t.Opens.Format("2006-01"))
 		vals[i] = float64(t.Median)
 	}
 	view.Trend = lines(labels, []trendSeries{{Name: view.Name, Values: vals}})
