@@ -29,29 +29,28 @@ type Bars struct {
 	Max           int
 }
 
+// Bars are drawn across: a label column on the left, so long (Polish)
+// labels never collide, and the value at each bar's end.
 const (
-	barsWidth, barsHeight = 520.0, 200.0
-	barsBase              = 170.0 // the y of the axis; labels below it
-	barsTop               = 20.0
+	barsWidth     = 560.0
+	barsLabel     = 150.0 // the x where bars start
+	barsRow       = 28.0
+	barsThickness = 20.0
 )
 
 func bars(items []Bar) Bars {
-	b := Bars{Width: barsWidth, Height: barsHeight, Items: items}
+	b := Bars{Width: barsWidth, Height: float64(len(items))*barsRow + 8, Items: items}
 	for _, it := range items {
 		b.Max = max(b.Max, it.Value)
 	}
-	if len(items) == 0 {
-		return b
-	}
-	slot := (barsWidth - 20) / float64(len(items))
 	for i := range b.Items {
 		it := &b.Items[i]
-		h := 0.0
+		w := 0.0
 		if b.Max > 0 {
-			h = float64(it.Value) / float64(b.Max) * (barsBase - barsTop)
+			w = float64(it.Value) / float64(b.Max) * (barsWidth - barsLabel - 40)
 		}
-		it.X, it.W = 10+float64(i)*slot+slot*0.15, slot*0.7
-		it.Y, it.H = barsBase-h, h
+		it.X, it.W = barsLabel, w
+		it.Y, it.H = 4+float64(i)*barsRow, barsThickness
 	}
 	return b
 }
