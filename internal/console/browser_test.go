@@ -107,7 +107,8 @@ func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("waiting for %s: %s is still false", what, expr)
+	state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash + ' | ' + (document.querySelector('output') || {}).textContent`))
+	t.Fatalf("waiting for %s: %s is still false (%s)", what, expr, state)
 }
 
 // visible waits for an element to be shown.
@@ -220,6 +221,20 @@ func TestBrowser_LeadReadsAReview(t *testing.T) {
 				t.Fatalf("print to PDF: %v", err)
 			}
 			checkPDF(t, pdf, rep)
+
+			// Schedule a review from the list: it opens tomorrow by default
+			// (POST /api/reviews; an ad-hoc review is named by its opening), and the
+			// console shows its progress.
+			eval[string](t, ctx, `location.hash = '#/reviews'`)
+			visible(t, ctx, "#start-review")
+			// Typed by script: chromedp's key events drop some Polish letters (ą).
+			eval[string](t, ctx, `document.querySelector('#start-review input[name="name"]').value = 'Przegląd kontrolny – oddziały'`)
+			click(t, ctx, `#start-review input[value="account-opening"]`)
+			click(t, ctx, `#start-review button[type="submit"]`)
+			waitFor(t, ctx, "the new review", `location.hash === '#/reviews/bank-pl-adhoc-20270121-0000' && document.querySelector('#progress')`)
+			if got := eval[string](t, ctx, `document.querySelector('.review-head h1').textContent`); !strings.Contains(got, "Przegląd kontrolny – oddziały") || !strings.Contains(got, "zaplanowany") {
+				t.Errorf("the new review's heading is %q", got)
+			}
 		})
 	}
 }
