@@ -47,8 +47,26 @@ type variant struct {
 type asset struct {
 	contentType string
 	plain       variant
-	gzip        *variant
-	br          *variant
+	// gzip and br are made at the first request that can use them, so a
+	// Lambda cold start that serves only the API compresses nothing.
+	once sync.Once
+	gzip *variant
+	br   *variant
+}
+
+// compressed returns the gzip and brotli variants (nil for a small or
+// incompressible file).
+func (a *asset) compressed() (gz, br *variant) {
+	a.once.Do(func() {
+		b := a.plain.body
+		if len(b) < MinCompressSize || !compressible(a.contentType) {
+			return
+		}
+		base := strings.Trim(a.plain.etag, `"`)
+		a.gzip = &variant{body: gzipped(b), etag: `"` + base + `-gz"`}
+		a.br = &variant{body: brotlied(b), etag: `"` + base + `-br"`}
+	})
+	return a.gzip, a.br
 }
 
 // Shell serves the console's static files under Prefix: compressed once at
@@ -90,13 +108,7 @@ func etagOf(b []byte, suffix string) string {
 }
 
 func newAsset(contentType string, b []byte) *asset {
-	a := &asset{contentType: contentType, plain: variant{body: b, etag: etagOf(b, "")}}
-	if len(b) >= MinCompressSize && compressible(contentType) {
-		base := strings.Trim(a.plain.etag, `"`)
-		a.gzip = &variant{body: gzipped(b), etag: `"` + base + `-gz"`}
-		a.br = &variant{body: brotlied(b), etag: `"` + base + `-br"`}
-	}
-	return a
+	return &asset{contentType: contentType, plain: variant{body: b, etag: etagOf(b, "")}}
 }
 
 func compressible(ct string) bool {
@@ -114,7 +126,8 @@ func gzipped(b []byte) []byte {
 
 func brotlied(b []byte) []byte {
 	var out bytes.Buffer
-	w := brotli.NewWriterLevel(&out, brotli.BestCompression)
+	// Quality 9: within a few per cent of 11 on these files, ten times faster.
+	w := brotli.NewWriterLevel(&out, 9)
 	_, _ = w.Write(b)
 	_ = w.Close()
 	return out.Bytes()
@@ -157,14 +170,15 @@ func (s *Shell) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func serveVariant(w http.ResponseWriter, r *http.Request, a *asset) {
 	v := &a.plain
 	h := w.Header()
-	if a.gzip != nil {
+	enc := r.Header.Get("Accept-Encoding")
+	if compressible(a.contentType) && len(a.plain.body) >= MinCompressSize {
 		h.Add("Vary", "Accept-Encoding")
-		switch enc := r.Header.Get("Accept-Encoding"); {
+		switch {
 		case accepts(enc, "br"):
-			v = a.br
+			_, v = a.compressed()
 			h.Set("Content-Encoding", "br")
 		case accepts(enc, "gzip"):
-			v = a.gzip
+			v, _ = a.compressed()
 			h.Set("Content-Encoding", "gzip")
 		}
 	}
@@ -257,12 +271,9 @@ func Compress(next http.Handler) http.Handler {
 		if got, ok := cache.Load(etag); ok {
 			a = got.(*asset)
 		} else if status == http.StatusOK {
-			a = newAsset(ct, bytes.Clone(rec.body.Bytes()))
-			a.plain.etag = etag
-			if a.gzip != nil {
-				base := strings.Trim(etag, `"`)
-				a.gzip.etag, a.br.etag = `"`+base+`-gz"`, `"`+base+`-br"`
-			}
+			// The wrapped handler's ETag names the file, and the variants' ETags derive from it.
+			a = &asset{contentType: ct, plain: variant{body: bytes.Clone(rec.body.Bytes()), etag: etag}}
+			a.compressed()
 			cache.Store(etag, a)
 		}
 		if a == nil || a.gzip == nil {
