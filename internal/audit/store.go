@@ -37,6 +37,9 @@ type ReviewStore interface {
 	// idempotent per assignment id (a retried call counts once) and never
 	// scans: a conditional counter update. It returns the review after the update.
 	MarkAssignmentDone(ctx context.Context, reviewID, assignmentID string) (*Review, error)
+	// ListReviews lists a company's reviews, newest first: by opening time,
+	// then by id, so a scheduled review comes before the running one.
+	ListReviews(ctx context.Context, companyID string, page Page) ([]Review, string, error)
 }
 
 // AssignmentStore keeps assignments, their walkthroughs and submissions.

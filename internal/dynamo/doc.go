@@ -10,7 +10,7 @@
 //	entity          PK                  SK                 GSI keys (see Indexes)
 //	company config  COMPANY#<company>   CONFIG             -
 //	touchpoint due  COMPANY#<company>   DUE#<touchpoint>   GSI3  DUE#<company>                   <nextDue>#<touchpoint>
-//	review          REVIEW#<review>     REVIEW             -
+//	review          REVIEW#<review>     REVIEW             GSI3  REVIEWS#<company>                <opens>#<review>
 //	done marker     REVIEW#<review>     DONE#<assignment>  -
 //	report          REVIEW#<review>     REPORT             -
 //	assignment      ASSIGNMENT#<id>     ASSIGNMENT         GSI1  AUDITOR#<company>#<auditor>     <0|1>#<due>#<id>   (only with an auditor)
@@ -32,8 +32,14 @@
 //     assignments (planned, assigned, started) and 1 for the rest, so one
 //     Query lists open ones first, each group by due time.
 //   - GSI2 holds assignments by review and status, and results by review.
-//   - GSI3 holds only the touchpoint schedule items: ListDueTouchpoints is
-//     one Query with GSI3SK < <before>, soonest first.
+//   - GSI3 holds the touchpoint schedule items and the reviews, in
+//     partitions of their own per company. ListDueTouchpoints is one Query
+//     with GSI3SK < <before>, soonest first; ListReviews (the CX lead
+//     console's list) is one descending Query of REVIEWS#<company>, newest
+//     opening first. GSI3 rather than a fourth index: a company has a few
+//     reviews a year, so the partition stays small, and both listings are
+//     per company. Every review write sets the keys, so a review stored
+//     before them joins the listing on its next update.
 //
 // Gets use strongly consistent reads. Listings read GSIs, which DynamoDB
 // keeps eventually consistent (usually well under a second).

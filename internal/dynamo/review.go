@@ -107,6 +107,7 @@ func reviewItem(r audit.Review) (map[string]types.AttributeValue, error) {
 		return nil, err
 	}
 	item[attrPK], item[attrSK], item[attrEntity] = str(reviewPK(r.ID)), str(skReview), str("review")
+	reviewIndexKeys(item, r)
 	return item, nil
 }
 

@@ -16,7 +16,11 @@ import (
 // serveForm answers a path outside /api with the form's http.Handler,
 // turning the event into a net/http request and the recorded answer back.
 func (h *Handler) serveForm(ctx context.Context, ev *events.APIGatewayV2HTTPRequest, path string) events.APIGatewayV2HTTPResponse {
-	if h.form == nil {
+	form := h.form
+	if isShellPath(path) {
+		form = h.shell // the CX lead console, /console/
+	}
+	if form == nil {
 		return h.fail(ctx, ev, errorf(audit.NotFound, "no such resource"))
 	}
 	b, err := body(ev, MaxBody)
@@ -40,7 +44,7 @@ func (h *Handler) serveForm(ctx context.Context, ev *events.APIGatewayV2HTTPRequ
 	r.Host = ev.RequestContext.DomainName
 	r.RemoteAddr = ev.RequestContext.HTTP.SourceIP
 	w := &recorder{header: http.Header{}}
-	h.form.ServeHTTP(w, r)
+	form.ServeHTTP(w, r)
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}

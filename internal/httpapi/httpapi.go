@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/console"
 	"touchaudit/internal/workflow"
 )
 
@@ -37,6 +38,8 @@ type Handler struct {
 	store     Store
 	companies *audit.CompanyService
 	form      http.Handler
+	console   *console.Console
+	shell     http.Handler
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -51,6 +54,10 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the server clock for stamps; nil is the wall clock.
 	Now func() time.Time
+	// Console renders the CX lead console's fragments and exports; nil
+	// builds one over the store when it has the listings the console reads
+	// (both audit.Store implementations do), else the console is 404.
+	Console *console.Console
 }
 
 // New returns the API handler over the workflow's use cases (Reviews for
@@ -60,7 +67,14 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store), form: o.Form, log: o.Log, now: now}
+	h := &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store), log: o.Log, now: now, console: o.Console}
+	if h.console == nil {
+		if cs, ok := store.(console.Store); ok {
+			h.console = newConsole(cs, now)
+		}
+	}
+	h.form, h.shell = staticHandlers(o.Form)
+	return h
 }
 
 // apiPrefix is where the API lives; every other path is the form's.
@@ -107,6 +121,15 @@ var routes = []route{
 	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
 	{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
 	{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
+	// The CX lead console (console.go).
+	{"GET", segs("/api/reviews"), audit.RoleLead, 0, (*Handler).listReviews},
+	{"GET", segs("/api/reviews/{id}/export.csv"), audit.RoleLead, 0, (*Handler).exportCSV},
+	{"GET", segs("/api/reviews/{id}/export.xlsx"), audit.RoleLead, 0, (*Handler).exportXLSX},
+	{"GET", segs("/api/console/reviews"), audit.RoleLead, 0, (*Handler).consoleReviews},
+	{"GET", segs("/api/console/reviews/{id}/progress"), audit.RoleLead, 0, (*Handler).consoleProgress},
+	{"GET", segs("/api/console/reviews/{id}/map"), audit.RoleLead, 0, (*Handler).consoleMap},
+	{"GET", segs("/api/console/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).consoleReport},
+	{"GET", segs("/api/console/reviews/{id}/touchpoints/{touchpointId}"), audit.RoleLead, 0, (*Handler).consoleTouchpoint},
 }
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
@@ -225,6 +248,9 @@ func apiHeaders() map[string]string {
 }
 
 func (h *Handler) respond(ctx context.Context, requestID string, status int, v any) events.APIGatewayV2HTTPResponse {
+	if f, isFile := v.(file); isFile {
+		return f.response(status)
+	}
 	var b []byte
 	if raw, isRaw := v.(json.RawMessage); isRaw {
 		b = raw

@@ -1,0 +1,204 @@
+// Package console is the CX lead console: a static shell (HTML, CSS and a
+// little plain JavaScript, embedded, served at /console/ without sign-in
+// like the audit form) that fetches HTML fragments rendered here with
+// html/template from the lead-only routes under /api/console/ (wired in
+// internal/httpapi, which checks identity), and the review exports. Charts
+// are SVG drawn by the templates, with a title, a description and a data
+// table each. Texts come from one catalogue per language (static/i18n),
+// shared by the templates and the shell.
+package console
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"sort"
+	"time"
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/scoring"
+)
+
+// Store is what the console reads.
+type Store interface {
+	GetCompany(ctx context.Context, id string) (*audit.Company, error)
+	GetReview(ctx context.Context, id string) (*audit.Review, error)
+	ListReviews(ctx context.Context, companyID string, page audit.Page) ([]audit.Review, string, error)
+	ListAssignmentsByReview(ctx context.Context, reviewID string, status audit.AssignmentStatus, page audit.Page) ([]audit.Assignment, string, error)
+	ListResultsByReview(ctx context.Context, reviewID string, page audit.Page) ([]audit.Result, string, error)
+	ListResultHistory(ctx context.Context, companyID, touchpointID string, page audit.Page) ([]audit.Result, string, error)
+	GetWalkthroughs(ctx context.Context, ids []string) ([]audit.Walkthrough, error)
+	GetReport(ctx context.Context, reviewID string) ([]byte, error)
+}
+
+// Viewer is who looks and in which language. The caller (internal/httpapi)
+// has checked that they are a CX lead of CompanyID.
+type Viewer struct {
+	CompanyID string
+	StaffID   string
+	Lang      audit.Lang
+}
+
+// Console renders the console's fragments and exports.
+type Console struct {
+	store Store
+	now   func() time.Time
+	tmpl  *template.Template
+	cat   map[audit.Lang]map[string]string
+}
+
+// Options configure a Console; zero fields take the defaults.
+type Options struct {
+	// Now is the clock that decides which walks are late; nil is the wall clock.
+	Now func() time.Time
+}
+
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed static
+var static embed.FS
+
+// New returns the console over the store.
+func New(store Store, o Options) (*Console, error) {
+	now := o.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	cat, err := loadCatalogues()
+	if err != nil {
+		return nil, err
+	}
+	c := &Console{store: store, now: now, cat: cat}
+	c.tmpl, err = template.New("console").Funcs(funcs).ParseFS(templates, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Languages are the console's languages; the first is the default.
+var Languages = []audit.Lang{audit.Polish, audit.English}
+
+// LangOf reads a ?lang= value: pl or en, anything else the default (Polish).
+func LangOf(s string) audit.Lang {
+	for _, l := range Languages {
+		if string(l) == s {
+			return l
+		}
+	}
+	return Languages[0]
+}
+
+func loadCatalogues() (map[audit.Lang]map[string]string, error) {
+	out := map[audit.Lang]map[string]string{}
+	for _, l := range Languages {
+		b, err := fs.ReadFile(static, "static/i18n/"+string(l)+".json")
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("catalogue %s: %w", l, err)
+		}
+		out[l] = m
+	}
+	return out, nil
+}
+
+// T translates a catalogue key into lang: the language's text, else the
+// English one, else the key itself (so an unknown drift status or reason
+// still shows, as its code).
+func (c *Console) T(lang audit.Lang, key string) string {
+	if s, ok := c.cat[lang][key]; ok {
+		return s
+	}
+	if s, ok := c.cat[audit.English][key]; ok {
+		return s
+	}
+	return key
+}
+
+// Keys lists a language's catalogue keys, sorted (for the catalogue test).
+func (c *Console) Keys(lang audit.Lang) []string {
+	keys := make([]string, 0, len(c.cat[lang]))
+	for k := range c.cat[lang] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// page is what every fragment template gets.
+type page struct {
+	Lang audit.Lang
+	c    *Console
+	Data any
+}
+
+// T is the template's translator: {{.T "key"}}.
+func (p page) T(key string) string { return p.c.T(p.Lang, key) }
+
+// Tf translates a key and fills its %v verbs.
+func (p page) Tf(key string, args ...any) string { return fmt.Sprintf(p.c.T(p.Lang, key), args...) }
+
+// L picks a label's text in the page's language.
+func (p page) L(l audit.Label) string { return l.In(p.Lang) }
+
+func (c *Console) render(name string, v Viewer, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := c.tmpl.ExecuteTemplate(&b, name, page{Lang: v.Lang, c: c, Data: data}); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// ownReview reads a review of the viewer's company; another company's is
+// not found, exactly as a missing one.
+func (c *Console) ownReview(ctx context.Context, v Viewer, id string) (*audit.Review, error) {
+	rv, err := c.store.GetReview(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if rv.CompanyID != v.CompanyID {
+		return nil, audit.Errorf(audit.NotFound, "review %s not found", id)
+	}
+	return rv, nil
+}
+
+// report reads a review's compiled report; nil without error when it is
+// not compiled yet.
+func (c *Console) report(ctx context.Context, reviewID string) (*scoring.Report, error) {
+	b, err := c.store.GetReport(ctx, reviewID)
+	if audit.IsCode(err, audit.NotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var r scoring.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("stored report of review %s: %w", reviewID, err)
+	}
+	return &r, nil
+}
+
+// all pages through a listing.
+func all[T any](list func(audit.Page) ([]T, string, error)) ([]T, error) {
+	var out []T
+	p := audit.Page{Limit: audit.MaxPageLimit}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}

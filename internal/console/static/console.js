@@ -1,0 +1,188 @@
+// The CX lead console's shell: signs in with the token the audit form uses
+// (#token=… or the form's stored one), loads HTML fragments rendered on the
+// server from /api/console/… with it, and keeps the language. Everything
+// shown comes from the server's templates; this file only fetches, routes
+// by the URL hash, submits the start form and refreshes a live progress view.
+const K = { token: 'ta.token', lang: 'ta.console.lang' };
+const app = {
+  token: localStorage.getItem(K.token) || '',
+  lang: localStorage.getItem(K.lang) || ((navigator.language || 'pl').startsWith('en') ? 'en' : 'pl'),
+  cat: {},
+  timer: 0,
+};
+const view = document.getElementById('view');
+
+const t = (key, ...args) => {
+  let s = app.cat[key] || key;
+  for (const a of args) s = s.replace(/%[sd]/, a);
+  return s;
+};
+
+async function loadCatalogue() {
+  const r = await fetch(`/console/i18n/${app.lang}.json`);
+  app.cat = await r.json();
+  document.documentElement.lang = app.lang;
+  document.title = t('app.title');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === app.lang));
+}
+
+class HTTPError extends Error {
+  constructor(status, body) { super(`HTTP ${status}`); this.status = status; this.body = body; }
+}
+
+async function call(method, path, body) {
+  const headers = { Authorization: `Bearer ${app.token}` };
+  if (body) headers['Content-Type'] = 'application/json';
+  let r;
+  try {
+    r = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  } catch {
+    throw new HTTPError(0, null);
+  }
+  if (!r.ok) {
+    let b = null;
+    try { b = await r.json(); } catch { /* not JSON */ }
+    throw new HTTPError(r.status, b);
+  }
+  return r;
+}
+
+function errorText(e) {
+  const code = e.body && e.body.error && e.body.error.code;
+  if (e.status === 0) return t('error.offline');
+  if (code === 'unauthorized' || code === 'forbidden' || code === 'not_found') return t(`error.${code}`);
+  return t('error.other');
+}
+
+// route maps the hash to a fragment: #/reviews, #/reviews/{id}[/map|/report|/touchpoints/{tp}].
+function route() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] !== 'reviews' || parts.length === 1) return { path: '/api/console/reviews', tab: '' };
+  const id = encodeURIComponent(parts[1]);
+  if (parts[2] === 'map') return { path: `/api/console/reviews/${id}/map`, tab: 'map' };
+  if (parts[2] === 'report') return { path: `/api/console/reviews/${id}/report`, tab: 'report' };
+  if (parts[2] === 'touchpoints' && parts[3]) return { path: `/api/console/reviews/${id}/touchpoints/${encodeURIComponent(parts[3])}`, tab: 'map' };
+  return { path: `/api/console/reviews/${id}/progress`, tab: 'progress' };
+}
+
+async function show() {
+  clearTimeout(app.timer);
+  if (!app.token) return signIn();
+  document.getElementById('sign-out').hidden = false;
+  const { path, tab } = route();
+  const started = performance.now();
+  try {
+    const r = await call('GET', `${path}?lang=${app.lang}`);
+    view.innerHTML = await r.text();
+  } catch (e) {
+    if (e.status === 401) { app.token = ''; localStorage.removeItem(K.token); return signIn(errorText(e)); }
+    view.innerHTML = '';
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.setAttribute('role', 'alert');
+    p.textContent = errorText(e);
+    view.append(p);
+    return;
+  }
+  for (const a of view.querySelectorAll('[data-tab]')) if (a.dataset.tab === tab) a.setAttribute('aria-current', 'page');
+  document.body.dataset.view = tab || 'reviews';
+  // Milliseconds since navigation began, and the fragment's own fetch and
+  // render: the browser test logs both.
+  document.body.dataset.ready = String(Math.round(performance.now()));
+  document.body.dataset.fragment = String(Math.round(performance.now() - started));
+  document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
+  const live = view.querySelector('[data-live]');
+  if (live) app.timer = setTimeout(show, Number(live.dataset.live) * 1000);
+}
+
+function signIn(message) {
+  document.getElementById('sign-out').hidden = true;
+  view.replaceChildren(document.getElementById('sign-in').content.cloneNode(true));
+  for (const el of view.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  if (message) {
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.setAttribute('role', 'alert');
+    p.textContent = message;
+    view.querySelector('form').before(p);
+  }
+}
+
+async function startReview(form) {
+  const out = form.querySelector('output');
+  const f = new FormData(form);
+  const day = (s) => (s ? new Date(`${s}T00:00:00`).toISOString() : undefined);
+  const body = { name: f.get('name') || undefined, opens: day(f.get('opens')), closes: day(f.get('closes')), standardVersion: f.get('standardVersion') || undefined };
+  const journeys = f.getAll('journey');
+  const touchpoints = f.getAll('touchpoint');
+  if (journeys.length || touchpoints.length) body.scope = { journeys, touchpoints };
+  out.textContent = '';
+  try {
+    const r = await call('POST', '/api/reviews', body);
+    const s = await r.json();
+    location.hash = `#/reviews/${encodeURIComponent(s.reviewId)}`;
+  } catch (e) {
+    const fields = (e.body && e.body.error && e.body.error.fields) || [];
+    out.textContent = fields.length ? `${t('start.failed')} ${fields.map((x) => `${x.path}: ${x.reason}`).join('; ')}` : errorText(e);
+    out.className = 'error';
+  }
+}
+
+async function download(a) {
+  try {
+    const r = await call('GET', a.getAttribute('href'));
+    const url = URL.createObjectURL(await r.blob());
+    const tmp = Object.assign(document.createElement('a'), { href: url, download: a.dataset.download });
+    document.body.append(tmp);
+    tmp.click();
+    tmp.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  } catch (e) {
+    alert(errorText(e));
+  }
+}
+
+document.addEventListener('submit', (ev) => {
+  const form = ev.target;
+  if (form.id === 'sign-in-form') {
+    ev.preventDefault();
+    app.token = form.token.value.trim();
+    localStorage.setItem(K.token, app.token);
+    show();
+  } else if (form.dataset.action === 'start-review') {
+    ev.preventDefault();
+    startReview(form);
+  }
+});
+
+document.addEventListener('click', (ev) => {
+  const el = ev.target.closest('[data-lang],[data-download],[data-action="print"],#sign-out');
+  if (!el) return;
+  if (el.dataset.lang) {
+    app.lang = el.dataset.lang;
+    localStorage.setItem(K.lang, app.lang);
+    loadCatalogue().then(show);
+  } else if (el.dataset.download) {
+    ev.preventDefault();
+    download(el);
+  } else if (el.dataset.action === 'print') {
+    window.print();
+  } else if (el.id === 'sign-out') {
+    app.token = '';
+    localStorage.removeItem(K.token);
+    show();
+  }
+});
+
+window.addEventListener('hashchange', show);
+
+// #token=… signs in, as in the audit form (a local dev link, or a hosted
+// login's redirect); the token then leaves the address bar.
+const m = location.hash.match(/[#&](?:token|access_token|id_token)=([^&]+)/);
+if (m) {
+  app.token = decodeURIComponent(m[1]);
+  localStorage.setItem(K.token, app.token);
+  history.replaceState(null, '', `${location.pathname}#/reviews`);
+}
+loadCatalogue().then(show);
