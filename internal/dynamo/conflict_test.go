@@ -224,3 +224,24 @@ func TestUpdateAssignment_RecognisesItsOwnWriteWhenTheResponseWasLost(t *testing
 		t.Fatalf("stored %+v, %v; want version 1 with 1 reminder", got, err)
 	}
 }
+
+func TestCreateReview_RecognisesItsOwnWriteWhenTheResponseWasLost(t *testing.T) {
+	ctx := t.Context()
+	client, _, table := newTable(t)
+	l := &losingPuts{API: client}
+	s := dynamo.New(l, table)
+	r := audit.Review{ID: "bank-r1", CompanyID: "bank", Name: "Review", Status: audit.ReviewRunning, StandardVersion: "v1",
+		Window: audit.Window{Opens: at, Closes: at.Add(14 * audit.Day)}}
+	l.lose.Store(1)
+	if err := s.CreateReview(ctx, &r); err != nil {
+		t.Fatalf("CreateReview whose response was lost: %v, want success (its own write)", err)
+	}
+	same := r
+	if err := s.CreateReview(ctx, &same); !audit.IsCode(err, audit.Conflict) {
+		t.Fatalf("creating the same review again in another call = %v, want conflict", err)
+	}
+	got, err := s.GetReview(ctx, r.ID)
+	if err != nil || got.Name != "Review" {
+		t.Fatalf("stored %+v, %v", got, err)
+	}
+}

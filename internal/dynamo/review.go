@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 
@@ -126,11 +127,23 @@ func (s *Store) CreateReview(ctx context.Context, r *audit.Review) error {
 	if err != nil {
 		return err
 	}
+	// The call's own token on the item tells its own write, applied but
+	// answered too late (the SDK then retries into the condition), from a
+	// review another call created.
+	token := rand.Text()
+	item[attrWriteToken] = str(token)
 	ok, err := s.putIf(ctx, "create review", item, notExists())
-	if err == nil && !ok {
-		return audit.Errorf(audit.Conflict, "review %q already exists", r.ID)
+	if err != nil || ok {
+		return err
 	}
-	return err
+	stored, err := s.getItem(ctx, "get review", reviewPK(r.ID), skReview)
+	if err != nil {
+		return err
+	}
+	if t, _ := stored[attrWriteToken].(*types.AttributeValueMemberS); t != nil && t.Value == token {
+		return nil
+	}
+	return audit.Errorf(audit.Conflict, "review %q already exists", r.ID)
 }
 
 // GetReview implements audit.ReviewStore.
