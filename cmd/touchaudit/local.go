@@ -22,6 +22,7 @@ import (
 
 	"touchaudit/internal/asl"
 	"touchaudit/internal/audit"
+	"touchaudit/internal/console"
 	"touchaudit/internal/devtoken"
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/httpapi"
@@ -61,6 +62,11 @@ type localOptions struct {
 	// open assignments waiting on the audit executions. With a DataDir, a
 	// demo review started by an earlier run goes on instead.
 	Review bool
+	// Demo loads the sample bank's completed reviews (2025-H2 and 2026-H2,
+	// scored and reported) and a running one, so the lead console is
+	// populated from the first minute (console.SeedSample). A data directory
+	// that has them already keeps them.
+	Demo bool
 	// DataDir keeps everything between runs: the embedded store, the Step
 	// Functions executions (their history, waits and task tokens), the dev
 	// token signing key and the demo review's id. "" keeps it all in memory.
@@ -168,6 +174,15 @@ func startLocal(ctx context.Context, o localOptions) (_ *localServer, err error)
 		return nil, err
 	} else if s.Company, err = s.Store.GetCompany(ctx, company.ID); err != nil {
 		return nil, err
+	}
+	if o.Demo {
+		if _, err := s.Store.GetReview(ctx, console.SampleCurrent); audit.IsCode(err, audit.NotFound) {
+			if _, err := console.SeedSample(ctx, s.Store, filepath.Join(o.Dir, "testdata"), time.Now().UTC()); err != nil {
+				return nil, fmt.Errorf("demo data: %w", err)
+			}
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	engine := asl.Options{RealTime: true}
 	if o.DataDir != "" {
@@ -485,6 +500,7 @@ func runLocal(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", defaultDataDir, "keep the store, the Step Functions executions and the sign-in key in this directory between runs")
 	memory := fs.Bool("memory", false, "keep everything in memory: nothing survives the run")
 	fresh := fs.Bool("fresh", false, "delete the data directory first and start afresh")
+	demo := fs.Bool("demo", false, "load the sample bank's completed 2025-H2 and 2026-H2 reviews, so the lead console is populated at once")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -501,7 +517,7 @@ func runLocal(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s, err := startLocal(ctx, localOptions{Addr: *addr, Dir: *dir, Review: *review, DataDir: dataDir, Log: logger})
+	s, err := startLocal(ctx, localOptions{Addr: *addr, Dir: *dir, Review: *review, DataDir: dataDir, Demo: *demo, Log: logger})
 	if err != nil {
 		fmt.Fprintf(stderr, "local: %v\n", err)
 		return 1
@@ -550,7 +566,8 @@ func (s *localServer) printIntro(ctx context.Context, w io.Writer) {
 	}
 	for _, m := range s.Company.Staff {
 		if m.Has(audit.RoleLead) {
-			fmt.Fprintf(w, "lead %s %s (%s)\n  %s/#token=%s\n\n", m.ID, m.Name, strings.Join(rolesOf(m), ", "), s.URL, s.Tokens[m.ID])
+			fmt.Fprintf(w, "lead %s %s (%s)\n  console: %s/console/#token=%s\n  form:    %s/#token=%s\n\n", m.ID, m.Name, strings.Join(rolesOf(m), ", "),
+				s.URL, s.Tokens[m.ID], s.URL, s.Tokens[m.ID])
 			break
 		}
 	}

@@ -160,3 +160,35 @@ func TestLocal_BusyAddressFailsBeforeWriting(t *testing.T) {
 		t.Errorf("the data directory was written although the address was busy: %v", statErr)
 	}
 }
+
+// `touchaudit local --demo` shows a lead a populated console at once: the
+// sample bank's reviews are listed, the 2026-H2 one with its report.
+func TestLocal_DemoLoadsTheSampleReviews(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := startLocal(ctx, localOptions{Addr: "127.0.0.1:0", Dir: "../..", Demo: true, DataDir: filepath.Join(t.TempDir(), "data")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	status, b := call(t, "GET", s.URL+"/api/reviews", s.Tokens["s-001"], nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET /api/reviews: %d %s", status, b)
+	}
+	var list struct {
+		Reviews []audit.Review `json:"reviews"`
+	}
+	if err := json.Unmarshal(b, &list); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range list.Reviews {
+		ids[r.ID] = true
+	}
+	if !ids["rv-2025-h2"] || !ids["rv-2026-h2"] {
+		t.Fatalf("reviews listed: %s, want the sample's 2025-H2 and 2026-H2", b)
+	}
+	if status, b := call(t, "GET", s.URL+"/api/reviews/rv-2026-h2/report", s.Tokens["s-001"], nil); status != http.StatusOK {
+		t.Fatalf("the 2026-H2 report: %d %.200s", status, b)
+	}
+}
