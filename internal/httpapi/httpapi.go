@@ -27,6 +27,7 @@ import (
 // Store is what the CX lead endpoints read and write directly.
 type Store interface {
 	audit.CompanyStore
+	audit.TrailStore
 	GetReview(ctx context.Context, id string) (*audit.Review, error)
 	GetReport(ctx context.Context, reviewID string) ([]byte, error)
 }
@@ -60,7 +61,7 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store), form: o.Form, log: o.Log, now: now}
+	return &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store).WithClock(now), form: o.Form, log: o.Log, now: now}
 }
 
 // apiPrefix is where the API lives; every other path is the form's.

@@ -34,7 +34,7 @@ func (h *Handler) importCompany(ctx context.Context, r *request) (reply, error) 
 	if c.ID != r.who.CompanyID {
 		return reply{}, invalidField("id", "must be your company %q, not %q", r.who.CompanyID, c.ID)
 	}
-	sum, err := h.companies.Import(ctx, c)
+	sum, err := h.companies.ImportBy(ctx, c, r.who.StaffID, "")
 	if err != nil {
 		return reply{}, err
 	}
