@@ -167,6 +167,9 @@ func (a *Action) Overdue(now time.Time) bool {
 func (a *Action) Validate() error {
 	v := &validator{}
 	v.nonEmpty(a.ID, "id")
+	if a.ID != "" {
+		v.require(validID(a.ID), "id", "must be lower-case letters, digits, dashes, dots and underscores, at most 64")
+	}
 	v.nonEmpty(a.CompanyID, "companyId")
 	v.nonEmpty(a.TouchpointID, "touchpointId")
 	switch {

@@ -108,6 +108,12 @@ var routes = []route{
 	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
 	{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
 	{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
+	{"POST", segs("/api/actions"), audit.RoleLead, MaxBody, (*Handler).createAction},
+	{"GET", segs("/api/actions"), audit.RoleLead, 0, (*Handler).listActions},
+	{"GET", segs("/api/actions/overdue"), audit.RoleLead, 0, (*Handler).overdueActions},
+	{"GET", segs("/api/actions/{id}"), audit.RoleLead, 0, (*Handler).action},
+	{"POST", segs("/api/actions/{id}/status"), audit.RoleLead, MaxBody, (*Handler).moveAction},
+	{"GET", segs("/api/trail"), audit.RoleLead, 0, (*Handler).trail},
 }
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
