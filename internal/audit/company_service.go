@@ -1,15 +1,32 @@
 package audit
 
-import "context"
+import (
+	"context"
+	"time"
+)
+
+// ConfigStore is what importing a configuration needs: the company and the
+// audit trail its changes are recorded in.
+type ConfigStore interface {
+	CompanyStore
+	TrailStore
+}
 
 // CompanyService imports and reads company configurations.
 type CompanyService struct {
-	store CompanyStore
+	store ConfigStore
+	now   func() time.Time
 }
 
-// NewCompanyService returns a service storing in store.
-func NewCompanyService(store CompanyStore) *CompanyService {
-	return &CompanyService{store: store}
+// NewCompanyService returns a service storing in store, on the wall clock.
+func NewCompanyService(store ConfigStore) *CompanyService {
+	return &CompanyService{store: store, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// WithClock sets the clock that stamps the trail's entries.
+func (s *CompanyService) WithClock(now func() time.Time) *CompanyService {
+	s.now = now
+	return s
 }
 
 // ImportSummary says what an import stored.
@@ -26,11 +43,43 @@ type ImportSummary struct {
 	Standards   []string `json:"standards"`
 }
 
-// Import validates the configuration and saves it whole. Saving the same
-// configuration again is harmless, so a retried import is idempotent.
+// Import is ImportBy by the system (the import-company function).
 func (s *CompanyService) Import(ctx context.Context, c Company) (ImportSummary, error) {
+	return s.ImportBy(ctx, c, TrailActorSystem, "")
+}
+
+// ImportBy validates the configuration (overlapping published windows are
+// Invalid with the field path), refuses changes to published or retired
+// standard versions (a Conflict naming the version, see
+// CheckStandardChanges), records what changed in the audit trail and saves
+// the configuration whole. Saving the same configuration again records
+// and changes nothing, so a retried import is idempotent.
+//
+// The trail is written first: its entry ids derive from the stored and the
+// new configuration, so a retry after a failed save records nothing twice,
+// and a change is never stored without its record.
+func (s *CompanyService) ImportBy(ctx context.Context, c Company, actor, reason string) (ImportSummary, error) {
 	if err := c.Validate(); err != nil {
 		return ImportSummary{}, err
+	}
+	old, err := s.store.GetCompany(ctx, c.ID)
+	if IsCode(err, NotFound) {
+		old, err = nil, nil
+	}
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	if err := CheckStandardChanges(old, &c); err != nil {
+		return ImportSummary{}, err
+	}
+	entries, err := ConfigChanges(old, &c, actor, reason, s.now())
+	if err != nil {
+		return ImportSummary{}, err
+	}
+	for _, e := range entries {
+		if err := s.store.AppendTrail(ctx, e); err != nil {
+			return ImportSummary{}, err
+		}
 	}
 	if err := s.store.SaveCompany(ctx, &c); err != nil {
 		return ImportSummary{}, err

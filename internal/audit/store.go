@@ -17,6 +17,8 @@ type Store interface {
 	ReviewStore
 	AssignmentStore
 	ResultStore
+	TrailStore
+	ActionStore
 }
 
 // CompanyStore saves and reads a company's configuration whole.

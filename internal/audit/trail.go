@@ -67,6 +67,8 @@ func (e *TrailEntry) Validate() error {
 	v.require(!e.At.IsZero(), "at", "is required")
 	v.require(len(e.Reason) <= 2000, "reason", "at most 2000 characters")
 	v.require(len(e.Before)+len(e.After) <= 200_000, "before", "before and after together at most 200,000 bytes")
+	v.require(len(e.Before) == 0 || json.Valid(e.Before), "before", "must be JSON")
+	v.require(len(e.After) == 0 || json.Valid(e.After), "after", "must be JSON")
 	return v.err("trail entry " + e.ID)
 }
 

@@ -19,27 +19,55 @@
 //	submission      SUBMISSION#<id>     SUBMISSION         -                                                        (ttl)
 //	result          RESULT#<id>         RESULT             GSI1  HISTORY#<company>#<touchpoint>  <scoredAt>#<id>
 //	                                                       GSI2  RESULTS#<review>                <id>
+//	trail id guard  TRAILID#<company>#<entry>  TRAILID     -
+//	trail entry     TRAIL#<company>#<kind>#<object>  <at>#<entry>
+//	                                                       GSI2  TRAIL#<company>                 <at>#<entry>
+//	action          ACTION#<company>#<id>  ACTION          GSI1  ACTIONS#<company>#<status>      <due>#<id>
+//	                                                       GSI2  ACTIONS#<company>               <due>#<id>
+//	                                                       GSI3  OVERDUE#<company>               <due>#<id>   (only while open, in_progress or reopened)
 //
 // Times in sort keys are UTC with nine fraction digits
 // (2026-03-02T09:00:00.000000000Z), so they sort as strings.
+// Due days of actions are YYYY-MM-DD.
+//
+// # The audit trail
+//
+// The trail is append-only: the store has AppendTrail and two listings and
+// no other write of these keys. An append is one TransactWriteItems of two
+// puts that must both be new: the guard item of the entry id (so a retried
+// append, or the SDK's retry after a lost response, changes nothing even if
+// it carries another time) and the entry itself in its object's partition.
+// An object's history is one strongly consistent Query of that partition,
+// oldest first; the company's trail is one Query of GSI2, newest first.
+// Entries are stored as native maps; before and after are binary JSON.
+//
+// # Corrective actions
+//
+// An action is one item whose "doc" holds its JSON (audit.Date has no
+// native form) beside a numeric "version", the optimistic lock of PutAction.
+// GSI1 lists a company's actions in one status and GSI2 all of them, both
+// by due day; GSI3 holds an action only while it is unfinished, so the
+// overdue listing is one Query with GSI3SK < <today>.
 //
 // # Indexes
 //
 // All three GSIs project ALL attributes and are sparse: an item is in an
 // index only if it has that index's keys.
 //   - GSI1 holds assignments with an auditor (unassigned, planned ones are
-//     left out) and results. The auditor sort key starts with 0 for open
+//     left out), results and actions by status. The auditor sort key starts with 0 for open
 //     assignments (planned, assigned, started) and 1 for the rest, so one
 //     Query lists open ones first, each group by due time.
-//   - GSI2 holds assignments by review and status, and results by review.
-//   - GSI3 holds the touchpoint schedule items and the reviews, in
-//     partitions of their own per company. ListDueTouchpoints is one Query
-//     with GSI3SK < <before>, soonest first; ListReviews (the CX lead
-//     console's list) is one descending Query of REVIEWS#<company>, newest
-//     opening first. GSI3 rather than a fourth index: a company has a few
-//     reviews a year, so the partition stays small, and both listings are
-//     per company. Every review write sets the keys, so a review stored
-//     before them joins the listing on its next update.
+//   - GSI2 holds assignments by review and status, results by review, the
+//     company's trail and all of a company's actions.
+//   - GSI3 holds, in partitions of their own per company, the touchpoint
+//     schedule items, the reviews and the unfinished actions.
+//     ListDueTouchpoints is one Query with GSI3SK < <before>, soonest first;
+//     ListOverdueActions the same way; ListReviews (the CX lead console's
+//     list) is one descending Query of REVIEWS#<company>, newest opening
+//     first. GSI3 rather than a fourth index: a company has a few reviews a
+//     year and few open actions, so the partitions stay small, and every
+//     listing is per company. Every review write sets the keys, so a review
+//     stored before them joins the listing on its next update.
 //
 // Gets use strongly consistent reads. Listings read GSIs, which DynamoDB
 // keeps eventually consistent (usually well under a second).

@@ -14,9 +14,11 @@ import (
 	"touchaudit/internal/audit"
 )
 
-// listing is one Query over an index partition.
+// listing is one Query over an index partition, or over a partition of
+// the table itself when index is "" (then pkAttr and skAttr are PK and SK,
+// and the read is strongly consistent).
 type listing struct {
-	index      string // GSI1, GSI2 or GSI3
+	index      string // GSI1, GSI2, GSI3 or "" for the table
 	pkAttr     string
 	skAttr     string
 	pk         string
@@ -26,6 +28,9 @@ type listing struct {
 
 // keyAttrs are the attributes of a LastEvaluatedKey of the listing's index.
 func (l listing) keyAttrs() []string {
+	if l.index == "" {
+		return []string{attrPK, attrSK}
+	}
 	keys := []string{attrPK, attrSK, l.pkAttr, l.skAttr}
 	slices.Sort(keys)
 	return keys
@@ -40,13 +45,19 @@ func (l listing) input(table string) (*dynamodb.QueryInput, error) {
 	if err != nil {
 		return nil, &audit.Error{Code: audit.Internal, Message: "build key condition", Err: err}
 	}
-	return &dynamodb.QueryInput{
-		TableName: aws.String(table), IndexName: aws.String(l.index),
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(table),
 		KeyConditionExpression:    expr.KeyCondition(),
 		ExpressionAttributeNames:  expr.Names(),
 		ExpressionAttributeValues: expr.Values(),
 		ScanIndexForward:          aws.Bool(!l.descending),
-	}, nil
+	}
+	if l.index == "" {
+		in.ConsistentRead = aws.Bool(true)
+	} else {
+		in.IndexName = aws.String(l.index)
+	}
+	return in, nil
 }
 
 // page reads one page. It asks DynamoDB for one item more than the limit,

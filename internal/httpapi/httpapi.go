@@ -28,6 +28,7 @@ import (
 // Store is what the CX lead endpoints read and write directly.
 type Store interface {
 	audit.CompanyStore
+	audit.TrailStore
 	GetReview(ctx context.Context, id string) (*audit.Review, error)
 	GetReport(ctx context.Context, reviewID string) ([]byte, error)
 }
@@ -67,7 +68,7 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	h := &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store), log: o.Log, now: now, console: o.Console}
+	h := &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store).WithClock(now), log: o.Log, now: now, console: o.Console}
 	if h.console == nil {
 		if cs, ok := store.(console.Store); ok {
 			h.console = newConsole(cs, now)
@@ -130,6 +131,12 @@ var routes = []route{
 	{"GET", segs("/api/console/reviews/{id}/map"), audit.RoleLead, 0, (*Handler).consoleMap},
 	{"GET", segs("/api/console/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).consoleReport},
 	{"GET", segs("/api/console/reviews/{id}/touchpoints/{touchpointId}"), audit.RoleLead, 0, (*Handler).consoleTouchpoint},
+	{"POST", segs("/api/actions"), audit.RoleLead, MaxBody, (*Handler).createAction},
+	{"GET", segs("/api/actions"), audit.RoleLead, 0, (*Handler).listActions},
+	{"GET", segs("/api/actions/overdue"), audit.RoleLead, 0, (*Handler).overdueActions},
+	{"GET", segs("/api/actions/{id}"), audit.RoleLead, 0, (*Handler).action},
+	{"POST", segs("/api/actions/{id}/status"), audit.RoleLead, MaxBody, (*Handler).moveAction},
+	{"GET", segs("/api/trail"), audit.RoleLead, 0, (*Handler).trail},
 }
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }

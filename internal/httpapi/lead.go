@@ -24,6 +24,9 @@ func (h *Handler) company(ctx context.Context, r *request) (reply, error) {
 	return ok(c)
 }
 
+// maxReason bounds a change's reason, as the trail does.
+const maxReason = 2000
+
 func (h *Handler) importCompany(ctx context.Context, r *request) (reply, error) {
 	// The configuration's own schema is the allow-list: strict decoding
 	// refuses any field it does not define.
@@ -34,7 +37,13 @@ func (h *Handler) importCompany(ctx context.Context, r *request) (reply, error) 
 	if c.ID != r.who.CompanyID {
 		return reply{}, invalidField("id", "must be your company %q, not %q", r.who.CompanyID, c.ID)
 	}
-	sum, err := h.companies.Import(ctx, c)
+	// Why is an optional query parameter: the body is the configuration
+	// itself, whose schema has no room for it.
+	reason := r.ev.QueryStringParameters["reason"]
+	if len(reason) > maxReason {
+		return reply{}, invalidField("reason", "at most %d characters", maxReason)
+	}
+	sum, err := h.companies.ImportBy(ctx, c, r.who.StaffID, reason)
 	if err != nil {
 		return reply{}, err
 	}

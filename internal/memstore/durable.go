@@ -40,6 +40,8 @@ const (
 	bucketResults      = "results"
 	bucketSchedule     = "schedule"
 	bucketReports      = "reports"
+	bucketTrail        = "trail"
+	bucketActions      = "actions"
 )
 
 // change is one item of a mutation: its bbolt bucket, key and JSON value,
@@ -159,6 +161,8 @@ var loaders = map[string]func(st *state, key string, value []byte) error{
 	bucketResults:      load(func(st *state, _ string, r audit.Result) { setResult(st, r) }),
 	bucketSchedule:     load(func(st *state, _ string, e scheduled) { setScheduled(st, e) }),
 	bucketReports:      load(func(st *state, k string, b json.RawMessage) { setReport(k)(st, b) }),
+	bucketTrail:        load(func(st *state, _ string, e audit.TrailEntry) { setTrail(st, e) }),
+	bucketActions:      load(func(st *state, _ string, a audit.Action) { setAction(st, a) }),
 }
 
 func load[T any](set func(st *state, key string, v T)) func(*state, string, []byte) error {

@@ -67,6 +67,8 @@ type state struct {
 	Results      map[string]audit.Result         `json:"results"`
 	Schedule     map[string]map[string]scheduled `json:"schedule"` // company id → touchpoint id →
 	Reports      map[string]json.RawMessage      `json:"reports"`
+	Trail        map[string]audit.TrailEntry     `json:"trail"`   // company id + entry id →
+	Actions      map[string]audit.Action         `json:"actions"` // company id + action id →
 }
 
 // scheduled is a touchpoint's place in the schedule with the key of the
@@ -113,6 +115,12 @@ func (st *state) init() {
 	}
 	if st.Reports == nil {
 		st.Reports = map[string]json.RawMessage{}
+	}
+	if st.Trail == nil {
+		st.Trail = map[string]audit.TrailEntry{}
+	}
+	if st.Actions == nil {
+		st.Actions = map[string]audit.Action{}
 	}
 }
 

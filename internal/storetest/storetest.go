@@ -78,6 +78,8 @@ func Run(t *testing.T, newStore func(t *testing.T) audit.Store) {
 		{"report", reportCases},
 		{"unstorable", unstorableCases},
 		{"receipt expiry", expiryCases},
+		{"trail", trailCases},
+		{"action", actionCases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

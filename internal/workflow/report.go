@@ -65,6 +65,9 @@ func (s *Reviews) BuildReport(ctx context.Context, r *audit.Review) (*scoring.Re
 		return nil, err
 	}
 	in := scoring.ReportInput{ReviewID: r.ID, GeneratedAt: s.clock.Now(), PreviousReviewID: r.PreviousReviewID, Costs: r.FixCosts}
+	if in.FixesDone, err = s.fixesDone(ctx, r.CompanyID); err != nil {
+		return nil, err
+	}
 	if in.Results, in.Walkthroughs, err = s.reviewResults(ctx, r.ID); err != nil {
 		return nil, err
 	}

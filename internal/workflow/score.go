@@ -63,6 +63,9 @@ func (s *Audits) Score(ctx context.Context, in ScoreInput) (ScoreOutput, error) 
 	if err != nil {
 		return ScoreOutput{}, err
 	}
+	if _, err := s.VerifyByWalk(ctx, res); err != nil {
+		return ScoreOutput{}, err
+	}
 	if a.Status == audit.StatusSubmitted {
 		if a, err = s.updateAssignment(ctx, a.ID, func(a *audit.Assignment) (bool, error) {
 			if a.Status != audit.StatusSubmitted {

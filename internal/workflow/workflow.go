@@ -124,6 +124,8 @@ type Workflow struct {
 	Audits *Audits
 	// Auditors is the auditor's own view of their assignments.
 	Auditors *Auditors
+	// Actions are the corrective actions a CX lead creates and moves.
+	Actions *Actions
 }
 
 // New builds every use case over the same store, executions, notifier,
@@ -136,6 +138,7 @@ func New(store audit.Store, exec Executions, notify Notifier, clock Clock, cfg C
 		Reviews:  &Reviews{deps: d},
 		Audits:   audits,
 		Auditors: &Auditors{deps: d, audits: audits},
+		Actions:  &Actions{deps: d},
 	}
 }
 
