@@ -37,6 +37,7 @@ type Handler struct {
 	store     Store
 	companies *audit.CompanyService
 	form      http.Handler
+	evidence  *workflow.Evidence // nil without a file store
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -51,6 +52,9 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the server clock for stamps; nil is the wall clock.
 	Now func() time.Time
+	// Files stores the walks' photos and files (internal/s3 in AWS,
+	// internal/filestore locally); nil answers the evidence routes 404.
+	Files audit.Files
 }
 
 // New returns the API handler over the workflow's use cases (Reviews for
@@ -60,7 +64,11 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store), form: o.Form, log: o.Log, now: now}
+	h := &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store), form: o.Form, log: o.Log, now: now}
+	if o.Files != nil {
+		h.evidence = workflow.NewEvidence(wf, o.Files)
+	}
+	return h
 }
 
 // apiPrefix is where the API lives; every other path is the form's.
@@ -102,6 +110,11 @@ var routes = []route{
 	{"PUT", segs("/api/assignments/{id}/draft"), audit.RoleAuditor, MaxBody, (*Handler).draft},
 	{"POST", segs("/api/assignments/{id}/submit"), audit.RoleAuditor, MaxBody, (*Handler).submit},
 	{"POST", segs("/api/assignments/{id}/promises/{promiseId}"), audit.RoleAuditor, MaxBody, (*Handler).confirmPromise},
+	{"POST", segs("/api/assignments/{id}/evidence"), audit.RoleAuditor, MaxBody, (*Handler).requestEvidence},
+	{"POST", segs("/api/assignments/{id}/evidence/{evId}/uploaded"), audit.RoleAuditor, MaxBody, (*Handler).confirmEvidence},
+	// A lead of the company or the auditor who uploaded the file: decided
+	// by the evidence use case, anyone else is answered 404.
+	{"GET", segs("/api/evidence/{evId}"), anyRole, 0, (*Handler).evidenceFile},
 	{"GET", segs("/api/company"), audit.RoleLead, 0, (*Handler).company},
 	{"PUT", segs("/api/company"), audit.RoleLead, MaxCompanyBody, (*Handler).importCompany},
 	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"maps"
+	"slices"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -59,6 +60,7 @@ func (o Owned) assignment() (*audit.Assignment, error) {
 	}
 	a := *o.a
 	a.PromiseTokens = maps.Clone(o.a.PromiseTokens)
+	a.Evidence, a.EvidenceWrites = slices.Clone(o.a.Evidence), slices.Clone(o.a.EvidenceWrites)
 	return &a, nil
 }
 
@@ -200,9 +202,11 @@ func (s *Auditors) SaveDraft(ctx context.Context, o Owned, in DraftInput) (Assig
 	if err := audit.CheckWalk(&in.Draft, audit.WalkRules{Now: s.clock.Now(), Draft: true}); err != nil {
 		return AssignmentView{}, audit.Nest("draft", err)
 	}
-	if in.Version != a.Version {
+	if in.Version != a.Version && !a.EvidenceOnlySince(in.Version) {
 		// Another phone (or the workflow) changed the assignment since this
-		// client read it: it must read again rather than overwrite.
+		// client read it: it must read again rather than overwrite. Files
+		// added or confirmed since are no such change: the draft refers to
+		// them by id and overwrites none of them.
 		return AssignmentView{}, conflict("assignment %s changed (version %d, not %d): read it again", a.ID, a.Version, in.Version)
 	}
 	d := in.Draft
@@ -226,6 +230,11 @@ func (s *Auditors) Submit(ctx context.Context, o Owned, submissionID string, w a
 	a, err := o.assignment()
 	if err != nil {
 		return SubmitResult{}, err
+	}
+	// Every file the walk refers to is one of this assignment's, uploaded
+	// and confirmed: a lead opening the walk finds each of them.
+	if probs := checkEvidence(a, w.Evidence); len(probs) > 0 {
+		return SubmitResult{}, audit.Nest("walkthrough", &audit.Error{Code: audit.Invalid, Message: "invalid walkthrough", Problems: probs})
 	}
 	return s.audits.submit(ctx, a, SubmitRequest{SubmissionID: submissionID, AssignmentID: a.ID, AuditorID: a.AuditorID, Walkthrough: w})
 }
