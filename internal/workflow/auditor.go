@@ -123,6 +123,7 @@ func (s *Auditors) view(ctx context.Context, a *audit.Assignment, withCriteria b
 	}
 	v := AssignmentView{Assignment: *a, Touchpoint: ref.Touchpoint, JourneyID: ref.JourneyID, StageID: ref.StageID, Criteria: []audit.Criterion{}}
 	v.Assignment.TaskToken, v.Assignment.PromiseTokens = "", nil // callback tokens never leave the server
+	v.Assignment.EvidenceWrites = nil // bookkeeping of the version check, nothing for the form
 	if a.Failure != "" {
 		// The cause may hold a Lambda error envelope: never shown to a client.
 		p := audit.FailureLabel(a.Failure)
