@@ -21,7 +21,11 @@ func main() {
 	if err != nil {
 		log.Fatalf("api: %v", err)
 	}
-	h := httpapi.New(env.Workflow(), env.Store(), httpapi.Options{Form: webform.Handler()})
+	o := httpapi.Options{Form: webform.Handler()}
+	if files := env.Files(); files != nil {
+		o.Files = files // a nil *s3.Bucket must not become a non-nil interface
+	}
+	h := httpapi.New(env.Workflow(), env.Store(), o)
 	// Not a payload-2.0 event is the function's InvalidInput error; every
 	// HTTP request gets an HTTP answer.
 	lambdafn.Start(h.Handle)

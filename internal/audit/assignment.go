@@ -92,6 +92,12 @@ type Assignment struct {
 	TaskToken string `json:"taskToken,omitempty"`
 	// PromiseTokens are the callback tokens of promise verifications, by promise id.
 	PromiseTokens map[string]string `json:"promiseTokens,omitempty"`
+	// Evidence are the walk's files, at most MaxEvidence (evidence.go).
+	Evidence []Evidence `json:"evidence,omitempty"`
+	// EvidenceWrites are the versions at which an evidence record was added
+	// or confirmed (the version read before each such write): see
+	// EvidenceOnlySince.
+	EvidenceWrites []int `json:"evidenceWrites,omitempty"`
 	// Failure records why the audit's workflow failed, when it did.
 	Failure       string    `json:"failure,omitempty"`
 	WalkthroughID string    `json:"walkthroughId,omitempty"`

@@ -35,6 +35,9 @@ type Unit struct {
 	Name   Label    `json:"name"`
 	Region string   `json:"region,omitempty"` // region unit id; required for branches
 	City   string   `json:"city,omitempty"`
+	// Location is a branch's coordinates, against which a visit's GPS
+	// check-in is measured (checkin.go).
+	Location *GeoPoint `json:"location,omitempty"`
 }
 
 // Role is what a member of staff may do in touchaudit.
@@ -158,6 +161,7 @@ func (c *Company) Validate() error {
 			v.add(p+".kind", "must be region, branch or department, not %q", u.Kind)
 		}
 		u.Name.validate(v, p+".name")
+		validLocation(v, p+".location", u.Location)
 	}
 	for i, u := range c.Units {
 		p := idx("units", i)

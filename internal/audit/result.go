@@ -53,6 +53,11 @@ type Result struct {
 	// see package scoring).
 	NextDue   time.Time `json:"nextDue"`
 	DueReason string    `json:"dueReason,omitempty"`
+	// EvidenceFlags are what QA must look at before trusting the walk: for
+	// a branch visit, a missing or declined position, a poor reading or a
+	// walk far from its branch (audit.CheckInFlags). Empty when nothing
+	// needs a look; QA's auto-approve rule reads it.
+	EvidenceFlags []string `json:"evidenceFlags,omitempty"`
 }
 
 // Reason is one criterion that moved the valuation, and how.

@@ -82,6 +82,7 @@ func CheckWalk(w *Walkthrough, r WalkRules) error {
 	c.bounds(w)
 	if !r.Draft && len(c.problems) == 0 {
 		c.timeline(w.Timeline)
+		c.checkInTimes(w.CheckIn, w.Timeline)
 	}
 	if len(c.problems) == 0 {
 		return nil
@@ -184,6 +185,7 @@ func (c *walkCheck) bounds(w *Walkthrough) {
 	for i, e := range w.Evidence {
 		c.text(e, MaxText, func() string { return idx("evidence", i) })
 	}
+	c.checkIn(w.CheckIn)
 }
 
 // timeline applies the timeline rules to a walk whose stamps are all present.

@@ -24,7 +24,12 @@ type Walkthrough struct {
 	Facts    []FactRecord   `json:"facts,omitempty"`
 	Promises []Promise      `json:"promises,omitempty"`
 	Notes    string         `json:"notes,omitempty"`
-	Evidence []string       `json:"evidence,omitempty"`
+	// Evidence are the ids of the walk's uploaded files ("ev-…", see
+	// evidence.go); walks stored before issue 13 may hold free text.
+	Evidence []string `json:"evidence,omitempty"`
+	// CheckIn is the phone's position at the start and end of a branch
+	// visit (checkin.go); absent for other channels.
+	CheckIn *CheckIn `json:"checkIn,omitempty"`
 	// SubmittedAt is the server's receipt time of the submission.
 	SubmittedAt time.Time `json:"submittedAt"`
 }

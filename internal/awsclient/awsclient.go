@@ -22,6 +22,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -153,6 +154,24 @@ func (l Limits) StepFunctions(cfg aws.Config, endpoint string) *sfn.Client {
 	})
 }
 
+// S3 builds an S3 client from cfg with the limits; endpoint, when not
+// empty, replaces AWS's (moto) and addresses buckets by path, as local
+// servers need. The attempt timeout suits HeadObject and small calls;
+// presigning makes no call at all. (A client that streams object bodies
+// through GetObject would need an attempt timeout of its own.) Checksums
+// are computed only when an operation requires one, so that a presigned
+// PUT carries the caller's SHA-256 and no checksum of an empty body.
+func (l Limits) S3(cfg aws.Config, endpoint string) *s3.Client {
+	return s3.NewFromConfig(l.Config(cfg), func(o *s3.Options) {
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+			o.UsePathStyle = true
+		}
+	})
+}
+
 // jitter is full-jitter exponential backoff: a random wait in
 // [0, min(max, base·2^attempt)).
 type jitter struct{ base, max time.Duration }
@@ -175,6 +194,11 @@ func (j jitter) BackoffDelay(attempt int, _ error) (time.Duration, error) {
 // their own option when they come.)
 func (l Limits) attemptTimeout(stack *middleware.Stack) error {
 	if l.AttemptTimeout <= 0 {
+		return nil
+	}
+	if _, retried := stack.Finalize.Get("Retry"); !retried {
+		// A presign client's stack has no retry loop and sends nothing:
+		// there is no attempt to bound.
 		return nil
 	}
 	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("AttemptTimeout",

@@ -41,6 +41,7 @@ type Handler struct {
 	form      http.Handler
 	console   *console.Console
 	shell     http.Handler
+	evidence  *workflow.Evidence // nil without a file store
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -59,6 +60,9 @@ type Options struct {
 	// builds one over the store when it has the listings the console reads
 	// (both audit.Store implementations do), else the console is 404.
 	Console *console.Console
+	// Files stores the walks' photos and files (internal/s3 in AWS,
+	// internal/filestore locally); nil answers the evidence routes 404.
+	Files audit.Files
 }
 
 // New returns the API handler over the workflow's use cases (Reviews for
@@ -75,6 +79,9 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 		}
 	}
 	h.form, h.shell = staticHandlers(o.Form)
+	if o.Files != nil {
+		h.evidence = workflow.NewEvidence(wf, o.Files)
+	}
 	return h
 }
 
@@ -117,6 +124,11 @@ var routes = []route{
 	{"PUT", segs("/api/assignments/{id}/draft"), audit.RoleAuditor, MaxBody, (*Handler).draft},
 	{"POST", segs("/api/assignments/{id}/submit"), audit.RoleAuditor, MaxBody, (*Handler).submit},
 	{"POST", segs("/api/assignments/{id}/promises/{promiseId}"), audit.RoleAuditor, MaxBody, (*Handler).confirmPromise},
+	{"POST", segs("/api/assignments/{id}/evidence"), audit.RoleAuditor, MaxBody, (*Handler).requestEvidence},
+	{"POST", segs("/api/assignments/{id}/evidence/{evId}/uploaded"), audit.RoleAuditor, MaxBody, (*Handler).confirmEvidence},
+	// A lead of the company or the auditor who uploaded the file: decided
+	// by the evidence use case, anyone else is answered 404.
+	{"GET", segs("/api/evidence/{evId}"), anyRole, 0, (*Handler).evidenceFile},
 	{"GET", segs("/api/company"), audit.RoleLead, 0, (*Handler).company},
 	{"PUT", segs("/api/company"), audit.RoleLead, MaxCompanyBody, (*Handler).importCompany},
 	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},

@@ -46,6 +46,21 @@ type walkRequest struct {
 	Promises []madePromiseRequest `json:"promises"`
 	Notes    string               `json:"notes"`
 	Evidence []string             `json:"evidence"`
+	CheckIn  *checkInRequest      `json:"checkIn"`
+}
+
+// checkInRequest is a branch visit's GPS check-in (docs/API.md, Walk).
+type checkInRequest struct {
+	Consent bool             `json:"consent"`
+	Start   *positionRequest `json:"start"`
+	End     *positionRequest `json:"end"`
+}
+
+type positionRequest struct {
+	Lat       *float64 `json:"lat"`
+	Lon       *float64 `json:"lon"`
+	AccuracyM *float64 `json:"accuracyM"`
+	At        string   `json:"at"`
 }
 
 type stampRequest struct {
@@ -188,6 +203,9 @@ func (w *walkRequest) walkthrough(p *problems, skew time.Duration, stamp bool) a
 	for _, f := range w.Facts {
 		out.Facts = append(out.Facts, audit.FactRecord{Key: f.Key, Value: f.Value, Channel: f.Channel})
 	}
+	if ci := w.CheckIn; ci != nil {
+		out.CheckIn = &audit.CheckIn{Consent: ci.Consent, Start: ci.Start.position(p, "checkIn.start"), End: ci.End.position(p, "checkIn.end")}
+	}
 	for i, pr := range w.Promises {
 		path := fmt.Sprintf("promises[%d]", i)
 		out.Promises = append(out.Promises, audit.Promise{ID: pr.ID, CriterionID: pr.CriterionID, Text: pr.Text,
@@ -195,6 +213,22 @@ func (w *walkRequest) walkthrough(p *problems, skew time.Duration, stamp bool) a
 			Outcome: audit.PromisePending})
 	}
 	return out
+}
+
+// position converts one reading; a reading must give all of its numbers.
+func (r *positionRequest) position(p *problems, path string) *audit.Position {
+	if r == nil {
+		return nil
+	}
+	num := func(field string, v *float64) float64 {
+		if v == nil {
+			p.add(path+"."+field, "is required")
+			return 0
+		}
+		return *v
+	}
+	return &audit.Position{Lat: num("lat", r.Lat), Lon: num("lon", r.Lon), AccuracyM: num("accuracyM", r.AccuracyM),
+		At: p.time(path+".at", r.At, true)}
 }
 
 // submissionIDPattern admits client-generated ids such as UUIDs; the id

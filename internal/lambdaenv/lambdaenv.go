@@ -11,6 +11,8 @@
 //	SFN_ENDPOINT               another Step Functions API (touchaudit's local engine)
 //	AUDIT_STATE_MACHINE_ARN    started once per assignment
 //	REVIEW_STATE_MACHINE_ARN   started once per review
+//	EVIDENCE_BUCKET            the S3 bucket of the walks' photos and files (api function)
+//	S3_ENDPOINT                another S3 API (moto)
 package lambdaenv
 
 import (
@@ -22,6 +24,7 @@ import (
 
 	"touchaudit/internal/awsclient"
 	"touchaudit/internal/dynamo"
+	"touchaudit/internal/s3"
 	"touchaudit/internal/stepfunctions"
 	"touchaudit/internal/workflow"
 )
@@ -67,6 +70,16 @@ func (e *Env) Workflow() *workflow.Workflow {
 		ReviewStateMachineArn: e.getenv("REVIEW_STATE_MACHINE_ARN"),
 	}
 	return workflow.New(e.store, stepfunctions.New(client), workflow.LogNotifier{}, workflow.SystemClock{}, wcfg, nil)
+}
+
+// Files is the evidence file store on EVIDENCE_BUCKET, or nil when the
+// variable is not set (the API then answers its evidence routes 404).
+func (e *Env) Files() *s3.Bucket {
+	bucket := e.getenv("EVIDENCE_BUCKET")
+	if bucket == "" {
+		return nil
+	}
+	return s3.New(awsclient.Lambda.S3(e.aws, e.getenv("S3_ENDPOINT")), bucket)
 }
 
 // Store loads the configuration and builds the DynamoDB store alone.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"touchaudit/internal/audit"
 )
@@ -78,5 +80,27 @@ func TestStore_AnswersWithinTheBoundWhenDynamoDBHangs(t *testing.T) {
 	t.Logf("answered after %s", took)
 	if took > 15*time.Second {
 		t.Fatalf("answered after %s, want well inside the 30 s function timeout", took)
+	}
+}
+
+func TestEnv_FilesOnlyWithABucket(t *testing.T) {
+	e, err := newEnv(aws.Config{Region: "eu-central-1"}, env(map[string]string{"TABLE_NAME": "touchaudit"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Files() != nil {
+		t.Error("a file store without EVIDENCE_BUCKET")
+	}
+	cfg := aws.Config{Region: "eu-central-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
+	e, err = newEnv(cfg, env(map[string]string{"TABLE_NAME": "touchaudit", "EVIDENCE_BUCKET": "touchaudit-evidence"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := e.Files().PresignGet(context.Background(), "evidence/bank-pl/a1/ev-1", 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(req.URL, "https://touchaudit-evidence.s3.eu-central-1.amazonaws.com/evidence/bank-pl/a1/ev-1?") {
+		t.Errorf("download URL %s", req.URL)
 	}
 }

@@ -283,6 +283,9 @@ func (e *Engine) score(r *audit.Result, w *audit.Walkthrough, st *standard, own 
 		Steps: steps, EndToEnd: audit.Duration(endToEnd),
 		Unanswered: r.Unanswered[:0], NotApplicable: r.NotApplicable[:0],
 		Facts: w.Facts, PendingPromises: pending, WalkedAt: walkEnd(w.Timeline),
+		// A branch visit's check-in never moves the valuation: what it
+		// finds is for QA to look at.
+		EvidenceFlags: audit.CheckInFlags(e.company, &tp.ref.Touchpoint, w.CheckIn),
 	}
 	clear(r.Durations)
 

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"maps"
+	"slices"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -59,6 +60,7 @@ func (o Owned) assignment() (*audit.Assignment, error) {
 	}
 	a := *o.a
 	a.PromiseTokens = maps.Clone(o.a.PromiseTokens)
+	a.Evidence, a.EvidenceWrites = slices.Clone(o.a.Evidence), slices.Clone(o.a.EvidenceWrites)
 	return &a, nil
 }
 
@@ -121,6 +123,7 @@ func (s *Auditors) view(ctx context.Context, a *audit.Assignment, withCriteria b
 	}
 	v := AssignmentView{Assignment: *a, Touchpoint: ref.Touchpoint, JourneyID: ref.JourneyID, StageID: ref.StageID, Criteria: []audit.Criterion{}}
 	v.Assignment.TaskToken, v.Assignment.PromiseTokens = "", nil // callback tokens never leave the server
+	v.Assignment.EvidenceWrites = nil // bookkeeping of the version check, nothing for the form
 	if a.Failure != "" {
 		// The cause may hold a Lambda error envelope: never shown to a client.
 		p := audit.FailureLabel(a.Failure)
@@ -200,9 +203,11 @@ func (s *Auditors) SaveDraft(ctx context.Context, o Owned, in DraftInput) (Assig
 	if err := audit.CheckWalk(&in.Draft, audit.WalkRules{Now: s.clock.Now(), Draft: true}); err != nil {
 		return AssignmentView{}, audit.Nest("draft", err)
 	}
-	if in.Version != a.Version {
+	if in.Version != a.Version && !a.EvidenceOnlySince(in.Version) {
 		// Another phone (or the workflow) changed the assignment since this
-		// client read it: it must read again rather than overwrite.
+		// client read it: it must read again rather than overwrite. Files
+		// added or confirmed since are no such change: the draft refers to
+		// them by id and overwrites none of them.
 		return AssignmentView{}, conflict("assignment %s changed (version %d, not %d): read it again", a.ID, a.Version, in.Version)
 	}
 	d := in.Draft
@@ -226,6 +231,11 @@ func (s *Auditors) Submit(ctx context.Context, o Owned, submissionID string, w a
 	a, err := o.assignment()
 	if err != nil {
 		return SubmitResult{}, err
+	}
+	// Every file the walk refers to is one of this assignment's, uploaded
+	// and confirmed: a lead opening the walk finds each of them.
+	if probs := checkEvidence(a, w.Evidence); len(probs) > 0 {
+		return SubmitResult{}, audit.Nest("walkthrough", &audit.Error{Code: audit.Invalid, Message: "invalid walkthrough", Problems: probs})
 	}
 	return s.audits.submit(ctx, a, SubmitRequest{SubmissionID: submissionID, AssignmentID: a.ID, AuditorID: a.AuditorID, Walkthrough: w})
 }
