@@ -169,7 +169,9 @@ func (s *Notifier) Notify(ctx context.Context, n workflow.Notification) error {
 }
 
 func (s *Notifier) input(m message.Message) *sesv2.SendEmailInput {
-	utf8 := func(v string) *types.Content { return &types.Content{Data: aws.String(v), Charset: aws.String("UTF-8")} }
+	utf8 := func(v string) *types.Content {
+		return &types.Content{Data: aws.String(v), Charset: aws.String("UTF-8")}
+	}
 	in := &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(s.o.From),
 		Destination:      &types.Destination{ToAddresses: []string{m.To}},
