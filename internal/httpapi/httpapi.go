@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/message"
 	"touchaudit/internal/workflow"
 )
 
@@ -37,6 +38,7 @@ type Handler struct {
 	store     Store
 	companies *audit.CompanyService
 	form      http.Handler
+	outbox    Outbox
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -51,6 +53,17 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the server clock for stamps; nil is the wall clock.
 	Now func() time.Time
+	// Directory, when set, gets the staff of every PUT /api/company (the
+	// Cognito user pool in AWS; nil locally).
+	Directory audit.StaffDirectory
+	// Outbox, when set, is listed to leads by GET /api/outbox (the local
+	// run's sent messages); nil answers 404.
+	Outbox Outbox
+}
+
+// Outbox is the messages a local run sent (internal/outbox).
+type Outbox interface {
+	Sent(companyID string) []message.Message
 }
 
 // New returns the API handler over the workflow's use cases (Reviews for
@@ -60,7 +73,7 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store), form: o.Form, log: o.Log, now: now}
+	return &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store).WithDirectory(o.Directory), form: o.Form, outbox: o.Outbox, log: o.Log, now: now}
 }
 
 // apiPrefix is where the API lives; every other path is the form's.
@@ -107,6 +120,7 @@ var routes = []route{
 	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
 	{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
 	{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
+	{"GET", segs("/api/outbox"), audit.RoleLead, 0, (*Handler).sentMessages},
 }
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }

@@ -24,15 +24,16 @@ import (
 // Message is one email to one person.
 type Message struct {
 	// Key is the notification's idempotency key (workflow.Notification.Key).
-	Key     string                    `json:"key"`
-	Kind    workflow.NotificationKind `json:"kind"`
-	StaffID string                    `json:"staffId"`
-	To      string                    `json:"to"`
-	Name    string                    `json:"name"`
-	Lang    audit.Lang                `json:"lang"`
-	Subject string                    `json:"subject"`
-	Text    string                    `json:"text"`
-	HTML    string                    `json:"html"`
+	Key       string                    `json:"key"`
+	Kind      workflow.NotificationKind `json:"kind"`
+	CompanyID string                    `json:"companyId"`
+	StaffID   string                    `json:"staffId"`
+	To        string                    `json:"to"`
+	Name      string                    `json:"name"`
+	Lang      audit.Lang                `json:"lang"`
+	Subject   string                    `json:"subject"`
+	Text      string                    `json:"text"`
+	HTML      string                    `json:"html"`
 }
 
 // Companies reads company configurations (the store).
@@ -164,7 +165,7 @@ func Render(n workflow.Notification, st audit.Staff, co *audit.Company, appURL s
 			d.Link += "#/a/" + n.AssignmentID
 		}
 	}
-	m := Message{Key: n.Key(), Kind: n.Kind, StaffID: st.ID, To: st.Email, Name: st.Name, Lang: lang}
+	m := Message{Key: n.Key(), Kind: n.Kind, CompanyID: co.ID, StaffID: st.ID, To: st.Email, Name: st.Name, Lang: lang}
 	var err error
 	if m.Subject, err = execText(e.subject, d); err != nil {
 		return Message{}, err
