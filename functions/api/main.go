@@ -21,7 +21,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("api: %v", err)
 	}
-	h := httpapi.New(env.Workflow(), env.Store(), httpapi.Options{Form: webform.Handler()})
+	h := httpapi.New(env.Workflow(), env.Store(), httpapi.Options{Form: webform.HandlerWith(env.SignIn()), Directory: env.Directory()})
 	// Not a payload-2.0 event is the function's InvalidInput error; every
 	// HTTP request gets an HTTP answer.
 	lambdafn.Start(h.Handle)
