@@ -94,7 +94,7 @@ func (s *simulator) Notify(_ context.Context, n workflow.Notification) error {
 		case never:
 			s.stats.Never++
 		}
-	case workflow.NotifyReminder:
+	case workflow.NotifyOverdue:
 		if s.seen[n.AssignmentID] == late {
 			s.enqueue(audit.Day, fmt.Sprintf("%s submits %s after a reminder", n.To, n.AssignmentID), s.submit(n.AssignmentID, n.To, true))
 		}

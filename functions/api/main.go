@@ -21,7 +21,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("api: %v", err)
 	}
-	o := httpapi.Options{Form: webform.Handler()}
+	o := httpapi.Options{Form: webform.HandlerWith(env.SignIn()), Directory: env.Directory()}
 	if files := env.Files(); files != nil {
 		o.Files = files // a nil *s3.Bucket must not become a non-nil interface
 	}

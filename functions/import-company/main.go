@@ -1,6 +1,7 @@
 // Command import-company is the ImportCompanyFunction Lambda: it validates a
-// company configuration (units, staff, journeys, standards) and saves it
-// whole in the DynamoDB table. Invalid input fails with errorType
+// company configuration (units, staff, journeys, standards), saves it
+// whole in the DynamoDB table and, when USER_POOL_ID is set, syncs the
+// staff to the Cognito user pool. Invalid input fails with errorType
 // InvalidInput and the offending field paths.
 package main
 
@@ -9,15 +10,14 @@ import (
 	"log"
 	"os"
 
-	"touchaudit/internal/audit"
 	"touchaudit/internal/lambdaenv"
 	"touchaudit/internal/lambdafn"
 )
 
 func main() {
-	store, err := lambdaenv.Store(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("import-company: %v", err)
 	}
-	lambdafn.Start(audit.NewCompanyService(store).Import, lambdafn.DisallowUnknownFields())
+	lambdafn.Start(env.Companies().Import, lambdafn.DisallowUnknownFields())
 }

@@ -14,8 +14,37 @@ type ConfigStore interface {
 
 // CompanyService imports and reads company configurations.
 type CompanyService struct {
-	store ConfigStore
-	now   func() time.Time
+	store     ConfigStore
+	now       func() time.Time
+	directory StaffDirectory
+}
+
+// StaffDirectory is where staff sign in (in AWS, the Cognito user pool):
+// an import makes it match the configuration's staff.
+type StaffDirectory interface {
+	// SyncStaff creates, updates and disables the company's users so that
+	// they match c.Staff. A second call with the same company changes
+	// nothing.
+	SyncStaff(ctx context.Context, c *Company) (StaffSync, error)
+}
+
+// StaffSync says what a directory sync changed. Unchanged counts users
+// that already matched; Skipped lists staff ids the directory cannot hold
+// (no email address to sign in with).
+type StaffSync struct {
+	Created   int      `json:"created"`
+	Updated   int      `json:"updated"`
+	Disabled  int      `json:"disabled"`
+	Enabled   int      `json:"enabled"`
+	Unchanged int      `json:"unchanged"`
+	Skipped   []string `json:"skipped,omitempty"`
+}
+
+// WithDirectory makes every import also sync the staff to d (nil: no
+// directory, as locally, where dev tokens stand in for sign-in).
+func (s *CompanyService) WithDirectory(d StaffDirectory) *CompanyService {
+	s.directory = d
+	return s
 }
 
 // NewCompanyService returns a service storing in store, on the wall clock.
@@ -41,6 +70,8 @@ type ImportSummary struct {
 	Touchpoints int      `json:"touchpoints"`
 	Channels    int      `json:"channels"`
 	Standards   []string `json:"standards"`
+	// Directory is what the staff directory sync changed, when there is one.
+	Directory *StaffSync `json:"directory,omitempty"`
 }
 
 // Import is ImportBy by the system (the import-company function).
@@ -84,7 +115,15 @@ func (s *CompanyService) ImportBy(ctx context.Context, c Company, actor, reason 
 	if err := s.store.SaveCompany(ctx, &c); err != nil {
 		return ImportSummary{}, err
 	}
-	return Summarize(&c), nil
+	sum := Summarize(&c)
+	if s.directory != nil {
+		sync, err := s.directory.SyncStaff(ctx, &c)
+		if err != nil {
+			return ImportSummary{}, err
+		}
+		sum.Directory = &sync
+	}
+	return sum, nil
 }
 
 // Summarize counts what a company configuration holds.

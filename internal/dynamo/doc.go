@@ -17,6 +17,7 @@
 //	                                                       GSI2  ASSIGNMENTS#<review>#<status>   <due>#<id>
 //	walkthrough     WALKTHROUGH#<id>    WALKTHROUGH        -
 //	submission      SUBMISSION#<id>     SUBMISSION         -                                                        (ttl)
+//	message         MESSAGE#<key>       MESSAGE            -                                                        (ttl)
 //	result          RESULT#<id>         RESULT             GSI1  HISTORY#<company>#<touchpoint>  <scoredAt>#<id>
 //	                                                       GSI2  RESULTS#<review>                <id>
 //	trail id guard  TRAILID#<company>#<entry>  TRAILID     -
@@ -75,8 +76,9 @@
 // # TTL
 //
 // Idempotency records (submission items) carry "ttl", epoch seconds
-// audit.SubmissionTTL after the recording; the table's TTL is enabled on that
-// attribute. Nothing else expires.
+// audit.SubmissionTTL after the recording; outgoing messages' records
+// (message items, ClaimMessage in message.go) audit.MessageTTL after the
+// claim. The table's TTL is enabled on that attribute. Nothing else expires.
 //
 // # Sizes
 //

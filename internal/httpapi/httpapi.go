@@ -22,6 +22,7 @@ import (
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/console"
+	"touchaudit/internal/message"
 	"touchaudit/internal/workflow"
 )
 
@@ -42,6 +43,7 @@ type Handler struct {
 	console   *console.Console
 	shell     http.Handler
 	evidence  *workflow.Evidence // nil without a file store
+	outbox    Outbox
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -63,6 +65,17 @@ type Options struct {
 	// Files stores the walks' photos and files (internal/s3 in AWS,
 	// internal/filestore locally); nil answers the evidence routes 404.
 	Files audit.Files
+	// Directory, when set, gets the staff of every PUT /api/company (the
+	// Cognito user pool in AWS; nil locally).
+	Directory audit.StaffDirectory
+	// Outbox, when set, is listed to leads by GET /api/outbox (the local
+	// run's sent messages); nil answers 404.
+	Outbox Outbox
+}
+
+// Outbox is the messages a local run sent (internal/outbox).
+type Outbox interface {
+	Sent(companyID string) []message.Message
 }
 
 // New returns the API handler over the workflow's use cases (Reviews for
@@ -72,7 +85,7 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	h := &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store).WithClock(now), log: o.Log, now: now, console: o.Console}
+	h := &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store).WithClock(now).WithDirectory(o.Directory), log: o.Log, now: now, console: o.Console, outbox: o.Outbox}
 	if h.console == nil {
 		if cs, ok := store.(console.Store); ok {
 			h.console = newConsole(cs, now)
@@ -149,6 +162,7 @@ var routes = []route{
 	{"GET", segs("/api/actions/{id}"), audit.RoleLead, 0, (*Handler).action},
 	{"POST", segs("/api/actions/{id}/status"), audit.RoleLead, MaxBody, (*Handler).moveAction},
 	{"GET", segs("/api/trail"), audit.RoleLead, 0, (*Handler).trail},
+	{"GET", segs("/api/outbox"), audit.RoleLead, 0, (*Handler).sentMessages},
 }
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/message"
 	"touchaudit/internal/workflow"
 )
 
@@ -223,4 +224,21 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// outboxView is GET /api/outbox: the messages a local run sent to the
+// lead's company, oldest first.
+type outboxView struct {
+	Messages []message.Message `json:"messages"`
+}
+
+func (h *Handler) sentMessages(_ context.Context, r *request) (reply, error) {
+	if h.outbox == nil {
+		return reply{}, errorf(audit.NotFound, "no such resource")
+	}
+	msgs := h.outbox.Sent(r.who.CompanyID)
+	if msgs == nil {
+		msgs = []message.Message{}
+	}
+	return ok(outboxView{Messages: msgs})
 }

@@ -13,19 +13,37 @@
 //	REVIEW_STATE_MACHINE_ARN   started once per review
 //	EVIDENCE_BUCKET            the S3 bucket of the walks' photos and files (api function)
 //	S3_ENDPOINT                another S3 API (moto)
+//	SES_FROM                   the notifications' sender; unset: notifications are only logged
+//	SES_ENDPOINT               another SES v2 API (moto)
+//	SES_MAX_SEND_RATE          messages per second per function instance (default 1, the sandbox's)
+//	SES_CONFIGURATION_SET      the SES configuration set of every message (optional)
+//	APP_URL                    the form's address, for links in messages and the sign-in redirect
+//	USER_POOL_ID               the Cognito user pool a company import syncs staff to; unset: no sync
+//	COGNITO_ENDPOINT           another Cognito user pools API (moto)
+//	COGNITO_INVITE             "true": Cognito emails new users a temporary password
+//	COGNITO_DOMAIN             the managed login's base URL (https://<prefix>.auth.<region>.amazoncognito.com)
+//	USER_POOL_CLIENT_ID        the form's app client; with COGNITO_DOMAIN and APP_URL, GET /config.json sends the form to the managed login
 package lambdaenv
 
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
+	"touchaudit/internal/audit"
 	"touchaudit/internal/awsclient"
+	"touchaudit/internal/cognito"
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/s3"
+	"touchaudit/internal/message"
+	"touchaudit/internal/ses"
 	"touchaudit/internal/stepfunctions"
+	"touchaudit/internal/webform"
 	"touchaudit/internal/workflow"
 )
 
@@ -62,14 +80,63 @@ func newEnv(cfg aws.Config, getenv Getenv) (*Env, error) {
 func (e *Env) Store() *dynamo.Store { return e.store }
 
 // Workflow builds the review workflow's use cases over the store, a Step
-// Functions client, the log notifier and the wall clock.
+// Functions client, the notifier and the wall clock.
 func (e *Env) Workflow() *workflow.Workflow {
 	client := awsclient.Lambda.StepFunctions(e.aws, e.getenv("SFN_ENDPOINT"))
 	wcfg := workflow.Config{
 		AuditStateMachineArn:  e.getenv("AUDIT_STATE_MACHINE_ARN"),
 		ReviewStateMachineArn: e.getenv("REVIEW_STATE_MACHINE_ARN"),
 	}
-	return workflow.New(e.store, stepfunctions.New(client), workflow.LogNotifier{}, workflow.SystemClock{}, wcfg, nil)
+	return workflow.New(e.store, stepfunctions.New(client), e.Notifier(), workflow.SystemClock{}, wcfg, nil)
+}
+
+// Notifier is the SES notifier when SES_FROM is set (its idempotency
+// records in the table), else the log notifier.
+func (e *Env) Notifier() workflow.Notifier {
+	from := e.getenv("SES_FROM")
+	if from == "" {
+		return workflow.LogNotifier{}
+	}
+	endpoint := e.getenv("SES_ENDPOINT")
+	client := sesv2.NewFromConfig(awsclient.Lambda.Config(e.aws), func(o *sesv2.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+	rate, _ := strconv.ParseFloat(e.getenv("SES_MAX_SEND_RATE"), 64)
+	return ses.New(client, message.NewComposer(e.store, e.getenv("APP_URL")), e.store,
+		ses.Options{From: from, ConfigurationSet: e.getenv("SES_CONFIGURATION_SET"), Rate: rate})
+}
+
+// Directory is the Cognito staff directory when USER_POOL_ID is set, else
+// nil (no sync).
+func (e *Env) Directory() audit.StaffDirectory {
+	pool := e.getenv("USER_POOL_ID")
+	if pool == "" {
+		return nil
+	}
+	endpoint := e.getenv("COGNITO_ENDPOINT")
+	client := cip.NewFromConfig(awsclient.Lambda.Config(e.aws), func(o *cip.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+	return cognito.New(client, pool, cognito.Options{Invite: e.getenv("COGNITO_INVITE") == "true"})
+}
+
+// Companies is the company import over the store and the directory.
+func (e *Env) Companies() *audit.CompanyService {
+	return audit.NewCompanyService(e.store).WithDirectory(e.Directory())
+}
+
+// SignIn is the form's managed login when COGNITO_DOMAIN,
+// USER_POOL_CLIENT_ID and APP_URL are set, else nil (the form's dev mode).
+func (e *Env) SignIn() *webform.SignIn {
+	s := webform.SignIn{Domain: e.getenv("COGNITO_DOMAIN"), ClientID: e.getenv("USER_POOL_CLIENT_ID"), RedirectURI: e.getenv("APP_URL")}
+	if s.Domain == "" || s.ClientID == "" || s.RedirectURI == "" {
+		return nil
+	}
+	return &s
 }
 
 // Files is the evidence file store on EVIDENCE_BUCKET, or nil when the

@@ -12,9 +12,11 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -54,15 +56,60 @@ type file struct {
 // Form serves the embedded form.
 type Form struct {
 	files map[string]file
+	// config is GET /config.json; csp the page's Content-Security-Policy.
+	config []byte
+	csp    string
 }
 
-// Handler returns the form's handler, to be mounted at "/".
-func Handler() http.Handler {
+// SignIn is the Cognito managed login the form signs in with in AWS
+// (static/auth.js: authorization code with PKCE).
+type SignIn struct {
+	// Domain is the managed login's base URL,
+	// https://<prefix>.auth.<region>.amazoncognito.com or a custom domain.
+	Domain string `json:"domain"`
+	// ClientID is the public app client (no secret).
+	ClientID string `json:"clientId"`
+	// RedirectURI is the form's URL: the managed login returns there after
+	// signing in and after signing out (the client's callback and sign-out
+	// URLs).
+	RedirectURI string `json:"redirectUri"`
+}
+
+// Handler returns the form's handler with dev sign-in, to be mounted at "/".
+func Handler() http.Handler { return HandlerWith(nil) }
+
+// HandlerWith returns the form's handler signing in with s; nil is dev
+// sign-in (`touchaudit local`'s #token= links), which GET /config.json
+// tells the form as {"mode":"dev"}.
+func HandlerWith(s *SignIn) http.Handler {
 	f, err := New()
 	if err != nil {
 		panic(err) // the embedded files are fixed at build time
 	}
+	if err := f.signIn(s); err != nil {
+		panic(err)
+	}
 	return f
+}
+
+// signIn sets /config.json and lets the page call the managed login's
+// token endpoint (connect-src).
+func (f *Form) signIn(s *SignIn) error {
+	f.csp = contentSecurityPolicy
+	if s == nil {
+		f.config = []byte(`{"mode":"dev"}`)
+		return nil
+	}
+	u, err := url.Parse(s.Domain)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return &url.Error{Op: "sign-in domain", URL: s.Domain, Err: err}
+	}
+	f.csp = strings.Replace(contentSecurityPolicy, "connect-src 'self'", "connect-src 'self' "+u.Scheme+"://"+u.Host, 1)
+	f.config, err = json.Marshal(struct {
+		Mode string `json:"mode"`
+		SignIn
+	}{"cognito", *s})
+	return err
 }
 
 // New reads the embedded files once and computes their ETags.
@@ -71,7 +118,7 @@ func New() (*Form, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Form{files: map[string]file{}}
+	f := &Form{files: map[string]file{}, config: []byte(`{"mode":"dev"}`), csp: contentSecurityPolicy}
 	err = fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -102,6 +149,14 @@ func (f *Form) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p == "/" || p == "" {
 		p = "/index.html"
 	}
+	if p == "/config.json" {
+		// Unauthenticated: the form reads it before anyone signs in.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(f.config))
+		return
+	}
 	file, ok := f.files[p]
 	if !ok || strings.HasPrefix(p, "/api/") {
 		http.NotFound(w, r)
@@ -124,7 +179,7 @@ func (f *Form) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch p {
 	case "/index.html":
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", f.csp)
 	case "/sw.js":
 		// The worker lives at the root and controls the whole form.
 		h.Set("Service-Worker-Allowed", "/")

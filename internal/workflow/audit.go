@@ -44,8 +44,8 @@ func (s *Audits) Assignment(ctx context.Context, id string) (*audit.Assignment, 
 }
 
 // Dispatch stores the task token on the assignment and notifies the auditor.
-// A retry stores the same token again and re-sends the notification, which
-// is harmless. An assignment already submitted (the auditor was quick, or the
+// A retry stores the same token again and makes the same notification,
+// which the Notifier sends once (Notification.Key). An assignment already submitted (the auditor was quick, or the
 // callback raced a timeout) is signalled at once, so nothing waits in vain.
 func (s *Audits) Dispatch(ctx context.Context, in DispatchInput) (DispatchOutput, error) {
 	if in.AssignmentID == "" || in.TaskToken == "" {
@@ -76,11 +76,9 @@ func (s *Audits) Dispatch(ctx context.Context, in DispatchInput) (DispatchOutput
 	}
 	kind := NotifyAssigned
 	if in.Reminder {
-		kind = NotifyReminder
+		kind = NotifyOverdue
 	}
-	if err := s.notifyAssignment(ctx, kind, a); err != nil {
-		return DispatchOutput{}, err
-	}
+	s.notifyAssignment(ctx, kind, a)
 	return DispatchOutput{AssignmentID: a.ID, Notified: a.AuditorID}, nil
 }
 
@@ -367,15 +365,16 @@ func secondsUntil(now, t time.Time) int64 {
 	return max(1, int64(math.Ceil(t.Sub(now).Seconds())))
 }
 
-func (s *Audits) notifyAssignment(ctx context.Context, kind NotificationKind, a *audit.Assignment) error {
+func (s *Audits) notifyAssignment(ctx context.Context, kind NotificationKind, a *audit.Assignment) {
 	subject := audit.Label{PL: "Nowe zadanie audytowe", EN: "New audit assignment"}
 	switch kind {
-	case NotifyReminder:
-		subject = audit.Label{PL: "Przypomnienie: termin audytu został przedłużony", EN: "Reminder: your audit deadline was extended"}
+	case NotifyOverdue:
+		subject = audit.Label{PL: "Termin audytu minął i został przedłużony", EN: "Your audit is overdue: the deadline was extended"}
 	case NotifyReassigned:
 		subject = audit.Label{PL: "Przejęte zadanie audytowe", EN: "Audit reassigned to you"}
 	}
-	return s.notify.Notify(ctx, Notification{Kind: kind, To: a.AuditorID, AssignmentID: a.ID, TouchpointID: a.TouchpointID, Due: a.Due, Subject: subject})
+	s.tell(ctx, Notification{Kind: kind, To: a.AuditorID, CompanyID: a.CompanyID, ReviewID: a.ReviewID, AssignmentID: a.ID,
+		TouchpointID: a.TouchpointID, Due: a.Due, Subject: subject})
 }
 
 func isGoneTask(err error) bool {

@@ -158,6 +158,37 @@ func (s *deps) scorer(ctx context.Context, companyID string) (*scoring.Engine, e
 	return e, nil
 }
 
+// tell sends one notification. A message that cannot be sent never fails
+// the step that made it: the walk was dispatched, the report stored, and
+// failing now would make Step Functions retry (or catch) work that is
+// done. The Notifier keeps what it could not send (internal/ses leaves a
+// failed record that the next try of the same message claims again).
+func (s *deps) tell(ctx context.Context, n Notification) {
+	if s.notify == nil {
+		return
+	}
+	if err := s.notify.Notify(ctx, n); err != nil {
+		s.logger().WarnContext(ctx, "notification not sent", "kind", n.Kind, "to", n.To, "key", n.Key(), "reason", err)
+	}
+}
+
+// tellLeads sends n to every lead of its company, one message each. A
+// company that cannot be read is logged, as for tell.
+func (s *deps) tellLeads(ctx context.Context, n Notification) {
+	c, err := s.store.GetCompany(ctx, n.CompanyID)
+	if err != nil {
+		s.logger().WarnContext(ctx, "leads not notified: company unreadable", "kind", n.Kind, "company", n.CompanyID, "reason", err)
+		return
+	}
+	for _, st := range c.Staff {
+		if st.Has(audit.RoleLead) {
+			m := n
+			m.To = st.ID
+			s.tell(ctx, m)
+		}
+	}
+}
+
 // logger is the configured logger, or slog's default at the time of the
 // call (Lambda installs its request-scoped logger after wiring).
 func (s *deps) logger() *slog.Logger {

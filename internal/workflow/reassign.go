@@ -89,6 +89,8 @@ func (s *Audits) Reassign(ctx context.Context, in DeadlineInput) (DeadlineOutput
 		if _, err := s.markDone(ctx, r.ID, a.ID); err != nil {
 			return DeadlineOutput{}, err
 		}
+		s.tellLeads(ctx, Notification{Kind: NotifyWalkExpired, CompanyID: a.CompanyID, ReviewID: a.ReviewID, AssignmentID: a.ID,
+			TouchpointID: a.TouchpointID, AuditorID: a.AuditorID, Subject: audit.Label{PL: "Audyt wygasł", EN: "A walk expired"}})
 		return DeadlineOutput{Expired: true}, nil
 	}
 	due := now.Add(s.cfg.AssignmentPeriod)
@@ -118,9 +120,9 @@ func (s *Audits) startReplacement(ctx context.Context, id string) (DeadlineOutpu
 	if err := s.exec.StartExecution(ctx, s.cfg.AuditStateMachineArn, repl.ID, in); err != nil {
 		return DeadlineOutput{}, err
 	}
-	if err := s.notifyAssignment(ctx, NotifyReassigned, repl); err != nil {
-		return DeadlineOutput{}, err
-	}
+	s.notifyAssignment(ctx, NotifyReassigned, repl)
+	s.tellLeads(ctx, Notification{Kind: NotifyWalkReassigned, CompanyID: repl.CompanyID, ReviewID: repl.ReviewID, AssignmentID: repl.ID,
+		TouchpointID: repl.TouchpointID, AuditorID: repl.AuditorID, Due: repl.Due, Subject: audit.Label{PL: "Audyt przekazany innej osobie", EN: "A walk was reassigned"}})
 	return DeadlineOutput{Replacement: repl.ID}, nil
 }
 

@@ -48,6 +48,9 @@ func (s *Reviews) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput
 			return ReportOutput{}, err
 		}
 	}
+	// A retried compile makes the same notification, sent once.
+	s.tellLeads(ctx, Notification{Kind: NotifyReviewReady, CompanyID: r.CompanyID, ReviewID: r.ID,
+		Subject: audit.Label{PL: "Raport z przeglądu jest gotowy", EN: "The review's report is ready"}})
 	out := ReportOutput{ReviewID: r.ID, Touchpoints: len(rep.Touchpoints), Walks: rep.Summary.Walks, Worst: []string{}}
 	for _, t := range rep.Touchpoints {
 		if len(out.Worst) == worstShown {

@@ -127,9 +127,9 @@ func (s *Audits) AskPromise(ctx context.Context, in AskPromiseInput) (DispatchOu
 	if err != nil {
 		return DispatchOutput{}, err
 	}
-	err = s.notify.Notify(ctx, Notification{Kind: NotifyPromiseDue, To: a.AuditorID, AssignmentID: a.ID, TouchpointID: a.TouchpointID, PromiseID: in.PromiseID,
-		Subject: audit.Label{PL: "Czy obietnica została dotrzymana?", EN: "Was the promise kept?"}})
-	return DispatchOutput{AssignmentID: a.ID, Notified: a.AuditorID}, err
+	s.tell(ctx, Notification{Kind: NotifyPromiseDue, To: a.AuditorID, CompanyID: a.CompanyID, ReviewID: a.ReviewID, AssignmentID: a.ID,
+		TouchpointID: a.TouchpointID, PromiseID: in.PromiseID, Subject: audit.Label{PL: "Czy obietnica została dotrzymana?", EN: "Was the promise kept?"}})
+	return DispatchOutput{AssignmentID: a.ID, Notified: a.AuditorID}, nil
 }
 
 // PromiseAnswer is the auditor's answer to a promise check.

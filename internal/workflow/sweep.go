@@ -90,6 +90,7 @@ func (s *Reviews) Reconcile(ctx context.Context, in ReviewRef) (SweepOutput, err
 			return out, err
 		}
 	}
+	s.remindDue(ctx, r)
 	now := s.clock.Now()
 	if !now.Before(r.Window.Closes.Add(ReviewGrace)) {
 		out.WindowOver = true
@@ -97,4 +98,53 @@ func (s *Reviews) Reconcile(ctx context.Context, in ReviewRef) (SweepOutput, err
 	}
 	out.AwaitSeconds = s.awaitSeconds(r)
 	return out, nil
+}
+
+// Reminders before the deadline: the audit execution waits on one task
+// token until the deadline, so it cannot wake early; the review's sweep,
+// which runs at least every maxSweepInterval, reminds instead.
+const (
+	// ReminderAhead is how long before its deadline a walk is first
+	// reminded of (issue 13: "2 days before").
+	ReminderAhead = 2 * audit.Day
+	// ReminderOnTheDay is the last day before the deadline ("on the day").
+	ReminderOnTheDay = audit.Day
+)
+
+// reminderStage says which reminder is due for a deadline, or "" for none:
+// a deadline within a day gets ReminderToday, within two days
+// ReminderTwoDays; a sweep that comes late sends only the nearer one.
+func reminderStage(now, due time.Time) string {
+	left := due.Sub(now)
+	switch {
+	case due.IsZero() || left <= 0:
+		return ""
+	case left <= ReminderOnTheDay:
+		return ReminderToday
+	case left <= ReminderAhead:
+		return ReminderTwoDays
+	}
+	return ""
+}
+
+// remindDue reminds the auditors of open walks whose deadline is near.
+// Every sweep makes the reminders again; the Notifier sends each (stage,
+// deadline) once (Notification.Key). Failures are logged: a reminder never
+// stops a sweep.
+func (s *Reviews) remindDue(ctx context.Context, r *audit.Review) {
+	open, err := s.assignmentsIn(ctx, r.ID, audit.StatusAssigned, audit.StatusStarted)
+	if err != nil {
+		s.logger().WarnContext(ctx, "reminders not sent: assignments unreadable", "review", r.ID, "reason", err)
+		return
+	}
+	now := s.clock.Now()
+	for _, a := range open {
+		stage := reminderStage(now, a.Due)
+		if stage == "" || a.AuditorID == "" || a.WalkthroughID != "" {
+			continue
+		}
+		s.tell(ctx, Notification{Kind: NotifyReminder, To: a.AuditorID, CompanyID: a.CompanyID, ReviewID: a.ReviewID,
+			AssignmentID: a.ID, TouchpointID: a.TouchpointID, Due: a.Due, Stage: stage,
+			Subject: audit.Label{PL: "Przypomnienie: zbliża się termin audytu", EN: "Reminder: your audit is due soon"}})
+	}
 }

@@ -12,8 +12,12 @@ package workflow
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -36,32 +40,99 @@ var (
 	ErrInvalidToken = errors.New("InvalidToken")
 )
 
-// Notifier tells auditors about their work (assignments, reminders, promise
-// checks). The log adapter writes structured logs; SES or SNS can follow.
+// Notifier tells people about their work: auditors about assignments,
+// deadlines and promise checks, leads about walks that expired or moved,
+// the QA queue, reports and overdue actions. The workflow never fails a
+// step because a message could not be sent (see deps.tell): an adapter
+// keeps what it could not send and says so in its logs.
 type Notifier interface {
 	Notify(ctx context.Context, n Notification) error
 }
 
-// NotificationKind says why an auditor is told something.
+// NotificationKind says why someone is told something.
 type NotificationKind string
 
+// To auditors.
 const (
-	NotifyAssigned    NotificationKind = "assigned"
-	NotifyReminder    NotificationKind = "reminder"
-	NotifyReassigned  NotificationKind = "reassigned"
-	NotifyPromiseDue  NotificationKind = "promise_due"
-	NotifyReviewReady NotificationKind = "review_ready"
+	// NotifyAssigned: a walk is the auditor's, due at Due.
+	NotifyAssigned NotificationKind = "assigned"
+	// NotifyReminder: the deadline Due is near (Stage says how near:
+	// ReminderTwoDays or ReminderToday); sent by the review's sweep.
+	NotifyReminder NotificationKind = "reminder"
+	// NotifyOverdue: the deadline was missed; it was extended to Due, and a
+	// second miss hands the walk to someone else.
+	NotifyOverdue NotificationKind = "overdue"
+	// NotifyReassigned: another auditor's missed walk is now this auditor's.
+	NotifyReassigned NotificationKind = "reassigned"
+	// NotifyPromiseDue: a promise made during the walk fell due; was it kept?
+	NotifyPromiseDue NotificationKind = "promise_due"
 )
 
-// Notification is one message to one person.
+// To leads (one notification per lead of the company; see deps.tellLeads).
+const (
+	// NotifyWalkExpired: nobody else could take a walk after two missed
+	// deadlines (AssignmentID, TouchpointID).
+	NotifyWalkExpired NotificationKind = "walk_expired"
+	// NotifyWalkReassigned: a walk moved to another auditor (AssignmentID is
+	// the new assignment, AuditorID its auditor).
+	NotifyWalkReassigned NotificationKind = "walk_reassigned"
+	// NotifyQAWaiting: walks wait in the review's QA queue (Count).
+	NotifyQAWaiting NotificationKind = "qa_waiting"
+	// NotifyReviewReady: the review's report is ready (ReviewID).
+	NotifyReviewReady NotificationKind = "review_ready"
+	// NotifyActionOverdue: an improvement action passed its due date
+	// (ActionID, Due).
+	NotifyActionOverdue NotificationKind = "action_overdue"
+)
+
+// Reminder stages (Notification.Stage of NotifyReminder).
+const (
+	ReminderTwoDays = "2d"
+	ReminderToday   = "today"
+)
+
+// ForLeads reports whether the kind goes to the company's leads.
+func (k NotificationKind) ForLeads() bool {
+	switch k {
+	case NotifyWalkExpired, NotifyWalkReassigned, NotifyQAWaiting, NotifyReviewReady, NotifyActionOverdue:
+		return true
+	}
+	return false
+}
+
+// Notification is one message to one person (To is a staff id of
+// CompanyID; adapters read the address and language from the company).
 type Notification struct {
 	Kind         NotificationKind `json:"kind"`
 	To           string           `json:"to"`
+	CompanyID    string           `json:"companyId,omitempty"`
+	ReviewID     string           `json:"reviewId,omitempty"`
 	AssignmentID string           `json:"assignmentId,omitempty"`
 	TouchpointID string           `json:"touchpointId,omitempty"`
 	PromiseID    string           `json:"promiseId,omitempty"`
-	Due          time.Time        `json:"due,omitzero"`
-	Subject      audit.Label      `json:"subject"`
+	ActionID     string           `json:"actionId,omitempty"`
+	// AuditorID is the auditor a lead's message is about.
+	AuditorID string    `json:"auditorId,omitempty"`
+	Due       time.Time `json:"due,omitzero"`
+	// Stage tells one message of a series from the next (reminders).
+	Stage string `json:"stage,omitempty"`
+	// Count is how many things wait (the QA queue).
+	Count   int         `json:"count,omitempty"`
+	Subject audit.Label `json:"subject"`
+}
+
+// Key identifies the message for idempotency: the same notification made by
+// a retried Lambda or state machine has the same key, so it is sent once.
+// It hashes what the message is about, never when it was made (the
+// subject text is left out too: it is presentation).
+func (n Notification) Key() string {
+	due := ""
+	if !n.Due.IsZero() {
+		due = n.Due.UTC().Format(time.RFC3339)
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{string(n.Kind), n.CompanyID, n.To, n.ReviewID, n.AssignmentID,
+		n.TouchpointID, n.PromiseID, n.ActionID, n.AuditorID, due, n.Stage, strconv.Itoa(n.Count)}, "\x1f")))
+	return hex.EncodeToString(sum[:16])
 }
 
 // Clock tells the time. Locally it is the engine's virtual clock, so that
@@ -173,6 +244,6 @@ func (n LogNotifier) Notify(ctx context.Context, m Notification) error {
 		l = slog.Default()
 	}
 	l.InfoContext(ctx, "notify", "kind", m.Kind, "to", m.To, "assignment", m.AssignmentID,
-		"touchpoint", m.TouchpointID, "promise", m.PromiseID, "due", m.Due, "subject", m.Subject.EN)
+		"touchpoint", m.TouchpointID, "promise", m.PromiseID, "due", m.Due, "stage", m.Stage, "subject", m.Subject.EN, "key", m.Key())
 	return nil
 }

@@ -6,6 +6,7 @@
 
 import { texts, statuses, channels, steps as stepInfo, outcomes, defaultLang, fill, pick } from './i18n.js';
 import { Outbox, api, uuid, ApiError, AuthError, RetryError } from './outbox.js';
+import { startAuth } from './auth.js';
 
 const K = {
   token: 'ta.token',
@@ -497,7 +498,17 @@ function route() {
   return renderList();
 }
 
+// session is how people sign in (auth.js): 'dev' pastes a token, 'cognito'
+// goes to the managed login.
+let session = { mode: 'dev' };
+
 function renderSignIn() {
+  if (session.mode === 'cognito') {
+    return show(h('div', { id: 'sign-in-form', class: 'card' },
+      h('h1', {}, t('signInTitle')),
+      h('button', { id: 'sign-in', type: 'button', class: 'big primary', onclick: () => session.signIn() }, t('signIn')),
+      h('p', { id: 'sign-in-message', class: 'message', role: 'alert' }, app.message)));
+  }
   const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true });
   const msg = h('p', { id: 'sign-in-message', class: 'message', role: 'alert' }, app.message);
   const form = h('form', { id: 'sign-in-form', class: 'card', onsubmit: (e) => { e.preventDefault(); signIn(input.value.trim(), msg); } },
@@ -536,6 +547,7 @@ async function signIn(token, msg) {
 }
 
 function signOut(clearToken = true) {
+  if (clearToken && session.mode === 'cognito') return session.signOut();
   if (clearToken) app.message = '';
   app.token = '';
   app.me = null;
@@ -1093,7 +1105,9 @@ function renderPromiseChecks(view, ws) {
 
 // ------------------------------------------------------------------ boot ----
 
-function boot() {
+async function boot() {
+  session = await startAuth({ onToken: (tok) => { app.token = tok; if (tok) localStorage.setItem(K.token, tok); else localStorage.removeItem(K.token); } });
+  if (session.mode === 'cognito') app.token = await session.token();
   // #token=… signs in (a local dev link, or a hosted login's redirect).
   const m = location.hash.match(/[#&](?:token|access_token|id_token)=([^&]+)/);
   if (m) {

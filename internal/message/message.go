@@ -1,0 +1,231 @@
+// Package message turns a workflow.Notification into the email one person
+// reads: the recipient's address and language (Polish or English) from the
+// company configuration, a subject, a plain-text body and an HTML body,
+// all from one catalogue (catalogue.go). The SES notifier (internal/ses)
+// sends what it composes and the local outbox (internal/outbox) keeps it,
+// so the console shows exactly what AWS would send.
+package message
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	"sync"
+	"text/template"
+	"time"
+	_ "time/tzdata" // Europe/Warsaw on images without a zone database
+
+	"touchaudit/internal/audit"
+	"touchaudit/internal/workflow"
+)
+
+// Message is one email to one person.
+type Message struct {
+	// Key is the notification's idempotency key (workflow.Notification.Key).
+	Key       string                    `json:"key"`
+	Kind      workflow.NotificationKind `json:"kind"`
+	CompanyID string                    `json:"companyId"`
+	StaffID   string                    `json:"staffId"`
+	To        string                    `json:"to"`
+	Name      string                    `json:"name"`
+	Lang      audit.Lang                `json:"lang"`
+	Subject   string                    `json:"subject"`
+	Text      string                    `json:"text"`
+	HTML      string                    `json:"html"`
+}
+
+// Companies reads company configurations (the store).
+type Companies interface {
+	GetCompany(ctx context.Context, id string) (*audit.Company, error)
+}
+
+// Composer composes messages, caching each company's configuration for
+// companyTTL (a Lambda container sends many messages of one company).
+type Composer struct {
+	companies Companies
+	appURL    string
+	now       func() time.Time
+	mu        sync.Mutex
+	cache     map[string]cached
+}
+
+type cached struct {
+	c  *audit.Company
+	at time.Time
+}
+
+// companyTTL bounds how long a changed address or language goes unseen.
+const companyTTL = 5 * time.Minute
+
+// NewComposer returns a composer over the company store; appURL is the
+// form's address in links (https://…/, or "" for no links).
+func NewComposer(companies Companies, appURL string) *Composer {
+	return &Composer{companies: companies, appURL: strings.TrimSuffix(appURL, "/"), now: time.Now, cache: map[string]cached{}}
+}
+
+// NoAddress is the error for a recipient without an email address: the
+// message cannot be sent, and no retry changes that.
+type NoAddress struct{ StaffID string }
+
+func (e *NoAddress) Error() string { return fmt.Sprintf("staff %s has no email address", e.StaffID) }
+
+// Compose builds the message for n.
+func (c *Composer) Compose(ctx context.Context, n workflow.Notification) (Message, error) {
+	co, err := c.company(ctx, n.CompanyID)
+	if err != nil {
+		return Message{}, err
+	}
+	st, ok := co.Member(n.To)
+	if !ok {
+		return Message{}, audit.Errorf(audit.NotFound, "staff %s is not in company %s", n.To, n.CompanyID)
+	}
+	if st.Email == "" {
+		return Message{}, &NoAddress{StaffID: st.ID}
+	}
+	return Render(n, st, co, c.appURL)
+}
+
+func (c *Composer) company(ctx context.Context, id string) (*audit.Company, error) {
+	now := c.now()
+	c.mu.Lock()
+	e, ok := c.cache[id]
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < companyTTL {
+		return e.c, nil
+	}
+	co, err := c.companies.GetCompany(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.cache[id] = cached{c: co, at: now}
+	c.mu.Unlock()
+	return co, nil
+}
+
+// LangOf is the language a person is written to in: the first of their
+// languages that touchaudit speaks, Polish when none is.
+func LangOf(st audit.Staff) audit.Lang {
+	for _, l := range st.Languages {
+		if l == audit.Polish || l == audit.English {
+			return l
+		}
+	}
+	return audit.Polish
+}
+
+// zone is where deadlines are shown: the audited companies are Polish.
+var zone = mustZone("Europe/Warsaw")
+
+func mustZone(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// data is what the catalogue's templates see.
+type data struct {
+	Name       string
+	Touchpoint string
+	Due        string
+	Link       string
+	Auditor    string
+	Review     string
+	Promise    string
+	Action     string
+	Count      int
+	Stage      string
+}
+
+// Render builds the message for n to st of company co; links point into
+// appURL (none when it is empty).
+func Render(n workflow.Notification, st audit.Staff, co *audit.Company, appURL string) (Message, error) {
+	lang := LangOf(st)
+	e, ok := catalogue[lang][n.Kind]
+	if !ok {
+		return Message{}, audit.Errorf(audit.Invalid, "no %s message for notification kind %q", lang, n.Kind)
+	}
+	d := data{Name: st.Name, Review: n.ReviewID, Promise: n.PromiseID, Action: n.ActionID, Count: n.Count, Touchpoint: n.TouchpointID, Stage: n.Stage}
+	if ref, ok := co.Touchpoint(n.TouchpointID); ok {
+		d.Touchpoint = ref.Name.In(lang)
+	}
+	if a, ok := co.Member(n.AuditorID); ok {
+		d.Auditor = a.Name
+	}
+	if !n.Due.IsZero() {
+		d.Due = formatTime(n.Due, lang)
+	}
+	if appURL = strings.TrimSuffix(appURL, "/"); appURL != "" {
+		d.Link = appURL + "/"
+		if n.AssignmentID != "" && !n.Kind.ForLeads() {
+			d.Link += "#/a/" + n.AssignmentID
+		}
+	}
+	m := Message{Key: n.Key(), Kind: n.Kind, CompanyID: co.ID, StaffID: st.ID, To: st.Email, Name: st.Name, Lang: lang}
+	var err error
+	if m.Subject, err = execText(e.subject, d); err != nil {
+		return Message{}, err
+	}
+	body, err := execText(e.body, d)
+	if err != nil {
+		return Message{}, err
+	}
+	closing := texts[lang]
+	m.Text = fmt.Sprintf("%s\n\n%s", strings.TrimSpace(body), closing.signature)
+	if d.Link != "" {
+		m.Text = fmt.Sprintf("%s\n\n%s\n\n%s", strings.TrimSpace(body), closing.open+": "+d.Link, closing.signature)
+	}
+	var paras []string
+	for p := range strings.SplitSeq(strings.TrimSpace(body), "\n\n") {
+		paras = append(paras, strings.Join(strings.Fields(p), " "))
+	}
+	var buf bytes.Buffer
+	err = page.Execute(&buf, struct {
+		Lang       audit.Lang
+		Subject    string
+		Paragraphs []string
+		Link, Open string
+		Signature  string
+	}{lang, m.Subject, paras, d.Link, closing.open, closing.signature})
+	if err != nil {
+		return Message{}, err
+	}
+	m.HTML = buf.String()
+	return m, nil
+}
+
+func execText(t *template.Template, d data) (string, error) {
+	var b strings.Builder
+	if err := t.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+var monthsPL = [...]string{"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września", "października", "listopada", "grudnia"}
+
+// formatTime writes a deadline as people of the language read it, in
+// Polish time: "16 listopada 2026, 10:00" or "16 November 2026, 10:00".
+func formatTime(t time.Time, lang audit.Lang) string {
+	t = t.In(zone)
+	if lang == audit.Polish {
+		return fmt.Sprintf("%d %s %d, %s", t.Day(), monthsPL[t.Month()-1], t.Year(), t.Format("15:04"))
+	}
+	return t.Format("2 January 2006, 15:04")
+}
+
+// page is the HTML body: the subject as a heading, the paragraphs, the link
+// and the signature. html/template escapes every value.
+var page = htmltemplate.Must(htmltemplate.New("page").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family: sans-serif; line-height: 1.5; color: #1a1a1a">
+<h1 style="font-size: 1.25em">{{.Subject}}</h1>
+{{range .Paragraphs}}<p>{{.}}</p>
+{{end}}{{if .Link}}<p><a href="{{.Link}}">{{.Open}}</a></p>
+{{end}}<p style="color: #555">{{.Signature}}</p>
+</body></html>
+`))
