@@ -53,6 +53,11 @@ type Result struct {
 	// see package scoring).
 	NextDue   time.Time `json:"nextDue"`
 	DueReason string    `json:"dueReason,omitempty"`
+	// EvidenceFlags are doubts about the walk's evidence (photos, GPS).
+	EvidenceFlags []string `json:"evidenceFlags,omitempty"`
+	// QA is the result's review by a lead (qa.go); Appeal its appeal, if any.
+	QA     *QA     `json:"qa,omitempty"`
+	Appeal *Appeal `json:"appeal,omitempty"`
 }
 
 // Reason is one criterion that moved the valuation, and how.

@@ -47,7 +47,7 @@
 // # Sizes
 //
 // A company configuration is one item whose "body" is gzip-compressed JSON
-// (binary). The sample bank (testdata/company: 157 staff, 45 touchpoints,
+// (binary). The sample bank (testdata/company: 158 staff, 45 touchpoints,
 // two standard sets) is 123 KB of JSON and 20 KB stored. The limit is
 // maxBodyBytes (350 KB) compressed, under DynamoDB's 400 KB item limit,
 // which at the sample's ratio is about 2 MB of JSON, ten times the sample.
