@@ -19,6 +19,7 @@
 //	submission      SUBMISSION#<id>     SUBMISSION         -                                                        (ttl)
 //	result          RESULT#<id>         RESULT             GSI1  HISTORY#<company>#<touchpoint>  <scoredAt>#<id>
 //	                                                       GSI2  RESULTS#<review>                <id>
+//	                                                       GSI3  QUEUE#<company>#<qa|appeals>    <since>#<id>       (only while on a lead's queue)
 //
 // Times in sort keys are UTC with nine fraction digits
 // (2026-03-02T09:00:00.000000000Z), so they sort as strings.
@@ -32,8 +33,10 @@
 //     assignments (planned, assigned, started) and 1 for the rest, so one
 //     Query lists open ones first, each group by due time.
 //   - GSI2 holds assignments by review and status, and results by review.
-//   - GSI3 holds only the touchpoint schedule items: ListDueTouchpoints is
-//     one Query with GSI3SK < <before>, soonest first.
+//   - GSI3 holds the touchpoint schedule items (ListDueTouchpoints is
+//     one Query with GSI3SK < <before>, soonest first) and the results on
+//     a lead's queue, pending QA or under appeal (ListResultsQueued);
+//     a result leaves the index when it is decided.
 //
 // Gets use strongly consistent reads. Listings read GSIs, which DynamoDB
 // keeps eventually consistent (usually well under a second).
