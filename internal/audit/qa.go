@@ -15,6 +15,9 @@ import (
 type QAStatus string
 
 const (
+	// QAUnreviewed is scored but not yet at the gate: its promises are
+	// still being checked, and its valuation may change.
+	QAUnreviewed QAStatus = "unreviewed"
 	// QAPending waits for a lead (it was not auto-approved).
 	QAPending QAStatus = "pending"
 	// QAApproved counts, by a lead's decision or the auto-approve rule.

@@ -23,6 +23,7 @@ import (
 // assignments, score) is a method here.
 type deps struct {
 	store   audit.Store
+	trail   trail
 	exec    Executions
 	notify  Notifier
 	clock   Clock
@@ -35,8 +36,28 @@ func newDeps(store audit.Store, exec Executions, notify Notifier, clock Clock, c
 	if clock == nil {
 		clock = SystemClock{}
 	}
-	return &deps{store: store, exec: exec, notify: notify, clock: clock, cfg: cfg.withDefaults(), log: log,
+	d := &deps{store: store, exec: exec, notify: notify, clock: clock, cfg: cfg.withDefaults(), log: log,
 		scorers: &scorers{byID: map[string]cachedScorer{}, store: store}}
+	if t, ok := store.(trail); ok {
+		d.trail = t
+	}
+	return d
+}
+
+// trail is the audit trail's append (audit.TrailStore), taken from the
+// store when it keeps one.
+type trail interface {
+	AppendTrail(ctx context.Context, e audit.TrailEntry) error
+}
+
+// record appends an entry to the audit trail. A store without a trail
+// logs the entry instead, so that a decision is never refused for it.
+func (s *deps) record(ctx context.Context, e audit.TrailEntry) error {
+	if s.trail == nil {
+		s.logger().WarnContext(ctx, "no audit trail: entry logged only", "id", e.ID, "object", e.Object.Kind+" "+e.Object.ID, "action", e.Action, "actor", e.Actor, "reason", e.Reason)
+		return nil
+	}
+	return s.trail.AppendTrail(ctx, e)
 }
 
 // markDone counts an assignment as ended and, when it is the last, sends the

@@ -51,7 +51,19 @@ const (
 	NotifyReassigned  NotificationKind = "reassigned"
 	NotifyPromiseDue  NotificationKind = "promise_due"
 	NotifyReviewReady NotificationKind = "review_ready"
+	// NotifyReturned tells an auditor a lead sent their walk back.
+	NotifyReturned NotificationKind = "returned"
+	// NotifyQAWaiting and NotifyQAEscalated go to a company's leads
+	// (To is NotifyLeads): a result waits for a decision, or waited too long.
+	NotifyQAWaiting   NotificationKind = "qa_waiting"
+	NotifyQAEscalated NotificationKind = "qa_escalated"
+	// NotifyAppealed tells leads a valuation was appealed.
+	NotifyAppealed NotificationKind = "appealed"
 )
+
+// NotifyLeads is the To of a notification for every lead of the company
+// (a Notifier sends it to each).
+const NotifyLeads = "leads"
 
 // Notification is one message to one person.
 type Notification struct {
@@ -60,6 +72,8 @@ type Notification struct {
 	AssignmentID string           `json:"assignmentId,omitempty"`
 	TouchpointID string           `json:"touchpointId,omitempty"`
 	PromiseID    string           `json:"promiseId,omitempty"`
+	ResultID     string           `json:"resultId,omitempty"`
+	CompanyID    string           `json:"companyId,omitempty"`
 	Due          time.Time        `json:"due,omitzero"`
 	Subject      audit.Label      `json:"subject"`
 }
@@ -124,6 +138,10 @@ type Workflow struct {
 	Audits *Audits
 	// Auditors is the auditor's own view of their assignments.
 	Auditors *Auditors
+	// QA is the QA gate: auto-approval, the lead's queue and decisions.
+	QA *QA
+	// Appeals are challenges of approved valuations and their decisions.
+	Appeals *Appeals
 }
 
 // New builds every use case over the same store, executions, notifier,
@@ -136,6 +154,8 @@ func New(store audit.Store, exec Executions, notify Notifier, clock Clock, cfg C
 		Reviews:  &Reviews{deps: d},
 		Audits:   audits,
 		Auditors: &Auditors{deps: d, audits: audits},
+		QA:       &QA{deps: d},
+		Appeals:  &Appeals{deps: d},
 	}
 }
 
