@@ -396,8 +396,8 @@ func TestQA_HoldThenTimeoutEscalatesAndALaterApprovalReachesTheReport(t *testing
 }
 
 func (f *qaFixture) storedReport(t *testing.T) (rep struct {
-	Summary struct{ Walks int }
-	QA      struct{ Approved, Pending, Held, Rejected int }
+	Summary     struct{ Walks int }
+	QA          struct{ Approved, Pending, Held, Rejected int }
 	Touchpoints []struct {
 		TouchpointID string
 		Median       audit.Valuation
