@@ -107,6 +107,13 @@ var routes = []route{
 	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
 	{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
 	{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
+	{"GET", segs("/api/qa"), audit.RoleLead, 0, (*Handler).qaQueue},
+	{"POST", segs("/api/results/{id}/approve"), audit.RoleLead, MaxBody, decideQA(audit.DecideApprove)},
+	{"POST", segs("/api/results/{id}/reject"), audit.RoleLead, MaxBody, decideQA(audit.DecideReject)},
+	{"POST", segs("/api/results/{id}/hold"), audit.RoleLead, MaxBody, decideQA(audit.DecideHold)},
+	{"POST", segs("/api/results/{id}/appeal"), anyRole, MaxBody, (*Handler).appeal},
+	{"GET", segs("/api/appeals"), audit.RoleLead, 0, (*Handler).appealsQueue},
+	{"POST", segs("/api/appeals/{id}/decide"), audit.RoleLead, MaxBody, (*Handler).decideAppeal},
 }
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
@@ -270,7 +277,7 @@ func callerOf(ev *events.APIGatewayV2HTTPRequest) (caller, error) {
 		return caller{}, errorf(codeUnauthorized, "the token names no staff member of a company")
 	}
 	for _, g := range groups(cl[claimGroups]) {
-		if r := audit.Role(g); (r == audit.RoleAuditor || r == audit.RoleLead) && !c.has(r) {
+		if r := audit.Role(g); (r == audit.RoleAuditor || r == audit.RoleLead || r == audit.RoleManager) && !c.has(r) {
 			c.Roles = append(c.Roles, r)
 		}
 	}
