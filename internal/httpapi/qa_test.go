@@ -27,7 +27,7 @@ func pendingResult(t *testing.T, f *fixture) audit.Result {
 	t.Helper()
 	r := audit.Result{ID: "w-qa", CompanyID: "bank-pl", ReviewID: reviewID, TouchpointID: "acc.ivr-info", JourneyID: "account-opening",
 		Channel: audit.ChannelIVR, WalkthroughID: "w-qa", AssignmentID: a1, AuditorID: "s-017", StandardVersion: "v2", Valuation: -2,
-		Reasons: []audit.Reason{{CriterionID: "ivr-to-consultant", Kind: audit.KindTiming, Effect: -2, Detail: "5m over the 3m limit"}},
+		Reasons:  []audit.Reason{{CriterionID: "ivr-to-consultant", Kind: audit.KindTiming, Effect: -2, Detail: "5m over the 3m limit"}},
 		ScoredAt: testNow.Add(-time.Hour), WalkedAt: testNow.Add(-2 * time.Hour), NextDue: testNow.AddDate(0, 1, 0),
 		QA: &audit.QA{Status: audit.QAPending, Since: testNow.Add(-time.Hour), Why: []string{"valuation -2 is below -1"}}}
 	if err := f.store.PutResults(context.Background(), []audit.Result{r}); err != nil {
