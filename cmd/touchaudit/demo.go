@@ -124,6 +124,8 @@ type reviewOutcome struct {
 	wall        time.Duration
 	reassigned  []audit.Assignment
 	unstaffed   int
+	// returned is the walk a lead sent back in QA, as it ended.
+	returned *audit.Assignment
 }
 
 // runReview loads the sample company, seeds the previous review, runs the
@@ -180,7 +182,7 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	sim.wf = st.workflow.Audits
+	sim.wf, sim.qa = st.workflow.Audits, st.workflow.QA
 	simNow = st.engine.Clock().Now
 	counted.reset() // count what the review itself costs, not the seeding
 
@@ -268,6 +270,15 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 			out.unstaffed = len(as)
 		}
 	}
+	closed, err := listAllAssignments(ctx, store, demoReview, audit.StatusClosed)
+	if err != nil {
+		return nil, err
+	}
+	for i := range closed {
+		if closed[i].Returns > 0 {
+			out.returned = &closed[i]
+		}
+	}
 	out.usage = counted.usage()
 	for _, e := range execs {
 		out.usage.transitions += e.StateTransitions
@@ -275,6 +286,23 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	out.usage.transitions += out.reviewExec.StateTransitions
 	out.usage.lambdaCalls = lambdaCalls(st.engine, append([]asl.ExecutionDescription{*out.reviewExec}, execs...))
 	return out, nil
+}
+
+// listAllAssignments lists a review's assignments in one status, every page.
+func listAllAssignments(ctx context.Context, store audit.Store, reviewID string, status audit.AssignmentStatus) ([]audit.Assignment, error) {
+	var all []audit.Assignment
+	p := audit.Page{Limit: audit.MaxPageLimit}
+	for {
+		as, next, err := store.ListAssignmentsByReview(ctx, reviewID, status, p)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, as...)
+		if next == "" {
+			return all, nil
+		}
+		p.Cursor = next
+	}
 }
 
 // seedPrevious stores the first-half review from recorded walkthroughs: a

@@ -68,11 +68,30 @@ func checkReviewOutcome(t *testing.T, out *reviewOutcome) {
 	if len(out.report.Touchpoints) == 0 || len(out.report.Drift) == 0 {
 		t.Errorf("report has %d touchpoints and %d drift rows", len(out.report.Touchpoints), len(out.report.Drift))
 	}
+	checkQAOutcome(t, out)
 	// One audit execution per assignment, plus the replacement.
 	if len(out.audits) != r.Assignments+1 {
 		t.Errorf("%d audit executions for %d assignments and one reassignment", len(out.audits), r.Assignments)
 	}
 	checkAssignmentRules(t, out)
+}
+
+// checkQAOutcome checks the QA gate in the run: nothing counts before
+// approval, the rejected walk went back to its auditor and came back, and
+// the result nobody decided was held and escalated when its wait timed out.
+func checkQAOutcome(t *testing.T, out *reviewOutcome) {
+	t.Helper()
+	s, q := out.sim, out.report.QA
+	t.Logf("QA: simulated %+v; report %+v", s, q)
+	if s.QARejected != 1 || s.Resubmitted != 1 || s.QAUndecided != 1 || s.QAEscalated != 1 || s.QAApproved == 0 {
+		t.Errorf("simulated QA: %+v; want one rejected and walked again, one undecided and escalated, some approved", s)
+	}
+	if q == nil || q.Rejected != 1 || q.Pending+q.Held != 1 || q.Approved != out.report.Summary.Walks {
+		t.Fatalf("report QA %+v for %d walks: want 1 rejected, 1 waiting, and only the approved ones counted", q, out.report.Summary.Walks)
+	}
+	if out.returned == nil || out.returned.Status != audit.StatusClosed || out.returned.Return == nil || out.returned.Return.Reason == "" || out.returned.WalkthroughID == "" {
+		t.Fatalf("the returned walk ended as %+v", out.returned)
+	}
 }
 
 // checkAssignmentRules checks the assignment constraints on what the run stored.

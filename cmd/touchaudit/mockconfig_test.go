@@ -26,6 +26,20 @@ func TestMockConfig_StateMachineTestCases(t *testing.T) {
 			return dig(o, "rescore", "valuation") == float64(-2) && dig(o, "score", "valuation") == float64(0)
 		}},
 		{"audit", "ScoringFails", "FAILED", "AuditFailed", nil},
+		{"audit", "LeadApproves", "SUCCEEDED", "", func(o map[string]any) bool {
+			return dig(o, "qa", "status") == "pending" && dig(o, "qaDecision", "decision") == "approved" && dig(o, "close", "reviewComplete") == false
+		}},
+		// Rejected: the walk goes back, comes again, is scored and passes the gate.
+		{"audit", "RejectThenResubmit", "SUCCEEDED", "", func(o map[string]any) bool {
+			return dig(o, "qaDecision", "decision") == "rejected" && dig(o, "signal", "walkthroughId") == "w-sub-0002" &&
+				dig(o, "score", "valuation") == float64(0) && dig(o, "qa", "approved") == true && dig(o, "close") != nil
+		}},
+		{"audit", "QATimeout", "SUCCEEDED", "", func(o map[string]any) bool {
+			return dig(o, "timeout", "Error") == "States.Timeout" && dig(o, "qa", "status") == "held" && dig(o, "close") != nil
+		}},
+		{"audit", "ResubmitMissed", "SUCCEEDED", "", func(o map[string]any) bool {
+			return dig(o, "timeout", "Error") == "States.Timeout" && dig(o, "deadline", "submitted") == false && dig(o, "close") != nil
+		}},
 		{"review", "HappyPath", "SUCCEEDED", "", func(o map[string]any) bool { return dig(o, "report", "touchpoints") == float64(45) }},
 		{"review", "WindowClosed", "SUCCEEDED", "", func(o map[string]any) bool {
 			return dig(o, "timeout", "Error") == "States.Timeout" && dig(o, "start", "more") == false && dig(o, "sweep", "windowOver") == true

@@ -15,7 +15,10 @@ import (
 // The simulator stands in for the auditors of a local review: it listens to
 // the workflow's notifications and answers them the way people do, some on
 // time, some late, one never. Recorded walkthroughs from testdata are what
-// they submit.
+// they submit. It also stands in for the CX lead at the QA gate: the first
+// result that waits for a lead is rejected (its auditor walks it again),
+// the second is never decided (the wait times out and escalates), the rest
+// are approved a day later.
 
 // behaviour is how one simulated auditor treats one assignment.
 type behaviour int
@@ -39,6 +42,8 @@ type action struct {
 type simulator struct {
 	mu         sync.Mutex
 	wf         *workflow.Audits
+	qa         *workflow.QA
+	qaSeen     int
 	recordings map[string][]audit.Walkthrough // by touchpoint id
 	plan       func(n int) behaviour          // the n-th assignment's behaviour
 	seen       map[string]behaviour           // by assignment id
@@ -51,7 +56,16 @@ type simulator struct {
 
 type simStats struct {
 	Notifications, Submitted, Late, Never, Reassigned, PromisesKept, PromisesBroken int
+	// At the QA gate: results a lead approved, rejected or left undecided,
+	// escalations, and walks submitted again after a rejection.
+	QAApproved, QARejected, QAUndecided, QAEscalated, Resubmitted int
 }
+
+// The simulated lead's QA decisions, by the order results wait for one.
+const (
+	simRejectedResult  = 1 // rejected: the walk goes back to its auditor
+	simUndecidedResult = 2 // never decided: the wait times out
+)
 
 func newSimulator(recordings map[string][]audit.Walkthrough) *simulator {
 	return &simulator{recordings: recordings, seen: map[string]behaviour{}, plan: func(n int) behaviour {
@@ -100,8 +114,51 @@ func (s *simulator) Notify(_ context.Context, n workflow.Notification) error {
 		}
 	case workflow.NotifyPromiseDue:
 		s.enqueue(2*time.Hour, fmt.Sprintf("%s answers promise %s of %s", n.To, n.PromiseID, n.AssignmentID), s.answer(n))
+	case workflow.NotifyQAWaiting:
+		s.qaSeen++
+		switch s.qaSeen {
+		case simRejectedResult:
+			s.enqueue(audit.Day, "the lead rejects "+n.ResultID, s.decide(n.ResultID, audit.DecideReject, "the timeline misses the queue: walk it again"))
+		case simUndecidedResult:
+			s.stats.QAUndecided++
+		default:
+			s.enqueue(audit.Day, "the lead approves "+n.ResultID, s.decide(n.ResultID, audit.DecideApprove, ""))
+		}
+	case workflow.NotifyQAEscalated:
+		s.stats.QAEscalated++
+	case workflow.NotifyReturned:
+		s.stats.Resubmitted++
+		s.enqueue(audit.Day, fmt.Sprintf("%s submits %s again", n.To, n.AssignmentID), s.resubmit(n.AssignmentID, n.To))
 	}
 	return nil
+}
+
+// simLead is the simulated CX lead (s-001 of the sample bank).
+const simLead = "s-001"
+
+func (s *simulator) decide(resultID string, d audit.QADecision, reason string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := s.qa.Decide(ctx, workflow.DecideInput{CompanyID: demoCompany, ResultID: resultID, By: simLead, Decision: d, Reason: reason})
+		s.mu.Lock()
+		if d == audit.DecideReject {
+			s.stats.QARejected++
+		} else {
+			s.stats.QAApproved++
+		}
+		s.mu.Unlock()
+		return err
+	}
+}
+
+func (s *simulator) resubmit(assignmentID, auditorID string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		w, err := s.recording(ctx, assignmentID)
+		if err != nil {
+			return err
+		}
+		_, err = s.wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: "sim-" + assignmentID + "-again", AssignmentID: assignmentID, AuditorID: auditorID, Walkthrough: w})
+		return err
+	}
 }
 
 // clock is set by the run loop; actions are scheduled relative to it.

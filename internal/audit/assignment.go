@@ -17,6 +17,9 @@ const (
 	StatusClosed     AssignmentStatus = "closed"
 	StatusExpired    AssignmentStatus = "expired"
 	StatusReassigned AssignmentStatus = "reassigned"
+	// StatusReturned is a scored walk a lead rejected in QA: it is back with
+	// its auditor, with the lead's note, until they submit it again.
+	StatusReturned AssignmentStatus = "returned"
 )
 
 // transitions is the assignment life cycle: the only legal moves.
@@ -25,12 +28,16 @@ const (
 //	planned|assigned|started → expired     (no eligible auditor, or the window closed)
 //	assigned|started → reassigned          (second deadline missed; a new assignment replaces it)
 //	submitted → closed                     (the workflow failed after the walk was stored; the cause is kept)
+//	scored → returned                      (a lead rejected the result in QA: the walk goes back to its auditor)
+//	returned → started|submitted           (the auditor walks it again and submits)
+//	returned → closed                      (not submitted again in time, or the workflow failed; the rejected result does not count)
 var transitions = map[AssignmentStatus][]AssignmentStatus{
 	StatusPlanned:    {StatusAssigned, StatusExpired},
 	StatusAssigned:   {StatusStarted, StatusSubmitted, StatusExpired, StatusReassigned},
 	StatusStarted:    {StatusSubmitted, StatusExpired, StatusReassigned},
 	StatusSubmitted:  {StatusScored, StatusClosed},
-	StatusScored:     {StatusClosed},
+	StatusScored:     {StatusClosed, StatusReturned},
+	StatusReturned:   {StatusStarted, StatusSubmitted, StatusClosed},
 	StatusClosed:     nil,
 	StatusExpired:    nil,
 	StatusReassigned: nil,
@@ -54,9 +61,10 @@ func Transition(from, to AssignmentStatus) error {
 	return &Error{Code: Conflict, Message: fmt.Sprintf("assignment cannot go from %s to %s", from, to)}
 }
 
-// Open reports whether the assignment still waits for the auditor.
+// Open reports whether the assignment still waits for the auditor (a
+// returned walk waits for them again).
 func (s AssignmentStatus) Open() bool {
-	return s == StatusPlanned || s == StatusAssigned || s == StatusStarted
+	return s == StatusPlanned || s == StatusAssigned || s == StatusStarted || s == StatusReturned
 }
 
 // Final reports whether nothing more happens to the assignment.
@@ -98,6 +106,13 @@ type Assignment struct {
 	// or confirmed (the version read before each such write): see
 	// EvidenceOnlySince.
 	EvidenceWrites []int `json:"evidenceWrites,omitempty"`
+	// QAToken is the callback token of the audit's wait for a lead's QA
+	// decision on the walk's result.
+	QAToken string `json:"qaToken,omitempty"`
+	// Return is the lead's note when the walk was sent back in QA; Returns
+	// counts how often it was.
+	Return  *ReturnNote `json:"return,omitempty"`
+	Returns int         `json:"returns,omitempty"`
 	// Failure records why the audit's workflow failed, when it did.
 	Failure       string    `json:"failure,omitempty"`
 	WalkthroughID string    `json:"walkthroughId,omitempty"`
@@ -106,6 +121,15 @@ type Assignment struct {
 	// Version is the optimistic-locking counter: every stored update must
 	// name the version it read, and bumps it by one.
 	Version int `json:"version"`
+}
+
+// ReturnNote is why a lead sent a walk back to its auditor, shown in the
+// auditor's view of the assignment.
+type ReturnNote struct {
+	ResultID string    `json:"resultId"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Reason   string    `json:"reason"`
 }
 
 // MoveTo applies a legal status transition at time at.

@@ -6,7 +6,7 @@ import (
 )
 
 func TestTransition_LifeCycle(t *testing.T) {
-	all := []AssignmentStatus{StatusPlanned, StatusAssigned, StatusStarted, StatusSubmitted, StatusScored, StatusClosed, StatusExpired, StatusReassigned}
+	all := []AssignmentStatus{StatusPlanned, StatusAssigned, StatusStarted, StatusSubmitted, StatusScored, StatusClosed, StatusExpired, StatusReassigned, StatusReturned}
 	legal := map[[2]AssignmentStatus]bool{
 		{StatusPlanned, StatusAssigned}:    true,
 		{StatusPlanned, StatusExpired}:     true,
@@ -20,6 +20,10 @@ func TestTransition_LifeCycle(t *testing.T) {
 		{StatusSubmitted, StatusScored}:    true,
 		{StatusSubmitted, StatusClosed}:    true,
 		{StatusScored, StatusClosed}:       true,
+		{StatusScored, StatusReturned}:     true,
+		{StatusReturned, StatusStarted}:    true,
+		{StatusReturned, StatusSubmitted}:  true,
+		{StatusReturned, StatusClosed}:     true,
 	}
 	for _, from := range all {
 		for _, to := range all {
@@ -59,6 +63,7 @@ func TestAssignmentStatus_OpenAndFinal(t *testing.T) {
 		{StatusPlanned, true, false}, {StatusAssigned, true, false}, {StatusStarted, true, false},
 		{StatusSubmitted, false, false}, {StatusScored, false, false},
 		{StatusClosed, false, true}, {StatusExpired, false, true}, {StatusReassigned, false, true},
+		{StatusReturned, true, false},
 	}
 	for _, c := range cases {
 		t.Run(string(c.s), func(t *testing.T) {

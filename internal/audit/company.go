@@ -46,6 +46,9 @@ type Role string
 const (
 	RoleAuditor Role = "auditor"
 	RoleLead    Role = "lead"
+	// RoleManager manages their home unit: they may appeal the valuations
+	// of the touchpoints it owns.
+	RoleManager Role = "manager"
 )
 
 // Staff is an employee who may walk journeys as a customer (auditor) or
@@ -194,7 +197,7 @@ func (c *Company) Validate() error {
 		}
 		v.require(len(s.Roles) > 0, p+".roles", "at least one role is required")
 		for k, r := range s.Roles {
-			v.require(r == RoleAuditor || r == RoleLead, idx(p+".roles", k), "must be auditor or lead, not %q", r)
+			v.require(r == RoleAuditor || r == RoleLead || r == RoleManager, idx(p+".roles", k), "must be auditor, lead or manager, not %q", r)
 		}
 	}
 

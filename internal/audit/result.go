@@ -58,6 +58,9 @@ type Result struct {
 	// walk far from its branch (audit.CheckInFlags). Empty when nothing
 	// needs a look; QA's auto-approve rule reads it.
 	EvidenceFlags []string `json:"evidenceFlags,omitempty"`
+	// QA is the result's review by a lead (qa.go); Appeal its appeal, if any.
+	QA     *QA     `json:"qa,omitempty"`
+	Appeal *Appeal `json:"appeal,omitempty"`
 }
 
 // Reason is one criterion that moved the valuation, and how.

@@ -20,6 +20,10 @@ type StandardSet struct {
 	Rules *ValuationRules `json:"rules,omitempty"`
 	// Cadence overrides the default re-verification intervals.
 	Cadence *Cadence `json:"cadence,omitempty"`
+	// QA is the set's QA gate: auto-approval, timeouts and the appeal
+	// window (qa.go). It decides how results are reviewed, not how they
+	// are scored, so it may change on a published set.
+	QA *QARule `json:"qa,omitempty"`
 }
 
 // CriterionKind is what a criterion checks.
@@ -192,6 +196,9 @@ func (s *StandardSet) Validate() error {
 	}
 	if s.Cadence != nil {
 		v.nest("cadence", s.Cadence.Validate())
+	}
+	if s.QA != nil {
+		v.nest("qa", s.QA.Validate())
 	}
 	return v.err("standard set " + s.Version)
 }

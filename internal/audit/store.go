@@ -76,7 +76,9 @@ type AssignmentStore interface {
 // ResultStore keeps scored results and the re-verification schedule.
 type ResultStore interface {
 	// PutResults stores results (overwriting by id) and moves each
-	// touchpoint's next due date when the result is its newest.
+	// touchpoint's next due date when the result is its newest and counts
+	// (Result.Counts: a result waiting in QA or rejected leaves the
+	// schedule alone; approving it moves it).
 	PutResults(ctx context.Context, rs []Result) error
 	// GetResult reads one result.
 	GetResult(ctx context.Context, id string) (*Result, error)
@@ -84,6 +86,9 @@ type ResultStore interface {
 	ListResultHistory(ctx context.Context, companyID, touchpointID string, page Page) ([]Result, string, error)
 	// ListResultsByReview lists every result of a review.
 	ListResultsByReview(ctx context.Context, reviewID string, page Page) ([]Result, string, error)
+	// ListResultsQueued lists a company's results on a lead's queue
+	// (Result.Queued), longest waiting first.
+	ListResultsQueued(ctx context.Context, companyID string, q Queue, page Page) ([]Result, string, error)
 	// ListDueTouchpoints lists touchpoints whose next verification is due
 	// before the given time, soonest first.
 	ListDueTouchpoints(ctx context.Context, companyID string, before time.Time) ([]DueTouchpoint, error)

@@ -191,12 +191,12 @@ func TestImport_CreatesCognitoUsersForTheSampleBank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Directory == nil || sum.Directory.Created != 157 {
-		t.Fatalf("directory summary %+v, want 157 created", sum.Directory)
+	if sum.Directory == nil || sum.Directory.Created != 158 {
+		t.Fatalf("directory summary %+v, want 158 created", sum.Directory)
 	}
 	got := users(t, client, pool)
-	if len(got) != 157 {
-		t.Fatalf("%d users in the pool, want 157", len(got))
+	if len(got) != 158 {
+		t.Fatalf("%d users in the pool, want 158", len(got))
 	}
 	danuta := got["bank-pl/s-001"]
 	if danuta.attrs["email"] != "danuta.sokolowska@bank-przykladowy.pl" || !slices.Equal(danuta.groups, []string{"auditor", "lead"}) {
@@ -206,7 +206,7 @@ func TestImport_CreatesCognitoUsersForTheSampleBank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := again.Directory; d.Unchanged != 157 || d.Created+d.Updated+d.Disabled+d.Enabled != 0 {
+	if d := again.Directory; d.Unchanged != 158 || d.Created+d.Updated+d.Disabled+d.Enabled != 0 {
 		t.Fatalf("a retried import changed the pool: %+v", d)
 	}
 }

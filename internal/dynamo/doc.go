@@ -26,6 +26,7 @@
 //	action          ACTION#<company>#<id>  ACTION          GSI1  ACTIONS#<company>#<status>      <due>#<id>
 //	                                                       GSI2  ACTIONS#<company>               <due>#<id>
 //	                                                       GSI3  OVERDUE#<company>               <due>#<id>   (only while open, in_progress or reopened)
+//	                                                       GSI3  QUEUE#<company>#<qa|appeals>    <since>#<id>       (only while on a lead's queue)
 //
 // Times in sort keys are UTC with nine fraction digits
 // (2026-03-02T09:00:00.000000000Z), so they sort as strings.
@@ -61,14 +62,16 @@
 //   - GSI2 holds assignments by review and status, results by review, the
 //     company's trail and all of a company's actions.
 //   - GSI3 holds, in partitions of their own per company, the touchpoint
-//     schedule items, the reviews and the unfinished actions.
-//     ListDueTouchpoints is one Query with GSI3SK < <before>, soonest first;
-//     ListOverdueActions the same way; ListReviews (the CX lead console's
-//     list) is one descending Query of REVIEWS#<company>, newest opening
-//     first. GSI3 rather than a fourth index: a company has a few reviews a
-//     year and few open actions, so the partitions stay small, and every
-//     listing is per company. Every review write sets the keys, so a review
-//     stored before them joins the listing on its next update.
+//     schedule items, the reviews, the unfinished actions and the results
+//     on a lead's queue (pending QA or under appeal; a result leaves the
+//     index when it is decided). ListDueTouchpoints is one Query with
+//     GSI3SK < <before>, soonest first; ListOverdueActions the same way;
+//     ListResultsQueued one Query of QUEUE#<company>#<qa|appeals>;
+//     ListReviews (the CX lead console's list) one descending Query of
+//     REVIEWS#<company>, newest opening first. GSI3 rather than more
+//     indexes: each partition is per company and stays small. Every review
+//     write sets the keys, so a review stored before them joins the listing
+//     on its next update.
 //
 // Gets use strongly consistent reads. Listings read GSIs, which DynamoDB
 // keeps eventually consistent (usually well under a second).
@@ -83,7 +86,7 @@
 // # Sizes
 //
 // A company configuration is one item whose "body" is gzip-compressed JSON
-// (binary). The sample bank (testdata/company: 157 staff, 45 touchpoints,
+// (binary). The sample bank (testdata/company: 158 staff, 45 touchpoints,
 // two standard sets) is 123 KB of JSON and 20 KB stored. The limit is
 // maxBodyBytes (350 KB) compressed, under DynamoDB's 400 KB item limit,
 // which at the sample's ratio is about 2 MB of JSON, ten times the sample.

@@ -33,6 +33,13 @@ func dueListing(companyID string, before time.Time) listing {
 	return listing{index: indexGSI3, pkAttr: attrGSI3PK, skAttr: attrGSI3SK, pk: "DUE#" + companyID, skBefore: sortTime(before)}
 }
 
+// queueListing is a lead's queue (QA or appeals) in GSI3, longest waiting
+// first. Only results on a queue carry GSI3 keys, so it stays sparse, and
+// its partition keys never meet the schedule's DUE#<company>.
+func queueListing(companyID string, q audit.Queue) listing {
+	return listing{index: indexGSI3, pkAttr: attrGSI3PK, skAttr: attrGSI3SK, pk: "QUEUE#" + companyID + "#" + string(q)}
+}
+
 func resultItem(r audit.Result) (map[string]types.AttributeValue, error) {
 	item, err := marshal(r)
 	if err != nil {
@@ -41,6 +48,9 @@ func resultItem(r audit.Result) (map[string]types.AttributeValue, error) {
 	item[attrPK], item[attrSK], item[attrEntity] = str(resultPK(r.ID)), str(skResult), str("result")
 	item[attrGSI1PK], item[attrGSI1SK] = str(historyListing(r.CompanyID, r.TouchpointID).pk), str(resultKey(r))
 	item[attrGSI2PK], item[attrGSI2SK] = str(reviewResultsListing(r.ReviewID).pk), str(r.ID)
+	if q, since := r.Queued(); q != "" {
+		item[attrGSI3PK], item[attrGSI3SK] = str(queueListing(r.CompanyID, q).pk), str(sortTime(since)+"#"+r.ID)
+	}
 	return item, nil
 }
 
@@ -78,7 +88,7 @@ func (s *Store) PutResults(ctx context.Context, rs []audit.Result) error {
 	for i, r := range rs {
 		last[r.ID] = i
 		k := [2]string{r.CompanyID, r.TouchpointID}
-		if cur, ok := newest[k]; !r.NextDue.IsZero() && (!ok || resultKey(r) >= resultKey(cur)) {
+		if cur, ok := newest[k]; !r.NextDue.IsZero() && r.Counts() && (!ok || resultKey(r) >= resultKey(cur)) {
 			newest[k] = r
 		}
 	}
@@ -128,6 +138,14 @@ func (s *Store) GetResult(ctx context.Context, id string) (*audit.Result, error)
 		return nil, err
 	}
 	return &r, nil
+}
+
+// ListResultsQueued implements audit.ResultStore, longest waiting first.
+func (s *Store) ListResultsQueued(ctx context.Context, companyID string, q audit.Queue, p audit.Page) ([]audit.Result, string, error) {
+	if companyID == "" || q == "" {
+		return nil, "", required("company id and queue")
+	}
+	return listResults(ctx, s, queueListing(companyID, q), p)
 }
 
 // ListResultsByReview implements audit.ResultStore, in result id order.

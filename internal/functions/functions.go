@@ -42,6 +42,7 @@ var table = []Function{
 	{"confirm-promise", "ConfirmPromiseFunction", func(w *workflow.Workflow) task { return method(w.Audits.ConfirmPromise) }},
 	{"remind", "RemindFunction", func(w *workflow.Workflow) task { return method(w.Audits.Remind) }},
 	{"reassign", "ReassignFunction", func(w *workflow.Workflow) task { return method(w.Audits.Reassign) }},
+	{"qa", "QaFunction", func(w *workflow.Workflow) task { return method(w.QA.Step) }},
 }
 
 // All lists the workflow functions.

@@ -163,6 +163,13 @@ var routes = []route{
 	{"POST", segs("/api/actions/{id}/status"), audit.RoleLead, MaxBody, (*Handler).moveAction},
 	{"GET", segs("/api/trail"), audit.RoleLead, 0, (*Handler).trail},
 	{"GET", segs("/api/outbox"), audit.RoleLead, 0, (*Handler).sentMessages},
+	{"GET", segs("/api/qa"), audit.RoleLead, 0, (*Handler).qaQueue},
+	{"POST", segs("/api/results/{id}/approve"), audit.RoleLead, MaxBody, decideQA(audit.DecideApprove)},
+	{"POST", segs("/api/results/{id}/reject"), audit.RoleLead, MaxBody, decideQA(audit.DecideReject)},
+	{"POST", segs("/api/results/{id}/hold"), audit.RoleLead, MaxBody, decideQA(audit.DecideHold)},
+	{"POST", segs("/api/results/{id}/appeal"), anyRole, MaxBody, (*Handler).appeal},
+	{"GET", segs("/api/appeals"), audit.RoleLead, 0, (*Handler).appealsQueue},
+	{"POST", segs("/api/appeals/{id}/decide"), audit.RoleLead, MaxBody, (*Handler).decideAppeal},
 }
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
@@ -329,7 +336,7 @@ func callerOf(ev *events.APIGatewayV2HTTPRequest) (caller, error) {
 		return caller{}, errorf(codeUnauthorized, "the token names no staff member of a company")
 	}
 	for _, g := range groups(cl[claimGroups]) {
-		if r := audit.Role(g); (r == audit.RoleAuditor || r == audit.RoleLead) && !c.has(r) {
+		if r := audit.Role(g); (r == audit.RoleAuditor || r == audit.RoleLead || r == audit.RoleManager) && !c.has(r) {
 			c.Roles = append(c.Roles, r)
 		}
 	}

@@ -87,7 +87,7 @@ func TestImportCompany_SyncsStaffToTheDirectory(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Body), &sum); err != nil {
 		t.Fatal(err)
 	}
-	if len(dir.synced) != 1 || dir.synced[0] != "bank-pl" || sum.Directory == nil || sum.Directory.Created != 157 {
+	if len(dir.synced) != 1 || dir.synced[0] != "bank-pl" || sum.Directory == nil || sum.Directory.Created != 158 {
 		t.Fatalf("synced %v, summary %+v", dir.synced, sum.Directory)
 	}
 }

@@ -50,7 +50,7 @@ func (s *Store) PutResults(_ context.Context, rs []audit.Result) error {
 	// The newest result of the batch per touchpoint, against what is stored.
 	newest := map[[2]string]scheduled{}
 	for _, r := range rs {
-		if r.NextDue.IsZero() {
+		if r.NextDue.IsZero() || !r.Counts() {
 			continue
 		}
 		k, key := [2]string{r.CompanyID, r.TouchpointID}, resultKey(r)
@@ -106,6 +106,22 @@ func (s *Store) ListResultsByReview(_ context.Context, reviewID string, p audit.
 		}
 	}
 	return page(items, "results#"+reviewID, p, false)
+}
+
+// ListResultsQueued implements audit.ResultStore, longest waiting first.
+func (s *Store) ListResultsQueued(_ context.Context, companyID string, q audit.Queue, p audit.Page) ([]audit.Result, string, error) {
+	if companyID == "" || q == "" {
+		return nil, "", required("company id and queue")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var items []keyed[audit.Result]
+	for _, r := range s.state.Results {
+		if on, since := r.Queued(); r.CompanyID == companyID && on == q {
+			items = append(items, keyed[audit.Result]{sortTime(since) + "#" + r.ID, r})
+		}
+	}
+	return page(items, "queue#"+companyID+"#"+string(q), p, false)
 }
 
 // ListDueTouchpoints implements audit.ResultStore.

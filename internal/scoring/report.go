@@ -30,6 +30,19 @@ type Report struct {
 	Recommendations Recommendations `json:"recommendations"`
 	// Schedule lists every walked touchpoint's next verification, soonest first.
 	Schedule []Due `json:"schedule"`
+	// QA counts the review's results by QA status when the report was
+	// compiled from approved results only (the workflow's reports); nil
+	// when every result given was counted.
+	QA *QACount `json:"qa,omitempty"`
+}
+
+// QACount is how many of a review's results counted in its report, and
+// how many did not yet (pending or held) or never will (rejected).
+type QACount struct {
+	Approved int `json:"approved"`
+	Pending  int `json:"pending"`
+	Held     int `json:"held"`
+	Rejected int `json:"rejected"`
 }
 
 // Summary is the review at a glance.

@@ -138,3 +138,16 @@ func (e *Engine) MarkFixDone(r *audit.Result, fixDone time.Time) {
 	r.NextDue, r.DueReason = NextDueWithReason(st.cadence, DueInput{Valuation: r.Valuation, MomentOfTruth: tp.ref.MomentOfTruth,
 		VerifiedAt: walkedAt(r), FixDoneAt: fixDone, NewStandardFrom: st.newerFrom})
 }
+
+// Reschedule sets the next due date of a result whose valuation was
+// changed by hand (an upheld appeal's change), by the same rule as
+// scoring, from when it was walked.
+func (e *Engine) Reschedule(r *audit.Result) {
+	st, ok := e.standards[r.StandardVersion]
+	tp, tok := e.touchpoints[r.TouchpointID]
+	if !ok || !tok {
+		return
+	}
+	r.NextDue, r.DueReason = NextDueWithReason(st.cadence, DueInput{Valuation: r.Valuation, MomentOfTruth: tp.ref.MomentOfTruth,
+		VerifiedAt: walkedAt(r), NewStandardFrom: st.newerFrom})
+}

@@ -121,6 +121,64 @@ var resultCases = []contractCase{
 		must(t, err, "ListDueTouchpoints")
 		sameJSON(t, got, []audit.DueTouchpoint{due(newer), due(batch[0])}, "schedule after a batch")
 	}},
+	{"a result waiting in QA or rejected leaves the schedule alone; approving it moves it", func(t *testing.T, s audit.Store) {
+		first := newResult("r1", "rev1", "tp-1", t0, t0.Add(90*audit.Day))
+		must(t, s.PutResults(ctxOf(t), []audit.Result{first}), "PutResults(first)")
+		pending := newResult("r2", "rev2", "tp-1", t0.Add(30*audit.Day), t0.Add(40*audit.Day))
+		pending.QA = &audit.QA{Status: audit.QAPending, Since: pending.ScoredAt}
+		rejected := newResult("r3", "rev2", "tp-1", t0.Add(31*audit.Day), t0.Add(41*audit.Day))
+		rejected.QA = &audit.QA{Status: audit.QARejected, Since: rejected.ScoredAt}
+		must(t, s.PutResults(ctxOf(t), []audit.Result{pending, rejected}), "PutResults(pending, rejected)")
+		got, err := s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
+		must(t, err, "ListDueTouchpoints")
+		sameJSON(t, got, []audit.DueTouchpoint{due(first)}, "schedule while in QA")
+		pending.QA.Status = audit.QAApproved
+		must(t, s.PutResults(ctxOf(t), []audit.Result{pending}), "PutResults(approved)")
+		got, err = s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
+		must(t, err, "ListDueTouchpoints")
+		sameJSON(t, got, []audit.DueTouchpoint{due(pending)}, "schedule after approval")
+	}},
+	{"queues list a company's pending and held results, and open appeals, longest waiting first", func(t *testing.T, s audit.Store) {
+		at := func(d int) time.Time { return t0.Add(time.Duration(d) * audit.Day) }
+		var rs []audit.Result
+		for i, st := range []audit.QAStatus{audit.QAPending, audit.QAHeld, audit.QAApproved, audit.QARejected, audit.QAPending} {
+			r := newResult(fmt.Sprintf("q%d", i), "rev1", fmt.Sprintf("tp-%d", i), at(10-i), at(100))
+			r.QA = &audit.QA{Status: st, Since: r.ScoredAt, Why: []string{"valuation -2 is below -1"}}
+			rs = append(rs, r)
+		}
+		appealed := newResult("ap1", "rev1", "tp-9", at(1), at(100))
+		appealed.QA = &audit.QA{Status: audit.QAApproved, Since: at(1)}
+		appealed.Appeal = &audit.Appeal{By: "m-1", Role: audit.RoleManager, At: at(3), Reason: "wrong branch", Status: audit.AppealOpen, From: -1}
+		other := newResult("elsewhere", "rev9", "tp-1", at(0), at(100))
+		other.CompanyID = "another-bank"
+		other.QA = &audit.QA{Status: audit.QAPending, Since: at(0)}
+		must(t, s.PutResults(ctxOf(t), append(rs, appealed, other)), "PutResults")
+		got, pages := collect(t, 2, func(p audit.Page) ([]audit.Result, string, error) {
+			return s.ListResultsQueued(ctxOf(t), "bank", audit.QueueQA, p)
+		})
+		if pages < 2 {
+			t.Fatalf("3 queued results with limit 2 came in %d pages", pages)
+		}
+		sameJSON(t, got, []audit.Result{rs[4], rs[1], rs[0]}, "QA queue")
+		got, _ = collect(t, 0, func(p audit.Page) ([]audit.Result, string, error) {
+			return s.ListResultsQueued(ctxOf(t), "bank", audit.QueueAppeals, p)
+		})
+		sameJSON(t, got, []audit.Result{appealed}, "appeals queue")
+		// Decided, they leave their queues.
+		rs[0].QA.Status = audit.QAApproved
+		appealed.Appeal.Status = audit.AppealUpheld
+		must(t, s.PutResults(ctxOf(t), []audit.Result{rs[0], appealed}), "PutResults(decided)")
+		got, _ = collect(t, 0, func(p audit.Page) ([]audit.Result, string, error) {
+			return s.ListResultsQueued(ctxOf(t), "bank", audit.QueueQA, p)
+		})
+		sameJSON(t, got, []audit.Result{rs[4], rs[1]}, "QA queue after a decision")
+		got, _ = collect(t, 0, func(p audit.Page) ([]audit.Result, string, error) {
+			return s.ListResultsQueued(ctxOf(t), "bank", audit.QueueAppeals, p)
+		})
+		if len(got) != 0 {
+			t.Fatalf("appeals queue after the decision holds %d results", len(got))
+		}
+	}},
 }
 
 func due(r audit.Result) audit.DueTouchpoint {

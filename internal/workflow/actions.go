@@ -289,6 +289,8 @@ func (s *deps) recordAction(ctx context.Context, a *audit.Action, before *audit.
 	return s.record(ctx, e)
 }
 
+// record appends an entry to the audit trail, stamped now unless it says
+// when. Entry ids derive from what caused them, so a retry records once.
 func (s *deps) record(ctx context.Context, e audit.TrailEntry) error {
 	if e.At.IsZero() {
 		e.At = s.clock.Now()

@@ -30,6 +30,8 @@ type DispatchInput struct {
 	TaskToken    string `json:"taskToken"`
 	// Reminder is true for the second wait, after a missed deadline.
 	Reminder bool `json:"reminder,omitempty"`
+	// Returned is true for the wait for a walk a lead sent back in QA.
+	Returned bool `json:"returned,omitempty"`
 }
 
 // DispatchOutput is returned by the dispatch Lambda (the state waits for the token, not for this).
@@ -75,7 +77,10 @@ func (s *Audits) Dispatch(ctx context.Context, in DispatchInput) (DispatchOutput
 		return DispatchOutput{AssignmentID: a.ID}, nil
 	}
 	kind := NotifyAssigned
-	if in.Reminder {
+	switch {
+	case in.Returned:
+		kind = NotifyReturned
+	case in.Reminder:
 		kind = NotifyOverdue
 	}
 	s.notifyAssignment(ctx, kind, a)
@@ -372,6 +377,8 @@ func (s *Audits) notifyAssignment(ctx context.Context, kind NotificationKind, a 
 		subject = audit.Label{PL: "Termin audytu minął i został przedłużony", EN: "Your audit is overdue: the deadline was extended"}
 	case NotifyReassigned:
 		subject = audit.Label{PL: "Przejęte zadanie audytowe", EN: "Audit reassigned to you"}
+	case NotifyReturned:
+		subject = audit.Label{PL: "Audyt wrócił do poprawy", EN: "Your walk was sent back"}
 	}
 	s.tell(ctx, Notification{Kind: kind, To: a.AuditorID, CompanyID: a.CompanyID, ReviewID: a.ReviewID, AssignmentID: a.ID,
 		TouchpointID: a.TouchpointID, Due: a.Due, Subject: subject})

@@ -122,8 +122,8 @@ func (s *Auditors) view(ctx context.Context, a *audit.Assignment, withCriteria b
 		return AssignmentView{}, audit.Errorf(audit.NotFound, "touchpoint %s not found", a.TouchpointID)
 	}
 	v := AssignmentView{Assignment: *a, Touchpoint: ref.Touchpoint, JourneyID: ref.JourneyID, StageID: ref.StageID, Criteria: []audit.Criterion{}}
-	v.Assignment.TaskToken, v.Assignment.PromiseTokens = "", nil // callback tokens never leave the server
-	v.Assignment.EvidenceWrites = nil // bookkeeping of the version check, nothing for the form
+	v.Assignment.TaskToken, v.Assignment.QAToken, v.Assignment.PromiseTokens = "", "", nil // callback tokens never leave the server
+	v.Assignment.EvidenceWrites = nil                                                      // bookkeeping of the version check, nothing for the form
 	if a.Failure != "" {
 		// The cause may hold a Lambda error envelope: never shown to a client.
 		p := audit.FailureLabel(a.Failure)
@@ -165,7 +165,7 @@ func (s *Auditors) StartWalk(ctx context.Context, o Owned, startedAt time.Time) 
 		switch a.Status {
 		case audit.StatusStarted:
 			return false, nil
-		case audit.StatusAssigned:
+		case audit.StatusAssigned, audit.StatusReturned:
 			started := startedAt
 			if started.IsZero() {
 				started = s.clock.Now()
@@ -195,7 +195,7 @@ func (s *Auditors) SaveDraft(ctx context.Context, o Owned, in DraftInput) (Assig
 	if err != nil {
 		return AssignmentView{}, err
 	}
-	if a.Status != audit.StatusStarted && a.Status != audit.StatusAssigned {
+	if a.Status != audit.StatusStarted && a.Status != audit.StatusAssigned && a.Status != audit.StatusReturned {
 		return AssignmentView{}, conflict("assignment %s is %s: its walk can no longer change", a.ID, a.Status)
 	}
 	// A draft is stored on its assignment: whatever it holds must satisfy

@@ -120,7 +120,7 @@ func (s *Reviews) RecordAuditFailure(ctx context.Context, in FailureInput) (Clos
 			return false, nil
 		}
 		a.Failure = failureText(in)
-		if a.Status == audit.StatusSubmitted || a.Status == audit.StatusScored {
+		if a.Status == audit.StatusSubmitted || a.Status == audit.StatusScored || a.Status == audit.StatusReturned {
 			// A walk was recorded; keep it and close the assignment with the cause.
 			return true, a.MoveTo(audit.StatusClosed, s.clock.Now())
 		}

@@ -35,8 +35,9 @@ func newDeps(store audit.Store, exec Executions, notify Notifier, clock Clock, c
 	if clock == nil {
 		clock = SystemClock{}
 	}
-	return &deps{store: store, exec: exec, notify: notify, clock: clock, cfg: cfg.withDefaults(), log: log,
+	d := &deps{store: store, exec: exec, notify: notify, clock: clock, cfg: cfg.withDefaults(), log: log,
 		scorers: &scorers{byID: map[string]cachedScorer{}, store: store}}
+	return d
 }
 
 // markDone counts an assignment as ended and, when it is the last, sends the

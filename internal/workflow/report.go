@@ -61,7 +61,11 @@ func (s *Reviews) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput
 	return out, nil
 }
 
-// BuildReport compiles a review's report without storing it.
+// BuildReport compiles a review's report without storing it, from the
+// results that count (approved in QA) of the review and of the previous
+// one; the report's QA count says how many did not count yet. A review
+// completes with results still pending: its report leaves them out, and
+// a decision made later compiles it again (QA.Decide, Appeals.Decide).
 func (s *Reviews) BuildReport(ctx context.Context, r *audit.Review) (*scoring.Report, error) {
 	eng, err := s.scorer(ctx, r.CompanyID)
 	if err != nil {
@@ -71,28 +75,51 @@ func (s *Reviews) BuildReport(ctx context.Context, r *audit.Review) (*scoring.Re
 	if in.FixesDone, err = s.fixesDone(ctx, r.CompanyID); err != nil {
 		return nil, err
 	}
-	if in.Results, in.Walkthroughs, err = s.reviewResults(ctx, r.ID); err != nil {
+	var count scoring.QACount
+	if in.Results, in.Walkthroughs, count, err = s.reviewResults(ctx, r.ID); err != nil {
 		return nil, err
 	}
 	if r.PreviousReviewID != "" {
-		if in.Previous, in.PreviousWalkthroughs, err = s.reviewResults(ctx, r.PreviousReviewID); err != nil {
+		if in.Previous, in.PreviousWalkthroughs, _, err = s.reviewResults(ctx, r.PreviousReviewID); err != nil {
 			return nil, err
 		}
 	}
-	return eng.Report(in)
+	rep, err := eng.Report(in)
+	if err != nil {
+		return nil, err
+	}
+	rep.QA = &count
+	return rep, nil
 }
 
-func (s *Reviews) reviewResults(ctx context.Context, reviewID string) ([]audit.Result, []audit.Walkthrough, error) {
-	rs, err := listAll(ctx, func(p audit.Page) ([]audit.Result, string, error) {
+// reviewResults are a review's results that count, their walkthroughs, and
+// how many results stand where in QA.
+func (s *Reviews) reviewResults(ctx context.Context, reviewID string) ([]audit.Result, []audit.Walkthrough, scoring.QACount, error) {
+	var count scoring.QACount
+	all, err := listAll(ctx, func(p audit.Page) ([]audit.Result, string, error) {
 		return s.store.ListResultsByReview(ctx, reviewID, p)
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, count, err
 	}
-	ids := make([]string, 0, len(rs))
-	for _, r := range rs {
-		ids = append(ids, r.WalkthroughID)
+	rs := make([]audit.Result, 0, len(all))
+	ids := make([]string, 0, len(all))
+	for _, r := range all {
+		if r.Counts() {
+			count.Approved++
+			rs = append(rs, r)
+			ids = append(ids, r.WalkthroughID)
+			continue
+		}
+		switch r.QA.Status {
+		case audit.QARejected:
+			count.Rejected++
+		case audit.QAHeld:
+			count.Held++
+		default:
+			count.Pending++
+		}
 	}
 	ws, err := s.store.GetWalkthroughs(ctx, ids)
-	return rs, ws, err
+	return rs, ws, count, err
 }

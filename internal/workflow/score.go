@@ -98,6 +98,8 @@ func (s *Audits) scoreWalk(ctx context.Context, a *audit.Assignment, w *audit.Wa
 		return audit.Result{}, err
 	}
 	res.ID, res.ReviewID, res.AssignmentID = w.ID, a.ReviewID, a.ID
+	// Nothing counts before the QA gate (qa.go) approves it.
+	res.QA = &audit.QA{Status: audit.QAUnreviewed, Since: s.clock.Now()}
 	if err := s.store.PutResults(ctx, []audit.Result{res}); err != nil {
 		return audit.Result{}, err
 	}

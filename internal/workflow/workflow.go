@@ -66,6 +66,8 @@ const (
 	NotifyReassigned NotificationKind = "reassigned"
 	// NotifyPromiseDue: a promise made during the walk fell due; was it kept?
 	NotifyPromiseDue NotificationKind = "promise_due"
+	// NotifyReturned: a lead sent the walk back in QA with a note.
+	NotifyReturned NotificationKind = "returned"
 )
 
 // To leads (one notification per lead of the company; see deps.tellLeads).
@@ -76,8 +78,12 @@ const (
 	// NotifyWalkReassigned: a walk moved to another auditor (AssignmentID is
 	// the new assignment, AuditorID its auditor).
 	NotifyWalkReassigned NotificationKind = "walk_reassigned"
-	// NotifyQAWaiting: walks wait in the review's QA queue (Count).
+	// NotifyQAWaiting: a result waits for a lead's QA decision (ResultID).
 	NotifyQAWaiting NotificationKind = "qa_waiting"
+	// NotifyQAEscalated: a result waited too long for a QA decision.
+	NotifyQAEscalated NotificationKind = "qa_escalated"
+	// NotifyAppealed: a valuation was appealed (ResultID).
+	NotifyAppealed NotificationKind = "appealed"
 	// NotifyReviewReady: the review's report is ready (ReviewID).
 	NotifyReviewReady NotificationKind = "review_ready"
 	// NotifyActionOverdue: an improvement action passed its due date
@@ -94,7 +100,7 @@ const (
 // ForLeads reports whether the kind goes to the company's leads.
 func (k NotificationKind) ForLeads() bool {
 	switch k {
-	case NotifyWalkExpired, NotifyWalkReassigned, NotifyQAWaiting, NotifyReviewReady, NotifyActionOverdue:
+	case NotifyWalkExpired, NotifyWalkReassigned, NotifyQAWaiting, NotifyQAEscalated, NotifyAppealed, NotifyReviewReady, NotifyActionOverdue:
 		return true
 	}
 	return false
@@ -111,6 +117,7 @@ type Notification struct {
 	TouchpointID string           `json:"touchpointId,omitempty"`
 	PromiseID    string           `json:"promiseId,omitempty"`
 	ActionID     string           `json:"actionId,omitempty"`
+	ResultID     string           `json:"resultId,omitempty"`
 	// AuditorID is the auditor a lead's message is about.
 	AuditorID string    `json:"auditorId,omitempty"`
 	Due       time.Time `json:"due,omitzero"`
@@ -131,7 +138,7 @@ func (n Notification) Key() string {
 		due = n.Due.UTC().Format(time.RFC3339)
 	}
 	sum := sha256.Sum256([]byte(strings.Join([]string{string(n.Kind), n.CompanyID, n.To, n.ReviewID, n.AssignmentID,
-		n.TouchpointID, n.PromiseID, n.ActionID, n.AuditorID, due, n.Stage, strconv.Itoa(n.Count)}, "\x1f")))
+		n.TouchpointID, n.PromiseID, n.ActionID, n.ResultID, n.AuditorID, due, n.Stage, strconv.Itoa(n.Count)}, "\x1f")))
 	return hex.EncodeToString(sum[:16])
 }
 
@@ -197,6 +204,10 @@ type Workflow struct {
 	Auditors *Auditors
 	// Actions are the corrective actions a CX lead creates and moves.
 	Actions *Actions
+	// QA is the QA gate: auto-approval, the lead's queue and decisions.
+	QA *QA
+	// Appeals are challenges of approved valuations and their decisions.
+	Appeals *Appeals
 }
 
 // New builds every use case over the same store, executions, notifier,
@@ -210,6 +221,8 @@ func New(store audit.Store, exec Executions, notify Notifier, clock Clock, cfg C
 		Audits:   audits,
 		Auditors: &Auditors{deps: d, audits: audits},
 		Actions:  &Actions{deps: d},
+		QA:       &QA{deps: d},
+		Appeals:  &Appeals{deps: d},
 	}
 }
 
