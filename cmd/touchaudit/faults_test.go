@@ -33,7 +33,8 @@ const faultTouchpoints = 6
 // gives without faults.
 func TestReview_EveryWalkScoredOnceUnderFaults(t *testing.T) {
 	ctx := context.Background()
-	clean, err := runReview(ctx, demoRun{dir: repoRoot, store: memstore.New(), touchpoints: faultTouchpoints})
+	cleanStore := memstore.New()
+	clean, err := runReview(ctx, demoRun{dir: repoRoot, store: cleanStore, touchpoints: faultTouchpoints})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,8 +103,20 @@ func TestReview_EveryWalkScoredOnceUnderFaults(t *testing.T) {
 			}
 		}
 	}
-	if submitted != got.sim.Submitted || len(results) != submitted {
-		t.Errorf("%d walks stored and %d results for %d submitted", submitted, len(results), got.sim.Submitted)
+	// A walk the lead rejected keeps its (rejected) result beside the
+	// result of the walk submitted again: as many results as without faults.
+	cleanResults, err := listAll(ctx, func(pg audit.Page) ([]audit.Result, string, error) {
+		return cleanStore.ListResultsByReview(ctx, demoReview, pg)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if submitted != got.sim.Submitted || len(results) != len(cleanResults) {
+		t.Errorf("%d walks stored for %d submitted; %d results, %d without faults", submitted, got.sim.Submitted, len(results), len(cleanResults))
+	}
+	if got.sim.QARejected != clean.sim.QARejected || got.sim.Resubmitted != clean.sim.Resubmitted {
+		t.Errorf("QA under faults rejected %d and saw %d resubmitted, without faults %d and %d",
+			got.sim.QARejected, got.sim.Resubmitted, clean.sim.QARejected, clean.sim.Resubmitted)
 	}
 	// Nothing corrupted: the report is the one the review gives without faults.
 	if g, w := got.report.Summary, clean.report.Summary; g.Touchpoints != w.Touchpoints || g.Walks != w.Walks || g.Levels != w.Levels || g.Mean != w.Mean {

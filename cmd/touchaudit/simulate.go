@@ -85,6 +85,9 @@ func (s *simulator) Notify(_ context.Context, n workflow.Notification) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats.Notifications++
+	if n.Kind.ForLeads() && n.To != simLead {
+		return nil // every lead is told; the simulated lead acts
+	}
 	switch n.Kind {
 	case workflow.NotifyAssigned, workflow.NotifyReassigned:
 		b, known := s.seen[n.AssignmentID]
@@ -138,7 +141,10 @@ const simLead = "s-001"
 
 func (s *simulator) decide(resultID string, d audit.QADecision, reason string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		_, err := s.qa.Decide(ctx, workflow.DecideInput{CompanyID: demoCompany, ResultID: resultID, By: simLead, Decision: d, Reason: reason})
+		err := retryTransient(func() error {
+			_, err := s.qa.Decide(ctx, workflow.DecideInput{CompanyID: demoCompany, ResultID: resultID, By: simLead, Decision: d, Reason: reason})
+			return err
+		})
 		s.mu.Lock()
 		if d == audit.DecideReject {
 			s.stats.QARejected++
@@ -156,8 +162,10 @@ func (s *simulator) resubmit(assignmentID, auditorID string) func(context.Contex
 		if err != nil {
 			return err
 		}
-		_, err = s.wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: "sim-" + assignmentID + "-again", AssignmentID: assignmentID, AuditorID: auditorID, Walkthrough: w})
-		return err
+		return retryTransient(func() error {
+			_, err := s.wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: "sim-" + assignmentID + "-again", AssignmentID: assignmentID, AuditorID: auditorID, Walkthrough: w})
+			return err
+		})
 	}
 }
 
@@ -255,6 +263,17 @@ func (s *simulator) recording(ctx context.Context, assignmentID string) (audit.W
 			p := &st.Pauses[k]
 			p.Start.Client, p.Start.Server, p.End.Client, p.End.Server = mv(p.Start.Client), mv(p.Start.Server), mv(p.End.Client), mv(p.End.Server)
 		}
+	}
+	if c := w.CheckIn; c != nil {
+		ci := *c
+		for _, pos := range []**audit.Position{&ci.Start, &ci.End} {
+			if *pos != nil {
+				moved := **pos
+				moved.At = mv(moved.At)
+				*pos = &moved
+			}
+		}
+		w.CheckIn = &ci
 	}
 	for i := range w.Promises {
 		p := &w.Promises[i]
