@@ -87,7 +87,8 @@ func waitFor(t *testing.T, ctx context.Context, js string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("never true: %s", js)
+	dump, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#view').innerText.slice(0, 1500) + ' | focus: ' + document.activeElement.id`))
+	t.Fatalf("never true: %s\npage: %s", js, dump)
 }
 
 // answerRest answers every criterion still open, as an auditor would:
@@ -344,7 +345,8 @@ func TestBrowser_HeaderAndListAgreeOnTheConnection(t *testing.T) {
 	api.mu.Lock()
 	api.offline = false
 	api.mu.Unlock()
-	run(t, ctx, chromedp.Tap(chromedp.ID("retry")), chromedp.WaitVisible(chromedp.ID("start-walk")))
+	run(t, ctx, chromedp.Tap(chromedp.ID("retry")))
+	waitFor(t, ctx, `!!document.querySelector('#start-walk')`)
 	waitText(t, ctx, "#network", "Online")
 	run(t, ctx, chromedp.Tap(chromedp.ID("back")), chromedp.WaitVisible(chromedp.ID("assignments")))
 	agree("Online")
@@ -390,6 +392,7 @@ func TestBrowser_ProgressAndTheFirstMissingAnswer(t *testing.T) {
 	run(t, ctx, chromedp.Tap(chromedp.CSS(`label[for="answer-`+first+`-yes"]`)))
 	waitText(t, ctx, "#progress-text", "1 of ")
 	second := eval[string](t, ctx, `[...document.querySelectorAll('[data-criterion]')].map((e) => e.dataset.criterion).find((c) => c !== '`+first+`')`)
+	waitFor(t, ctx, `!!document.querySelector('#progress-first-missing')`)
 	run(t, ctx, chromedp.Tap(chromedp.ID("progress-first-missing")))
 	if got := eval[string](t, ctx, `document.activeElement.closest('[data-criterion]')?.dataset.criterion || ''`); got != second {
 		t.Errorf("the jump took the focus to %q, want %q", got, second)
@@ -422,7 +425,7 @@ func TestBrowser_CallBackTimersPolishStepsAndAConfirmedClear(t *testing.T) {
 	}
 	run(t, ctx, chromedp.Tap(chromedp.CSS("#add-step-panel summary")), chromedp.SendKeys(chromedp.ID("new-step-key"), "Rozmowa z konsultantem"), chromedp.Tap(chromedp.ID("add-step")))
 	waitText(t, ctx, "#add-step-message", "already")
-	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#new-step-key').value = ''`), chromedp.SendKeys(chromedp.ID("new-step-key"), "Oczekiwanie na SMS z ofertą"), chromedp.Tap(chromedp.ID("add-step")))
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#new-step-key').value = 'Oczekiwanie na SMS z ofertą'`), chromedp.Tap(chromedp.ID("add-step")))
 	waitFor(t, ctx, `!!document.querySelector('.timer[data-step="Oczekiwanie na SMS z ofertą"] .timer-start')`)
 
 	run(t, ctx, chromedp.Tap(chromedp.ID("timer-callback_wait-start")), chromedp.WaitVisible(chromedp.ID("timer-callback_wait-pause")))

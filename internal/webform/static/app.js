@@ -298,6 +298,7 @@ async function writeDone(item, result) {
   if (item.kind === 'promise') setPromiseAnswer(id, item.promiseId, { outcome: item.outcome, synced: true });
   if (onAssignment(id)) {
     if (item.kind === 'draft') renderDraftState(ws);
+    else if (item.kind === 'start') renderStatus(); // nothing else changes: no redraw under the auditor's finger
     else if (item.kind !== 'submit') redraw();
     else renderSyncState();
   }
@@ -863,12 +864,16 @@ async function openAssignment(id) {
 
 async function refreshAssignment(id, mustLoad = false) {
   try {
+    const before = JSON.stringify(getJSON(K.view(id)));
     const v = await api(app.token, 'GET', path(id));
     cacheView(v);
     if (!location.hash.startsWith('#/a/') || decodeURIComponent(location.hash.slice(4)) !== id) return;
+    const drawn = app.view;
     app.view = getJSON(K.view(id));
     await refreshFiles(false);
-    redraw();
+    // The same assignment as on screen: only the status line may differ.
+    if (drawn && before === JSON.stringify(app.view)) renderStatus();
+    else redraw();
   } catch (err) {
     if (err instanceof AuthError) { app.message = t('badToken'); return signOut(false); }
     if (!mustLoad) return;
@@ -880,6 +885,14 @@ async function refreshAssignment(id, mustLoad = false) {
   }
 }
 
+// renderStatus updates the status badge and the sync box only.
+function renderStatus() {
+  if (!app.view) return;
+  renderSyncState();
+  const badge = document.getElementById('assignment-status');
+  if (badge) badge.replaceWith(statusBadge(localStatus(app.view.assignment), 'assignment-status'));
+}
+
 // redraw draws the assignment again after a sync, unless the auditor is
 // typing: a field with the focus is never replaced (the keystrokes and the
 // caret stay); the page is drawn once the focus leaves the fields.
@@ -887,9 +900,7 @@ function redraw() {
   if (!app.view) return;
   const el = document.activeElement;
   if (el && el.closest && el.closest('#view') && el.matches('input:not([type=radio]):not([type=file]), textarea, select')) {
-    renderSyncState();
-    const badge = document.getElementById('assignment-status');
-    if (badge) badge.replaceWith(statusBadge(localStatus(app.view.assignment), 'assignment-status'));
+    renderStatus();
     if (!app.redrawDeferred) {
       app.redrawDeferred = true;
       el.addEventListener('blur', () => setTimeout(() => {
