@@ -148,7 +148,7 @@ func TestBrowser_AuditorWalksOfflineAndSyncs(t *testing.T) {
 		p.do(chromedp.Tap(chromedp.ID("submit")))
 		p.waitText("#pending", "1 pending")
 		p.waitText("#sync-status", "waits to be sent")
-		if n := p.eval(`JSON.parse(localStorage.getItem('ta.queue')).filter(i => i.kind === 'submit').length`); n != float64(1) {
+		if n := p.evalAsync(`import('./db.js').then(m => m.all('outbox')).then(items => items.filter(i => i.kind === 'submit').length)`); n != float64(1) {
 			t.Fatalf("queued submits: %v, want 1", n)
 		}
 		if a, _ := s.Store.GetAssignment(ctx, id); a.Status != audit.StatusStarted {
@@ -322,6 +322,24 @@ func (p *phone) eval(js string) any {
 		p.t.Fatalf("%s: %v", js, err)
 	}
 	return v
+}
+
+// evalAsync waits for the promise js evaluates to and returns its value.
+func (p *phone) evalAsync(js string) any {
+	p.t.Helper()
+	p.eval(`window.__taResult = undefined; Promise.resolve(` + js + `).then(v => { window.__taResult = {v} }, e => { window.__taResult = {e: String(e)} }); 0`)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, ok := p.eval(`window.__taResult === undefined ? null : window.__taResult`).(map[string]any); ok {
+			if e, failed := r["e"]; failed {
+				p.t.Fatalf("%s: %v", js, e)
+			}
+			return r["v"]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.t.Fatalf("%s: no answer within 10 s", js)
+	return nil
 }
 
 func (p *phone) strings(js string) []string {

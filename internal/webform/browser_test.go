@@ -64,15 +64,6 @@ func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
-// setOffline cuts the page's network (requests fail, navigator.onLine is
-// false and the 'offline' event fires), or restores it.
-func setOffline(t *testing.T, ctx context.Context, offline bool) {
-	t.Helper()
-	if err := browsertest.SetOffline(ctx, offline); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // screenshot saves what the phone shows, scrolled to sel ("" for the top),
 // when WEBFORM_SHOTS names a directory.
 func screenshot(t *testing.T, ctx context.Context, name, sel string) {
@@ -103,11 +94,7 @@ func screenshot(t *testing.T, ctx context.Context, name, sel string) {
 func TestBrowser_FormOfflineSubmitAgainstFakeAPI(t *testing.T) {
 	ctx := phone(t, 390)
 	api := newFakeAPI(t, "acc.ivr-info", "acc.branch-waw-marszalkowska")
-	mux := http.NewServeMux()
-	mux.Handle("/api/", api)
-	mux.Handle("/", Handler())
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	srv := newSite(t, api)
 
 	run(t, ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("token")))
 	screenshot(t, ctx, "sign-in", "")
@@ -127,19 +114,20 @@ func TestBrowser_FormOfflineSubmitAgainstFakeAPI(t *testing.T) {
 		chromedp.Tap(chromedp.ID("count-ivr-menu-levels-plus")), chromedp.Tap(chromedp.ID("count-ivr-menu-levels-plus")),
 		chromedp.SendKeys(chromedp.ID("fact-fact-fee-account-monthly"), "9 zł"),
 		chromedp.Tap(chromedp.CSS(`label[for="resolved-yes"]`)))
+	eval[int](t, ctx, answerRest) // the criteria this walk does not single out
 	if got := text(t, ctx, "#count-ivr-menu-levels"); got != "2" {
 		t.Errorf("counter %q, want 2", got)
 	}
 	waitText(t, ctx, "#draft-state", "Draft saved")
 	screenshot(t, ctx, "checklist", "#checklist")
 
-	setOffline(t, ctx, true)
+	srv.offline(t, ctx, true)
 	waitText(t, ctx, "#network", "Offline")
 	run(t, ctx, chromedp.Tap(chromedp.ID("submit")))
 	waitText(t, ctx, "#pending", "1 pending")
 	waitText(t, ctx, "#sync-status", "waits to be sent")
 	screenshot(t, ctx, "offline", "")
-	setOffline(t, ctx, false)
+	srv.offline(t, ctx, false)
 	waitText(t, ctx, "#pending", "0 pending")
 	waitText(t, ctx, "#sync-status", "Sent")
 	waitText(t, ctx, "#assignment-status", "scored")

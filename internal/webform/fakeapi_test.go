@@ -1,7 +1,12 @@
 package webform
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -27,6 +32,60 @@ type fakeAPI struct {
 	// records the outcomes the form sent, by promise id.
 	checks  map[string][]fakeCheck
 	answers map[string]string
+	// evidence holds the files of the evidence contract (docs/API.md), by
+	// evidence id; walks the submitted walks, by assignment id.
+	evidence map[string]*fakeEvidence
+	walks    map[string]*fakeWalk
+	// hang holds requests ("POST /api/assignments/as-x/start") until the
+	// channel is closed or the browser gives up on them.
+	hang map[string]chan struct{}
+	// refuse, when set, answers a submission with 400 and these fields.
+	refuse []audit.Problem
+}
+
+// fakeEvidence is one file: announced, uploaded, confirmed.
+type fakeEvidence struct {
+	ID, AssignmentID, FileName, ContentType, SHA256 string
+	Size                                            int64
+	AttachTo                                        map[string]string
+	Bytes                                           []byte
+	Confirmed                                       bool
+}
+
+// fakeWalk is the submitted walk with the fields the evidence work adds
+// to the API's Walk (checkIn), decoded as strictly as the API decodes.
+type fakeWalk struct {
+	audit.Walkthrough
+	CheckIn *fakeCheckIn `json:"checkIn,omitempty"`
+}
+
+type fakeCheckIn struct {
+	Consent bool     `json:"consent"`
+	Start   *fakeFix `json:"start,omitempty"`
+	End     *fakeFix `json:"end,omitempty"`
+}
+
+type fakeFix struct {
+	Lat       float64   `json:"lat"`
+	Lon       float64   `json:"lon"`
+	AccuracyM float64   `json:"accuracyM"`
+	At        time.Time `json:"at"`
+}
+
+// fakeMaxEvidenceBytes is the contract's bound on one file (10 MiB).
+const fakeMaxEvidenceBytes = 10 << 20
+
+// count says how many calls were "METHOD path".
+func (f *fakeAPI) count(call string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c == call {
+			n++
+		}
+	}
+	return n
 }
 
 type fakeCheck struct {
@@ -41,7 +100,8 @@ func newFakeAPI(t *testing.T, touchpoints ...string) *fakeAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeAPI{company: c, submissions: map[string]string{}, checks: map[string][]fakeCheck{}, answers: map[string]string{}}
+	f := &fakeAPI{company: c, submissions: map[string]string{}, checks: map[string][]fakeCheck{}, answers: map[string]string{},
+		evidence: map[string]*fakeEvidence{}, walks: map[string]*fakeWalk{}, hang: map[string]chan struct{}{}}
 	due := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	for i, tp := range touchpoints {
 		f.assignments = append(f.assignments, &audit.Assignment{ID: "as-" + tp, CompanyID: c.ID, ReviewID: "rv-test", TouchpointID: tp,
@@ -78,6 +138,19 @@ func (f *fakeAPI) view(a *audit.Assignment, withCriteria bool) fakeView {
 
 func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
+	hang := f.hang[r.Method+" "+r.URL.Path]
+	f.mu.Unlock()
+	if hang != nil {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+			f.mu.Lock()
+			f.calls = append(f.calls, "gave up on "+r.Method+" "+r.URL.Path)
+			f.mu.Unlock()
+			return
+		}
+	}
+	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, r.Method+" "+r.URL.Path)
 	if f.offline {
@@ -90,6 +163,10 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/upload/") {
+		f.upload(w, r, strings.TrimPrefix(r.URL.Path, "/upload/"))
 		return
 	}
 	if r.Header.Get("Authorization") != "Bearer tok-s-064" {
@@ -160,15 +237,25 @@ func (f *fakeAPI) assignment(w http.ResponseWriter, r *http.Request, a *audit.As
 		writeJSON(w, f.view(a, false))
 	case r.Method == "POST" && len(rest) == 1 && rest[0] == "submit":
 		var in struct {
-			SubmissionID string            `json:"submissionId"`
-			ClientSentAt time.Time         `json:"clientSentAt"`
-			Walkthrough  audit.Walkthrough `json:"walkthrough"`
+			SubmissionID string    `json:"submissionId"`
+			ClientSentAt time.Time `json:"clientSentAt"`
+			Walkthrough  fakeWalk  `json:"walkthrough"`
 		}
 		if err := dec.Decode(&in); err != nil || in.SubmissionID == "" || in.ClientSentAt.IsZero() {
 			apiError(w, http.StatusBadRequest, "invalid")
 			return
 		}
-		w0 := in.Walkthrough
+		if f.refuse != nil {
+			problemError(w, f.refuse)
+			return
+		}
+		w0 := in.Walkthrough.Walkthrough
+		for i, id := range w0.Evidence {
+			if ev := f.evidence[id]; ev == nil || !ev.Confirmed || ev.AssignmentID != a.ID {
+				problemError(w, []audit.Problem{{Path: fmt.Sprintf("evidence[%d]", i), Reason: "not an uploaded file of this assignment"}})
+				return
+			}
+		}
 		w0.ID, w0.CompanyID, w0.TouchpointID, w0.AuditorID, w0.StandardVersion = "w-"+in.SubmissionID, a.CompanyID, a.TouchpointID, a.AuditorID, "v2"
 		for i := range w0.Promises {
 			w0.Promises[i].Outcome = audit.PromisePending
@@ -177,16 +264,63 @@ func (f *fakeAPI) assignment(w http.ResponseWriter, r *http.Request, a *audit.As
 			apiError(w, http.StatusBadRequest, err.Error())
 			return
 		}
+		ref, _ := f.company.Touchpoint(a.TouchpointID)
+		std, _ := f.company.Standard(a.StandardVersion)
+		var incomplete *audit.Error
+		if err := std.CheckComplete(&ref.Touchpoint, &w0); errors.As(err, &incomplete) {
+			problemError(w, incomplete.Problems)
+			return
+		}
 		if prev, ok := f.submissions[in.SubmissionID]; ok && prev != a.ID || !ok && a.SubmissionID != "" {
 			apiError(w, http.StatusConflict, "conflict")
 			return
 		}
 		f.submissions[in.SubmissionID] = a.ID
+		stored := in.Walkthrough
+		stored.Walkthrough = w0
+		f.walks[a.ID] = &stored
 		a.SubmissionID, a.WalkthroughID, a.Draft = in.SubmissionID, w0.ID, nil
 		a.Status = audit.StatusScored // the fake scores at once
 		a.Version++
 		writeJSON(w, map[string]any{"receipt": audit.Receipt{SubmissionID: in.SubmissionID, AssignmentID: a.ID, WalkthroughID: w0.ID,
 			AssignmentVersion: a.Version, RecordedAt: time.Now().UTC()}, "signalled": true})
+	case r.Method == "POST" && len(rest) == 1 && rest[0] == "evidence":
+		var in struct {
+			FileName    string            `json:"fileName"`
+			ContentType string            `json:"contentType"`
+			Size        int64             `json:"size"`
+			SHA256      string            `json:"sha256"`
+			AttachTo    map[string]string `json:"attachTo"`
+		}
+		types := map[string]bool{"image/jpeg": true, "image/png": true, "image/webp": true, "audio/mp4": true, "audio/mpeg": true, "audio/webm": true, "application/pdf": true}
+		if err := dec.Decode(&in); err != nil || in.FileName == "" || !types[in.ContentType] || in.Size <= 0 || in.Size > fakeMaxEvidenceBytes {
+			apiError(w, http.StatusBadRequest, "invalid")
+			return
+		}
+		if sum, err := base64.StdEncoding.DecodeString(in.SHA256); err != nil || len(sum) != sha256.Size || in.AttachTo == nil {
+			apiError(w, http.StatusBadRequest, "invalid")
+			return
+		}
+		ev := &fakeEvidence{ID: fmt.Sprintf("ev-%d", len(f.evidence)+1), AssignmentID: a.ID, FileName: in.FileName, ContentType: in.ContentType,
+			SHA256: in.SHA256, Size: in.Size, AttachTo: in.AttachTo}
+		f.evidence[ev.ID] = ev
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		json.NewEncoder(w).Encode(map[string]any{"evidence": map[string]any{"id": ev.ID, "fileName": ev.FileName},
+			"upload": map[string]any{"method": "PUT", "url": "/upload/" + ev.ID, "expiresAt": time.Now().Add(15 * time.Minute).UTC(),
+				"headers": map[string]string{"Content-Type": ev.ContentType, "x-amz-checksum-sha256": ev.SHA256}}})
+	case r.Method == "POST" && len(rest) == 3 && rest[0] == "evidence" && rest[2] == "uploaded":
+		ev := f.evidence[rest[1]]
+		if ev == nil || ev.AssignmentID != a.ID {
+			apiError(w, http.StatusNotFound, "not_found")
+			return
+		}
+		if ev.Bytes == nil {
+			apiError(w, http.StatusConflict, "conflict")
+			return
+		}
+		ev.Confirmed = true
+		writeJSON(w, map[string]any{"evidence": map[string]any{"id": ev.ID, "fileName": ev.FileName}})
 	case r.Method == "POST" && len(rest) == 2 && rest[0] == "promises":
 		var in struct {
 			Outcome string `json:"outcome"`
@@ -208,6 +342,36 @@ func (f *fakeAPI) assignment(w http.ResponseWriter, r *http.Request, a *audit.As
 	default:
 		apiError(w, http.StatusNotFound, "not_found")
 	}
+}
+
+// upload stands in for the presigned PUT: exactly the headers given, the
+// bytes that were announced.
+func (f *fakeAPI) upload(w http.ResponseWriter, r *http.Request, id string) {
+	ev := f.evidence[id]
+	if r.Method != "PUT" || ev == nil {
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, fakeMaxEvidenceBytes+1))
+	sum := sha256.Sum256(b)
+	if err != nil || int64(len(b)) != ev.Size || base64.StdEncoding.EncodeToString(sum[:]) != ev.SHA256 ||
+		r.Header.Get("Content-Type") != ev.ContentType || r.Header.Get("x-amz-checksum-sha256") != ev.SHA256 {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	ev.Bytes = b
+	w.WriteHeader(http.StatusOK)
+}
+
+// problemError answers 400 with field paths under "walkthrough.", as the API does.
+func problemError(w http.ResponseWriter, probs []audit.Problem) {
+	fields := []map[string]string{}
+	for _, p := range probs {
+		fields = append(fields, map[string]string{"path": "walkthrough." + p.Path, "reason": p.Reason})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": "invalid", "message": "invalid request", "fields": fields}})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -39,7 +39,7 @@ var contentTypes = map[string]string{
 
 // contentSecurityPolicy allows only the form's own files and its own API:
 // no inline script, nothing from other origins.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"frame-ancestors 'none'; form-action 'none'"
 

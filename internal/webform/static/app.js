@@ -1,11 +1,13 @@
 // touchaudit's mobile audit form: sign in, the auditor's assignments, and
-// per assignment the instructions, step timers, the criteria checklist and
-// the submission. Plain ES modules, no framework. The walk in progress is
-// kept in localStorage on every change (it survives a reload and days
-// offline) and drafted to the server; writes go through the Outbox.
+// per assignment the instructions, step timers, the criteria checklist,
+// photos and files, the position at a branch, and the submission. Plain ES
+// modules, no framework. The walk in progress is kept in localStorage on
+// every change (it survives a reload and days offline) and drafted to the
+// server; writes and files wait in IndexedDB and go through the Outbox.
 
-import { texts, statuses, channels, steps as stepInfo, outcomes, defaultLang, fill, pick } from './i18n.js';
-import { Outbox, api, uuid, ApiError, AuthError, RetryError } from './outbox.js';
+import { texts, statuses, channels, steps as stepInfo, channelSteps, outcomes, defaultLang, fill, pick } from './i18n.js';
+import { Outbox, api, uuid, isOnline, onNetChange, ApiError, AuthError, RetryError } from './outbox.js';
+import { addFile, filesOf, getFile, putFile, removeFile, sendFile, EvidenceError } from './evidence.js';
 import { startAuth } from './auth.js';
 
 const K = {
@@ -22,7 +24,14 @@ const K = {
 // DRAFT_DELAY_MS batches bursts of taps into one draft upload.
 const DRAFT_DELAY_MS = 1500;
 const CHANNEL_KEYS = ['ivr', 'phone', 'web_form', 'mobile_app', 'chat', 'email', 'branch'];
-const STEP_KEY = /^[a-z][a-z0-9_]{0,39}$/;
+// MAX_STEP_KEY is the API's bound on a step key (audit.MaxKey, in
+// characters); any language is accepted.
+const MAX_STEP_KEY = 100;
+// GPS_TIMEOUT_MS bounds the wait for a position fix; a walk never waits on it.
+const GPS_TIMEOUT_MS = 20000;
+// REDRAW_AFTER_BLUR_MS lets a tap that moved focus out of a field land on
+// its button before a deferred redraw replaces the page.
+const REDRAW_AFTER_BLUR_MS = 400;
 
 const app = {
   lang: localStorage.getItem(K.lang) || defaultLang(navigator.language),
@@ -31,6 +40,10 @@ const app = {
   view: null, // the AssignmentView on screen
   draftTimer: 0,
   message: '',
+  files: [], // the evidence files of the assignment on screen (IndexedDB)
+  problems: [], // what the form's own check found at the last SUBMIT tap
+  redrawDeferred: false,
+  urls: [],
 };
 
 function t(key, args) {
@@ -95,6 +108,30 @@ function channelName(ch) {
 
 function stepName(key) {
   return stepInfo[key] ? pick(stepInfo[key].name, app.lang) : key;
+}
+
+// stepKeyFor turns what the auditor typed into a step key: a known step's
+// key or name in either language gives that key (so "Rozmowa z
+// konsultantem" is the standard's `consultant`); anything else is kept as
+// typed, in any language, as the API accepts (up to MAX_STEP_KEY characters).
+function stepKeyFor(typed) {
+  const v = typed.trim().replace(/\s+/g, ' ');
+  const low = v.toLocaleLowerCase();
+  for (const [k, info] of Object.entries(stepInfo)) {
+    if (k === low || [info.name.pl, info.name.en].some((n) => n.toLocaleLowerCase() === low)) return k;
+  }
+  return [...v].length <= MAX_STEP_KEY ? v : '';
+}
+
+// domKey makes a step key usable in element ids: known keys as they are,
+// others as an ASCII slug with a short hash (two labels may slug alike).
+function domKey(key) {
+  if (/^[a-z][a-z0-9_]*$/.test(key)) return key;
+  const slug = key.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/Ł/g, 'L')
+    .toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
+  let hash = 0;
+  for (const ch of key) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  return `x_${slug}_${hash.toString(36)}`;
 }
 
 function fmtDate(iso) {
@@ -184,12 +221,18 @@ async function sendWrite(item) {
   switch (item.kind) {
     case 'start':
       return api(app.token, 'POST', path(id, '/start'), { startedAt: item.startedAt });
+    case 'evidence': {
+      const rec = await getFile(item.fileId);
+      if (!rec) return null; // removed before it was sent
+      return sendFile(app.token, path(id), rec);
+    }
     case 'draft': {
       const ws = loadWalk(id);
       const view = getJSON(K.view(id));
       if (!ws || ws.submission || !view) return null; // nothing left to draft
       item.snapshotAt = ws.updatedAt;
-      const body = () => ({ version: ws.version || 0, draft: walkBody(ws, view, true) });
+      const evidence = await evidenceIds(id);
+      const body = () => ({ version: ws.version || 0, draft: { ...walkBody(ws, view, true), ...(evidence.length ? { evidence } : {}) } });
       try {
         return await api(app.token, 'PUT', path(id, '/draft'), body());
       } catch (err) {
@@ -208,9 +251,15 @@ async function sendWrite(item) {
       const ws = loadWalk(id);
       const s = ws && ws.submission;
       if (!s) return null;
+      // Only after every file of the walk is uploaded and confirmed (their
+      // writes come first in this assignment's queue).
+      const files = await filesOf(id);
+      if (files.some((f) => f.state !== 'uploaded' && !f.error)) throw new RetryError('evidence not uploaded yet');
+      const evidence = files.filter((f) => f.state === 'uploaded').map((f) => f.evidenceId);
+      const walkthrough = { ...s.walk, ...(evidence.length ? { evidence } : {}) };
       // Same submissionId and walk on every retry; clientSentAt is when this
       // attempt leaves the phone.
-      return api(app.token, 'POST', path(id, '/submit'), { submissionId: s.id, clientSentAt: nowISO(), walkthrough: s.walk });
+      return api(app.token, 'POST', path(id, '/submit'), { submissionId: s.id, clientSentAt: nowISO(), walkthrough });
     }
     case 'promise':
       return api(app.token, 'POST', path(id, `/promises/${encodeURIComponent(item.promiseId)}`), { outcome: item.outcome });
@@ -219,9 +268,17 @@ async function sendWrite(item) {
   }
 }
 
-function writeDone(item, result) {
+async function evidenceIds(id) {
+  return (await filesOf(id)).filter((f) => f.state === 'uploaded').map((f) => f.evidenceId);
+}
+
+async function writeDone(item, result) {
   const id = item.assignmentId;
   const ws = loadWalk(id);
+  if (item.kind === 'evidence') {
+    if (onAssignment(id)) await refreshFiles();
+    return;
+  }
   if (result && result.assignment) cacheView(result);
   if (ws && result && result.assignment && !ws.submission) {
     ws.version = result.assignment.version;
@@ -242,28 +299,43 @@ function writeDone(item, result) {
   if (item.kind === 'promise') setPromiseAnswer(id, item.promiseId, { outcome: item.outcome, synced: true });
   if (onAssignment(id)) {
     if (item.kind === 'draft') renderDraftState(ws);
-    else if (item.kind !== 'submit') renderAssignment();
+    else if (item.kind === 'start') renderStatus(); // nothing else changes: no redraw under the auditor's finger
+    else if (item.kind !== 'submit') redraw();
     else renderSyncState();
   }
 }
 
-function writeRejected(item, err) {
+async function writeRejected(item, err) {
   const id = item.assignmentId;
   if (item.kind === 'promise') {
     setPromiseAnswer(id, item.promiseId, { outcome: item.outcome, error: errorText(err) });
-    if (onAssignment(id)) renderAssignment();
+    if (onAssignment(id)) redraw();
+    return;
+  }
+  if (item.kind === 'evidence') {
+    const rec = await getFile(item.fileId);
+    if (rec) {
+      rec.error = errorText(err);
+      await putFile(rec);
+    }
+    if (onAssignment(id)) await refreshFiles();
     return;
   }
   const ws = loadWalk(id);
   if (!ws) return;
   if (item.kind === 'submit' && ws.submission) {
-    ws.submission.error = errorText(err);
+    // Refused: the walk stays on the phone and editable, with the server's
+    // reasons by the fields they name, until it is sent again.
+    const view = getJSON(K.view(id)) || app.view;
+    ws.refused = { at: nowISO(), message: err.message || '', status: err.status || 0,
+      reasons: refusalReasons(view, ws.submission.walk, err.fields || []), walk: ws.submission.walk };
+    ws.submission = null;
     saveWalk(ws, false);
   } else if (item.kind === 'start') {
     ws.startError = errorText(err);
     saveWalk(ws, false);
   }
-  if (onAssignment(id) && item.kind !== 'draft') renderAssignment();
+  if (onAssignment(id) && item.kind !== 'draft') redraw();
 }
 
 function errorText(err) {
@@ -278,19 +350,25 @@ function onAssignment(id) {
   return app.view && app.view.assignment.id === id && location.hash.startsWith('#/a/');
 }
 
+// renderPending shows the one truth about the connection and the queue in
+// the header; the screens read the same isOnline() and outbox.count().
 function renderPending() {
   const n = outbox.count();
+  const online = isOnline();
   const el = document.getElementById('pending');
   if (el) {
-    el.textContent = t('pending', { n });
+    el.textContent = outbox.loaded ? t('pending', { n }) : '…';
     el.dataset.count = String(n);
     el.classList.toggle('has-pending', n > 0);
   }
   const net = document.getElementById('network');
   if (net) {
-    net.textContent = navigator.onLine ? t('online') : t('offline');
-    net.classList.toggle('offline', !navigator.onLine);
+    net.textContent = online ? t('online') : t('offline');
+    net.dataset.online = String(online);
+    net.classList.toggle('offline', !online);
   }
+  const offline = document.getElementById('offline-note');
+  if (offline) offline.hidden = online;
   if (app.view) renderSyncState();
 }
 
@@ -341,7 +419,9 @@ function cacheView(view) {
   if (app.view && app.view.assignment.id === view.assignment.id) app.view = view;
 }
 
-// plannedSteps are the step keys the touchpoint's timing criteria measure.
+// plannedSteps are the step keys the touchpoint's timing criteria measure;
+// a touchpoint the standard does not time (a call-back by phone) gets its
+// channel's usual steps, so the auditor never has to find "Add a step".
 function plannedSteps(view) {
   const keys = [];
   for (const c of view.criteria || []) {
@@ -350,7 +430,7 @@ function plannedSteps(view) {
       if (k && !keys.includes(k)) keys.push(k);
     }
   }
-  return keys;
+  return keys.length ? keys : [...(channelSteps[view.touchpoint.channel] || [])];
 }
 
 function defaultChannel(key, view) {
@@ -377,6 +457,7 @@ function newWalk(view, startedAt) {
     resolved: null,
     notes: '',
     submission: null,
+    // checkIn: {consent, start, end} for branch walks, once asked.
   };
   const d = a.draft;
   if (d) {
@@ -398,6 +479,7 @@ function newWalk(view, startedAt) {
     ws.promises = (d.promises || []).map((p) => ({ id: p.id, criterionId: p.criterionId || '', text: p.text, madeAt: p.madeAt, dueAt: p.dueAt }));
     ws.resolved = d.resolved;
     ws.notes = d.notes || '';
+    if (d.checkIn) ws.checkIn = d.checkIn;
   }
   return ws;
 }
@@ -427,7 +509,10 @@ function stepElapsed(s, now = Date.now()) {
 function walkBody(ws, view, draft) {
   const stamp = (iso) => ({ client: iso });
   const timeline = [];
-  for (const s of ws.steps) {
+  // In the order the steps began, as the API checks it, whatever the order
+  // of the timers on screen (a call-back waits before the call is taken).
+  const byStart = ws.steps.filter((s) => s.start).sort((x, y) => Date.parse(x.start) - Date.parse(y.start));
+  for (const s of byStart) {
     if (!s.start || (!draft && !s.end)) continue;
     const st = { key: s.key, channel: s.channel, start: stamp(s.start) };
     if (s.end) st.end = stamp(s.end);
@@ -447,6 +532,8 @@ function walkBody(ws, view, draft) {
     } else if (c.kind === 'fact' && c.fact) {
       const v = (ws.facts[c.id] || '').trim();
       if (v) facts.push({ key: c.fact.key, value: v, channel: view.touchpoint.channel });
+      // Not stated, or N/A: an answer instead of a fact.
+      else if (a.value === 'no' || a.value === 'na') answers.push(withNote({ criterionId: c.id, value: a.value }, a.note));
     }
   }
   const promises = ws.promises
@@ -460,7 +547,146 @@ function walkBody(ws, view, draft) {
   if (facts.length) w.facts = facts;
   if (promises.length) w.promises = promises;
   if (ws.notes.trim()) w.notes = ws.notes.trim();
+  if (ws.checkIn) w.checkIn = ws.checkIn;
   return w;
+}
+
+// ---------------------------------------------------- completeness ----
+
+// needsAnswer says whether the API wants an answer for c (audit.CheckComplete):
+// timings are measured and channel switches counted from the timeline.
+function needsAnswer(c) {
+  if (c.kind === 'timing') return false;
+  if (c.kind === 'effort' && c.effort && c.effort.measure === 'channel_switches') return false;
+  return ['step', 'exceed', 'effort', 'promise', 'fact'].includes(c.kind);
+}
+
+function isAnswered(ws, c) {
+  const a = ws.answers[c.id] || {};
+  switch (c.kind) {
+    case 'effort': return (a.count !== null && a.count !== undefined) || a.value === 'na';
+    case 'fact': return !!(ws.facts[c.id] || '').trim() || a.value === 'no' || a.value === 'na';
+    default: return !!a.value;
+  }
+}
+
+// progress counts the answers the submission needs.
+function progress(view, ws) {
+  const cs = (view.criteria || []).filter(needsAnswer);
+  const missing = cs.filter((c) => !isAnswered(ws, c));
+  return { done: cs.length - missing.length, total: cs.length, firstMissing: missing[0] };
+}
+
+// walkProblems is the form's own check before a submission, in the order of
+// the page; each problem names the field it is about.
+function walkProblems(view, ws) {
+  const out = [];
+  for (const s of ws.steps) {
+    if (['running', 'paused'].includes(stepState(s))) out.push({ target: `step:${s.key}`, reason: t('submitRunning', { steps: stepName(s.key) }) });
+  }
+  if (!ws.steps.some((s) => stepState(s) === 'done') && ws.steps.length) out.push({ target: `step:${ws.steps[0].key}`, reason: t('submitNeedsStep') });
+  else if (!ws.steps.length) out.push({ target: 'timers', reason: t('submitNeedsStep') });
+  for (const c of view.criteria || []) {
+    if (!needsAnswer(c)) continue;
+    const a = ws.answers[c.id] || {};
+    if (!isAnswered(ws, c)) {
+      out.push({ target: `criterion:${c.id}`, reason: t('needsAnswer') });
+      continue;
+    }
+    if (a.value === 'na' && c.critical && !(a.note || '').trim()) out.push({ target: `note:${c.id}`, reason: t('needsNaNote') });
+    if (c.kind === 'promise' && a.value === 'yes') {
+      const p = ws.promises.find((x) => x.criterionId === c.id);
+      if (!p || !p.text.trim() || !p.dueAt || Date.parse(p.dueAt) <= Date.parse(p.madeAt)) {
+        out.push({ target: `criterion:${c.id}`, reason: t('submitNeedsPromise', { label: pick(c.label, app.lang) }) });
+      }
+    }
+  }
+  if (ws.resolved === null || ws.resolved === undefined) out.push({ target: 'resolved', reason: t('submitNeedsResolved') });
+  return out;
+}
+
+// refusalReasons places the server's field paths (docs/API.md, under
+// "walkthrough.") on the fields of the form, by the walk that was sent.
+function refusalReasons(view, walk, fields) {
+  const criteria = (view && view.criteria) || [];
+  return fields.map((f) => {
+    const p = String(f.path || '').replace(/^walkthrough\./, '');
+    let target = '';
+    let m;
+    if ((m = p.match(/^answers\[(\d+)\]\.note/))) {
+      const a = (walk.answers || [])[+m[1]];
+      if (a) target = `note:${a.criterionId}`;
+    } else if ((m = p.match(/^answers\[(\d+)\]/))) {
+      const a = (walk.answers || [])[+m[1]];
+      if (a) target = `criterion:${a.criterionId}`;
+    } else if (p === 'answers' && (m = String(f.reason).match(/criterion (\S+) is not answered/))) {
+      target = `criterion:${m[1]}`;
+    } else if ((m = p.match(/^timeline\[(\d+)\]/))) {
+      const st = (walk.timeline || [])[+m[1]];
+      if (st) target = `step:${st.key}`;
+    } else if (p === 'timeline') {
+      target = 'timers';
+    } else if ((m = p.match(/^facts\[(\d+)\]/))) {
+      const fact = (walk.facts || [])[+m[1]];
+      const c = fact && criteria.find((x) => x.kind === 'fact' && x.fact && x.fact.key === fact.key);
+      if (c) target = `criterion:${c.id}`;
+    } else if ((m = p.match(/^promises\[(\d+)\]/))) {
+      const pr = (walk.promises || [])[+m[1]];
+      if (pr) target = pr.criterionId ? `criterion:${pr.criterionId}` : `promise:${pr.id}`;
+    } else if (p === 'notes' || p === 'resolved') {
+      target = p;
+    } else if (p.startsWith('checkIn')) {
+      target = 'checkin';
+    } else if (p.startsWith('evidence')) {
+      target = 'evidence';
+    }
+    return { path: f.path, reason: f.reason, target };
+  });
+}
+
+// fieldFor finds the element a problem is about.
+function fieldFor(target) {
+  const [kind, ...rest] = target.split(':');
+  const id = rest.join(':');
+  const q = (sel) => document.querySelector(sel);
+  switch (kind) {
+    case 'criterion': return q(`[data-criterion="${CSS.escape(id)}"]`);
+    case 'note': return q(`[data-criterion="${CSS.escape(id)}"] details.note`);
+    case 'step': return q(`#timer-${CSS.escape(domKey(id))}`);
+    case 'promise': return q(`[data-promise-id="${CSS.escape(id)}"]`);
+    case 'notes': return q('#notes-field');
+    case 'resolved': return q('#group-resolved');
+    case 'checkin': return q('#checkin');
+    case 'evidence': return q('#evidence');
+    case 'timers': return q('#timers');
+    default: return null;
+  }
+}
+
+// goTo takes the auditor to a field: opens it, scrolls it to the middle of
+// the screen and puts the focus in it.
+function goTo(target) {
+  const el = fieldFor(target);
+  if (!el) return false;
+  if (el.tagName === 'DETAILS') el.open = true;
+  el.scrollIntoView({ block: 'center' });
+  const input = el.matches('input, textarea, select, button') ? el
+    : el.querySelector('input:not([type=file]):not(:disabled), textarea, select, button:not(:disabled)');
+  (input || el).focus({ preventScroll: true });
+  return true;
+}
+
+// showFieldErrors puts each problem's text by its field.
+function showFieldErrors(problems) {
+  for (const el of document.querySelectorAll('.field-error')) el.remove();
+  for (const el of document.querySelectorAll('.has-error')) el.classList.remove('has-error');
+  for (const pr of problems) {
+    const el = fieldFor(pr.target);
+    if (!el) continue;
+    if (el.tagName === 'DETAILS') el.open = true;
+    el.classList.add('has-error');
+    el.append(h('p', { class: 'field-error', 'data-target': pr.target }, pr.reason));
+  }
 }
 
 function withNote(a, note) {
@@ -492,6 +718,7 @@ function route() {
   renderChrome();
   clearInterval(app.ticker);
   app.view = null;
+  app.problems = [];
   if (!app.token) return renderSignIn();
   const m = location.hash.match(/^#\/a\/(.+)$/);
   if (m) return openAssignment(decodeURIComponent(m[1]));
@@ -571,7 +798,6 @@ function localStatus(a) {
 async function renderList() {
   show(h('p', { class: 'loading' }, t('loading')));
   let list = getJSON(K.list);
-  let offline = false;
   try {
     const all = [];
     let cursor = '';
@@ -585,10 +811,11 @@ async function renderList() {
     setJSON(K.list, list);
     for (const v of list) cacheView(v);
     if (!app.me) app.me = await api(app.token, 'GET', '/api/me').catch(() => null);
+    prefetchDetails(list);
   } catch (err) {
     if (err instanceof AuthError) { app.message = t('badToken'); return signOut(false); }
-    if (!list) return show(h('p', { class: 'message', role: 'alert' }, t('loadFailed', { msg: errorText(err) })));
-    offline = true;
+    if (!list) return show(h('p', { class: 'message', role: 'alert' }, t('loadFailed', { msg: errorText(err) })),
+      h('button', { id: 'retry', type: 'button', class: 'secondary', onclick: renderList }, t('retry')));
   }
   if (location.hash.startsWith('#/a/')) return; // the auditor moved on meanwhile
   const items = list.map((v) => {
@@ -611,33 +838,99 @@ async function renderList() {
     h('p', { class: 'signed-in' },
       h('span', { class: 'help', id: 'signed-in-as' }, app.me ? t('signedInAs', { name: app.me.name }) : ''),
       h('button', { id: 'sign-out', type: 'button', class: 'secondary small', onclick: () => signOut(true) }, t('signOut'))),
-    offline ? h('p', { class: 'message' }, t('offlineCached')) : null,
+    // One truth with the header: shown whenever the header says Offline.
+    h('p', { class: 'message', id: 'offline-note', hidden: isOnline() }, t('offlineCached')),
     items.length ? h('ul', { id: 'assignments', class: 'assignments' }, items) : h('p', { id: 'assignments-empty' }, t('noAssignments')),
   );
 }
 
+// prefetchDetails keeps every open assignment's checklist on the phone while
+// it is online, so one never opened before can be walked offline.
+async function prefetchDetails(list) {
+  for (const v of list) {
+    const a = v.assignment;
+    const cached = getJSON(K.view(a.id));
+    if (!['assigned', 'started'].includes(a.status) || (cached && cached.criteria && cached.criteria.length)) continue;
+    try {
+      cacheView(await api(app.token, 'GET', path(a.id)));
+    } catch {
+      return; // offline again: the next list load tries once more
+    }
+  }
+}
+
 async function openAssignment(id) {
   const cached = getJSON(K.view(id));
+  app.files = [];
   if (cached && cached.criteria && cached.criteria.length) {
     app.view = cached;
+    await refreshFiles(false);
     renderAssignment();
   } else {
-    show(h('p', { class: 'loading' }, t('loading')));
+    // Never opened online: a way back, and a retry (also when the phone is
+    // back online), never a "Loading…" forever.
+    show(backLink(), h('p', { class: 'loading', id: 'loading' }, t('loading')));
   }
-  await refreshAssignment(id, !cached);
+  await refreshAssignment(id, !(cached && cached.criteria && cached.criteria.length));
 }
 
 async function refreshAssignment(id, mustLoad = false) {
   try {
+    const before = JSON.stringify(getJSON(K.view(id)));
     const v = await api(app.token, 'GET', path(id));
     cacheView(v);
     if (!location.hash.startsWith('#/a/') || decodeURIComponent(location.hash.slice(4)) !== id) return;
+    const drawn = app.view;
     app.view = getJSON(K.view(id));
-    renderAssignment();
+    await refreshFiles(false);
+    // The same assignment as on screen: only the status line may differ.
+    if (drawn && before === JSON.stringify(app.view)) renderStatus();
+    else redraw();
   } catch (err) {
     if (err instanceof AuthError) { app.message = t('badToken'); return signOut(false); }
-    if (mustLoad) show(backLink(), h('p', { class: 'message', role: 'alert' }, t('loadFailed', { msg: errorText(err) })));
+    if (!mustLoad) return;
+    const brief = (getJSON(K.list) || []).find((x) => x.assignment.id === id);
+    show(backLink(),
+      brief ? h('h1', { id: 'touchpoint-name' }, pick(brief.touchpoint.name, app.lang)) : null,
+      h('p', { class: 'message', role: 'alert', id: 'not-on-phone' }, err instanceof RetryError ? t('notOnPhone') : t('loadFailed', { msg: errorText(err) })),
+      h('button', { id: 'retry', type: 'button', class: 'secondary', onclick: () => openAssignment(id) }, t('retry')));
   }
+}
+
+// renderStatus updates the status badge and the sync box only.
+function renderStatus() {
+  if (!app.view) return;
+  renderSyncState();
+  const badge = document.getElementById('assignment-status');
+  if (badge) badge.replaceWith(statusBadge(localStatus(app.view.assignment), 'assignment-status'));
+}
+
+// redraw draws the assignment again after a sync, unless the auditor is
+// typing: a field with the focus is never replaced (the keystrokes and the
+// caret stay); the page is drawn once the focus leaves the fields.
+function redraw() {
+  if (!app.view) return;
+  const el = document.activeElement;
+  if (el && el.closest && el.closest('#view') && el.matches('input:not([type=radio]):not([type=file]), textarea, select')) {
+    renderStatus();
+    if (!app.redrawDeferred) {
+      app.redrawDeferred = true;
+      el.addEventListener('blur', () => setTimeout(() => {
+        app.redrawDeferred = false;
+        redraw();
+      }, REDRAW_AFTER_BLUR_MS), { once: true });
+    }
+    return;
+  }
+  renderAssignment();
+}
+
+// refreshFiles reads the assignment's files from IndexedDB and, when asked,
+// redraws the evidence lists.
+async function refreshFiles(render = true) {
+  if (!app.view) return;
+  app.files = await filesOf(app.view.assignment.id);
+  if (render) renderEvidenceLists();
 }
 
 function backLink() {
@@ -646,7 +939,8 @@ function backLink() {
 
 // renderAssignment draws the whole assignment. It runs when the walk's
 // shape changes (started, a step added, submitted); taps inside a section
-// update only that section, so typing never loses focus.
+// update only that section, so typing never loses focus. Syncs go through
+// redraw(), which waits while the auditor types.
 function renderAssignment() {
   const v = app.view;
   if (!v) return;
@@ -659,6 +953,7 @@ function renderAssignment() {
   }
   const editable = ws && !ws.submission && ['assigned', 'started'].includes(a.status);
   const scrollY = window.scrollY;
+  const focusId = document.activeElement && document.activeElement.id;
   const ch = channels[tp.channel];
   const parts = [
     backLink(),
@@ -686,17 +981,27 @@ function renderAssignment() {
   } else {
     parts.push(h('p', { class: 'help', id: 'walk-started' }, t('walkStarted', { time: fmtTime(ws.startedAt) })));
     if (ws.startError) parts.push(h('p', { class: 'message', role: 'alert' }, ws.startError));
+    if (tp.channel === 'branch') parts.push(renderCheckIn(ws, editable));
     parts.push(renderTimers(v, ws, editable));
     parts.push(renderChecklist(v, ws, editable));
+    parts.push(renderEvidence(ws.assignmentId, {}, editable, 'walk', true));
     if (editable) {
-      parts.push(h('p', { id: 'submit-message', class: 'message', role: 'alert' }));
+      parts.push(renderProgress(v, ws));
+      parts.push(h('p', { id: 'submit-message', class: 'message', role: 'alert', tabindex: '-1' }));
       parts.push(h('button', { id: 'submit', type: 'button', class: 'big primary', onclick: () => submitWalk(v) }, t('submit')));
       parts.push(h('p', { id: 'draft-state', class: 'help', 'aria-live': 'polite' }, ws.draftSavedAt ? t('draftSaved', { time: fmtTime(ws.draftSavedAt) }) : ''));
     }
+    parts.push(h('p', {}, h('button', { id: 'export-walk', type: 'button', class: 'secondary small', onclick: () => exportWalk(v) }, t('exportWalk'))));
   }
   show(...parts);
   renderSyncState();
+  renderEvidenceLists();
+  if (ws) showFieldErrors([...((ws.refused && ws.refused.reasons) || []), ...app.problems]);
   window.scrollTo(0, scrollY);
+  if (focusId) {
+    const el = document.getElementById(focusId);
+    if (el) el.focus({ preventScroll: true });
+  }
   clearInterval(app.ticker);
   app.ticker = setInterval(tickTimers, 1000);
 }
@@ -714,6 +1019,17 @@ function renderSyncState() {
   const s = ws && ws.submission;
   el.replaceChildren();
   el.className = 'sync-status';
+  if (!s && ws && ws.refused) {
+    el.classList.add('error');
+    const reasons = ws.refused.reasons || [];
+    const loose = reasons.filter((r) => !r.target);
+    el.append(h('p', { id: 'submit-rejected' }, t('submitRefused')),
+      loose.length ? h('ul', { id: 'refusal-other' }, loose.map((r) => h('li', {}, `${r.path}: ${r.reason}`))) : null,
+      !reasons.length ? h('p', {}, ws.refused.message) : null,
+      reasons.some((r) => r.target) ? h('button', { id: 'refusal-first', type: 'button', class: 'secondary small',
+        onclick: () => goTo(reasons.find((r) => r.target).target) }, t('goToFirstReason')) : null);
+    return;
+  }
   if (!s) return;
   if (s.error) {
     el.classList.add('error');
@@ -728,13 +1044,166 @@ function renderSyncState() {
   }
 }
 
+// exportWalk downloads the walk as the auditor has it (the way out when a
+// submission is refused and the auditor needs a lead's help).
+function exportWalk(view) {
+  const id = view.assignment.id;
+  const ws = loadWalk(id);
+  const body = { assignmentId: id, touchpointId: view.touchpoint.id, exportedAt: nowISO(),
+    walkthrough: ws.submission ? ws.submission.walk : walkBody(ws, view, true), refused: ws.refused || null,
+    files: app.files.map((f) => ({ fileName: f.fileName, contentType: f.contentType, size: f.size, sha256: f.sha256, attachTo: f.attachTo, evidenceId: f.evidenceId || '' })) };
+  const url = URL.createObjectURL(new Blob([JSON.stringify(body, null, 2)], { type: 'application/json' }));
+  const link = h('a', { href: url, download: `walk-${id}.json`, id: 'export-link', hidden: true });
+  document.body.append(link);
+  link.click();
+  setTimeout(() => { URL.revokeObjectURL(url); link.remove(); }, 1000);
+}
+
+function renderProgress(view, ws) {
+  const p = progress(view, ws);
+  const box = h('div', { id: 'progress', class: `progress${p.done === p.total ? ' complete' : ''}`, role: 'status' },
+    h('span', { id: 'progress-text' }, t('progress', { n: p.done, m: p.total })));
+  if (p.firstMissing) {
+    box.append(h('button', { id: 'progress-first-missing', type: 'button', class: 'secondary small',
+      onclick: () => { const q = progress(view, loadWalk(ws.assignmentId)); if (q.firstMissing) goTo(`criterion:${q.firstMissing.id}`); } }, t('firstMissing')));
+  }
+  return box;
+}
+
+function updateProgress() {
+  const old = document.getElementById('progress');
+  if (!old || !app.view) return;
+  old.replaceWith(renderProgress(app.view, loadWalk(app.view.assignment.id)));
+}
+
 function startWalk(view) {
   const ws = newWalk(view, nowISO());
   saveWalk(ws, false);
   outbox.add({ kind: 'start', assignmentId: view.assignment.id, startedAt: ws.startedAt });
   renderAssignment();
-  const first = document.querySelector('.timer .timer-start');
+  const first = document.querySelector(view.touchpoint.channel === 'branch' ? '#checkin-allow' : '.timer .timer-start');
   if (first) first.focus();
+}
+
+// ------------------------------------------------------------- position ----
+
+// position asks the phone where it is (high accuracy, no cached fix).
+function position() {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) { reject(Object.assign(new Error('no geolocation'), { code: 2 })); return; }
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracyM: Math.round(p.coords.accuracy * 10) / 10, at: new Date(p.timestamp || Date.now()).toISOString() }),
+      reject, { enableHighAccuracy: true, timeout: GPS_TIMEOUT_MS, maximumAge: 0 });
+  });
+}
+
+// recordPosition keeps the start or end position of a branch walk; a
+// refusal is recorded as no consent and never stops the walk.
+async function recordPosition(id, which) {
+  try {
+    const fix = await position();
+    updateWalk(id, (w) => { w.checkIn = { ...(w.checkIn || {}), consent: true, [which]: fix }; w.checkInError = ''; });
+  } catch (err) {
+    updateWalk(id, (w) => {
+      if (err && err.code === 1) w.checkIn = { consent: false };
+      else w.checkInError = t('gpsFailed');
+    });
+  }
+}
+
+function renderCheckIn(ws, editable) {
+  const id = ws.assignmentId;
+  const c = ws.checkIn;
+  const box = h('section', { class: 'card checkin', id: 'checkin', 'aria-labelledby': 'checkin-title' }, h('h2', { id: 'checkin-title' }, t('checkInTitle')));
+  const fixText = (f) => t('checkInFix', { acc: Math.round(f.accuracyM), time: fmtTime(f.at) });
+  if (!c) {
+    box.append(h('p', { class: 'help' }, t('checkInAsk')));
+    if (editable) {
+      box.append(h('div', { class: 'choices two' },
+        h('button', { type: 'button', id: 'checkin-allow', class: 'big', onclick: async () => { await recordPosition(id, 'start'); redraw(); } }, t('checkInAllow')),
+        h('button', { type: 'button', id: 'checkin-decline', class: 'big secondary', onclick: () => { updateWalk(id, (w) => { w.checkIn = { consent: false }; }); redraw(); } }, t('checkInDecline'))));
+    }
+  } else if (!c.consent) {
+    box.append(h('p', { class: 'help', id: 'checkin-state' }, t('checkInDeclined')));
+  } else {
+    box.append(h('p', { id: 'checkin-state' }, c.start ? `${t('checkInStart')}: ${fixText(c.start)}` : t('gpsFailed'),
+      c.end ? h('br') : null, c.end ? `${t('checkInEnd')}: ${fixText(c.end)}` : null));
+    if (!c.end && editable) box.append(h('p', { class: 'hint' }, t('checkInEndHint')));
+    if (!c.start && editable) {
+      box.append(h('button', { type: 'button', id: 'checkin-retry', class: 'secondary', onclick: async () => { await recordPosition(id, 'start'); redraw(); } }, t('retry')));
+    }
+  }
+  if (ws.checkInError) box.append(h('p', { class: 'message' }, ws.checkInError));
+  return box;
+}
+
+// ------------------------------------------------------------- evidence ----
+
+// renderEvidence is the photo and file list of a walk, a step or an answer,
+// with a button that takes a photo or picks a file. The list is filled
+// from app.files by renderEvidenceLists.
+function renderEvidence(id, attachTo, editable, name, titled) {
+  const input = h('input', { type: 'file', id: `evidence-${name}-input`, class: 'visually-hidden', multiple: true,
+    accept: 'image/*,audio/*,application/pdf', disabled: !editable, onchange: async (e) => {
+      const files = [...e.target.files];
+      e.target.value = '';
+      await attachFiles(id, attachTo, files, msg);
+    } });
+  const msg = h('p', { class: 'message', role: 'alert', id: `evidence-${name}-message` });
+  const box = h(titled ? 'section' : 'div', { class: titled ? 'card evidence' : 'evidence', id: titled ? 'evidence' : null,
+    'data-attach': JSON.stringify(attachTo), 'aria-labelledby': titled ? 'evidence-title' : null },
+  titled ? h('h2', { id: 'evidence-title' }, t('evidenceTitle')) : null,
+  h('ul', { class: 'evidence-list', id: `evidence-${name}-list` }),
+  editable ? h('label', { class: 'button secondary add-evidence', for: `evidence-${name}-input` }, t('addEvidence')) : null,
+  editable ? input : null,
+  msg);
+  return box;
+}
+
+async function attachFiles(id, attachTo, files, msg) {
+  msg.textContent = '';
+  for (const f of files) {
+    try {
+      const rec = await addFile(id, attachTo, f);
+      await outbox.add({ kind: 'evidence', assignmentId: id, fileId: rec.id });
+    } catch (err) {
+      msg.textContent = err instanceof EvidenceError ? t(err.message === 'size' ? 'evidenceTooBig' : 'evidenceBadType', { name: f.name })
+        : t('evidenceFailed', { name: f.name });
+    }
+  }
+  await refreshFiles();
+}
+
+const sameAttach = (x, y) => (x.step || '') === (y.step || '') && (x.criterionId || '') === (y.criterionId || '');
+
+function renderEvidenceLists() {
+  for (const u of app.urls) URL.revokeObjectURL(u);
+  app.urls = [];
+  const ws = app.view && loadWalk(app.view.assignment.id);
+  const editable = ws && !ws.submission && ['assigned', 'started'].includes(app.view.assignment.status);
+  for (const box of document.querySelectorAll('.evidence[data-attach]')) {
+    const attach = JSON.parse(box.dataset.attach);
+    const list = box.querySelector('.evidence-list');
+    list.replaceChildren(...app.files.filter((f) => sameAttach(f.attachTo, attach)).map((f) => {
+      let preview;
+      if (f.contentType.startsWith('image/')) {
+        const url = URL.createObjectURL(f.blob);
+        app.urls.push(url);
+        preview = h('img', { src: url, alt: f.fileName, class: 'thumb' });
+      } else {
+        preview = h('span', { class: 'file-name' }, f.fileName);
+      }
+      const state = f.error ? t('evidenceRefused', { msg: f.error }) : f.state === 'uploaded' ? t('evidenceUploaded') : t('evidenceWaiting');
+      return h('li', { class: `evidence-item${f.error ? ' error' : ''}`, 'data-file-id': f.id, 'data-state': f.error ? 'error' : f.state },
+        preview, h('span', { class: 'evidence-state' }, state),
+        editable ? h('button', { type: 'button', class: 'secondary small', 'aria-label': t('removeEvidenceLabel', { name: f.fileName }), onclick: async () => {
+          await outbox.drop((it) => it.kind === 'evidence' && it.fileId === f.id);
+          await removeFile(f.id);
+          await refreshFiles();
+          updateWalk(ws.assignmentId, () => {}); // the next draft lists the files left
+        } }, t('removeEvidence')) : null);
+    }));
+  }
 }
 
 // ---------------------------------------------------------------- timers ----
@@ -751,19 +1220,19 @@ function renderTimers(view, ws, editable) {
     h('p', { id: 'timer-announce', class: 'visually-hidden', 'aria-live': 'polite' }),
     list);
   if (editable) {
-    const keyInput = h('input', { id: 'new-step-key', list: 'step-keys', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' });
+    const keyInput = h('input', { id: 'new-step-key', list: 'step-keys', autocomplete: 'off', maxlength: String(MAX_STEP_KEY) });
     const chSelect = channelSelect('new-step-channel', view.touchpoint.channel);
     const msg = h('p', { class: 'message', role: 'alert', id: 'add-step-message' });
     section.append(h('details', { class: 'add-step', id: 'add-step-panel' },
       h('summary', {}, t('addStepTitle')),
       h('label', { for: 'new-step-key' }, t('addStepKey')),
       keyInput,
-      h('datalist', { id: 'step-keys' }, Object.keys(stepInfo).map((k) => h('option', { value: k }, stepName(k)))),
+      h('datalist', { id: 'step-keys' }, Object.keys(stepInfo).map((k) => h('option', { value: stepName(k) }))),
       h('label', { for: 'new-step-channel' }, t('stepChannel')),
       chSelect,
       h('button', { id: 'add-step', type: 'button', class: 'secondary', onclick: () => {
-        const key = keyInput.value.trim();
-        if (!STEP_KEY.test(key)) { msg.textContent = t('stepKeyBad'); return; }
+        const key = stepKeyFor(keyInput.value);
+        if (!key) { msg.textContent = t('stepKeyBad', { n: MAX_STEP_KEY }); return; }
         const cur = loadWalk(ws.assignmentId);
         if (cur.steps.some((s) => s.key === key)) { msg.textContent = t('stepKeyDup'); return; }
         const s = newStep(key, chSelect.value);
@@ -772,7 +1241,7 @@ function renderTimers(view, ws, editable) {
         list.append(renderStep(view, cur, s, true));
         keyInput.value = '';
         msg.textContent = '';
-        const btn = document.getElementById(`timer-${key}-start`);
+        const btn = document.getElementById(`timer-${domKey(key)}-start`);
         if (btn) btn.focus();
       } }, t('addStep')),
       msg));
@@ -786,6 +1255,7 @@ function channelSelect(id, value, onchange, disabled) {
 
 function renderStep(view, ws, s, editable) {
   const key = s.key;
+  const dk = domKey(key);
   const state = stepState(s);
   const info = stepInfo[key];
   const act = (fn) => () => {
@@ -793,9 +1263,10 @@ function renderStep(view, ws, s, editable) {
     const st = cur.steps.find((x) => x.key === key);
     fn(st, nowISO());
     saveWalk(cur);
-    const card = document.getElementById(`timer-${key}`);
+    const card = document.getElementById(`timer-${dk}`);
     const fresh = renderStep(view, cur, st, true);
     card.replaceWith(fresh);
+    renderEvidenceLists();
     const ann = document.getElementById('timer-announce');
     const newState = stepState(st);
     if (ann) ann.textContent = t('stepAnnounce', { step: stepName(key), state: stateText(st) });
@@ -805,48 +1276,67 @@ function renderStep(view, ws, s, editable) {
   const buttons = [];
   if (editable) {
     if (state === 'idle') {
-      buttons.push(h('button', { type: 'button', id: `timer-${key}-start`, class: 'big timer-start', onclick: act((st, now) => { st.start = now; }) }, t('stepStart')));
+      buttons.push(h('button', { type: 'button', id: `timer-${dk}-start`, class: 'big timer-start', onclick: act((st, now) => { st.start = now; }) }, t('stepStart')));
     }
     if (state === 'running') {
-      buttons.push(h('button', { type: 'button', id: `timer-${key}-pause`, class: 'big secondary timer-pause', onclick: act((st, now) => { st.pauses.push({ start: now, end: '' }); }) }, t('stepPause')));
+      buttons.push(h('button', { type: 'button', id: `timer-${dk}-pause`, class: 'big secondary timer-pause', onclick: act((st, now) => { st.pauses.push({ start: now, end: '' }); }) }, t('stepPause')));
     }
     if (state === 'paused') {
-      buttons.push(h('button', { type: 'button', id: `timer-${key}-resume`, class: 'big secondary timer-resume', onclick: act((st, now) => { st.pauses[st.pauses.length - 1].end = now; }) }, t('stepResume')));
+      buttons.push(h('button', { type: 'button', id: `timer-${dk}-resume`, class: 'big secondary timer-resume', onclick: act((st, now) => { st.pauses[st.pauses.length - 1].end = now; }) }, t('stepResume')));
     }
     if (state === 'running' || state === 'paused') {
-      buttons.push(h('button', { type: 'button', id: `timer-${key}-stop`, class: 'big stop timer-stop', onclick: act((st, now) => {
+      buttons.push(h('button', { type: 'button', id: `timer-${dk}-stop`, class: 'big stop timer-stop', onclick: act((st, now) => {
         const last = st.pauses[st.pauses.length - 1];
         if (last && !last.end) last.end = now;
         st.end = now;
       }) }, t('stepStop')));
     }
-    if (state !== 'idle') {
-      buttons.push(h('button', { type: 'button', id: `timer-${key}-reset`, class: 'secondary small timer-reset', onclick: act((st) => { st.start = ''; st.end = ''; st.pauses = []; }) }, t('stepReset')));
-    }
+  }
+  // Clearing erases measured time: it lives in the step's extra panel, away
+  // from Pause and Stop, and asks before it erases.
+  let clear = null;
+  if (editable && state !== 'idle') {
+    const confirmBox = h('div', { class: 'confirm', id: `timer-${dk}-reset-confirm`, hidden: true, role: 'alertdialog', 'aria-labelledby': `timer-${dk}-reset-question` },
+      h('p', { id: `timer-${dk}-reset-question` }, t('stepResetAsk', { step: stepName(key) })),
+      h('div', { class: 'choices two' },
+        h('button', { type: 'button', id: `timer-${dk}-reset-yes`, class: 'stop', onclick: act((st) => { st.start = ''; st.end = ''; st.pauses = []; }) }, t('stepResetYes')),
+        h('button', { type: 'button', id: `timer-${dk}-reset-no`, class: 'secondary', onclick: () => {
+          confirmBox.hidden = true;
+          document.getElementById(`timer-${dk}-reset`).focus();
+        } }, t('stepResetNo'))));
+    clear = h('div', { class: 'timer-clear' },
+      h('button', { type: 'button', id: `timer-${dk}-reset`, class: 'secondary small timer-reset', onclick: () => {
+        confirmBox.hidden = false;
+        document.getElementById(`timer-${dk}-reset-no`).focus();
+      } }, t('stepReset')),
+      confirmBox);
   }
   const targets = timingFor(view, key).map((c) => h('li', {}, `${pick(c.label, app.lang)}: ${t('timingTarget', { target: fmtDuration(c.timing.target), limit: fmtDuration(c.timing.limit) })}`));
-  return h('div', { class: `timer timer-${state}`, id: `timer-${key}`, 'data-step': key, 'data-state': state },
+  const fileCount = app.files.filter((f) => f.attachTo.step === key).length;
+  return h('div', { class: `timer timer-${state}`, id: `timer-${dk}`, 'data-step': key, 'data-state': state },
     h('div', { class: 'timer-head' },
-      h('h3', { class: 'timer-name' }, stepName(key), h('span', { class: 'step-key' }, key)),
-      h('span', { class: 'timer-elapsed', id: `timer-${key}-elapsed`, role: 'timer', 'aria-label': stepName(key) }, fmtElapsed(stepElapsed(s)))),
-    h('p', { class: 'timer-state', id: `timer-${key}-state`, tabindex: '-1' }, stateText(s)),
+      h('h3', { class: 'timer-name' }, stepName(key), stepInfo[key] ? h('span', { class: 'step-key' }, key) : null),
+      h('span', { class: 'timer-elapsed', id: `timer-${dk}-elapsed`, role: 'timer', 'aria-label': stepName(key) }, fmtElapsed(stepElapsed(s)))),
+    h('p', { class: 'timer-state', id: `timer-${dk}-state`, tabindex: '-1' }, stateText(s)),
     info ? h('p', { class: 'hint' }, t('stepStartsAt', { from: pick(info.from, app.lang) }), ' · ', t('stepStopsAt', { to: pick(info.to, app.lang) })) : null,
     targets.length ? h('ul', { class: 'targets' }, targets) : null,
     h('div', { class: 'timer-buttons' }, buttons),
-    h('details', { class: 'timer-extra', open: !!s.note || s.channel !== defaultChannel(key, view) },
+    h('details', { class: 'timer-extra', id: `timer-${dk}-extra`, open: !!s.note || s.channel !== defaultChannel(key, view) || fileCount > 0 },
       h('summary', {}, t('stepMore', { channel: channelName(s.channel) })),
-      h('label', { for: `timer-${key}-channel` }, t('stepChannel')),
-      channelSelect(`timer-${key}-channel`, s.channel, (e) => {
+      h('label', { for: `timer-${dk}-channel` }, t('stepChannel')),
+      channelSelect(`timer-${dk}-channel`, s.channel, (e) => {
         const cur = loadWalk(ws.assignmentId);
         cur.steps.find((x) => x.key === key).channel = e.target.value;
         saveWalk(cur);
       }, !editable),
-      h('label', { for: `timer-${key}-note` }, t('stepNote')),
-      h('input', { id: `timer-${key}-note`, value: s.note, disabled: !editable, oninput: (e) => {
+      h('label', { for: `timer-${dk}-note` }, t('stepNote')),
+      h('input', { id: `timer-${dk}-note`, value: s.note, disabled: !editable, oninput: (e) => {
         const cur = loadWalk(ws.assignmentId);
         cur.steps.find((x) => x.key === key).note = e.target.value;
         saveWalk(cur);
-      } })));
+      } }),
+      renderEvidence(ws.assignmentId, { step: key }, editable, `step-${dk}`, false),
+      clear));
 }
 
 function stateText(s) {
@@ -862,7 +1352,7 @@ function tickTimers() {
   const now = Date.now();
   for (const s of ws.steps) {
     if (stepState(s) !== 'running') continue;
-    const el = document.getElementById(`timer-${s.key}-elapsed`);
+    const el = document.getElementById(`timer-${domKey(s.key)}-elapsed`);
     if (el) el.textContent = fmtElapsed(stepElapsed(s, now));
   }
 }
@@ -881,6 +1371,7 @@ function updateWalk(id, fn) {
   const ws = loadWalk(id);
   fn(ws);
   saveWalk(ws);
+  updateProgress();
   return ws;
 }
 
@@ -909,8 +1400,9 @@ function renderChecklist(view, ws, editable) {
     choiceGroup('resolved', t('resolvedTitle'), [['yes', t('yes')], ['no', t('no')]],
       ws.resolved === null || ws.resolved === undefined ? '' : ws.resolved ? 'yes' : 'no', editable,
       (v) => updateWalk(id, (w) => { w.resolved = v === 'yes'; })),
-    h('label', { for: 'notes' }, t('notes')),
-    h('textarea', { id: 'notes', rows: '4', maxlength: '8000', disabled: !editable, oninput: (e) => updateWalk(id, (w) => { w.notes = e.target.value; }) }, ws.notes),
+    h('div', { id: 'notes-field' },
+      h('label', { for: 'notes' }, t('notes')),
+      h('textarea', { id: 'notes', rows: '4', maxlength: '8000', disabled: !editable, oninput: (e) => updateWalk(id, (w) => { w.notes = e.target.value; }) }, ws.notes)),
   );
   return section;
 }
@@ -931,13 +1423,16 @@ function badgesFor(c) {
   return out;
 }
 
+// noteField holds an answer's note and its photos and files.
 function noteField(id, c, a, editable) {
-  return h('details', { class: 'note', open: !!(a && a.note) },
+  const files = app.files.filter((f) => f.attachTo.criterionId === c.id).length;
+  return h('details', { class: 'note', id: `note-${c.id}-panel`, open: !!(a && a.note) || files > 0 },
     h('summary', {}, t('note')),
-    h('label', { for: `note-${c.id}`, class: 'visually-hidden' }, `${t('note')}: ${pick(c.label, app.lang)}`),
+    h('label', { for: `note-${c.id}`, class: 'visually-hidden' }, `${t('noteLabel')}: ${pick(c.label, app.lang)}`),
     h('input', { id: `note-${c.id}`, value: (a && a.note) || '', disabled: !editable, oninput: (e) => updateWalk(id, (w) => {
       w.answers[c.id] = { ...(w.answers[c.id] || {}), note: e.target.value };
-    }) }));
+    }) }),
+    renderEvidence(id, { criterionId: c.id }, editable, `criterion-${c.id}`, false));
 }
 
 const YNNA = () => [['yes', t('yes')], ['no', t('no')], ['na', t('na')]];
@@ -976,12 +1471,21 @@ function renderCriterion(view, ws, c, editable) {
   }
   if (c.kind === 'fact') {
     const spec = (view.touchpoint.facts || []).find((f) => c.fact && f.key === c.fact.key);
+    // Not stated or N/A answers the criterion when there is no value to write.
+    const other = h('div', { class: 'choices two' }, [['no', t('notStated')], ['na', t('na')]].map(([v, text]) => h('label', { class: `choice-${v}`, for: `answer-${c.id}-${v}` },
+      h('input', { type: 'checkbox', id: `answer-${c.id}-${v}`, checked: a.value === v, disabled: !editable, onchange: (e) => {
+        updateWalk(id, (w) => { w.answers[c.id] = { ...(w.answers[c.id] || {}), value: e.target.checked ? v : '' }; });
+        for (const box of other.querySelectorAll('input')) if (box !== e.target) box.checked = false;
+      } }),
+      h('span', {}, text))));
     return h('div', { class: 'criterion fact', 'data-criterion': c.id },
       h('label', { for: `fact-${c.id}` }, label, ...badgesFor(c)),
       spec ? h('p', { class: 'hint', id: `fact-${c.id}-hint` }, pick(spec.label, app.lang)) : null,
       h('input', { id: `fact-${c.id}`, value: ws.facts[c.id] || '', disabled: !editable, 'aria-describedby': spec ? `fact-${c.id}-hint` : null,
         inputmode: spec && spec.kind !== 'text' ? 'decimal' : null,
-        oninput: (e) => updateWalk(id, (w) => { w.facts[c.id] = e.target.value; }) }));
+        oninput: (e) => updateWalk(id, (w) => { w.facts[c.id] = e.target.value; }) }),
+      other,
+      noteField(id, c, a, editable));
   }
   if (c.kind === 'promise') {
     const details = h('div', { class: 'promise-details', id: `promise-${c.id}` });
@@ -1031,36 +1535,38 @@ function promiseFields(id, p, editable, removable, c) {
 
 // ---------------------------------------------------------------- submit ----
 
-function submitWalk(view) {
+async function submitWalk(view) {
   const id = view.assignment.id;
-  const ws = loadWalk(id);
   const msg = document.getElementById('submit-message');
-  const problem = submitProblem(view, ws);
-  if (problem) {
-    msg.textContent = problem;
-    msg.focus();
+  let ws = loadWalk(id);
+  app.problems = walkProblems(view, ws);
+  if (app.problems.length) {
+    // The messages stand by their fields; the first takes the focus.
+    showFieldErrors([...((ws.refused && ws.refused.reasons) || []), ...app.problems]);
+    msg.textContent = t('submitProblems', { n: app.problems.length });
+    goTo(app.problems[0].target);
     return;
   }
+  msg.textContent = '';
+  const btn = document.getElementById('submit');
+  if (btn) btn.disabled = true;
+  // The end position of a branch walk, when the auditor agreed to it; a
+  // phone without a fix sends the walk without it.
+  if (view.touchpoint.channel === 'branch' && ws.checkIn && ws.checkIn.consent && !ws.checkIn.end) {
+    if (msg) msg.textContent = t('gpsEnd');
+    await recordPosition(id, 'end');
+    if (msg) msg.textContent = '';
+    ws = loadWalk(id);
+  }
   ws.submission = { id: uuid(), queuedAt: nowISO(), walk: walkBody(ws, view, false) };
+  ws.refused = null;
+  app.problems = [];
   clearTimeout(app.draftTimer);
   saveWalk(ws, false);
-  outbox.add({ kind: 'submit', assignmentId: id });
+  await outbox.add({ kind: 'submit', assignmentId: id });
   renderAssignment();
   const s = document.getElementById('sync-status');
   if (s) s.scrollIntoView({ block: 'center' });
-}
-
-function submitProblem(view, ws) {
-  const running = ws.steps.filter((s) => ['running', 'paused'].includes(stepState(s)));
-  if (running.length) return t('submitRunning', { steps: running.map((s) => stepName(s.key)).join(', ') });
-  if (!ws.steps.some((s) => stepState(s) === 'done')) return t('submitNeedsStep');
-  if (ws.resolved === null || ws.resolved === undefined) return t('submitNeedsResolved');
-  for (const c of view.criteria || []) {
-    if (c.kind !== 'promise' || (ws.answers[c.id] || {}).value !== 'yes') continue;
-    const p = ws.promises.find((x) => x.criterionId === c.id);
-    if (!p || !p.text.trim() || !p.dueAt || Date.parse(p.dueAt) <= Date.parse(p.madeAt)) return t('submitNeedsPromise', { label: pick(c.label, app.lang) });
-  }
-  return '';
 }
 
 // --------------------------------------------------------- promise checks ----
@@ -1121,6 +1627,21 @@ async function boot() {
     if (app.view) { renderChrome(); renderAssignment(); } else route();
   });
   window.addEventListener('hashchange', route);
+  // An assignment that could not be loaded is loaded when the phone is back.
+  window.addEventListener('online', () => {
+    const m = location.hash.match(/^#\/a\/(.+)$/);
+    if (m && document.getElementById('not-on-phone')) openAssignment(decodeURIComponent(m[1]));
+  });
+  onNetChange(() => { if (isOnline() && document.getElementById('not-on-phone')) route(); });
+  // An earlier version of the form queued its writes in localStorage: they
+  // move to the outbox in IndexedDB, in their order.
+  const legacy = getJSON('ta.queue');
+  if (Array.isArray(legacy)) {
+    (async () => {
+      for (const { id, ...it } of legacy) await outbox.add({ ...it, attempts: 0, nextAt: 0 });
+      localStorage.removeItem('ta.queue');
+    })();
+  }
   // Walks changed after their last draft (the page was closed or reloaded
   // before the draft left) are drafted again.
   for (let i = 0; i < localStorage.length; i++) {

@@ -1,17 +1,26 @@
-// The outbox: every write the form makes (start a walk, save a draft,
-// submit, answer a promise check) goes through a queue kept in
-// localStorage, so a phone in a branch basement loses nothing. The queue is
-// sent in order when the browser is online, after an 'online' event, and on
-// retries with exponential backoff. A submit keeps its submissionId across
-// retries (the API is idempotent), and only its clientSentAt changes: the
-// server shifts client stamps by serverNow − clientSentAt, so the time the
-// request really left the phone keeps a walk queued for hours honest.
+// The outbox: every write the form makes (start a walk, upload a photo,
+// save a draft, submit, answer a promise check) goes through a queue kept in
+// IndexedDB (db.js), so a phone in a branch basement loses nothing, files
+// included. Writes of one assignment are sent in order (start, evidence,
+// drafts, then the submission); assignments are independent, so one hung or
+// failing request never holds up another assignment's. Every request has a
+// timeout, and a failed one is retried with exponential backoff and jitter.
+// A submit keeps its submissionId across retries (the API is idempotent),
+// and only its clientSentAt changes: the server shifts client stamps by
+// serverNow − clientSentAt, so a walk queued for hours stays honest.
 
-const QUEUE_KEY = 'ta.queue';
-// Backoff: 1 s doubling to at most a minute, so a phone that comes back
-// online is caught quickly and a dead server is not hammered.
+import * as db from './db.js';
+
+// Backoff: 1 s doubling to at most a minute, each wait drawn from its upper
+// half, so a phone that comes back is caught quickly, a dead server is not
+// hammered, and many phones do not retry in step.
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 60000;
+// REQUEST_TIMEOUT_MS ends a JSON request that hangs (a "lie-fi" connection,
+// a stalled proxy); an upload gets UPLOAD_MS_PER_MB more per megabyte
+// (about 0.5 Mbit/s, a poor mobile uplink).
+export const REQUEST_TIMEOUT_MS = 20000;
+const UPLOAD_MS_PER_MB = 16000;
 
 export class AuthError extends Error {}
 
@@ -29,17 +38,50 @@ export class ApiError extends Error {
 // RetryError is a failure worth retrying: no network, a timeout, a 5xx.
 export class RetryError extends Error {}
 
+// net is the one truth about the connection: the browser's online flag and
+// the fate of the last request. A request that gets no answer marks the
+// server unreachable until the next one that does; the header and every
+// screen read isOnline().
+const net = { reachable: true, listeners: new Set() };
+
+export function isOnline() {
+  return navigator.onLine && net.reachable;
+}
+
+export function onNetChange(fn) { net.listeners.add(fn); }
+
+function reached(ok) {
+  if (net.reachable === ok) return;
+  net.reachable = ok;
+  for (const fn of net.listeners) fn();
+}
+
+window.addEventListener('online', () => reached(true));
+window.addEventListener('offline', () => { for (const fn of net.listeners) fn(); });
+
+// request fetches with a timeout and classifies failures.
+async function request(url, init, timeoutMs) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeoutMs);
+  let res;
+  try {
+    res = await fetch(url, { ...init, signal: ctl.signal, cache: 'no-store' });
+  } catch (err) {
+    reached(false);
+    throw new RetryError(ctl.signal.aborted ? `no answer in ${Math.round(timeoutMs / 1000)} s` : String(err && err.message || err));
+  } finally {
+    clearTimeout(timer);
+  }
+  reached(true);
+  return res;
+}
+
 // api calls the HTTP API with the bearer token and classifies failures.
-export async function api(token, method, path, body) {
+export async function api(token, method, path, body, timeoutMs = REQUEST_TIMEOUT_MS) {
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res;
-  try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
-  } catch (err) {
-    throw new RetryError(String(err && err.message || err));
-  }
+  const res = await request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, timeoutMs);
   let data = null;
   const text = await res.text().catch(() => '');
   if (text) {
@@ -51,17 +93,13 @@ export async function api(token, method, path, body) {
   throw new ApiError(res.status, data);
 }
 
-function load() {
-  try {
-    const q = JSON.parse(localStorage.getItem(QUEUE_KEY) || '[]');
-    return Array.isArray(q) ? q : [];
-  } catch {
-    return [];
-  }
-}
-
-function save(q) {
-  localStorage.setItem(QUEUE_KEY, JSON.stringify(q));
+// upload PUTs a file's bytes to a presigned URL with exactly its headers.
+export async function upload(url, headers, blob) {
+  const res = await request(url, { method: 'PUT', headers, body: blob }, REQUEST_TIMEOUT_MS + UPLOAD_MS_PER_MB * blob.size / 1048576);
+  if (res.ok) return;
+  if (res.status >= 500 || res.status === 408 || res.status === 429) throw new RetryError(`upload: HTTP ${res.status}`);
+  // An expired or refused URL: the caller asks for a new one.
+  throw new ApiError(res.status, null);
 }
 
 function newId() {
@@ -75,8 +113,18 @@ function newId() {
 
 export { newId as uuid };
 
+// backoff is the wait before retry number attempts (1, 2, …).
+export function backoff(attempts) {
+  const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempts - 1));
+  return cap / 2 + Math.random() * cap / 2;
+}
+
+const laneOf = (it) => it.assignmentId || it.id;
+
 // Outbox sends queued writes. send(item) performs one write and returns the
-// server's answer; it throws RetryError, AuthError or ApiError.
+// server's answer; it throws RetryError, AuthError or ApiError. The queue is
+// mirrored in memory (items(), count()) once ready resolves; every change
+// is written to IndexedDB first.
 export class Outbox {
   constructor({ send, onChange, onDone, onRejected, onAuth }) {
     this.send = send;
@@ -84,48 +132,73 @@ export class Outbox {
     this.onDone = onDone || (() => {});
     this.onRejected = onRejected || (() => {});
     this.onAuth = onAuth || (() => {});
-    this.busy = false;
+    this.queue = [];
+    this.loaded = false;
+    this.lanes = new Set(); // assignments being sent by this tab
     this.blockedByAuth = false;
+    this.seq = 0;
+    this.channel = 'BroadcastChannel' in window ? new BroadcastChannel('ta.outbox') : null;
+    if (this.channel) this.channel.onmessage = () => this.reload();
+    this.ready = this.reload();
     window.addEventListener('online', () => {
       // Back online: everything is due now, whatever its backoff said.
-      save(load().map((it) => ({ ...it, nextAt: 0 })));
+      for (const it of this.queue) it.nextAt = 0;
       this.flush();
     });
-    window.addEventListener('offline', () => this.onChange());
-    // A second tab's writes show up here too.
-    window.addEventListener('storage', (e) => { if (e.key === QUEUE_KEY) this.onChange(); });
+    onNetChange(() => this.onChange());
     setInterval(() => this.flush(), 1000);
   }
 
-  items() { return load(); }
-
-  count() { return load().length; }
-
-  // add queues a write. A draft replaces any queued draft of the same
-  // assignment (its body is built when it is sent, from the latest state).
-  add(item) {
-    let q = load();
-    if (item.kind === 'draft' && q.some((it) => it.kind === 'draft' && it.assignmentId === item.assignmentId)) {
-      return;
-    }
-    if (item.kind === 'submit') {
-      // The submission carries the whole walk: queued drafts are moot.
-      q = q.filter((it) => !(it.kind === 'draft' && it.assignmentId === item.assignmentId));
-    }
-    q.push({ id: newId(), attempts: 0, nextAt: 0, ...item });
-    save(q);
+  async reload() {
+    const q = await db.all(db.OUTBOX).catch(() => []);
+    q.push(...this.queue.filter((it) => it.storing));
+    q.sort((a, b) => a.seq - b.seq);
+    this.queue = q;
+    this.seq = Math.max(Date.now(), ...q.map((it) => it.seq + 1));
+    this.loaded = true;
     this.onChange();
-    this.flush();
   }
 
-  // drop removes queued writes that match pred (a draft made moot).
-  drop(pred) {
-    const q = load();
-    const keep = q.filter((it) => !pred(it));
-    if (keep.length !== q.length) {
-      save(keep);
-      this.onChange();
-    }
+  changed() {
+    if (this.channel) this.channel.postMessage('changed');
+    this.onChange();
+  }
+
+  items() { return this.queue; }
+
+  count() { return this.queue.length; }
+
+  // add queues a write. A draft is not queued twice for one assignment
+  // (its body is built when it is sent, from the latest state). The count
+  // shows the write at once; it is sent once it is stored.
+  add(item) {
+    if (!this.loaded) return this.ready.then(() => this.add(item));
+    if (item.kind === 'draft' && this.queue.some((it) => it.kind === 'draft' && it.assignmentId === item.assignmentId)) return Promise.resolve();
+    // The submission carries the whole walk: queued drafts are moot.
+    const moot = item.kind === 'submit' ? this.drop((it) => it.kind === 'draft' && it.assignmentId === item.assignmentId) : null;
+    const it = { id: newId(), attempts: 0, nextAt: 0, seq: this.seq++, ...item, storing: true };
+    this.queue.push(it);
+    this.onChange();
+    return (async () => {
+      await moot;
+      const { storing, ...stored } = it;
+      await db.put(db.OUTBOX, stored);
+      delete it.storing;
+      this.changed();
+      this.flush();
+    })();
+  }
+
+  // drop removes queued writes that match pred (a draft made moot, a photo
+  // removed before it was sent).
+  async drop(pred) {
+    await this.ready;
+    const gone = this.queue.filter((it) => pred(it));
+    if (!gone.length) return;
+    this.queue = this.queue.filter((it) => !pred(it));
+    this.onChange();
+    await Promise.all(gone.map((it) => db.del(db.OUTBOX, it.id)));
+    this.changed();
   }
 
   resumeAfterSignIn() {
@@ -133,58 +206,60 @@ export class Outbox {
     this.flush();
   }
 
-  // flush sends due writes in order, stopping at the first that must wait,
-  // so a submit never overtakes the start queued before it.
-  async flush() {
-    if (this.busy || this.blockedByAuth || !navigator.onLine) return;
-    this.busy = true;
+  // flush starts a sender for every assignment with a due write.
+  flush() {
+    if (!this.loaded || this.blockedByAuth || !navigator.onLine) return;
+    for (const lane of new Set(this.queue.map(laneOf))) {
+      if (!this.lanes.has(lane)) this.runLane(lane);
+    }
+  }
+
+  // runLane sends one assignment's writes in order, stopping at the first
+  // that must wait. A Web Lock keeps a second tab from sending them too.
+  async runLane(lane) {
+    this.lanes.add(lane);
     try {
-      for (;;) {
-        const item = load()[0];
-        if (!item || item.nextAt > Date.now() || !navigator.onLine) break;
-        let result;
-        try {
-          result = await this.send(item);
-        } catch (err) {
-          if (err instanceof RetryError) {
-            this.update(item.id, (it) => {
-              it.attempts += 1;
-              const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (it.attempts - 1));
-              it.nextAt = Date.now() + delay * (0.8 + Math.random() * 0.4);
-              it.lastError = err.message;
-            });
-            break;
-          }
-          if (err instanceof AuthError) {
-            this.blockedByAuth = true;
-            this.onAuth();
-            break;
-          }
-          this.remove(item.id);
-          this.onRejected(item, err);
-          continue;
-        }
-        this.remove(item.id);
-        this.onDone(item, result);
-      }
+      const work = () => this.sendLane(lane);
+      if (navigator.locks) await navigator.locks.request(`ta.lane.${lane}`, { ifAvailable: true }, (lock) => lock && work());
+      else await work();
     } finally {
-      this.busy = false;
-      this.onChange();
+      this.lanes.delete(lane);
     }
   }
 
-  update(id, fn) {
-    const q = load();
-    const it = q.find((x) => x.id === id);
-    if (it) {
-      fn(it);
-      save(q);
-      this.onChange();
+  async sendLane(lane) {
+    for (;;) {
+      const item = this.queue.find((it) => laneOf(it) === lane);
+      if (!item || item.storing || item.nextAt > Date.now() || !navigator.onLine || this.blockedByAuth) return;
+      let result;
+      try {
+        result = await this.send(item);
+      } catch (err) {
+        if (err instanceof AuthError) {
+          this.blockedByAuth = true;
+          this.onAuth();
+          return;
+        }
+        if (!(err instanceof ApiError)) {
+          item.attempts += 1;
+          item.nextAt = Date.now() + backoff(item.attempts);
+          item.lastError = String(err && err.message || err);
+          await db.put(db.OUTBOX, item);
+          this.changed();
+          return;
+        }
+        await this.remove(item.id);
+        await this.onRejected(item, err);
+        continue;
+      }
+      await this.remove(item.id);
+      await this.onDone(item, result);
     }
   }
 
-  remove(id) {
-    save(load().filter((x) => x.id !== id));
-    this.onChange();
+  async remove(id) {
+    this.queue = this.queue.filter((x) => x.id !== id);
+    await db.del(db.OUTBOX, id);
+    this.changed();
   }
 }

@@ -3,8 +3,8 @@
 // writes itself (outbox.js) and reads fall back to the page's saved copies.
 // Shell files are fetched network-first, so a deploy shows at once online.
 
-const CACHE = 'touchaudit-shell-v1';
-const SHELL = ['./', 'index.html', 'app.js', 'auth.js', 'i18n.js', 'outbox.js', 'style.css', 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png'];
+const CACHE = 'touchaudit-shell-v2';
+const SHELL = ['./', 'index.html', 'app.js', 'auth.js', 'i18n.js', 'outbox.js', 'db.js', 'evidence.js', 'style.css', 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png'];
 // NETWORK_TIMEOUT_MS: a "lie-fi" connection falls back to the cache quickly.
 const NETWORK_TIMEOUT_MS = 4000;
 
