@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -25,8 +26,10 @@ import (
 	"touchaudit/internal/console"
 	"touchaudit/internal/devtoken"
 	"touchaudit/internal/dynamo"
+	"touchaudit/internal/filestore"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/memstore"
+	"touchaudit/internal/outbox"
 	"touchaudit/internal/webform"
 	"touchaudit/internal/workflow"
 )
@@ -76,6 +79,9 @@ type localOptions struct {
 	Store audit.Store
 	// Log receives the server's and the workflow's logs; nil discards them.
 	Log *slog.Logger
+	// Messages receives every notification as the outbox keeps it (nil:
+	// kept, not printed).
+	Messages io.Writer
 }
 
 // localServer is a running `touchaudit local`.
@@ -94,6 +100,8 @@ type localServer struct {
 	// Resumed lists the executions an earlier run left running, which this
 	// one continues (with a DataDir).
 	Resumed []string
+	// Outbox keeps the messages the workflow sent (SES in AWS).
+	Outbox *outbox.Outbox
 
 	stack   *stack
 	srv     *http.Server
@@ -121,6 +129,7 @@ const (
 	localKeyFile   = "devtoken.key"
 	localStoreDir  = "store"
 	localEngineDir = "engine"
+	localFilesDir  = "evidence"
 )
 
 // startLocal loads the sample company, builds the real-time local stack,
@@ -188,7 +197,11 @@ func startLocal(ctx context.Context, o localOptions) (_ *localServer, err error)
 	if o.DataDir != "" {
 		engine.StateDir = filepath.Join(o.DataDir, localEngineDir)
 	}
-	if s.stack, err = newStack(stackOptions{store: s.Store, notifier: workflow.LogNotifier{Log: logger}, dir: o.Dir, engine: engine}); err != nil {
+	s.URL = "http://" + ln.Addr().String()
+	// The outbox stands in for SES: every message is kept (GET /api/outbox,
+	// the console) and printed.
+	s.Outbox = outbox.New(s.Store, s.URL+"/", o.Messages)
+	if s.stack, err = newStack(stackOptions{store: s.Store, notifier: s.Outbox, dir: o.Dir, engine: engine}); err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, s.stack.engine.Close)
@@ -216,15 +229,43 @@ func startLocal(ctx context.Context, o localOptions) (_ *localServer, err error)
 			return nil, fmt.Errorf("demo review: %w", err)
 		}
 	}
-	api := httpapi.New(s.stack.workflow, s.Store, httpapi.Options{Form: webform.Handler(), Log: logger, Now: s.stack.engine.Clock().Now})
-	s.URL = "http://" + ln.Addr().String()
+	files, err := s.openFiles(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	api := httpapi.New(s.stack.workflow, s.Store, httpapi.Options{Form: webform.Handler(), Log: logger, Now: s.stack.engine.Clock().Now,
+		Outbox: s.Outbox, Files: files})
+	mux := http.NewServeMux()
+	mux.Handle("/files/", files.Handler()) // the presigned-style uploads and downloads of evidence
+	mux.Handle("/", api.HTTP(signer.VerifyRequest))
 	s.srv = &http.Server{
-		Handler:           api.HTTP(signer.VerifyRequest),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// openFiles opens the evidence folder (in the data directory, or a
+// temporary one removed at Close) behind URLs signed with a key of this run:
+// an upload URL lives minutes, and the form asks for a new one after a
+// restart.
+func (s *localServer) openFiles(dataDir string) (*filestore.Store, error) {
+	dir := filepath.Join(dataDir, localFilesDir)
+	if dataDir == "" {
+		tmp, err := os.MkdirTemp("", "touchaudit-files-")
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, func() error { return os.RemoveAll(tmp) })
+		dir = tmp
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	return filestore.New(dir, s.URL+"/files", key)
 }
 
 // openStore opens the embedded store, durable in dataDir (in memory without
@@ -517,7 +558,7 @@ func runLocal(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	s, err := startLocal(ctx, localOptions{Addr: *addr, Dir: *dir, Review: *review, DataDir: dataDir, Demo: *demo, Log: logger})
+	s, err := startLocal(ctx, localOptions{Addr: *addr, Dir: *dir, Review: *review, DataDir: dataDir, Demo: *demo, Log: logger, Messages: stdout})
 	if err != nil {
 		fmt.Fprintf(stderr, "local: %v\n", err)
 		return 1
@@ -571,12 +612,19 @@ func (s *localServer) printIntro(ctx context.Context, w io.Writer) {
 			break
 		}
 	}
+	for _, m := range s.Company.Staff {
+		if m.Has(audit.RoleManager) {
+			fmt.Fprintf(w, "manager %s %s (appeals for unit %s)\n  %s/#token=%s\n\n", m.ID, m.Name, m.HomeUnit, s.URL, s.Tokens[m.ID])
+			break
+		}
+	}
 	if len(auditors) > 0 {
 		fmt.Fprintf(w, "API: curl -H 'Authorization: Bearer %s' %s/api/assignments\n", s.Tokens[auditors[0]], s.URL)
 	}
 	if len(s.Resumed) > 0 {
 		fmt.Fprintf(w, "Continued %d executions of the last run where they were.\n", len(s.Resumed))
 	}
+	fmt.Fprintln(w, "Messages the workflow sends (SES in AWS) are printed below as they go out and listed at GET /api/outbox.")
 	fmt.Fprintln(w, "Ctrl-C stops the server; the data directory keeps everything for the next run (--fresh starts afresh, --memory keeps nothing).")
 }
 
