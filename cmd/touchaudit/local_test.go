@@ -235,8 +235,10 @@ func sampleWalk(v workflow.AssignmentView, now time.Time) map[string]any {
 		"resolved": true,
 		"timeline": []map[string]any{{
 			"key": "visit", "channel": v.Touchpoint.Channel,
-			"start": map[string]any{"client": now.Add(-15 * time.Minute)},
-			"end":   map[string]any{"client": now.Add(-5 * time.Minute)},
+			// Walked in the minutes since the demo review assigned it (a
+			// walk older than its assignment is refused).
+			"start": map[string]any{"client": now.Add(-5 * time.Minute)},
+			"end":   map[string]any{"client": now.Add(-1 * time.Minute)},
 		}},
 		"answers": answers,
 		"notes":   "walked in the local test",

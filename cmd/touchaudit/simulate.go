@@ -158,9 +158,15 @@ func (s *simulator) decide(resultID string, d audit.QADecision, reason string) f
 
 func (s *simulator) resubmit(assignmentID, auditorID string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		w, err := s.recording(ctx, assignmentID)
+		w, wait, err := s.recording(ctx, assignmentID)
 		if err != nil {
 			return err
+		}
+		if wait > 0 {
+			s.mu.Lock()
+			s.enqueue(wait, fmt.Sprintf("%s submits %s again once its days-long walk ends", auditorID, assignmentID), s.resubmit(assignmentID, auditorID))
+			s.mu.Unlock()
+			return nil
 		}
 		return retryTransient(func() error {
 			_, err := s.wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: "sim-" + assignmentID + "-again", AssignmentID: assignmentID, AuditorID: auditorID, Walkthrough: w})
@@ -214,9 +220,17 @@ func (s *simulator) next() (time.Time, bool) {
 
 func (s *simulator) submit(assignmentID, auditorID string, wasLate bool) func(context.Context) error {
 	return func(ctx context.Context) error {
-		w, err := s.recording(ctx, assignmentID)
+		w, wait, err := s.recording(ctx, assignmentID)
 		if err != nil {
 			return err
+		}
+		if wait > 0 {
+			// A walk over several days (apply, then wait for the card) ends
+			// that long after it was assigned: submit it then.
+			s.mu.Lock()
+			s.enqueue(wait, fmt.Sprintf("%s submits %s once its days-long walk ends", auditorID, assignmentID), s.submit(assignmentID, auditorID, wasLate))
+			s.mu.Unlock()
+			return nil
 		}
 		err = retryTransient(func() error {
 			_, err := s.wf.Submit(ctx, workflow.SubmitRequest{SubmissionID: "sim-" + assignmentID, AssignmentID: assignmentID, AuditorID: auditorID, Walkthrough: w})
@@ -231,25 +245,40 @@ func (s *simulator) submit(assignmentID, auditorID string, wasLate bool) func(co
 
 // recording picks the recorded walk for an assignment's touchpoint (walk k
 // takes the k-th recording, round robin) and moves its timeline so that it
-// ends half an hour before now, as if walked just before submitting.
-func (s *simulator) recording(ctx context.Context, assignmentID string) (audit.Walkthrough, error) {
+// ends half an hour before now, as if walked just before submitting. When
+// the walk lasts longer than the assignment has existed, it could not have
+// started yet: wait says how much later it can be submitted.
+func (s *simulator) recording(ctx context.Context, assignmentID string) (_ audit.Walkthrough, wait time.Duration, _ error) {
 	var a *audit.Assignment
 	err := retryTransient(func() (err error) { a, err = s.wf.Assignment(ctx, assignmentID); return err })
 	if err != nil {
-		return audit.Walkthrough{}, err
+		return audit.Walkthrough{}, 0, err
 	}
 	recs := s.recordings[a.TouchpointID]
 	if len(recs) == 0 {
-		return audit.Walkthrough{}, fmt.Errorf("no recorded walkthrough for touchpoint %s", a.TouchpointID)
+		return audit.Walkthrough{}, 0, fmt.Errorf("no recorded walkthrough for touchpoint %s", a.TouchpointID)
 	}
 	w := cloneWalk(recs[(a.Walk-1)%len(recs)])
-	var last time.Time
+	var first, last time.Time
 	for _, st := range w.Timeline {
 		if st.End.Client.After(last) {
 			last = st.End.Client
 		}
+		if first.IsZero() || st.Start.Client.Before(first) {
+			first = st.Start.Client
+		}
+	}
+	for _, p := range w.Promises {
+		if !p.MadeAt.IsZero() && p.MadeAt.Before(first) {
+			first = p.MadeAt
+		}
 	}
 	shift := simNow().Add(-30 * time.Minute).Sub(last)
+	if !a.AssignedAt.IsZero() {
+		if early := a.AssignedAt.Add(5 * time.Minute).Sub(first.Add(shift)); early > 0 {
+			return w, early, nil
+		}
+	}
 	mv := func(t time.Time) time.Time {
 		if t.IsZero() {
 			return t
@@ -283,7 +312,7 @@ func (s *simulator) recording(ctx context.Context, assignmentID string) (audit.W
 		}
 		p.Outcome, p.VerifiedAt = audit.PromisePending, nil // found out when it falls due
 	}
-	return w, nil
+	return w, 0, nil
 }
 
 // answer tells the workflow whether a promise was kept: broken where the

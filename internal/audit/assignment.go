@@ -88,6 +88,9 @@ type Assignment struct {
 	// Draft is the auditor's walkthrough in progress, saved from the form so
 	// a walk survives a lost phone; the submission replaces it.
 	Draft *Walkthrough `json:"draft,omitempty"`
+	// AssignedAt is when the walk was given to its auditor (server time): a
+	// walk's stamps cannot be older (CheckWalkPeriod).
+	AssignedAt time.Time `json:"assignedAt,omitzero"`
 	// StartedAt is when the auditor started the walk (client time).
 	StartedAt *time.Time `json:"startedAt,omitempty"`
 	// Walk numbers the independent walks of one touchpoint (1..n).

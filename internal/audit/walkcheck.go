@@ -265,3 +265,39 @@ func days(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dd%s", d/Day, d%Day)
 }
+
+// CheckWalkPeriod refuses a walk whose device stamps lie outside the time
+// it could have been walked: before the walk was given to its auditor, or
+// after the server received it (each with skew's leeway for the phone's
+// clock). A walk dated March 2025 for an assignment made in December 2026
+// is refused, never scored. A zero assigned skips the first bound (an
+// assignment stored before it was recorded).
+func CheckWalkPeriod(w *Walkthrough, assigned, received time.Time, skew time.Duration) error {
+	c := walkCheck{}
+	check := func(t time.Time, path string) {
+		switch {
+		case t.IsZero():
+		case !assigned.IsZero() && t.Before(assigned.Add(-skew)):
+			c.add(path, "%s is before the walk was assigned (%s)", t.Format(time.RFC3339), assigned.Format(time.RFC3339))
+		case t.After(received.Add(skew)):
+			c.add(path, "%s is after the server received the walk (%s)", t.Format(time.RFC3339), received.Format(time.RFC3339))
+		}
+	}
+	for i, st := range w.Timeline {
+		p := fmt.Sprintf("timeline[%d]", i)
+		check(st.Start.Client, p+".start.client")
+		check(st.End.Client, p+".end.client")
+		for k, ps := range st.Pauses {
+			pp := fmt.Sprintf("%s.pauses[%d]", p, k)
+			check(ps.Start.Client, pp+".start.client")
+			check(ps.End.Client, pp+".end.client")
+		}
+	}
+	for i, pr := range w.Promises {
+		check(pr.MadeAt, fmt.Sprintf("promises[%d].madeAt", i))
+	}
+	if len(c.problems) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Message: "implausible walkthrough " + w.ID, Problems: c.problems}
+}

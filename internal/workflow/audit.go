@@ -206,7 +206,11 @@ func (s *Audits) acceptable(ctx context.Context, a *audit.Assignment, w *audit.W
 	if !ok || !okStd {
 		return audit.Errorf(audit.Invalid, "standard version %s of assignment %s is not in the company configuration", w.StandardVersion, a.ID)
 	}
-	if err := audit.CheckWalk(w, audit.WalkRules{Now: s.clock.Now(), MaxClockSkew: rules.MaxClockSkew.D()}); err != nil {
+	now := s.clock.Now()
+	if err := audit.CheckWalk(w, audit.WalkRules{Now: now, MaxClockSkew: rules.MaxClockSkew.D()}); err != nil {
+		return audit.Nest("walkthrough", err)
+	}
+	if err := audit.CheckWalkPeriod(w, a.AssignedAt, now, rules.MaxClockSkew.D()); err != nil {
 		return audit.Nest("walkthrough", err)
 	}
 	ref, ok := eng.Company().Touchpoint(a.TouchpointID)

@@ -98,7 +98,7 @@ func (s *Audits) Reassign(ctx context.Context, in DeadlineInput) (DeadlineOutput
 		due = later(r.Window.Closes, now.Add(s.cfg.ReminderExtension))
 	}
 	repl := audit.Assignment{ID: replacementID(a.ID), CompanyID: a.CompanyID, ReviewID: a.ReviewID, TouchpointID: a.TouchpointID,
-		AuditorID: chosen, Status: audit.StatusAssigned, Due: due, Walk: a.Walk, ReplacesID: a.ID, UpdatedAt: now, StandardVersion: a.StandardVersion}
+		AuditorID: chosen, Status: audit.StatusAssigned, Due: due, Walk: a.Walk, ReplacesID: a.ID, UpdatedAt: now, AssignedAt: now, StandardVersion: a.StandardVersion}
 	if err := s.store.PutAssignments(ctx, []audit.Assignment{repl}); err != nil {
 		return DeadlineOutput{}, err
 	}

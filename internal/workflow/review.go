@@ -357,7 +357,7 @@ func (s *Reviews) AssignAuditors(ctx context.Context, in ReviewRef) (AssignOutpu
 	var changed []audit.Assignment
 	for _, p := range plan.Assigned {
 		a := byTask[taskKey(p.TouchpointID, p.Walk)]
-		a.AuditorID, a.Due = p.AuditorID, due
+		a.AuditorID, a.Due, a.AssignedAt = p.AuditorID, due, now
 		if err := a.MoveTo(audit.StatusAssigned, now); err != nil {
 			return AssignOutput{}, err
 		}

@@ -642,3 +642,23 @@ func TestSweepInterval_FitsTheHistoryQuota(t *testing.T) {
 		})
 	}
 }
+
+// A walk dated before its assignment was given out is refused at
+// submission with the field, and nothing is stored.
+func TestSubmit_RefusesAWalkOlderThanItsAssignment(t *testing.T) {
+	f := newFixture(t)
+	a := f.assigned(t, "tok-1")
+	a.AssignedAt = t0.Add(24 * time.Hour)
+	if err := f.store.UpdateAssignment(f.ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.wf.Audits.Submit(f.ctx, SubmitRequest{SubmissionID: "sub-1", AssignmentID: a.ID, AuditorID: "s-010", Walkthrough: walk()})
+	ps := audit.ProblemsOf(err)
+	if !audit.IsCode(err, audit.Invalid) || len(ps) == 0 || ps[0].Path != "walkthrough.timeline[0].start.client" {
+		t.Fatalf("submit of a walk older than its assignment = %v, want invalid at walkthrough.timeline[0].start.client", err)
+	}
+	got, err := f.store.GetAssignment(f.ctx, a.ID)
+	if err != nil || got.WalkthroughID != "" || got.Status != audit.StatusAssigned {
+		t.Fatalf("after the refusal: %+v, %v; want it still assigned with no walk", got, err)
+	}
+}
