@@ -17,8 +17,9 @@ import (
 // review's report, moved through their life (open → in progress → done →
 // verified or reopened) and listed, overdue ones apart. Every change is
 // recorded in the audit trail. Marking an action done moves its −2
-// touchpoint's next verification to one month later (schedule.go); the next scored walk
-// of the touchpoint verifies or reopens it (VerifyByWalk, called by Score).
+// touchpoint's next verification to one month later (schedule.go); the
+// next scored walk of the touchpoint verifies or reopens it (VerifyByWalk,
+// called by Score).
 type Actions struct{ *deps }
 
 // NewAction is a lead's request to create an action. Name the source by
