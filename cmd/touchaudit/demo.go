@@ -344,7 +344,11 @@ func seedPrevious(ctx context.Context, store audit.Store, eng *scoring.Engine, d
 	if err := store.CreateReview(ctx, r); err != nil {
 		return err
 	}
-	return store.PutResults(ctx, results)
+	if err := store.PutResults(ctx, results); err != nil {
+		return err
+	}
+	// The schedule as the workflow would have left it (workflow/schedule.go).
+	return store.PutSchedule(ctx, eng.DueTouchpoints(results, nil))
 }
 
 // lambdaCalls counts Lambda invocations from the executions' histories.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/dynamo"
@@ -178,5 +179,39 @@ func TestDemo_PrintsTheSummary(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReview_ReportAndPlannerShareOneSchedule runs the sample bank's full
+// review and compares every touchpoint's next due date in the report with
+// the schedule the planner reads (ListDueTouchpoints): one rule, one date.
+func TestReview_ReportAndPlannerShareOneSchedule(t *testing.T) {
+	store := memstore.New()
+	out, err := runReview(context.Background(), demoRun{dir: repoRoot, store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned, err := store.ListDueTouchpoints(context.Background(), demoCompany, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTP := map[string]audit.DueTouchpoint{}
+	for _, d := range planned {
+		byTP[d.TouchpointID] = d
+	}
+	compared, differ := 0, 0
+	for _, d := range out.report.Schedule {
+		compared++
+		p, ok := byTP[d.TouchpointID]
+		if !ok || !p.NextDue.Equal(d.NextDue) || p.DueReason != d.Reason || p.LastValuation != d.Valuation {
+			differ++
+			t.Errorf("%s: report due %s (%s, %+d), planner %+v", d.TouchpointID, d.NextDue.Format(time.DateOnly), d.Reason, d.Valuation, p)
+		}
+	}
+	if compared != 39 {
+		t.Errorf("compared %d touchpoints, want the 39 the sample review walks", compared)
+	}
+	if differ != 0 {
+		t.Errorf("%d of %d next-due dates differ between the report and the planner", differ, compared)
 	}
 }

@@ -15,7 +15,26 @@ type Company struct {
 	Staff     []Staff       `json:"staff"`
 	Journeys  []Journey     `json:"journeys"`
 	Standards []StandardSet `json:"standards"`
+	// Settings are the company's choices about how touchaudit runs for it;
+	// nil is every default.
+	Settings *CompanySettings `json:"settings,omitempty"`
 }
+
+// CompanySettings are a company's choices about how the workflow runs.
+// Strict decoding is their validation: an unknown setting or a wrong type
+// is refused with its field path.
+type CompanySettings struct {
+	// AutoInterim makes the workflow start, by itself, the interim review
+	// the planner proposes (a −1 that cannot wait for the next half-yearly
+	// review): when a review's report is compiled and when an action is
+	// marked done. False (the default): the planner only proposes it, and
+	// a lead starts it with one click (POST /api/reviews/interim).
+	AutoInterim bool `json:"autoInterim,omitempty"`
+}
+
+// AutoInterim reports whether the company lets the workflow start interim
+// reviews by itself.
+func (c *Company) AutoInterim() bool { return c.Settings != nil && c.Settings.AutoInterim }
 
 // UnitKind is the kind of an organisational unit.
 type UnitKind string

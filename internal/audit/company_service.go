@@ -14,9 +14,43 @@ type ConfigStore interface {
 
 // CompanyService imports and reads company configurations.
 type CompanyService struct {
-	store     ConfigStore
-	now       func() time.Time
-	directory StaffDirectory
+	store       ConfigStore
+	now         func() time.Time
+	directory   StaffDirectory
+	rescheduler Rescheduler
+}
+
+// Rescheduler moves the re-verification schedule when an import publishes
+// a standard version: a newer standard makes the touchpoints scored under
+// an older one due at once (in touchaudit, the workflow's Reviews).
+type Rescheduler interface {
+	StandardsPublished(ctx context.Context, c *Company, versions []string) error
+}
+
+// WithRescheduler makes every import that publishes a standard version
+// reschedule the company's touchpoints through r (nil: none).
+func (s *CompanyService) WithRescheduler(r Rescheduler) *CompanyService {
+	s.rescheduler = r
+	return s
+}
+
+// Published lists the standard versions published in new that were not
+// published in old (nil: a first import): new versions and drafts
+// published now.
+func Published(old, new *Company) []string {
+	was := map[string]bool{}
+	if old != nil {
+		for i := range old.Standards {
+			was[old.Standards[i].Version] = old.Standards[i].State() != StandardDraft
+		}
+	}
+	var out []string
+	for i := range new.Standards {
+		if st := &new.Standards[i]; st.State() == StandardPublished && !was[st.Version] {
+			out = append(out, st.Version)
+		}
+	}
+	return out
 }
 
 // StaffDirectory is where staff sign in (in AWS, the Cognito user pool):
@@ -109,6 +143,13 @@ func (s *CompanyService) ImportBy(ctx context.Context, c Company, actor, reason 
 	}
 	for _, e := range entries {
 		if err := s.store.AppendTrail(ctx, e); err != nil {
+			return ImportSummary{}, err
+		}
+	}
+	// The schedule moves before the configuration is saved: a retry after
+	// a failed save still sees the version as new and moves it again.
+	if v := Published(old, &c); len(v) > 0 && old != nil && s.rescheduler != nil {
+		if err := s.rescheduler.StandardsPublished(ctx, &c, v); err != nil {
 			return ImportSummary{}, err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 const maxTrailState = 150_000
 
 // ConfigChanges lists the trail entries of replacing old (nil: none
-// stored) with new: one for the company when its organisation or journeys
+// stored) with new: one for the company when its organisation, journeys or settings
 // changed ("created" or "updated", before and after holding the changed
 // fields), and one per standard version created, published, retired,
 // updated (a draft) or deleted (a draft), holding the version before and
@@ -85,6 +85,7 @@ func organisationDiff(old, new *Company) (map[string]any, map[string]any) {
 		{"units", old.Units, new.Units},
 		{"staff", old.Staff, new.Staff},
 		{"journeys", old.Journeys, new.Journeys},
+		{"settings", old.Settings, new.Settings},
 	}
 	before, after := map[string]any{}, map[string]any{}
 	for _, p := range parts {

@@ -30,14 +30,15 @@ func LoadCompanyDir(dir string) (*Company, error) {
 // strictly; every error names the file and the field path.
 func LoadCompany(fsys fs.FS) (*Company, error) {
 	var head struct {
-		ID    string `json:"id"`
-		Name  Label  `json:"name"`
-		Units []Unit `json:"units"`
+		ID       string           `json:"id"`
+		Name     Label            `json:"name"`
+		Units    []Unit           `json:"units"`
+		Settings *CompanySettings `json:"settings"`
 	}
 	if err := DecodeFile(fsys, "company.json", &head); err != nil {
 		return nil, err
 	}
-	c := &Company{ID: head.ID, Name: head.Name, Units: head.Units}
+	c := &Company{ID: head.ID, Name: head.Name, Units: head.Units, Settings: head.Settings}
 	if err := DecodeFile(fsys, "staff.json", &c.Staff); err != nil {
 		return nil, err
 	}

@@ -75,10 +75,9 @@ type AssignmentStore interface {
 
 // ResultStore keeps scored results and the re-verification schedule.
 type ResultStore interface {
-	// PutResults stores results (overwriting by id) and moves each
-	// touchpoint's next due date when the result is its newest and counts
-	// (Result.Counts: a result waiting in QA or rejected leaves the
-	// schedule alone; approving it moves it).
+	// PutResults stores results (overwriting by id). It never moves the
+	// schedule: the workflow decides due dates by the one rule
+	// (scoring.Engine.DueTouchpoints) and stores them with PutSchedule.
 	PutResults(ctx context.Context, rs []Result) error
 	// GetResult reads one result.
 	GetResult(ctx context.Context, id string) (*Result, error)
@@ -89,6 +88,10 @@ type ResultStore interface {
 	// ListResultsQueued lists a company's results on a lead's queue
 	// (Result.Queued), longest waiting first.
 	ListResultsQueued(ctx context.Context, companyID string, q Queue, page Page) ([]Result, string, error)
+	// PutSchedule stores touchpoints' places in the re-verification
+	// schedule, overwriting each touchpoint's item whole. Every item is
+	// checked first (DueTouchpoint.Validate); an invalid one stores nothing.
+	PutSchedule(ctx context.Context, ds []DueTouchpoint) error
 	// ListDueTouchpoints lists touchpoints whose next verification is due
 	// before the given time, soonest first.
 	ListDueTouchpoints(ctx context.Context, companyID string, before time.Time) ([]DueTouchpoint, error)
@@ -159,14 +162,31 @@ type Receipt struct {
 	Replayed          bool      `json:"replayed,omitempty"`
 }
 
-// DueTouchpoint is a touchpoint's place in the re-verification schedule.
+// DueTouchpoint is a touchpoint's place in the re-verification schedule,
+// as scoring.Engine.DueTouchpoints decides it: LastValuation is the median
+// of the touchpoint's latest approved walks, and DueReason the rule that set
+// NextDue (minusOne, afterFix, newStandard…).
 type DueTouchpoint struct {
 	CompanyID     string    `json:"companyId"`
 	TouchpointID  string    `json:"touchpointId"`
 	NextDue       time.Time `json:"nextDue"`
+	DueReason     string    `json:"dueReason,omitempty"`
 	LastValuation Valuation `json:"lastValuation"`
 	LastReviewID  string    `json:"lastReviewId"`
 	LastScoredAt  time.Time `json:"lastScoredAt"`
+}
+
+// Validate checks what a store needs to keep a schedule item.
+func (d *DueTouchpoint) Validate() error {
+	switch {
+	case d.CompanyID == "" || d.TouchpointID == "":
+		return Errorf(Invalid, "schedule item needs a company id and a touchpoint id")
+	case d.NextDue.IsZero():
+		return Errorf(Invalid, "schedule item %s/%s has no next due date", d.CompanyID, d.TouchpointID)
+	case d.LastValuation < MinValuation || d.LastValuation > MaxValuation:
+		return Errorf(Invalid, "schedule item %s/%s: valuation %d is outside -2..+2", d.CompanyID, d.TouchpointID, d.LastValuation)
+	}
+	return nil
 }
 
 // SubmissionTTL is how long idempotency records are kept: longer than any

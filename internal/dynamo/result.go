@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"touchaudit/internal/audit"
@@ -54,26 +53,21 @@ func resultItem(r audit.Result) (map[string]types.AttributeValue, error) {
 	return item, nil
 }
 
-// scheduleItem is the touchpoint's place in the schedule, set by result r.
-func scheduleItem(r audit.Result) (map[string]types.AttributeValue, error) {
-	item, err := marshal(audit.DueTouchpoint{
-		CompanyID: r.CompanyID, TouchpointID: r.TouchpointID, NextDue: r.NextDue,
-		LastValuation: r.Valuation, LastReviewID: r.ReviewID, LastScoredAt: r.ScoredAt,
-	})
+// scheduleItem is a touchpoint's place in the schedule: under its
+// company's partition, and in GSI3 by due date.
+func scheduleItem(d audit.DueTouchpoint) (map[string]types.AttributeValue, error) {
+	item, err := marshal(d)
 	if err != nil {
 		return nil, err
 	}
-	item[attrPK], item[attrSK], item[attrEntity] = str(companyPK(r.CompanyID)), str(dueSK(r.TouchpointID)), str("due")
-	item[attrGSI3PK] = str(dueListing(r.CompanyID, r.NextDue).pk)
-	item[attrGSI3SK] = str(sortTime(r.NextDue) + "#" + r.TouchpointID)
-	item["resultKey"] = str(resultKey(r))
+	item[attrPK], item[attrSK], item[attrEntity] = str(companyPK(d.CompanyID)), str(dueSK(d.TouchpointID)), str("due")
+	item[attrGSI3PK] = str(dueListing(d.CompanyID, d.NextDue).pk)
+	item[attrGSI3SK] = str(sortTime(d.NextDue) + "#" + d.TouchpointID)
 	return item, nil
 }
 
-// PutResults implements audit.ResultStore: the results in batches, then for
-// each touchpoint the newest result of the batch conditionally moves the
-// schedule item (only if no newer result set it). A result without NextDue
-// leaves the schedule alone.
+// PutResults implements audit.ResultStore: the results in batches. The
+// schedule is left alone (PutSchedule moves it).
 func (s *Store) PutResults(ctx context.Context, rs []audit.Result) error {
 	for i := range rs {
 		if err := rs[i].Validate(); err != nil {
@@ -84,13 +78,8 @@ func (s *Store) PutResults(ctx context.Context, rs []audit.Result) error {
 		}
 	}
 	last := map[string]int{}
-	newest := map[[2]string]audit.Result{}
 	for i, r := range rs {
 		last[r.ID] = i
-		k := [2]string{r.CompanyID, r.TouchpointID}
-		if cur, ok := newest[k]; !r.NextDue.IsZero() && r.Counts() && (!ok || resultKey(r) >= resultKey(cur)) {
-			newest[k] = r
-		}
 	}
 	items := make([]map[string]types.AttributeValue, 0, len(last))
 	for i, r := range rs {
@@ -103,21 +92,35 @@ func (s *Store) PutResults(ctx context.Context, rs []audit.Result) error {
 		}
 		items = append(items, item)
 	}
-	if err := s.putAll(ctx, "results", items); err != nil {
-		return err
+	return s.putAll(ctx, "results", items)
+}
+
+// PutSchedule implements audit.ResultStore: every item is checked, then
+// written in batches, each replacing its touchpoint's item whole (the
+// last of a touchpoint's items in ds wins).
+func (s *Store) PutSchedule(ctx context.Context, ds []audit.DueTouchpoint) error {
+	last := map[[2]string]int{}
+	for i := range ds {
+		if err := ds[i].Validate(); err != nil {
+			return err
+		}
+		if err := storable.Check(fmt.Sprintf("schedule[%d] (%s)", i, ds[i].TouchpointID), ds[i]); err != nil {
+			return err
+		}
+		last[[2]string{ds[i].CompanyID, ds[i].TouchpointID}] = i
 	}
-	for _, r := range newest {
-		item, err := scheduleItem(r)
+	items := make([]map[string]types.AttributeValue, 0, len(last))
+	for i, d := range ds {
+		if last[[2]string{d.CompanyID, d.TouchpointID}] != i {
+			continue
+		}
+		item, err := scheduleItem(d)
 		if err != nil {
 			return err
 		}
-		cond := expression.AttributeNotExists(expression.Name(attrPK)).
-			Or(expression.Name("resultKey").LessThanEqual(expression.Value(resultKey(r))))
-		if _, err := s.putIf(ctx, "schedule touchpoint "+r.TouchpointID, item, cond); err != nil {
-			return err
-		}
+		items = append(items, item)
 	}
-	return nil
+	return s.putAll(ctx, "schedule", items)
 }
 
 // ListResultHistory implements audit.ResultStore.

@@ -85,7 +85,12 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	h := &Handler{wf: wf, store: store, companies: audit.NewCompanyService(store).WithClock(now).WithDirectory(o.Directory), log: o.Log, now: now, console: o.Console, outbox: o.Outbox}
+	companies := audit.NewCompanyService(store).WithClock(now).WithDirectory(o.Directory)
+	if wf != nil && wf.Reviews != nil {
+		// A published standard version moves the schedule.
+		companies.WithRescheduler(wf.Reviews)
+	}
+	h := &Handler{wf: wf, store: store, companies: companies, log: o.Log, now: now, console: o.Console, outbox: o.Outbox}
 	if h.console == nil {
 		if cs, ok := store.(console.Store); ok {
 			h.console = newConsole(cs, now)
@@ -145,6 +150,8 @@ var routes = []route{
 	{"GET", segs("/api/company"), audit.RoleLead, 0, (*Handler).company},
 	{"PUT", segs("/api/company"), audit.RoleLead, MaxCompanyBody, (*Handler).importCompany},
 	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
+	{"GET", segs("/api/reviews/interim"), audit.RoleLead, 0, (*Handler).interim},
+	{"POST", segs("/api/reviews/interim"), audit.RoleLead, MaxBody, (*Handler).startInterim},
 	{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
 	{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
 	// The CX lead console (console.go).

@@ -144,6 +144,34 @@ func (h *Handler) startReview(ctx context.Context, r *request) (reply, error) {
 	return reply{status: http.StatusAccepted, body: reviewStarted{ReviewID: out.ReviewID, Status: out.Status}}, nil
 }
 
+// interim is GET /api/reviews/interim: the interim review the planner
+// proposes from the stored schedule, with the next half-yearly opening.
+func (h *Handler) interim(ctx context.Context, r *request) (reply, error) {
+	in, err := h.wf.Reviews.ProposeInterim(ctx, r.who.CompanyID)
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(in)
+}
+
+// startInterim is POST /api/reviews/interim, the lead's one click: it
+// starts the proposed review (202), or answers the one already started
+// from the same proposal (200). The body is empty or {}.
+func (h *Handler) startInterim(ctx context.Context, r *request) (reply, error) {
+	var none struct{}
+	if err := decode(r.body, &none, true); err != nil {
+		return reply{}, err
+	}
+	out, err := h.wf.Reviews.StartInterim(ctx, r.who.CompanyID, r.who.StaffID)
+	if err != nil {
+		return reply{}, err
+	}
+	if out.Started {
+		return reply{status: http.StatusAccepted, body: out}, nil
+	}
+	return ok(out)
+}
+
 // givenTime parses an optional time: nil when absent or malformed (then
 // reported), and kept when it parses, even as the zero time (year 1), so
 // that the bounds refuse it rather than a default replace it.

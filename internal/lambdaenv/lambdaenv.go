@@ -124,9 +124,10 @@ func (e *Env) Directory() audit.StaffDirectory {
 	return cognito.New(client, pool, cognito.Options{Invite: e.getenv("COGNITO_INVITE") == "true"})
 }
 
-// Companies is the company import over the store and the directory.
+// Companies is the company import over the store and the directory; an
+// import that publishes a standard version reschedules the touchpoints.
 func (e *Env) Companies() *audit.CompanyService {
-	return audit.NewCompanyService(e.store).WithDirectory(e.Directory())
+	return audit.NewCompanyService(e.store).WithDirectory(e.Directory()).WithRescheduler(e.Workflow().Reviews)
 }
 
 // SignIn is the form's managed login when COGNITO_DOMAIN,

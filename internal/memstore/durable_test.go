@@ -78,6 +78,8 @@ func TestOpen_KeepsEverythingAcrossRestart(t *testing.T) {
 	must(t, s.PutResults(ctx, []audit.Result{{ID: "res-1", CompanyID: "bank", ReviewID: "r1", TouchpointID: "tp-1", JourneyID: "j1",
 		Channel: audit.ChannelPhone, WalkthroughID: "w1", AssignmentID: "a1", AuditorID: "staff-001", StandardVersion: "v2",
 		Valuation: -1, ScoredAt: t0.Add(2 * time.Hour), NextDue: t0.Add(180 * audit.Day)}}))
+	must(t, s.PutSchedule(ctx, []audit.DueTouchpoint{{CompanyID: "bank", TouchpointID: "tp-1", NextDue: t0.Add(180 * audit.Day),
+		DueReason: "default", LastValuation: -1, LastReviewID: "r1", LastScoredAt: t0.Add(2 * time.Hour)}}))
 	must(t, s.SaveReport(ctx, "r1", []byte(`{"review": "r1",  "note":"zażółć"}`)))
 	before := snapshot(t, s)
 	must(t, s.Close())

@@ -71,11 +71,11 @@ type state struct {
 	Actions      map[string]audit.Action         `json:"actions"` // company id + action id →
 }
 
-// scheduled is a touchpoint's place in the schedule with the key of the
-// result that set it, so only a newer result moves it.
+// scheduled is a touchpoint's place in the schedule. (Files written before
+// PutSchedule also hold the "resultKey" of the result that set it; it is
+// ignored.)
 type scheduled struct {
-	Due       audit.DueTouchpoint `json:"due"`
-	ResultKey string              `json:"resultKey"`
+	Due audit.DueTouchpoint `json:"due"`
 }
 
 // New returns an empty store kept in memory only.

@@ -24,10 +24,9 @@ func (s *Store) GetResult(_ context.Context, id string) (*audit.Result, error) {
 	return &r, nil
 }
 
-// PutResults implements audit.ResultStore. A result moves its touchpoint's
-// schedule when it is the newest the store has seen for that touchpoint;
-// a result without NextDue leaves the schedule alone. Every result is
-// checked and encoded first, and all are written in one transaction.
+// PutResults implements audit.ResultStore: every result is checked and
+// encoded first, and all are written in one transaction. The schedule is
+// left alone (PutSchedule moves it).
 func (s *Store) PutResults(_ context.Context, rs []audit.Result) error {
 	for i, r := range rs {
 		if err := rs[i].Validate(); err != nil {
@@ -37,7 +36,7 @@ func (s *Store) PutResults(_ context.Context, rs []audit.Result) error {
 			return err
 		}
 	}
-	changes := make([]change, 0, 2*len(rs))
+	changes := make([]change, 0, len(rs))
 	for _, r := range rs {
 		ch, err := put(bucketResults, r.ID, r, setResult)
 		if err != nil {
@@ -47,32 +46,30 @@ func (s *Store) PutResults(_ context.Context, rs []audit.Result) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// The newest result of the batch per touchpoint, against what is stored.
-	newest := map[[2]string]scheduled{}
-	for _, r := range rs {
-		if r.NextDue.IsZero() || !r.Counts() {
-			continue
+	return s.commit(changes...)
+}
+
+// PutSchedule implements audit.ResultStore: each touchpoint's item is
+// replaced whole, all in one transaction, after every item is checked.
+func (s *Store) PutSchedule(_ context.Context, ds []audit.DueTouchpoint) error {
+	for i := range ds {
+		if err := ds[i].Validate(); err != nil {
+			return err
 		}
-		k, key := [2]string{r.CompanyID, r.TouchpointID}, resultKey(r)
-		cur, ok := newest[k]
-		if !ok {
-			cur, ok = s.state.Schedule[r.CompanyID][r.TouchpointID]
+		if err := storable.Check(fmt.Sprintf("schedule[%d] (%s)", i, ds[i].TouchpointID), ds[i]); err != nil {
+			return err
 		}
-		if ok && cur.ResultKey > key {
-			continue
-		}
-		newest[k] = scheduled{ResultKey: key, Due: audit.DueTouchpoint{
-			CompanyID: r.CompanyID, TouchpointID: r.TouchpointID, NextDue: r.NextDue,
-			LastValuation: r.Valuation, LastReviewID: r.ReviewID, LastScoredAt: r.ScoredAt,
-		}}
 	}
-	for k, e := range newest {
-		ch, err := put(bucketSchedule, pairKey(k[0], k[1]), e, setScheduled)
+	changes := make([]change, 0, len(ds))
+	for _, d := range ds {
+		ch, err := put(bucketSchedule, pairKey(d.CompanyID, d.TouchpointID), scheduled{Due: d}, setScheduled)
 		if err != nil {
 			return err
 		}
 		changes = append(changes, ch)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.commit(changes...)
 }
 

@@ -21,6 +21,7 @@ func (e *Engine) Schedule(approved []audit.Result, fixesDone map[string]time.Tim
 
 // DueTouchpoints is Schedule in the form the store's schedule index keeps
 // (audit.DueTouchpoint), so the index holds the same dates as the report.
+// ScheduleDue turns the stored items back into Schedule's form.
 func (e *Engine) DueTouchpoints(approved []audit.Result, fixesDone map[string]time.Time) []audit.DueTouchpoint {
 	latest := latestWalks(approved)
 	last := map[string]*audit.Result{}
@@ -34,8 +35,24 @@ func (e *Engine) DueTouchpoints(approved []audit.Result, fixesDone map[string]ti
 	for _, d := range scheduleOf(e.Aggregate(latest, fixesDone)) {
 		l := last[d.TouchpointID]
 		out = append(out, audit.DueTouchpoint{CompanyID: e.company.ID, TouchpointID: d.TouchpointID, NextDue: d.NextDue,
-			LastValuation: d.Valuation, LastReviewID: l.ReviewID, LastScoredAt: l.ScoredAt})
+			DueReason: d.Reason, LastValuation: d.Valuation, LastReviewID: l.ReviewID, LastScoredAt: l.ScoredAt})
 	}
+	return out
+}
+
+// ScheduleDue is the stored schedule (audit.DueTouchpoint, from
+// DueTouchpoints) as Schedule lists it, for ProposeInterim: touchpoints
+// the company no longer has are left out. Soonest first.
+func (e *Engine) ScheduleDue(items []audit.DueTouchpoint) []Due {
+	out := []Due{}
+	for _, d := range items {
+		tp, ok := e.touchpoints[d.TouchpointID]
+		if !ok {
+			continue
+		}
+		out = append(out, Due{TouchpointID: d.TouchpointID, Name: tp.ref.Name, Valuation: d.LastValuation, NextDue: d.NextDue, Reason: d.DueReason})
+	}
+	sortDue(out)
 	return out
 }
 
@@ -63,13 +80,17 @@ func scheduleOf(ts []TouchpointSummary) []Due {
 	for _, t := range ts {
 		out = append(out, Due{TouchpointID: t.TouchpointID, Name: t.Name, Valuation: t.Median, NextDue: t.NextDue, Reason: t.DueReason})
 	}
+	sortDue(out)
+	return out
+}
+
+func sortDue(out []Due) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].NextDue.Equal(out[j].NextDue) {
 			return out[i].NextDue.Before(out[j].NextDue)
 		}
 		return out[i].TouchpointID < out[j].TouchpointID
 	})
-	return out
 }
 
 // InterimReview is a proposed review of just the touchpoints that fall due

@@ -48,6 +48,15 @@ func TestSchedule_OneRuleForEveryCaller(t *testing.T) {
 		items[0].LastValuation != -1 || items[0].LastReviewID != "rv-2026-h2" || !items[0].LastScoredAt.Equal(nov15.Add(time.Hour)) {
 		t.Errorf("due touchpoints = %+v", items)
 	}
+	if items[0].DueReason != DueMinusOne {
+		t.Errorf("stored reason %q, want %q", items[0].DueReason, DueMinusOne)
+	}
+	// Read back from the store, the items are the same schedule.
+	if back := e.ScheduleDue(items); !slices.EqualFunc(back, got, func(a, b Due) bool {
+		return a.TouchpointID == b.TouchpointID && a.NextDue.Equal(b.NextDue) && a.Reason == b.Reason && a.Valuation == b.Valuation && a.Name == b.Name
+	}) {
+		t.Errorf("schedule read back %+v differs from Schedule %+v", back, got)
+	}
 	// The report's schedule is the same list.
 	rep, err := e.Report(ReportInput{ReviewID: "rv-2026-h2", Results: rs[1:], GeneratedAt: nov15})
 	if err != nil {

@@ -84,59 +84,69 @@ var resultCases = []contractCase{
 	}},
 	{"due touchpoints are only those due before the date, soonest first", func(t *testing.T, s audit.Store) {
 		before := t0.Add(60 * audit.Day)
-		rs := []audit.Result{
-			newResult("r1", "rev1", "tp-late", t0, t0.Add(90*audit.Day)),
-			newResult("r2", "rev1", "tp-soon", t0, t0.Add(10*audit.Day)),
-			newResult("r3", "rev1", "tp-exact", t0, before), // due at, not before
-			newResult("r4", "rev1", "tp-mid", t0, t0.Add(30*audit.Day)),
-			newResult("r5", "rev1", "tp-first", t0, t0.Add(-5*audit.Day)),
+		ds := []audit.DueTouchpoint{
+			dueItem("tp-late", t0.Add(90*audit.Day)),
+			dueItem("tp-soon", t0.Add(10*audit.Day)),
+			dueItem("tp-exact", before), // due at, not before
+			dueItem("tp-mid", t0.Add(30*audit.Day)),
+			dueItem("tp-first", t0.Add(-5*audit.Day)),
 		}
-		other := newResult("r6", "rev1", "tp-soon", t0, t0.Add(1*audit.Day))
+		other := dueItem("tp-soon", t0.Add(1*audit.Day))
 		other.CompanyID = "another-bank"
-		must(t, s.PutResults(ctxOf(t), append(rs, other)), "PutResults")
+		must(t, s.PutSchedule(ctxOf(t), append(ds, other)), "PutSchedule")
 		got, err := s.ListDueTouchpoints(ctxOf(t), "bank", before)
 		must(t, err, "ListDueTouchpoints")
-		want := []audit.DueTouchpoint{due(rs[4]), due(rs[1]), due(rs[3])}
-		sameJSON(t, got, want, "due touchpoints")
+		sameJSON(t, got, []audit.DueTouchpoint{ds[4], ds[1], ds[3]}, "due touchpoints")
 	}},
-	{"a newer result moves the due date, an older one does not", func(t *testing.T, s audit.Store) {
-		first := newResult("r1", "rev1", "tp-1", t0, t0.Add(90*audit.Day))
-		must(t, s.PutResults(ctxOf(t), []audit.Result{first}), "PutResults(first)")
-		newer := newResult("r2", "rev2", "tp-1", t0.Add(30*audit.Day), t0.Add(40*audit.Day))
-		newer.Valuation = -2
-		must(t, s.PutResults(ctxOf(t), []audit.Result{newer}), "PutResults(newer)")
-		older := newResult("r0", "rev0", "tp-1", t0.Add(-30*audit.Day), t0.Add(5*audit.Day))
-		must(t, s.PutResults(ctxOf(t), []audit.Result{older}), "PutResults(older)")
+	{"a schedule item is replaced whole, later or earlier", func(t *testing.T, s audit.Store) {
+		first := dueItem("tp-1", t0.Add(90*audit.Day))
+		must(t, s.PutSchedule(ctxOf(t), []audit.DueTouchpoint{first}), "PutSchedule(first)")
+		// A fix marked done brings a -2 forward: the earlier date replaces the later.
+		sooner := dueItem("tp-1", t0.Add(30*audit.Day))
+		sooner.LastValuation, sooner.DueReason = -2, "afterFix"
+		must(t, s.PutSchedule(ctxOf(t), []audit.DueTouchpoint{sooner}), "PutSchedule(sooner)")
 		reopen(t, s)
 		got, err := s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
 		must(t, err, "ListDueTouchpoints")
-		sameJSON(t, got, []audit.DueTouchpoint{due(newer)}, "schedule")
-		// In one batch the newest result wins whatever its position.
-		batch := []audit.Result{
-			newResult("r4", "rev4", "tp-2", t0.Add(50*audit.Day), t0.Add(200*audit.Day)),
-			newResult("r3", "rev3", "tp-2", t0.Add(10*audit.Day), t0.Add(20*audit.Day)),
-		}
-		must(t, s.PutResults(ctxOf(t), batch), "PutResults(batch)")
+		sameJSON(t, got, []audit.DueTouchpoint{sooner}, "schedule")
+		// In one call the last item of a touchpoint wins.
+		batch := []audit.DueTouchpoint{dueItem("tp-2", t0.Add(20*audit.Day)), dueItem("tp-2", t0.Add(200*audit.Day))}
+		must(t, s.PutSchedule(ctxOf(t), batch), "PutSchedule(batch)")
 		got, err = s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
 		must(t, err, "ListDueTouchpoints")
-		sameJSON(t, got, []audit.DueTouchpoint{due(newer), due(batch[0])}, "schedule after a batch")
+		sameJSON(t, got, []audit.DueTouchpoint{sooner, batch[1]}, "schedule after a batch")
 	}},
-	{"a result waiting in QA or rejected leaves the schedule alone; approving it moves it", func(t *testing.T, s audit.Store) {
-		first := newResult("r1", "rev1", "tp-1", t0, t0.Add(90*audit.Day))
-		must(t, s.PutResults(ctxOf(t), []audit.Result{first}), "PutResults(first)")
-		pending := newResult("r2", "rev2", "tp-1", t0.Add(30*audit.Day), t0.Add(40*audit.Day))
-		pending.QA = &audit.QA{Status: audit.QAPending, Since: pending.ScoredAt}
-		rejected := newResult("r3", "rev2", "tp-1", t0.Add(31*audit.Day), t0.Add(41*audit.Day))
-		rejected.QA = &audit.QA{Status: audit.QARejected, Since: rejected.ScoredAt}
-		must(t, s.PutResults(ctxOf(t), []audit.Result{pending, rejected}), "PutResults(pending, rejected)")
+	{"putting results never moves the schedule, approved or not", func(t *testing.T, s audit.Store) {
+		item := dueItem("tp-1", t0.Add(90*audit.Day))
+		must(t, s.PutSchedule(ctxOf(t), []audit.DueTouchpoint{item}), "PutSchedule")
+		newer := newResult("r2", "rev2", "tp-1", t0.Add(30*audit.Day), t0.Add(40*audit.Day))
+		approved := newResult("r3", "rev2", "tp-1", t0.Add(31*audit.Day), t0.Add(41*audit.Day))
+		approved.QA = &audit.QA{Status: audit.QAApproved, Since: approved.ScoredAt}
+		unscheduled := newResult("r4", "rev2", "tp-9", t0.Add(31*audit.Day), t0.Add(41*audit.Day))
+		must(t, s.PutResults(ctxOf(t), []audit.Result{newer, approved, unscheduled}), "PutResults")
 		got, err := s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
 		must(t, err, "ListDueTouchpoints")
-		sameJSON(t, got, []audit.DueTouchpoint{due(first)}, "schedule while in QA")
-		pending.QA.Status = audit.QAApproved
-		must(t, s.PutResults(ctxOf(t), []audit.Result{pending}), "PutResults(approved)")
-		got, err = s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(365*audit.Day))
+		sameJSON(t, got, []audit.DueTouchpoint{item}, "schedule after PutResults")
+	}},
+	{"an invalid schedule item is refused and nothing is stored", func(t *testing.T, s audit.Store) {
+		for _, c := range []struct {
+			name   string
+			mutate func(*audit.DueTouchpoint)
+		}{
+			{"no company", func(d *audit.DueTouchpoint) { d.CompanyID = "" }},
+			{"no touchpoint", func(d *audit.DueTouchpoint) { d.TouchpointID = "" }},
+			{"no date", func(d *audit.DueTouchpoint) { d.NextDue = time.Time{} }},
+			{"valuation -3", func(d *audit.DueTouchpoint) { d.LastValuation = -3 }},
+		} {
+			bad := dueItem("tp-bad", t0)
+			c.mutate(&bad)
+			wantCode(t, s.PutSchedule(ctxOf(t), []audit.DueTouchpoint{dueItem("tp-good", t0), bad}), audit.Invalid, "PutSchedule("+c.name+")")
+		}
+		got, err := s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(1000*audit.Day))
 		must(t, err, "ListDueTouchpoints")
-		sameJSON(t, got, []audit.DueTouchpoint{due(pending)}, "schedule after approval")
+		if len(got) != 0 {
+			t.Fatalf("after refused puts the schedule holds %+v", got)
+		}
 	}},
 	{"queues list a company's pending and held results, and open appeals, longest waiting first", func(t *testing.T, s audit.Store) {
 		at := func(d int) time.Time { return t0.Add(time.Duration(d) * audit.Day) }
@@ -181,8 +191,10 @@ var resultCases = []contractCase{
 	}},
 }
 
-func due(r audit.Result) audit.DueTouchpoint {
-	return audit.DueTouchpoint{CompanyID: r.CompanyID, TouchpointID: r.TouchpointID, NextDue: r.NextDue, LastValuation: r.Valuation, LastReviewID: r.ReviewID, LastScoredAt: r.ScoredAt}
+// dueItem is a schedule item of the "bank" company, last valued -1 in rev1.
+func dueItem(touchpointID string, nextDue time.Time) audit.DueTouchpoint {
+	return audit.DueTouchpoint{CompanyID: "bank", TouchpointID: touchpointID, NextDue: nextDue, DueReason: "minusOne",
+		LastValuation: -1, LastReviewID: "rev1", LastScoredAt: t0}
 }
 
 var reportCases = []contractCase{

@@ -81,6 +81,10 @@ var unstorableCases = append(submissionRefusals(), []contractCase{
 	{"a result with a year-10026 time is refused and the listings still read", func(t *testing.T, s audit.Store) {
 		good := newResult("r1", "rev1", "tp-1", t0, t0.Add(90*audit.Day))
 		must(t, s.PutResults(ctxOf(t), []audit.Result{good}), "PutResults(good)")
+		goodDue := dueItem("tp-1", t0.Add(90*audit.Day))
+		must(t, s.PutSchedule(ctxOf(t), []audit.DueTouchpoint{goodDue}), "PutSchedule(good)")
+		badDue := dueItem("tp-2", year10026)
+		wantRefused(t, s.PutSchedule(ctxOf(t), []audit.DueTouchpoint{dueItem("tp-3", t0), badDue}), "nextDue", "PutSchedule(nextDue)")
 		for _, c := range []struct {
 			field  string
 			mutate func(*audit.Result)
@@ -102,7 +106,7 @@ var unstorableCases = append(submissionRefusals(), []contractCase{
 		sameJSON(t, hist, []audit.Result{good}, "history after refused puts")
 		dueNow, err := s.ListDueTouchpoints(ctxOf(t), "bank", t0.Add(1000*audit.Day))
 		must(t, err, "ListDueTouchpoints")
-		sameJSON(t, dueNow, []audit.DueTouchpoint{due(good)}, "schedule after refused puts")
+		sameJSON(t, dueNow, []audit.DueTouchpoint{goodDue}, "schedule after refused puts")
 	}},
 	{"a review with a year-10026 window is refused", func(t *testing.T, s audit.Store) {
 		r := newReview("spring-2026")

@@ -17,8 +17,9 @@ import (
 // review's report, moved through their life (open → in progress → done →
 // verified or reopened) and listed, overdue ones apart. Every change is
 // recorded in the audit trail. Marking an action done moves its −2
-// touchpoint's next verification to one month later; the next scored walk
-// of the touchpoint verifies or reopens it (VerifyByWalk, called by Score).
+// touchpoint's next verification to one month later (schedule.go); the
+// next scored walk of the touchpoint verifies or reopens it (VerifyByWalk,
+// called by Score).
 type Actions struct{ *deps }
 
 // NewAction is a lead's request to create an action. Name the source by
@@ -188,28 +189,37 @@ func (s *Actions) afterMove(ctx context.Context, a *audit.Action, before *audit.
 		return err
 	}
 	if a.Status == audit.ActionDone {
-		return s.fixDone(ctx, a, actor)
+		if err := s.fixDone(ctx, a, actor); err != nil {
+			return err
+		}
+		// A −2 due one month after its fix may not wait for the next
+		// half-yearly review.
+		return s.autoInterim(ctx, a.CompanyID)
 	}
 	return nil
 }
 
-// fixDone feeds the cadence: when the touchpoint's newest result is a −2
-// walked before the action was done, its next verification becomes one
-// month after the action was done (scoring's MarkFixDone), and the result
-// is stored again so the schedule index moves with it.
+// fixDone feeds the cadence: the touchpoint's schedule is computed again
+// with the fix marked done (a −2 walked before the action was done falls
+// due one month after it), and when its newest result is such a −2 the
+// result's own date moves the same way (scoring's MarkFixDone), recorded
+// in the trail.
 func (s *deps) fixDone(ctx context.Context, a *audit.Action, actor string) error {
 	if a.DoneAt == nil {
 		return nil
+	}
+	eng, err := s.scorer(ctx, a.CompanyID)
+	if err != nil {
+		return err
+	}
+	if err := s.reschedule(ctx, eng, []string{a.TouchpointID}); err != nil {
+		return err
 	}
 	rs, _, err := s.store.ListResultHistory(ctx, a.CompanyID, a.TouchpointID, audit.Page{Limit: 1})
 	if err != nil || len(rs) == 0 {
 		return err
 	}
 	r := rs[0]
-	eng, err := s.scorer(ctx, a.CompanyID)
-	if err != nil {
-		return err
-	}
 	was := dueOf(r)
 	eng.MarkFixDone(&r, *a.DoneAt)
 	if now := dueOf(r); now == was {

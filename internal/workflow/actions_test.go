@@ -65,7 +65,7 @@ func TestActions_DoneMovesTheMinusTwoTouchpointOneMonthOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := slices.IndexFunc(due, func(d audit.DueTouchpoint) bool { return d.TouchpointID == "acc.ivr-info" })
-	if i < 0 || !due[i].NextDue.Equal(at("2027-01-10T14:00:00Z")) {
+	if i < 0 || !due[i].NextDue.Equal(at("2027-01-10T14:00:00Z")) || due[i].DueReason != "afterFix" {
 		t.Fatalf("acc.ivr-info due %+v, want 2027-01-10 (one month after the action was done on 2026-12-10)", due)
 	}
 	r, err := f.store.GetResult(f.ctx, "res-1")

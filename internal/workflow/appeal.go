@@ -135,6 +135,12 @@ func (s *Appeals) Decide(ctx context.Context, in AppealDecision) (QueueItem, err
 	status := map[string]audit.AppealStatus{AppealUphold: audit.AppealUpheld, AppealChange: audit.AppealChanged}[in.Decision]
 	if a.Status != audit.AppealOpen {
 		if a.Status == status && a.DecidedBy == in.By && a.Decision == in.Reason {
+			if status == audit.AppealChanged {
+				// A retry: finish what the first call may not have.
+				if err := s.rescheduleResults(ctx, *r); err != nil {
+					return QueueItem{}, err
+				}
+			}
 			return queueItem(r), nil
 		}
 		return QueueItem{}, conflict("the appeal of result %s was already decided (%s)", r.ID, a.Status)
@@ -161,6 +167,9 @@ func (s *Appeals) Decide(ctx context.Context, in AppealDecision) (QueueItem, err
 		return QueueItem{}, err
 	}
 	if in.Decision == AppealChange {
+		if err := s.rescheduleResults(ctx, *r); err != nil {
+			return QueueItem{}, err
+		}
 		if err := s.recompile(ctx, r.ReviewID); err != nil {
 			return QueueItem{}, err
 		}

@@ -126,6 +126,10 @@ func (s *QA) Gate(ctx context.Context, assignmentID string) (QAOutput, error) {
 	out := QAOutput{AssignmentID: a.ID, ResultID: r.ID, TimeoutSeconds: int64(rule.ReviewTimeout.D() / time.Second)}
 	if r.QA != nil && r.QA.Status != audit.QAUnreviewed {
 		out.Status, out.Approved = r.QA.Status, r.QA.Status == audit.QAApproved
+		if out.Approved {
+			// A retry: finish what the first call may not have.
+			return out, s.rescheduleResults(ctx, *r)
+		}
 		return out, nil
 	}
 	disagree, err := s.disagreement(ctx, r)
@@ -148,6 +152,12 @@ func (s *QA) Gate(ctx context.Context, assignmentID string) (QAOutput, error) {
 		return QAOutput{}, err
 	}
 	out.Status, out.Approved = r.QA.Status, r.QA.Auto
+	if out.Approved {
+		// Approved, it counts: its touchpoint's schedule moves.
+		if err := s.rescheduleResults(ctx, *r); err != nil {
+			return QAOutput{}, err
+		}
+	}
 	if !out.Approved {
 		s.tellLeads(ctx, Notification{Kind: NotifyQAWaiting, CompanyID: r.CompanyID, ResultID: r.ID, AssignmentID: a.ID,
 			TouchpointID: r.TouchpointID, Subject: audit.Label{PL: "Wynik czeka na kontrolę jakości", EN: "A result waits for QA"}})
@@ -334,6 +344,9 @@ func (s *QA) Decide(ctx context.Context, in DecideInput) (QueueItem, error) {
 	}
 	switch status {
 	case audit.QAApproved:
+		if err := s.rescheduleResults(ctx, *r); err != nil {
+			return QueueItem{}, err
+		}
 		a, err := s.store.GetAssignment(ctx, r.AssignmentID)
 		if err != nil {
 			return QueueItem{}, err

@@ -24,8 +24,11 @@ const worstShown = 5
 
 // CompileReport aggregates the review's results with the scoring engine
 // (medians, roll-ups, drift against the previous review, gaps, cross-channel
-// consistency, recommendations, next due dates), stores the report and
-// completes the review. Compiling again overwrites the same report.
+// consistency, recommendations, next due dates), stores the report,
+// stores the schedule of the touchpoints it values and completes the
+// review; then it starts the proposed interim review when the company's
+// settings say so (settings.autoInterim). Compiling again overwrites the
+// same report.
 func (s *Reviews) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput, error) {
 	r, err := s.store.GetReview(ctx, in.ReviewID)
 	if err != nil {
@@ -33,6 +36,12 @@ func (s *Reviews) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput
 	}
 	rep, err := s.BuildReport(ctx, r)
 	if err != nil {
+		return ReportOutput{}, err
+	}
+	// The schedule of every touchpoint the report values, by the same rule
+	// and inputs as the report's schedule (and a repair of any write a
+	// race lost since).
+	if err := s.rescheduleReview(ctx, r.CompanyID, rep); err != nil {
 		return ReportOutput{}, err
 	}
 	b, err := json.Marshal(rep)
@@ -51,6 +60,11 @@ func (s *Reviews) CompileReport(ctx context.Context, in ReviewRef) (ReportOutput
 	// A retried compile makes the same notification, sent once.
 	s.tellLeads(ctx, Notification{Kind: NotifyReviewReady, CompanyID: r.CompanyID, ReviewID: r.ID,
 		Subject: audit.Label{PL: "Raport z przeglądu jest gotowy", EN: "The review's report is ready"}})
+	// With the schedule settled, a −1 that cannot wait for the next
+	// half-yearly review starts its interim review when the company says so.
+	if err := s.autoInterim(ctx, r.CompanyID); err != nil {
+		return ReportOutput{}, err
+	}
 	out := ReportOutput{ReviewID: r.ID, Touchpoints: len(rep.Touchpoints), Walks: rep.Summary.Walks, Worst: []string{}}
 	for _, t := range rep.Touchpoints {
 		if len(out.Worst) == worstShown {
@@ -122,4 +136,21 @@ func (s *Reviews) reviewResults(ctx context.Context, reviewID string) ([]audit.R
 	}
 	ws, err := s.store.GetWalkthroughs(ctx, ids)
 	return rs, ws, count, err
+}
+
+// rescheduleReview stores the schedule of every touchpoint the report
+// values.
+func (s *Reviews) rescheduleReview(ctx context.Context, companyID string, rep *scoring.Report) error {
+	if len(rep.Schedule) == 0 {
+		return nil
+	}
+	eng, err := s.scorer(ctx, companyID)
+	if err != nil {
+		return err
+	}
+	tps := make([]string, 0, len(rep.Schedule))
+	for _, d := range rep.Schedule {
+		tps = append(tps, d.TouchpointID)
+	}
+	return s.reschedule(ctx, eng, tps)
 }

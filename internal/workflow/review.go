@@ -185,10 +185,14 @@ type PlanOutput struct {
 const ReviewGrace = 30 * audit.Day
 
 // PlanReview creates the review (if the request is new) and writes one
-// planned assignment per walk of every touchpoint due: due for
-// re-verification before the window closes, never audited, last scored under
-// an older standard, or a moment of truth. Assignment ids are derived from
-// the review, touchpoint and walk, so a retry writes the same items.
+// planned assignment per walk of every touchpoint due. Due is the stored
+// schedule's answer and no other rule (schedule.go keeps it by scoring's
+// one cadence: −1 three months, a −2 one month after its fix, moments of
+// truth at most six months, a newer standard at once…): due before the
+// window closes, or never audited. A touchpoint the scope names
+// (scope.touchpoints: an interim review, a lead's choice) is walked
+// whether due or not. Assignment ids are derived from the review,
+// touchpoint and walk, so a retry writes the same items.
 func (s *Reviews) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput, error) {
 	c, err := s.store.GetCompany(ctx, req.CompanyID)
 	if err != nil {
@@ -213,7 +217,6 @@ func (s *Reviews) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput
 	} else if err != nil {
 		return PlanOutput{}, err
 	}
-	std, _ := c.Standard(r.StandardVersion)
 	// Every touchpoint's place in the schedule (one query): a touchpoint
 	// with none was never audited.
 	sched, err := s.store.ListDueTouchpoints(ctx, c.ID, endOfSchedule)
@@ -231,8 +234,8 @@ func (s *Reviews) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput
 			continue
 		}
 		d, known := scheduled[ref.ID]
-		dueBeforeClose := known && d.NextDue.Before(r.Window.Closes)
-		if known && !dueBeforeClose && !ref.MomentOfTruth && !scoredBefore(d, std) {
+		named := slices.Contains(r.Scope.Touchpoints, ref.ID)
+		if known && !named && !d.NextDue.Before(r.Window.Closes) {
 			continue
 		}
 		tps++
@@ -256,12 +259,6 @@ func (s *Reviews) PlanReview(ctx context.Context, req ReviewRequest) (PlanOutput
 
 // endOfSchedule lists every schedule item: no touchpoint is due later.
 var endOfSchedule = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// scoredBefore reports whether the touchpoint was last scored before the
-// standard came into force: a new standard version makes it due at once.
-func scoredBefore(d audit.DueTouchpoint, std *audit.StandardSet) bool {
-	return std != nil && !d.LastScoredAt.IsZero() && d.LastScoredAt.Before(std.EffectiveFrom.Time())
-}
 
 func inScope(sc audit.ReviewScope, ref audit.TouchpointRef) bool {
 	if len(sc.Touchpoints) > 0 && !slices.Contains(sc.Touchpoints, ref.ID) {
