@@ -33,6 +33,15 @@ type Store interface {
 	ListResultHistory(ctx context.Context, companyID, touchpointID string, page audit.Page) ([]audit.Result, string, error)
 	GetWalkthroughs(ctx context.Context, ids []string) ([]audit.Walkthrough, error)
 	GetReport(ctx context.Context, reviewID string) ([]byte, error)
+	// The QA and appeals queues, evidence, actions and the audit trail.
+	GetResult(ctx context.Context, id string) (*audit.Result, error)
+	ListResultsQueued(ctx context.Context, companyID string, q audit.Queue, page audit.Page) ([]audit.Result, string, error)
+	GetAssignment(ctx context.Context, id string) (*audit.Assignment, error)
+	GetAction(ctx context.Context, companyID, id string) (*audit.Action, error)
+	ListActions(ctx context.Context, companyID string, status audit.ActionStatus, page audit.Page) ([]audit.Action, string, error)
+	ListOverdueActions(ctx context.Context, companyID string, now time.Time, page audit.Page) ([]audit.Action, string, error)
+	ListTrail(ctx context.Context, companyID string, object audit.TrailObject, page audit.Page) ([]audit.TrailEntry, string, error)
+	ListCompanyTrail(ctx context.Context, companyID string, page audit.Page) ([]audit.TrailEntry, string, error)
 }
 
 // Viewer is who looks and in which language. The caller (internal/httpapi)

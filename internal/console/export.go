@@ -22,8 +22,10 @@ const (
 )
 
 // Export writes a review's results as CSV (one table: touchpoints,
-// walks or recommendations; "" is touchpoints) or XLSX (all three, a sheet
-// each), with headers and words in the viewer's language.
+// walks, recommendations or actions; "" is touchpoints) or XLSX (all four,
+// a sheet each), with headers and words in the viewer's language. The
+// actions are those that answer the review: created from one of its walks
+// or from its report's recommendations.
 func (c *Console) Export(ctx context.Context, v Viewer, reviewID, format, table string) (Download, error) {
 	rv, err := c.ownReview(ctx, v, reviewID)
 	if err != nil {
@@ -48,7 +50,12 @@ func (c *Console) Export(ctx context.Context, v Viewer, reviewID, format, table 
 	if err != nil {
 		return Download{}, err
 	}
-	in := export.Input{Report: rep, Results: results, Walkthroughs: walks, Lang: v.Lang, T: func(k string) string { return c.T(v.Lang, k) }}
+	acts, err := c.actionsFor(ctx, v, rv.ID, results)
+	if err != nil {
+		return Download{}, err
+	}
+	in := export.Input{Report: rep, Results: results, Walkthroughs: walks, Actions: acts, Now: c.now(), Lang: v.Lang,
+		T: func(k string) string { return c.T(v.Lang, k) }}
 	var b bytes.Buffer
 	switch format {
 	case "csv":
@@ -58,7 +65,7 @@ func (c *Console) Export(ctx context.Context, v Viewer, reviewID, format, table 
 		t, ok := export.TableOf(in, table)
 		if !ok {
 			return Download{}, &audit.Error{Code: audit.Invalid, Message: "invalid request",
-				Problems: []audit.Problem{{Path: "table", Reason: "must be touchpoints, walks or recommendations"}}}
+				Problems: []audit.Problem{{Path: "table", Reason: "must be touchpoints, walks, recommendations or actions"}}}
 		}
 		if err := export.WriteCSV(&b, in, t); err != nil {
 			return Download{}, err

@@ -15,6 +15,7 @@ import (
 	"touchaudit/internal/audit"
 	"touchaudit/internal/console"
 	"touchaudit/internal/export"
+	"touchaudit/internal/workflow"
 )
 
 // readCSV checks the BOM and reads the file back as Excel would split it.
@@ -92,6 +93,7 @@ func TestExportCSV_Tables(t *testing.T) {
 		{"touchpoints", 39},
 		{"walks", 42},
 		{"recommendations", 0}, // counted from the report below
+		{"actions", 0},         // none yet in the sample
 	}
 	store, _ := seeded(t)
 	rep := sampleReport(t, store)
@@ -149,7 +151,7 @@ func TestExportXLSX_TypedCellsAndFrozenHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := strings.Join(f.GetSheetList(), ","); got != "Punkty styku,Przejścia,Rekomendacje" {
+	if got := strings.Join(f.GetSheetList(), ","); got != "Punkty styku,Przejścia,Rekomendacje,Działania" {
 		t.Fatalf("sheets = %s", got)
 	}
 	for _, sheet := range f.GetSheetList() {
@@ -203,4 +205,120 @@ func TestExportXLSX_TypedCellsAndFrozenHeader(t *testing.T) {
 	if len(walks) != 1+42 {
 		t.Errorf("walks sheet has %d rows, want 43", len(walks))
 	}
+}
+
+// TestExportActions_RoundTrip reads the actions back from the CSV and the
+// XLSX: the action from a walk of the review and the one from its report's
+// recommendation, with their typed cells; an action of another review's
+// walk is left out.
+func TestExportActions_RoundTrip(t *testing.T) {
+	store, c := seeded(t)
+	fromWalk, fromRec := withActions(t, store)
+	ctx := context.Background()
+	other, err := newWorkflow(store).Actions.Create(ctx, workflow.NewAction{CompanyID: bank, ID: "act-running", ResultID: queuedMinus2,
+		What: "Otwarcie drugiego stanowiska w porze lunchu", Owner: audit.ActionOwner{Unit: "br-gdn-grunwaldzka", Person: "s-001"},
+		Due: audit.MustDate("2027-02-28"), Cost: audit.Money{Amount: 0, Currency: "PLN"}, Actor: "s-001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]*audit.Action{}
+	for _, id := range []string{fromWalk, fromRec} {
+		a, err := store.GetAction(ctx, bank, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[id] = a
+	}
+	for _, lang := range console.Languages {
+		t.Run("csv-"+string(lang), func(t *testing.T) {
+			d, err := c.Export(ctx, lead(lang), console.SampleCurrent, "csv", "actions")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Filename != "rv-2026-h2-actions.csv" {
+				t.Errorf("file %q", d.Filename)
+			}
+			rows := readCSV(t, d.Body)
+			head := rows[0]
+			id, what, due, cost, status, overdue, source := column(t, head, c.T(lang, "col.actionId")), column(t, head, c.T(lang, "col.what")),
+				column(t, head, c.T(lang, "col.due")), column(t, head, c.T(lang, "col.actionCost")), column(t, head, c.T(lang, "col.status")),
+				column(t, head, c.T(lang, "col.overdue")), column(t, head, c.T(lang, "col.source"))
+			got := map[string][]string{}
+			for _, r := range rows[1:] {
+				got[r[id]] = r
+			}
+			if len(got) != 2 || got[other.ID] != nil {
+				t.Fatalf("actions exported %v, want %s and %s only", rows[1:], fromWalk, fromRec)
+			}
+			for aid, a := range want {
+				r := got[aid]
+				amount := strconv.FormatFloat(a.Cost.Amount, 'f', -1, 64)
+				if lang == audit.Polish {
+					amount = strings.Replace(amount, ".", ",", 1)
+				}
+				late := c.T(lang, map[bool]string{true: "yes", false: "no"}[a.Overdue(now)])
+				src := a.Source.ResultID + a.Source.ReviewID
+				if r[what] != a.What || r[due] != a.Due.String() || r[cost] != amount || r[status] != c.T(lang, "action."+string(a.Status)) || r[overdue] != late || r[source] != src {
+					t.Errorf("%s: row %q, want %s, due %s, cost %s, status %s, overdue %s, source %s", aid, r, a.What, a.Due, amount, a.Status, late, src)
+				}
+			}
+		})
+	}
+	t.Run("xlsx", func(t *testing.T) {
+		d, err := c.Export(ctx, lead(audit.English), console.SampleCurrent, "xlsx", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(d.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		const sheet = "Actions"
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 {
+			t.Fatalf("the Actions sheet has %d rows, want a header and 2 actions", len(rows))
+		}
+		head := rows[0]
+		idc, valc, duec, costc, overc := column(t, head, "Action"), column(t, head, "Valuation"), column(t, head, "Due"), column(t, head, "Cost"), column(t, head, "Overdue")
+		raw := excelize.Options{RawCellValue: true}
+		for r := 2; r <= 3; r++ {
+			cell := func(col int) string { n, _ := excelize.CoordinatesToCellName(col+1, r); return n }
+			aid, _ := f.GetCellValue(sheet, cell(idc))
+			a := want[aid]
+			if a == nil {
+				t.Fatalf("row %d is action %q, not one of the review's", r, aid)
+			}
+			if got, _ := f.GetCellValue(sheet, cell(valc), raw); got != strconv.Itoa(int(a.Valuation)) {
+				t.Errorf("%s valuation %q, want %d", aid, got, a.Valuation)
+			}
+			if ty, _ := f.GetCellType(sheet, cell(valc)); ty == excelize.CellTypeSharedString || ty == excelize.CellTypeInlineString {
+				t.Errorf("%s valuation is stored as text", aid)
+			}
+			got, _ := f.GetCellValue(sheet, cell(costc), raw)
+			if v, err := strconv.ParseFloat(got, 64); err != nil || v != a.Cost.Amount {
+				t.Errorf("%s cost %q, want the number %v", aid, got, a.Cost.Amount)
+			}
+			got, _ = f.GetCellValue(sheet, cell(duec), raw)
+			serial, err := strconv.ParseFloat(got, 64)
+			if err != nil {
+				t.Fatalf("%s due %q is not a date serial", aid, got)
+			}
+			if when, err := excelize.ExcelDateToTime(serial, false); err != nil || !when.Equal(a.Due.Time()) {
+				t.Errorf("%s due %v, want %v", aid, when, a.Due)
+			}
+			if shown, _ := f.GetCellValue(sheet, cell(duec)); shown != a.Due.String() {
+				t.Errorf("%s due shown as %q", aid, shown)
+			}
+			if ty, _ := f.GetCellType(sheet, cell(overc)); ty != excelize.CellTypeBool {
+				t.Errorf("%s overdue is not a boolean cell (%v)", aid, ty)
+			}
+			if got, _ := f.GetCellValue(sheet, cell(overc), raw); got != map[bool]string{true: "1", false: "0"}[a.Overdue(now)] {
+				t.Errorf("%s overdue %q, want %v", aid, got, a.Overdue(now))
+			}
+		}
+	})
 }

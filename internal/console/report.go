@@ -79,6 +79,9 @@ type numberedRec struct {
 	scoring.Recommendation
 	Number int
 	name   string
+	// ReviewID is the report's review: an action may be created from the
+	// recommendation.
+	ReviewID string
 }
 
 // QuadrantView lists one quadrant's recommendations.
@@ -191,7 +194,7 @@ func (c *Console) Report(ctx context.Context, v Viewer, reviewID string) ([]byte
 		var out []numberedRec
 		for _, r := range rs {
 			n++
-			out = append(out, numberedRec{Recommendation: r, Number: n, name: r.Name.In(v.Lang)})
+			out = append(out, numberedRec{Recommendation: r, Number: n, name: r.Name.In(v.Lang), ReviewID: rv.ID})
 		}
 		return out
 	}

@@ -71,7 +71,7 @@ func SeedSample(ctx context.Context, store audit.Store, testdata string, now tim
 		scoring.ReportInput{PreviousReviewID: SamplePrevious, Previous: prevRes, PreviousWalkthroughs: prevWalks, Costs: costs}); err != nil {
 		return Sample{}, err
 	}
-	if err := seedRunning(ctx, store, co, now); err != nil {
+	if err := seedRunning(ctx, store, eng, co, filepath.Join(testdata, "walkthroughs"), now); err != nil {
 		return Sample{}, err
 	}
 	return Sample{CompanyID: co.ID, Previous: SamplePrevious, Current: SampleCurrent, Running: SampleRunning}, nil
@@ -142,8 +142,10 @@ var runningStatuses = []audit.AssignmentStatus{audit.StatusScored, audit.StatusA
 
 // seedRunning stores a review in progress: two walks of each of the first
 // journey's touchpoints, in a cycle of statuses, due every other day from
-// the opening, so the open ones due before now are late.
-func seedRunning(ctx context.Context, store audit.Store, co *audit.Company, now time.Time) error {
+// the opening, so the open ones due before now are late. Its scored walks
+// are the recorded walks of their touchpoints (dir) scored again and put
+// through the QA gate's rule (seedQueue).
+func seedRunning(ctx context.Context, store audit.Store, eng *scoring.Engine, co *audit.Company, dir string, now time.Time) error {
 	opens := now.UTC().Add(-10 * 24 * time.Hour).Truncate(time.Hour)
 	rv := audit.Review{ID: SampleRunning, CompanyID: co.ID, Name: "Przegląd półroczny I/2027", StandardVersion: "v2", Seed: 43,
 		PreviousReviewID: SampleCurrent, Status: audit.ReviewRunning, CreatedAt: opens, CreatedBy: "s-001",
@@ -179,5 +181,69 @@ func seedRunning(ctx context.Context, store audit.Store, co *audit.Company, now 
 	if err := store.PutAssignments(ctx, as); err != nil {
 		return err
 	}
-	return store.CreateReview(ctx, &rv)
+	if err := store.CreateReview(ctx, &rv); err != nil {
+		return err
+	}
+	return seedQueue(ctx, store, eng, as, dir, now)
+}
+
+// sampleFlags are GPS evidence flags of the running sample's branch visits
+// (audit.CheckInFlags' wording), so the QA queue shows why they wait.
+var sampleFlags = map[string][]string{
+	"acc.branch-waw-marszalkowska": {audit.FlagFarFromBranch + ": 850 m"},
+	"acc.branch-gdn-grunwaldzka":   {audit.FlagPoorAccuracy + ": 180 m"},
+}
+
+// seedQueue stores a result for each scored walk of the running review:
+// the first recorded walk of its touchpoint, scored and judged by the
+// standard's QA rule as the gate does. Those the rule does not approve
+// wait on the QA queue, from one to a few days before now; the last one
+// approved is appealed by the lead who started the review.
+func seedQueue(ctx context.Context, store audit.Store, eng *scoring.Engine, as []audit.Assignment, dir string, now time.Time) error {
+	recs, err := scoring.ReadWalkthroughs(dir)
+	if err != nil {
+		return err
+	}
+	first := map[string]scoring.Recorded{}
+	for _, rec := range recs {
+		if _, ok := first[rec.Walkthrough.TouchpointID]; !ok {
+			first[rec.Walkthrough.TouchpointID] = rec
+		}
+	}
+	var results []audit.Result
+	approved := -1
+	for i, a := range as {
+		rec, ok := first[a.TouchpointID]
+		if a.Status != audit.StatusScored || !ok {
+			continue
+		}
+		w := rec.Walkthrough
+		w.ID, w.AssignmentID, w.ReviewID, w.AuditorID = "wt-"+a.ID, a.ID, a.ReviewID, a.AuditorID
+		rec.Walkthrough = w
+		done := a
+		done.WalkthroughID, done.SubmissionID = w.ID, "seed-"+a.ID
+		if _, err := store.RecordSubmission(ctx, audit.Submission{ID: "seed-" + a.ID, PayloadHash: "seed", Assignment: done, Walkthrough: w, At: w.SubmittedAt}); err != nil {
+			return err
+		}
+		r, err := eng.ScoreRecorded(&rec, time.Time{})
+		if err != nil {
+			return fmt.Errorf("%s: %w", rec.Path(), err)
+		}
+		r.ID, r.ReviewID, r.AssignmentID, r.EvidenceFlags = w.ID, a.ReviewID, a.ID, sampleFlags[a.TouchpointID]
+		since := now.Add(-time.Duration(len(as)-i) * 3 * time.Hour).Truncate(time.Minute)
+		std, _ := eng.Standard(r.StandardVersion)
+		if why := std.QA.NotAutoApproved(audit.QAFacts{Valuation: r.Valuation, EvidenceFlags: r.EvidenceFlags}); len(why) > 0 {
+			r.QA = &audit.QA{Status: audit.QAPending, Since: since, Why: why}
+		} else {
+			r.QA = &audit.QA{Status: audit.QAApproved, Since: since, Auto: true, DecidedBy: audit.TrailActorSystem, DecidedAt: since}
+			approved = len(results)
+		}
+		results = append(results, r)
+	}
+	if approved >= 0 {
+		r := &results[approved]
+		r.Appeal = &audit.Appeal{By: "s-001", Role: audit.RoleLead, At: r.QA.DecidedAt.Add(2 * time.Hour), Status: audit.AppealOpen, From: r.Valuation,
+			Reason: "Nagranie rozmowy pokazuje, że konsultant podał następny krok; audytor tego nie odnotował."}
+	}
+	return store.PutResults(ctx, results)
 }

@@ -31,7 +31,11 @@ var contentTypes = map[string]string{
 // contentSecurityPolicy allows only the console's own files and the API on
 // the same origin: no inline script or style, nothing from elsewhere. The
 // charts are inline SVG styled by console.css and presentation attributes.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+// Images may also come from any https origin: evidence photos are shown
+// through presigned URLs of the evidence bucket, whose host names the
+// bucket and region (locally they are on the same origin). An image runs
+// no script, and scripts, styles and connections stay same-origin.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 // MinCompressSize is the smallest body worth compressing: below about one

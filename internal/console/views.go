@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -144,6 +145,39 @@ type WalkView struct {
 	Steps    []StepView
 	Answers  []AnswerView
 	Resolved bool
+	// QA is where the result stands in QA and why it was not
+	// auto-approved; Flags its evidence flags.
+	QAWhy []string
+	Flags []FlagView
+	// Evidence are the walk's uploaded files; the shell fetches each one's
+	// short-lived URL (GET /api/evidence/{id}) to show it.
+	Evidence []EvidenceItem
+	// Trail is the result's history: scoring, QA and appeal entries.
+	Trail []TrailRow
+	// Actionable is true for a −1 or −2 walk: an action may answer it.
+	Actionable bool
+}
+
+// EvidenceItem is one file of a walk.
+type EvidenceItem struct {
+	ID, FileName, ContentType string
+	Size                      int64
+	// Kind is photo, audio or pdf: a photo is shown as a thumbnail, the
+	// others as links.
+	Kind string
+	// Target is the step or criterion the file documents ("" the walk).
+	Target string
+}
+
+// evidenceKind sorts a content type into what the console shows.
+func evidenceKind(contentType string) string {
+	switch {
+	case strings.HasPrefix(contentType, "image/"):
+		return "photo"
+	case strings.HasPrefix(contentType, "audio/"):
+		return "audio"
+	}
+	return "pdf"
 }
 
 // TrendRow is one review's result of a touchpoint.
@@ -228,8 +262,13 @@ func (c *Console) Touchpoint(ctx context.Context, v Viewer, reviewID, touchpoint
 		byID[walks[i].ID] = &walks[i]
 	}
 	slices.SortFunc(mine, func(a, b audit.Result) int { return a.WalkedAt.Compare(b.WalkedAt) })
+	n := &names{co: co, lang: v.Lang}
 	for _, r := range mine {
-		view.Walks = append(view.Walks, walkView(co, v.Lang, r, byID[r.WalkthroughID]))
+		wv := walkView(co, v.Lang, r, byID[r.WalkthroughID])
+		if err := c.walkExtras(ctx, v, n, &wv); err != nil {
+			return nil, err
+		}
+		view.Walks = append(view.Walks, wv)
 	}
 	view.TrendRows, err = c.trendRows(ctx, v, history, rv)
 	if err != nil {
@@ -243,6 +282,41 @@ func (c *Console) Touchpoint(ctx context.Context, v Viewer, reviewID, touchpoint
 	}
 	view.Trend = lines(labels, []trendSeries{{Name: view.Name, Values: vals}})
 	return c.render("touchpoint", v, view)
+}
+
+// walkExtras adds a walk's QA state, evidence flags, files and trail.
+func (c *Console) walkExtras(ctx context.Context, v Viewer, n *names, wv *WalkView) error {
+	r := wv.Result
+	wv.Actionable = r.Valuation <= -1
+	wv.Flags = c.flags(v.Lang, r.EvidenceFlags)
+	if r.QA != nil {
+		for _, w := range r.QA.Why {
+			wv.QAWhy = append(wv.QAWhy, c.why(v.Lang, w))
+		}
+	}
+	if wv.Walk != nil && len(wv.Walk.Evidence) > 0 && r.AssignmentID != "" {
+		a, err := c.store.GetAssignment(ctx, r.AssignmentID)
+		if err != nil && !audit.IsCode(err, audit.NotFound) {
+			return err
+		}
+		for _, id := range wv.Walk.Evidence {
+			if a == nil {
+				break
+			}
+			if ev, ok := a.FindEvidence(id); ok && ev.Uploaded {
+				target := ev.AttachTo.Step
+				if ev.AttachTo.CriterionID != "" {
+					target = ev.AttachTo.CriterionID
+				}
+				wv.Evidence = append(wv.Evidence, EvidenceItem{ID: ev.ID, FileName: ev.FileName, ContentType: ev.ContentType,
+					Size: ev.Size, Kind: evidenceKind(ev.ContentType), Target: target})
+			}
+		}
+	}
+	var err error
+	wv.Trail, err = c.trail(ctx, v, n, audit.TrailObject{Kind: audit.TrailResult, ID: r.ID},
+		audit.TrailObject{Kind: audit.TrailQA, ID: r.ID}, audit.TrailObject{Kind: audit.TrailAppeal, ID: r.ID})
+	return err
 }
 
 func walkView(co *audit.Company, lang audit.Lang, r audit.Result, w *audit.Walkthrough) WalkView {

@@ -1,6 +1,6 @@
 // Package export turns a review's results into tables a CX lead opens in a
-// spreadsheet: results per touchpoint, every walk, and the recommendations,
-// as CSV (one table a file) and XLSX (one sheet a table). Cells are typed
+// spreadsheet: results per touchpoint, every walk, the recommendations and
+// the corrective actions that answer them, as CSV (one table a file) and XLSX (one sheet a table). Cells are typed
 // (text, whole numbers, decimals, dates, yes/no), so numbers stay numbers
 // and dates stay dates in Excel and LibreOffice.
 package export
@@ -35,7 +35,7 @@ type Column struct {
 // Table is one exported table. Each row has one cell per column, of the
 // column's Kind's Go type, or nil for an empty cell.
 type Table struct {
-	Name    string // touchpoints, walks or recommendations
+	Name    string // touchpoints, walks, recommendations or actions
 	Columns []Column
 	Rows    [][]any
 }
@@ -45,10 +45,11 @@ const (
 	TableTouchpoints     = "touchpoints"
 	TableWalks           = "walks"
 	TableRecommendations = "recommendations"
+	TableActions         = "actions"
 )
 
 // TableNames lists the tables in the order of the XLSX sheets.
-var TableNames = []string{TableTouchpoints, TableWalks, TableRecommendations}
+var TableNames = []string{TableTouchpoints, TableWalks, TableRecommendations, TableActions}
 
 // Input is what the tables are made of: the compiled report, and the
 // review's results and walkthroughs for the table of walks.
@@ -56,7 +57,11 @@ type Input struct {
 	Report       *scoring.Report
 	Results      []audit.Result
 	Walkthroughs []audit.Walkthrough
-	Lang         audit.Lang
+	// Actions are the corrective actions that answer the review, and Now
+	// the day against which they are overdue.
+	Actions []audit.Action
+	Now     time.Time
+	Lang    audit.Lang
 	// T translates a catalogue key (column headers, channels, statuses,
 	// quadrants); nil leaves keys as they are.
 	T func(key string) string
@@ -69,9 +74,9 @@ func (in Input) t(key string) string {
 	return in.T(key)
 }
 
-// Tables builds the three tables.
+// Tables builds every table, in the order of TableNames.
 func Tables(in Input) []Table {
-	return []Table{touchpoints(in), walks(in), recommendations(in)}
+	return []Table{touchpoints(in), walks(in), recommendations(in), actions(in)}
 }
 
 // TableOf builds one table by name; ok is false for an unknown name.
@@ -83,6 +88,8 @@ func TableOf(in Input, name string) (Table, bool) {
 		return walks(in), true
 	case TableRecommendations:
 		return recommendations(in), true
+	case TableActions:
+		return actions(in), true
 	}
 	return Table{}, false
 }
@@ -197,6 +204,45 @@ func recommendations(in Input) Table {
 		})
 	}
 	return t
+}
+
+func actions(in Input) Table {
+	t := Table{Name: TableActions, Columns: []Column{
+		{"col.actionId", Text}, {"col.touchpointId", Text}, {"col.touchpoint", Text}, {"col.valuation", Int}, {"col.what", Text},
+		{"col.ownerUnit", Text}, {"col.ownerPerson", Text}, {"col.due", Date}, {"col.actionCost", Number}, {"col.currency", Text},
+		{"col.status", Text}, {"col.overdue", Bool}, {"col.source", Text}, {"col.createdAt", DateTime}, {"col.doneAt", DateTime},
+		{"col.verifiedAt", DateTime},
+	}}
+	tpName := map[string]audit.Label{}
+	if in.Report != nil {
+		for _, s := range in.Report.Touchpoints {
+			tpName[s.TouchpointID] = s.Name
+		}
+	}
+	for _, a := range in.Actions {
+		name := tpName[a.TouchpointID].In(in.Lang)
+		if name == "" {
+			name = a.TouchpointID
+		}
+		source := a.Source.ResultID
+		if source == "" {
+			source = a.Source.ReviewID
+		}
+		t.Rows = append(t.Rows, []any{
+			a.ID, a.TouchpointID, name, int(a.Valuation), a.What,
+			a.Owner.Unit, a.Owner.Person, timeOrNil(a.Due.Time()), a.Cost.Amount, a.Cost.Currency,
+			in.t("action." + string(a.Status)), a.Overdue(in.Now), source, timeOrNil(a.CreatedAt), ptrTime(a.DoneAt),
+			ptrTime(a.VerifiedAt),
+		})
+	}
+	return t
+}
+
+func ptrTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return timeOrNil(*t)
 }
 
 // names are the report's journey names by id and stage names by

@@ -128,6 +128,50 @@ func (h *Handler) consoleTouchpoint(ctx context.Context, r *request) (reply, err
 	})
 }
 
+func (h *Handler) consoleQA(ctx context.Context, r *request) (reply, error) {
+	return h.fragment(ctx, r, h.console.QAPage)
+}
+
+func (h *Handler) consoleActions(ctx context.Context, r *request) (reply, error) {
+	return h.fragment(ctx, r, func(ctx context.Context, v console.Viewer) ([]byte, error) {
+		return h.console.ActionsPage(ctx, v, r.ev.QueryStringParameters["status"])
+	})
+}
+
+func (h *Handler) consoleNewAction(ctx context.Context, r *request) (reply, error) {
+	q := r.ev.QueryStringParameters
+	return h.fragment(ctx, r, func(ctx context.Context, v console.Viewer) ([]byte, error) {
+		return h.console.NewActionForm(ctx, v, console.ActionSource{ResultID: q["resultId"], ReviewID: q["reviewId"], TouchpointID: q["touchpointId"]})
+	})
+}
+
+func (h *Handler) consoleAction(ctx context.Context, r *request) (reply, error) {
+	return h.fragment(ctx, r, func(ctx context.Context, v console.Viewer) ([]byte, error) {
+		return h.console.ActionPage(ctx, v, r.params["id"])
+	})
+}
+
+func (h *Handler) consoleHistory(ctx context.Context, r *request) (reply, error) {
+	return h.fragment(ctx, r, h.console.History)
+}
+
+// consoleOutbox is the local run's sent messages, newest first; without
+// an outbox (in AWS) it is not found, and the shell hides its menu entry.
+func (h *Handler) consoleOutbox(ctx context.Context, r *request) (reply, error) {
+	if h.outbox == nil {
+		return reply{}, errorf(audit.NotFound, "no such resource")
+	}
+	sent := h.outbox.Sent(r.who.CompanyID)
+	msgs := make([]console.SentMessage, 0, len(sent))
+	for i := len(sent) - 1; i >= 0; i-- {
+		m := sent[i]
+		msgs = append(msgs, console.SentMessage{Kind: string(m.Kind), To: m.To, Name: m.Name, Lang: m.Lang, Subject: m.Subject, Text: m.Text})
+	}
+	return h.fragment(ctx, r, func(ctx context.Context, v console.Viewer) ([]byte, error) {
+		return h.console.Outbox(ctx, v, msgs)
+	})
+}
+
 func (h *Handler) exportCSV(ctx context.Context, r *request) (reply, error) {
 	return h.export(ctx, r, "csv")
 }

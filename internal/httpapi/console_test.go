@@ -98,6 +98,12 @@ var consoleRoutes = []string{
 	"/api/console/reviews/rv-2026-h2/map",
 	"/api/console/reviews/rv-2026-h2/report",
 	"/api/console/reviews/rv-2026-h2/touchpoints/acc.ivr-info",
+	"/api/console/qa",
+	"/api/console/actions",
+	"/api/console/actions?status=overdue",
+	"/api/console/actions/new?resultId=wt-rv-2027-h1.acc.branch-gdn-grunwaldzka.w2",
+	"/api/console/actions/new?reviewId=rv-2026-h2&touchpointId=acc.ivr-info",
+	"/api/console/history",
 }
 
 func errorCode(t testing.TB, resp *http.Response) string {
@@ -168,6 +174,10 @@ func TestConsoleRoutes_LeadGetsFragmentsAndFiles(t *testing.T) {
 		{"/api/console/reviews/rv-2026-h2/map?lang=pl", "text/html; charset=utf-8", "", "Mapa ścieżek"},
 		{"/api/console/reviews/rv-2026-h2/report?lang=en", "text/html; charset=utf-8", "", `id="matrix"`},
 		{"/api/console/reviews/rv-2026-h2/touchpoints/acc.ivr-info?lang=pl", "text/html; charset=utf-8", "", "Infolinia: pytanie o warunki konta"},
+		{"/api/console/qa?lang=en", "text/html; charset=utf-8", "", `data-result="wt-rv-2027-h1.acc.branch-gdn-grunwaldzka.w2"`},
+		{"/api/console/actions?lang=pl&status=open", "text/html; charset=utf-8", "", "Działania naprawcze"},
+		{"/api/console/actions/new?lang=en&resultId=wt-rv-2027-h1.acc.branch-gdn-grunwaldzka.w2", "text/html; charset=utf-8", "", `data-action="create-action"`},
+		{"/api/console/history?lang=en", "text/html; charset=utf-8", "", "Company and standards"},
 		{"/api/reviews/rv-2026-h2/export.csv?table=recommendations&lang=pl", "text/csv; charset=utf-8", `attachment; filename="rv-2026-h2-recommendations.csv"`, "\ufeffPozycja;Rodzaj"},
 		{"/api/reviews/rv-2026-h2/export.xlsx", console.ContentTypeXLSX, `attachment; filename="rv-2026-h2.xlsx"`, ""},
 	}
@@ -199,6 +209,17 @@ func TestConsoleRoutes_LeadGetsFragmentsAndFiles(t *testing.T) {
 	}
 	if resp := get(t, srv, "/api/reviews/rv-2026-h2/export.csv?table=nope", tokenLead); resp.StatusCode != 400 {
 		t.Errorf("unknown table: status %d, want 400", resp.StatusCode)
+	}
+	for path, want := range map[string]int{
+		"/api/console/actions?status=nope": 400,
+		"/api/console/actions/act-nope":    404,
+		"/api/console/actions/new":         400,
+		// Without an outbox (AWS) the page is not found and the shell hides its entry.
+		"/api/console/outbox": 404,
+	} {
+		if resp := get(t, srv, path, tokenLead); resp.StatusCode != want {
+			t.Errorf("%s: status %d, want %d", path, resp.StatusCode, want)
+		}
 	}
 }
 

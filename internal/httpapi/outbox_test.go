@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"regexp"
 	"testing"
 	"time"
 
@@ -68,6 +69,31 @@ func TestOutbox_LeadsListTheirCompanysSentMessages(t *testing.T) {
 
 	without := newFixture(t, nil)
 	without.invoke(t, withClaims(get, claims("s-001", "bank-pl", "[lead]"))).wantError(t, 404, "not_found")
+}
+
+func TestConsoleOutbox_ListsSentMessagesNewestFirst(t *testing.T) {
+	f, ob, _ := newReachFixture(t)
+	for _, n := range []workflow.Notification{
+		{Kind: workflow.NotifyAssigned, To: "s-017", CompanyID: "bank-pl", AssignmentID: a1, TouchpointID: "acc.ivr-info", Due: testNow},
+		{Kind: workflow.NotifyReviewReady, To: "s-001", CompanyID: "bank-pl", ReviewID: "rv-1"},
+		{Kind: workflow.NotifyReviewReady, To: "s-01", CompanyID: "siec-przykladowa", ReviewID: otherReview},
+	} {
+		if err := ob.Notify(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get := readEvent(t, "api-company")
+	get.RawPath, get.RequestContext.HTTP.Path = "/api/console/outbox", "/api/console/outbox"
+	get.QueryStringParameters = map[string]string{"lang": "en"}
+	r := f.invoke(t, withClaims(get, claims("s-001", "bank-pl", "[lead]")))
+	if r.StatusCode != 200 || r.Headers["Content-Type"] != "text/html; charset=utf-8" {
+		t.Fatalf("status %d, type %q: %s", r.StatusCode, r.Headers["Content-Type"], r.Body)
+	}
+	kinds := regexp.MustCompile(`<li class="message" data-kind="([a-z_-]+)">`).FindAllStringSubmatch(r.Body, -1)
+	if len(kinds) != 2 || kinds[0][1] != string(workflow.NotifyReviewReady) || kinds[1][1] != string(workflow.NotifyAssigned) {
+		t.Fatalf("bank-pl's outbox page lists %v, want review-ready then assigned:\n%s", kinds, r.Body)
+	}
+	f.invoke(t, withClaims(get, claims("s-017", "bank-pl", "[auditor]"))).wantError(t, 403, "forbidden")
 }
 
 func TestImportCompany_SyncsStaffToTheDirectory(t *testing.T) {

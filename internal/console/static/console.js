@@ -2,7 +2,9 @@
 // (#token=… or the form's stored one), loads HTML fragments rendered on the
 // server from /api/console/… with it, and keeps the language. Everything
 // shown comes from the server's templates; this file only fetches, routes
-// by the URL hash, submits the start form and refreshes a live progress view.
+// by the URL hash, submits the forms (start a review, QA and appeal
+// decisions, create and move actions) to the API's JSON routes, asks for
+// evidence files' short-lived URLs and refreshes a live progress view.
 const K = { token: 'ta.token', lang: 'ta.console.lang' };
 const app = {
   token: localStorage.getItem(K.token) || '',
@@ -55,25 +57,40 @@ function errorText(e) {
   return t('error.other');
 }
 
-// route maps the hash to a fragment: #/reviews, #/reviews/{id}[/map|/report|/touchpoints/{tp}].
+// route maps the hash to a fragment: #/reviews, #/reviews/{id}[/map|/report|/touchpoints/{tp}[/{result}]],
+// #/qa, #/actions[/status/{s}|/new/result/{id}|/new/review/{id}/{tp}|/{id}], #/history, #/outbox.
 function route() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[0] !== 'reviews' || parts.length === 1) return { path: '/api/console/reviews', tab: '' };
-  const id = encodeURIComponent(parts[1]);
-  if (parts[2] === 'map') return { path: `/api/console/reviews/${id}/map`, tab: 'map' };
-  if (parts[2] === 'report') return { path: `/api/console/reviews/${id}/report`, tab: 'report' };
-  if (parts[2] === 'touchpoints' && parts[3]) return { path: `/api/console/reviews/${id}/touchpoints/${encodeURIComponent(parts[3])}`, tab: 'map' };
-  return { path: `/api/console/reviews/${id}/progress`, tab: 'progress' };
+  const e = encodeURIComponent;
+  switch (parts[0]) {
+    case 'qa': return { path: '/api/console/qa', nav: 'qa' };
+    case 'history': return { path: '/api/console/history', nav: 'history' };
+    case 'outbox': return { path: '/api/console/outbox', nav: 'outbox' };
+    case 'actions':
+      if (parts[1] === 'status' && parts[2]) return { path: `/api/console/actions?status=${e(parts[2])}`, nav: 'actions' };
+      if (parts[1] === 'new' && parts[2] === 'result') return { path: `/api/console/actions/new?resultId=${e(parts[3] || '')}`, nav: 'actions' };
+      if (parts[1] === 'new' && parts[2] === 'review') return { path: `/api/console/actions/new?reviewId=${e(parts[3] || '')}&touchpointId=${e(parts[4] || '')}`, nav: 'actions' };
+      if (parts[1]) return { path: `/api/console/actions/${e(parts[1])}`, nav: 'actions' };
+      return { path: '/api/console/actions', nav: 'actions' };
+    default:
+  }
+  if (parts[0] !== 'reviews' || parts.length === 1) return { path: '/api/console/reviews', tab: '', nav: 'reviews' };
+  const id = e(parts[1]);
+  if (parts[2] === 'map') return { path: `/api/console/reviews/${id}/map`, tab: 'map', nav: 'reviews' };
+  if (parts[2] === 'report') return { path: `/api/console/reviews/${id}/report`, tab: 'report', nav: 'reviews' };
+  if (parts[2] === 'touchpoints' && parts[3]) return { path: `/api/console/reviews/${id}/touchpoints/${e(parts[3])}`, tab: 'map', nav: 'reviews', walk: parts[4] };
+  return { path: `/api/console/reviews/${id}/progress`, tab: 'progress', nav: 'reviews' };
 }
 
 async function show() {
   clearTimeout(app.timer);
   if (!app.token) return signIn();
   document.getElementById('sign-out').hidden = false;
-  const { path, tab } = route();
+  probeOutbox();
+  const { path, tab, nav, walk } = route();
   const started = performance.now();
   try {
-    const r = await call('GET', `${path}?lang=${app.lang}`);
+    const r = await call('GET', `${path}${path.includes('?') ? '&' : '?'}lang=${app.lang}`);
     view.innerHTML = await r.text();
   } catch (e) {
     if (e.status === 401) { app.token = ''; localStorage.removeItem(K.token); return signIn(errorText(e)); }
@@ -86,7 +103,15 @@ async function show() {
     return;
   }
   for (const a of view.querySelectorAll('[data-tab]')) if (a.dataset.tab === tab) a.setAttribute('aria-current', 'page');
-  document.body.dataset.view = tab || 'reviews';
+  document.body.dataset.view = tab || nav;
+  for (const a of document.querySelectorAll('.topbar nav a')) {
+    if (a.dataset.nav === nav) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  if (walk) {
+    const w = document.getElementById(`walk-${walk}`);
+    if (w) { w.classList.add('focus'); w.scrollIntoView({ block: 'start' }); }
+  }
+  loadEvidence();
   // Milliseconds since navigation began, and the fragment's own fetch and
   // render: the browser test logs both.
   document.body.dataset.ready = String(Math.round(performance.now()));
@@ -94,6 +119,35 @@ async function show() {
   document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
   const live = view.querySelector('[data-live]');
   if (live) app.timer = setTimeout(show, Number(live.dataset.live) * 1000);
+}
+
+// loadEvidence asks for a short-lived URL of each file shown
+// (GET /api/evidence/{id}): a photo becomes a thumbnail linked to itself,
+// an audio note or a PDF a link. A file that cannot be opened says so.
+function loadEvidence() {
+  const ids = new Set([...view.querySelectorAll('[data-evidence]')].map((el) => el.dataset.evidence));
+  for (const id of ids) {
+    call('GET', `/api/evidence/${encodeURIComponent(id)}`).then((r) => r.json()).then((ev) => {
+      for (const el of view.querySelectorAll(`[data-evidence="${CSS.escape(id)}"]`)) {
+        if (el.tagName === 'IMG') el.src = ev.url; else el.href = ev.url;
+        el.dataset.expires = ev.expiresAt;
+      }
+    }).catch((e) => {
+      for (const el of view.querySelectorAll(`[data-evidence="${CSS.escape(id)}"]`)) {
+        el.closest('li').classList.add('ev-missing');
+        el.title = errorText(e);
+      }
+    });
+  }
+}
+
+// probeOutbox shows the Outbox menu entry only where GET /api/outbox
+// answers (touchaudit local); in AWS it is 404 and the entry stays hidden.
+let outboxProbed = false;
+function probeOutbox() {
+  if (outboxProbed || !app.token) return;
+  outboxProbed = true;
+  call('GET', '/api/outbox').then(() => { document.getElementById('nav-outbox').hidden = false; }).catch(() => { outboxProbed = false; });
 }
 
 function signIn(message) {
@@ -129,6 +183,67 @@ async function startReview(form) {
   }
 }
 
+function failed(out, e) {
+  const fields = (e.body && e.body.error && e.body.error.fields) || [];
+  out.textContent = fields.length ? `${t('actions.failed')} ${fields.map((x) => `${x.path}: ${x.reason}`).join('; ')}` : errorText(e);
+  out.className = 'error';
+}
+
+// decide sends a QA decision or an appeal's: POST /api/results/{id}/approve|reject|hold
+// or POST /api/appeals/{id}/decide; the queue is shown again without it.
+async function decide(form, decision) {
+  const out = form.querySelector('output');
+  const reason = form.reason.value.trim();
+  const id = encodeURIComponent(form.dataset.result);
+  out.textContent = '';
+  if (decision === 'reject' && !reason) {
+    out.textContent = t('qa.reasonRequired');
+    out.className = 'error';
+    form.reason.focus();
+    return;
+  }
+  try {
+    if (form.dataset.action === 'qa-decide') {
+      await call('POST', `/api/results/${id}/${decision}`, { reason });
+    } else {
+      const body = { decision, reason };
+      if (decision === 'change') body.valuation = Number(form.valuation.value);
+      await call('POST', `/api/appeals/${id}/decide`, body);
+    }
+    await show();
+  } catch (e) {
+    failed(out, e);
+  }
+}
+
+async function createAction(form) {
+  const out = form.querySelector('output');
+  const f = new FormData(form);
+  const body = {
+    what: f.get('what').trim(), owner: { unit: f.get('unit'), person: f.get('person') }, due: f.get('due'),
+    cost: { amount: Number(f.get('amount') || 0), currency: f.get('currency').trim().toUpperCase() },
+  };
+  for (const k of ['resultId', 'reviewId', 'touchpointId']) if (f.get(k)) body[k] = f.get(k);
+  out.textContent = '';
+  try {
+    const a = await (await call('POST', '/api/actions', body)).json();
+    location.hash = `#/actions/${encodeURIComponent(a.id)}`;
+  } catch (e) {
+    failed(out, e);
+  }
+}
+
+async function moveAction(form, status) {
+  const out = form.querySelector('output');
+  out.textContent = '';
+  try {
+    await call('POST', `/api/actions/${encodeURIComponent(form.dataset.id)}/status`, { status, reason: form.reason.value.trim() });
+    await show();
+  } catch (e) {
+    failed(out, e);
+  }
+}
+
 async function download(a) {
   try {
     const r = await call('GET', a.getAttribute('href'));
@@ -153,6 +268,15 @@ document.addEventListener('submit', (ev) => {
   } else if (form.dataset.action === 'start-review') {
     ev.preventDefault();
     startReview(form);
+  } else if (form.dataset.action === 'qa-decide' || form.dataset.action === 'appeal-decide') {
+    ev.preventDefault();
+    decide(form, ev.submitter && ev.submitter.value);
+  } else if (form.dataset.action === 'create-action') {
+    ev.preventDefault();
+    createAction(form);
+  } else if (form.dataset.action === 'move-action') {
+    ev.preventDefault();
+    moveAction(form, ev.submitter && ev.submitter.value);
   }
 });
 
