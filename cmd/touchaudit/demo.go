@@ -27,7 +27,7 @@ func init() {
 // v2, compared with the first-half review seeded from testdata.
 const (
 	demoCompany      = "bank-pl"
-	demoReview       = "bank-pl-2026-h2"
+	demoReview       = "bank-pl.demo-2026-h2"
 	demoPrevious     = "bank-pl-2025-h2"
 	demoTableDefault = "touchaudit-local"
 )

@@ -173,7 +173,7 @@ func TestDemo_PrintsTheSummary(t *testing.T) {
 			if code := runDemo([]string{"--dir", repoRoot, "--lang", c.lang}, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
-			for _, want := range []string{c.want, "bank-pl-2026-h2", "bank-pl-2025-h2", "$0.0"} {
+			for _, want := range []string{c.want, "bank-pl.demo-2026-h2", "bank-pl-2025-h2", "$0.0"} {
 				if !strings.Contains(stdout.String(), want) {
 					t.Errorf("summary lacks %q:\n%s", want, stdout.String())
 				}

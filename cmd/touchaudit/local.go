@@ -104,6 +104,7 @@ type localServer struct {
 	Outbox *outbox.Outbox
 
 	stack   *stack
+	signer  *devtoken.Signer
 	srv     *http.Server
 	done    chan error
 	closers []func() error
@@ -215,12 +216,9 @@ func startLocal(ctx context.Context, o localOptions) (_ *localServer, err error)
 	if err != nil {
 		return nil, err
 	}
+	s.signer = signer
 	for _, m := range s.Company.Staff {
-		groups := make([]string, 0, len(m.Roles))
-		for _, r := range m.Roles {
-			groups = append(groups, string(r))
-		}
-		if s.Tokens[m.ID], err = signer.Sign(devtoken.Identity{StaffID: m.ID, CompanyID: s.Company.ID, Groups: groups}); err != nil {
+		if s.Tokens[m.ID], err = s.token(s.Company.ID, m); err != nil {
 			return nil, err
 		}
 	}
@@ -245,6 +243,16 @@ func startLocal(ctx context.Context, o localOptions) (_ *localServer, err error)
 	}
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// token is a dev token for a member of a company's staff, with their roles
+// as groups (the sample bank's staff have theirs in Tokens).
+func (s *localServer) token(companyID string, m audit.Staff) (string, error) {
+	groups := make([]string, 0, len(m.Roles))
+	for _, r := range m.Roles {
+		groups = append(groups, string(r))
+	}
+	return s.signer.Sign(devtoken.Identity{StaffID: m.ID, CompanyID: companyID, Groups: groups})
 }
 
 // openFiles opens the evidence folder (in the data directory, or a
@@ -386,7 +394,7 @@ func (s *localServer) startReview(ctx context.Context) error {
 	}
 	now := s.stack.engine.Clock().Now()
 	closes := now.Add(14 * audit.Day)
-	s.ReviewID = fmt.Sprintf("%s-local-%d", s.Company.ID, now.Unix())
+	s.ReviewID = audit.ReviewID(s.Company.ID, fmt.Sprintf("local-%d", now.Unix()))
 	if _, err := s.stack.workflow.Reviews.StartReview(ctx, workflow.ReviewRequest{
 		CompanyID: s.Company.ID, ReviewID: s.ReviewID, Name: "Local review " + now.Format(time.DateOnly),
 		Opens: &now, Closes: &closes, Scope: audit.ReviewScope{Touchpoints: scope, WalksPerTouchpoint: 1, MaxPerAuditor: 1},

@@ -68,7 +68,7 @@ func parseReviewStart(args []string, stderr io.Writer) (workflow.ReviewRequest, 
 	fs := flag.NewFlagSet("review start", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&req.CompanyID, "company", "", "company id")
-	fs.StringVar(&req.ReviewID, "review-id", "", "review id (default <company>-<year>-h<half>)")
+	fs.StringVar(&req.ReviewID, "review-id", "", "review id, <company>.<name> (default <company>.adhoc-<yyyymmdd-hhmm> of the opening; names beginning h- are the schedule's)")
 	fs.StringVar(&req.Name, "name", "", "review name")
 	fs.StringVar(&req.StandardVersion, "standard", "", "standard version (default: the one in force)")
 	fs.StringVar(&req.PreviousReviewID, "previous", "", "previous review, for drift")

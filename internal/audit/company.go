@@ -165,7 +165,8 @@ func (c *Company) Validate() error {
 	v := &validator{}
 	v.nonEmpty(c.ID, "id")
 	if c.ID != "" {
-		v.require(validID(c.ID), "id", "must be lower-case letters, digits and dashes")
+		// No dot: a dot ends the company in a review id (ReviewIDSeparator).
+		v.require(validID(c.ID) && !strings.Contains(c.ID, ReviewIDSeparator), "id", "must be lower-case letters, digits, dashes and underscores (no dots)")
 	}
 	c.Name.validate(v, "name")
 

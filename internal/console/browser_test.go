@@ -231,7 +231,7 @@ func TestBrowser_LeadReadsAReview(t *testing.T) {
 			eval[string](t, ctx, `document.querySelector('#start-review input[name="name"]').value = 'Przegląd kontrolny – oddziały'`)
 			click(t, ctx, `#start-review input[value="account-opening"]`)
 			click(t, ctx, `#start-review button[type="submit"]`)
-			waitFor(t, ctx, "the new review", `location.hash === '#/reviews/bank-pl-adhoc-20270121-0000' && document.querySelector('#progress')`)
+			waitFor(t, ctx, "the new review", `location.hash === '#/reviews/bank-pl.adhoc-20270121-0000' && document.querySelector('#progress')`)
 			if got := eval[string](t, ctx, `document.querySelector('.review-head h1').textContent`); !strings.Contains(got, "Przegląd kontrolny – oddziały") || !strings.Contains(got, "zaplanowany") {
 				t.Errorf("the new review's heading is %q", got)
 			}

@@ -28,6 +28,20 @@
 //	                                                       GSI3  OVERDUE#<company>               <due>#<id>   (only while open, in_progress or reopened)
 //	                                                       GSI3  QUEUE#<company>#<qa|appeals>    <since>#<id>       (only while on a lead's queue)
 //
+// # Company scoping
+//
+// Every id a company names is its own in the key. Reviews are keyed by
+// their id, which carries the company: <company>.<name> (audit.ReviewID;
+// no company id contains a dot, and CreateReview refuses an id whose part
+// before the first dot is not the review's company), so REVIEW#bank.x and
+// REVIEW#bank-pl.x never meet. Every key derived from a review id (done
+// markers, the report, ASSIGNMENT#, WALKTHROUGH#, RESULT#, GSI2's
+// ASSIGNMENTS# and RESULTS#) begins with it; submission records are keyed
+// by assignment and client id. Actions, the trail and every listing carry
+// <company> in the key itself. Reviews stored before review ids carried the
+// company keep their keys (REVIEW#bank-pl-2026-h2): they stay readable and
+// updatable, and no new id has their shape.
+//
 // Times in sort keys are UTC with nine fraction digits
 // (2026-03-02T09:00:00.000000000Z), so they sort as strings.
 // Due days of actions are YYYY-MM-DD.

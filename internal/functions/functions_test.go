@@ -175,24 +175,24 @@ func TestHandler_RunsTheBoundMethodThroughLambdafn(t *testing.T) {
 		return f.Handler(wf)(ctx, json.RawMessage(event))
 	}
 
-	out, err := run("start-review", `{"companyId":"bank-pl","reviewId":"bank-pl-r1","opens":"2026-11-02T09:00:00Z"}`)
+	out, err := run("start-review", `{"companyId":"bank-pl","reviewId":"bank-pl.r1","opens":"2026-11-02T09:00:00Z"}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var started workflow.ReviewOutput
-	if err := json.Unmarshal(out, &started); err != nil || started.ReviewID != "bank-pl-r1" || started.Status != audit.ReviewPlanned {
+	if err := json.Unmarshal(out, &started); err != nil || started.ReviewID != "bank-pl.r1" || started.Status != audit.ReviewPlanned {
 		t.Fatalf("start-review: %s, %v", out, err)
 	}
-	if len(x.started) != 1 || x.started[0] != "arn:review bank-pl-r1" {
-		t.Fatalf("start-review started %v, want the review execution bank-pl-r1", x.started)
+	if len(x.started) != 1 || x.started[0] != "arn:review bank-pl.r1" {
+		t.Fatalf("start-review started %v, want the review execution bank-pl.r1", x.started)
 	}
 
-	out, err = run("plan-review", `{"companyId":"bank-pl","reviewId":"bank-pl-r1"}`)
+	out, err = run("plan-review", `{"companyId":"bank-pl","reviewId":"bank-pl.r1"}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var plan workflow.PlanOutput
-	if err := json.Unmarshal(out, &plan); err != nil || plan.ReviewID != "bank-pl-r1" || plan.Assignments == 0 {
+	if err := json.Unmarshal(out, &plan); err != nil || plan.ReviewID != "bank-pl.r1" || plan.Assignments == 0 {
 		t.Fatalf("plan-review: %s, %v", out, err)
 	}
 
@@ -200,9 +200,9 @@ func TestHandler_RunsTheBoundMethodThroughLambdafn(t *testing.T) {
 		name, function, event string
 		want                  any
 	}{
-		{"unknown track op", "track-completion", `{"op":"finish","reviewId":"bank-pl-r1"}`, &lambdafn.InvalidInput{}},
+		{"unknown track op", "track-completion", `{"op":"finish","reviewId":"bank-pl.r1"}`, &lambdafn.InvalidInput{}},
 		{"unknown assignment", "submit", `{"submissionId":"s1","assignmentId":"nope","auditorId":"s-010"}`, &lambdafn.NotFound{}},
-		{"dispatch without a token", "dispatch", `{"assignmentId":"bank-pl-r1.x.w1"}`, &lambdafn.InvalidInput{}},
+		{"dispatch without a token", "dispatch", `{"assignmentId":"bank-pl.r1.x.w1"}`, &lambdafn.InvalidInput{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -470,7 +470,7 @@ func TestReviews_StartValidatesAgainstTheCompany(t *testing.T) {
 	ev := readEvent(t, "api-review-start")
 	f.invoke(t, withBody(ev, `{"scope":{"touchpoints":["acc.ivr-info","nope"]},"fixCosts":{"gone":3},"previousReviewId":"`+otherReview+`","opens":"soon"}`)).
 		wantError(t, 400, "invalid", "scope.touchpoints[1]", "fixCosts.gone", "previousReviewId", "opens")
-	f.invoke(t, withBody(ev, `{"reviewId":"`+otherReview+`"}`)).wantError(t, 409, "conflict")
+	f.invoke(t, withBody(ev, `{"reviewId":"`+otherReview+`"}`)).wantError(t, 400, "invalid", "reviewId")
 	f.invoke(t, withBody(ev, `{"reviewId":"Bad Id"}`)).wantError(t, 400, "invalid", "reviewId")
 	f.invoke(t, withBody(ev, `{"scope":{"walksPerTouchpoint":9}}`)).wantError(t, 400, "invalid", "scope.walksPerTouchpoint")
 	f.invoke(t, withBody(ev, `{"scope":{"everything":true}}`)).wantError(t, 400, "invalid", "scope.everything")
@@ -480,7 +480,7 @@ func TestReviews_StartValidatesAgainstTheCompany(t *testing.T) {
 	var out struct{ ReviewID, Status string }
 	r := f.invoke(t, ev)
 	r.decode(t, &out)
-	if r.StatusCode != http.StatusAccepted || out.ReviewID != "bank-pl-2027-h1" || len(f.exec.started) != 1 {
+	if r.StatusCode != http.StatusAccepted || out.ReviewID != "bank-pl.pilot-2027-1" || len(f.exec.started) != 1 {
 		t.Errorf("%d %+v, started %v", r.StatusCode, out, f.exec.started)
 	}
 }

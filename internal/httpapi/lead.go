@@ -95,6 +95,12 @@ func (h *Handler) startReview(ctx context.Context, r *request) (reply, error) {
 	req.Opens = p.givenTime("opens", in.Opens)
 	req.Closes = p.givenTime("closes", in.Closes)
 	p.list = append(p.list, audit.CheckNewReview(in.Name, req.Opens, req.Closes, h.now())...)
+	if in.ReviewID != "" {
+		// A review id carries its company (<company>.<name>) and stays out of
+		// the schedule's names, so no lead can take, block or probe
+		// another company's review.
+		p.list = append(p.list, audit.CheckNewReviewID(c.ID, in.ReviewID)...)
+	}
 	tps := map[string]bool{}
 	journeys := map[string]bool{}
 	for _, ref := range c.Touchpoints() {
@@ -128,14 +134,6 @@ func (h *Handler) startReview(ctx context.Context, r *request) (reply, error) {
 	}
 	if len(p.list) > 0 {
 		return reply{}, invalidFields(p.list)
-	}
-	if in.ReviewID != "" {
-		// A review id is global; another company's review keeps its secrets.
-		if old, err := h.store.GetReview(ctx, in.ReviewID); err == nil && old.CompanyID != c.ID {
-			return reply{}, errorf(audit.Conflict, "review id %q is taken: choose another", in.ReviewID)
-		} else if err != nil && !audit.IsCode(err, audit.NotFound) {
-			return reply{}, err
-		}
 	}
 	out, err := h.wf.Reviews.StartReview(ctx, req)
 	if err != nil {

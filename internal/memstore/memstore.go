@@ -187,7 +187,7 @@ func (s *Store) CreateReview(_ context.Context, r *audit.Review) error {
 	if r == nil {
 		return required("review")
 	}
-	if err := r.Validate(); err != nil {
+	if err := r.ValidateNew(); err != nil {
 		return err
 	}
 	if err := storable.Check("review "+r.ID, r); err != nil {

@@ -20,8 +20,11 @@ import (
 // and scheduledTime only) or ad hoc from a CX lead (any field).
 type ReviewRequest struct {
 	CompanyID string `json:"companyId"`
-	// ReviewID defaults to <company>-<year>-h<1|2> of the opening time, so a
-	// retried schedule names the same review.
+	// ReviewID is <company>.<name> (audit.ReviewID). It defaults to
+	// <company>.h-<year>-<1|2> of the opening time for the schedule, so a
+	// retried schedule names the same review, and to
+	// <company>.adhoc-<yyyymmdd-hhmm> of the opening time otherwise. An
+	// ad-hoc name may not begin with audit.ScheduledPrefix.
 	ReviewID string `json:"reviewId,omitempty"`
 	Name     string `json:"name,omitempty"`
 	// ScheduledTime is EventBridge Scheduler's <aws.scheduler.scheduled-time>.
@@ -118,23 +121,20 @@ func (s *Reviews) newReview(ctx context.Context, c *audit.Company, req ReviewReq
 	}
 	switch {
 	case r.ID != "":
-		// Review ids are global: a company's reviews carry its id first, so
-		// no company can take another's (a scheduled review's id included).
-		if !strings.HasPrefix(r.ID, c.ID+"-") {
-			return nil, invalidField("reviewId", fmt.Sprintf("must start with the company id %q", c.ID+"-"))
+		if err := s.checkReviewID(ctx, c, r, req); err != nil {
+			return nil, err
 		}
 	case req.ScheduledTime == nil:
 		// Ad hoc: an id of its own, never the half-year's scheduled review.
-		r.ID = fmt.Sprintf("%s-adhoc-%s", c.ID, opens.Format("20060102-1504"))
+		r.ID = audit.ReviewID(c.ID, "adhoc-"+opens.Format("20060102-1504"))
 	default:
-		r.ID = halfYearID(c.ID, opens)
+		r.ID = audit.ScheduledReviewID(c.ID, opens)
 		if r.PreviousReviewID == "" {
-			prev := halfYearID(c.ID, opens.AddDate(0, -6, 0))
-			if _, err := s.store.GetReview(ctx, prev); err == nil {
-				r.PreviousReviewID = prev
-			} else if !audit.IsCode(err, audit.NotFound) {
+			prev, err := s.previousHalfYear(ctx, c.ID, opens.AddDate(0, -6, 0))
+			if err != nil {
 				return nil, err
 			}
+			r.PreviousReviewID = prev
 		}
 	}
 	if r.Name == "" {
@@ -161,13 +161,46 @@ func (s *Reviews) newReview(ctx context.Context, c *audit.Company, req ReviewReq
 	return r, nil
 }
 
-// halfYearID names the scheduled review of the half-year containing t.
-func halfYearID(companyID string, t time.Time) string {
-	half := 1
-	if t.Month() > time.June {
-		half = 2
+// checkReviewID checks a review id the request names. Review ids are
+// global and carry their company (audit.ReviewID): a lead's ad-hoc id must
+// be <company>.<name> outside the schedule's names, and the scheduled
+// review's own id is only the schedule's to name. An id of the old shape
+// is accepted only for the company's review already stored under it (an
+// execution started before ids carried the company, planned now).
+func (s *Reviews) checkReviewID(ctx context.Context, c *audit.Company, r *audit.Review, req ReviewRequest) error {
+	if req.ScheduledTime != nil && r.ID == audit.ScheduledReviewID(c.ID, r.Window.Opens) {
+		return nil
 	}
-	return fmt.Sprintf("%s-%d-h%d", companyID, t.Year(), half)
+	probs := audit.CheckNewReviewID(c.ID, r.ID)
+	if len(probs) == 0 {
+		return nil
+	}
+	if !strings.HasPrefix(r.ID, c.ID+audit.ReviewIDSeparator) {
+		old, err := s.store.GetReview(ctx, r.ID)
+		if err == nil && old.CompanyID == c.ID {
+			return nil
+		} else if err != nil && !audit.IsCode(err, audit.NotFound) {
+			return err
+		}
+	}
+	return &audit.Error{Code: audit.Invalid, Message: "invalid review id", Problems: probs}
+}
+
+// previousHalfYear is the id of the company's scheduled review of the
+// half-year containing t, or "" if there is none: under today's id, or
+// under the id the schedule gave before ids carried the company, if that
+// review is the company's.
+func (s *Reviews) previousHalfYear(ctx context.Context, companyID string, t time.Time) (string, error) {
+	for _, id := range []string{audit.ScheduledReviewID(companyID, t), audit.LegacyScheduledReviewID(companyID, t)} {
+		r, err := s.store.GetReview(ctx, id)
+		switch {
+		case err == nil && r.CompanyID == companyID:
+			return id, nil
+		case err != nil && !audit.IsCode(err, audit.NotFound):
+			return "", err
+		}
+	}
+	return "", nil
 }
 
 // PlanOutput is what planning decided.

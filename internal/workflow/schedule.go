@@ -174,7 +174,7 @@ func (s *Reviews) ProposeInterim(ctx context.Context, companyID string) (Interim
 // lead) is one review.
 func InterimReviewID(companyID string, p *scoring.InterimReview) string {
 	sum := sha256.Sum256([]byte(strings.Join(p.Scope.Touchpoints, "\x00")))
-	return fmt.Sprintf("%s-interim-%s-%s", companyID, p.OpenBy.UTC().Format("20060102"), hex.EncodeToString(sum[:4]))
+	return fmt.Sprintf("%s.interim-%s-%s", companyID, p.OpenBy.UTC().Format("20060102"), hex.EncodeToString(sum[:4]))
 }
 
 // InterimStarted is the interim review started, or found already started.

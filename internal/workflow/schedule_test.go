@@ -98,7 +98,7 @@ func TestPlanReview_ReadsOnlyTheStoredSchedule(t *testing.T) {
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			id := "bank-pl-plan-" + string(rune('a'+i))
+			id := "bank-pl.plan-" + string(rune('a'+i))
 			if _, err := f.wf.Reviews.PlanReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", ReviewID: id, StandardVersion: "v2", Opens: &t0, Scope: tc.scope}); err != nil {
 				t.Fatal(err)
 			}

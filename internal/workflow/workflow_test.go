@@ -341,7 +341,7 @@ func TestRecordAuditFailure_KeepsTheCauseAndCounts(t *testing.T) {
 
 func TestPlanReview_PicksDueTouchpointsAndIsIdempotent(t *testing.T) {
 	f := newFixture(t)
-	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "bank-pl-r2", StandardVersion: "v2", Opens: &t0,
+	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "bank-pl.r2", StandardVersion: "v2", Opens: &t0,
 		Scope: audit.ReviewScope{Journeys: []string{"card-blocking"}}}
 	out, err := f.wf.Reviews.PlanReview(f.ctx, req)
 	if err != nil {
@@ -364,7 +364,7 @@ func TestPlanReview_PicksDueTouchpointsAndIsIdempotent(t *testing.T) {
 	if err != nil || again.Assignments != out.Assignments {
 		t.Fatalf("replanning: %+v, %v", again, err)
 	}
-	as, _, _ := f.store.ListAssignmentsByReview(f.ctx, "bank-pl-r2", audit.StatusPlanned, audit.Page{Limit: 1000})
+	as, _, _ := f.store.ListAssignmentsByReview(f.ctx, "bank-pl.r2", audit.StatusPlanned, audit.Page{Limit: 1000})
 	if len(as) != want {
 		t.Fatalf("%d planned assignments stored, want %d", len(as), want)
 	}
@@ -399,10 +399,10 @@ func TestStartReview_NamesTheExecutionByReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.ReviewID != "bank-pl-2026-h2" {
+	if out.ReviewID != "bank-pl.h-2026-2" {
 		t.Fatalf("review id %q", out.ReviewID)
 	}
-	if _, ok := f.exec.started["bank-pl-2026-h2"]; !ok {
+	if _, ok := f.exec.started["bank-pl.h-2026-2"]; !ok {
 		t.Fatalf("started %v", f.exec.started)
 	}
 	if _, err := f.wf.Reviews.StartReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", StandardVersion: "v9"}); !audit.IsCode(err, audit.Invalid) {
@@ -464,7 +464,7 @@ func TestStartReview_IdsBelongToTheCompanyAndRetriesAreSafe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.ReviewID != "bank-pl-adhoc-20261104-0900" {
+	if first.ReviewID != "bank-pl.adhoc-20261104-0900" {
 		t.Fatalf("ad-hoc review id %q: it must never be the half-year's scheduled id", first.ReviewID)
 	}
 	again, err := f.wf.Reviews.StartReview(f.ctx, req)
@@ -481,14 +481,17 @@ func TestStartReview_IdsBelongToTheCompanyAndRetriesAreSafe(t *testing.T) {
 	if _, err := f.wf.Reviews.StartReview(f.ctx, foreign); !audit.IsCode(err, audit.Invalid) {
 		t.Fatalf("a review id of another company's form: %v, want invalid", err)
 	}
-	// A review stored for another company is never planned as this one's.
-	if err := f.store.CreateReview(f.ctx, &audit.Review{ID: "bank-pl-2027-h1", CompanyID: "siec", StandardVersion: "v1", Status: audit.ReviewPlanned,
+	// A review stored for another company under an id of the old shape
+	// (possible before ids carried the company) is never planned as this
+	// one's.
+	if err := f.store.CreateReview(f.ctx, &audit.Review{ID: "bank-pl-2027-h2", CompanyID: "siec", StandardVersion: "v1", Status: audit.ReviewPlanned,
 		Window: audit.Window{Opens: t0, Closes: t0.Add(audit.Day)}, CreatedAt: t0}); err != nil {
 		t.Fatal(err)
 	}
-	sched := time.Date(2027, 1, 1, 6, 0, 0, 0, time.UTC)
-	if _, err := f.wf.Reviews.PlanReview(f.ctx, ReviewRequest{CompanyID: "bank-pl", ScheduledTime: &sched}); !audit.IsCode(err, audit.Conflict) {
-		t.Fatalf("planning over another company's review: %v, want conflict", err)
+	legacy := req
+	legacy.ReviewID = "bank-pl-2027-h2"
+	if _, err := f.wf.Reviews.PlanReview(f.ctx, legacy); !audit.IsCode(err, audit.Invalid) {
+		t.Fatalf("planning another company's review of the old shape: %v, want invalid", err)
 	}
 }
 
@@ -511,25 +514,25 @@ func (l *lagging) ListAssignmentsByReview(ctx context.Context, reviewID string, 
 
 func TestAssignAuditors_WaitsForTheIndexToCatchUp(t *testing.T) {
 	f := newFixture(t)
-	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "bank-pl-r3", StandardVersion: "v2", Opens: &t0, Scope: audit.ReviewScope{Journeys: []string{"complaint"}}}
+	req := ReviewRequest{CompanyID: "bank-pl", ReviewID: "bank-pl.r3", StandardVersion: "v2", Opens: &t0, Scope: audit.ReviewScope{Journeys: []string{"complaint"}}}
 	plan, err := f.wf.Reviews.PlanReview(f.ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	lag := &lagging{Store: f.store, hide: 2}
 	wf := New(lag, f.exec, f.note, f.clock, Config{AuditStateMachineArn: "arn:audit"}, nil)
-	if _, err := wf.Reviews.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl-r3"}); !audit.IsCode(err, audit.Conflict) {
+	if _, err := wf.Reviews.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl.r3"}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("with walks missing from the index: %v, want conflict (retried by the state machine)", err)
 	}
-	out, err := wf.Reviews.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl-r3"})
+	out, err := wf.Reviews.AssignAuditors(f.ctx, ReviewRef{ReviewID: "bank-pl.r3"})
 	if err != nil || out.Assigned+len(out.Unstaffed) != plan.Assignments {
 		t.Fatalf("once visible: %+v, %v (planned %d)", out, err, plan.Assignments)
 	}
 	lag.hide = 1
-	if _, err := wf.Reviews.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl-r3"}); !audit.IsCode(err, audit.Conflict) {
+	if _, err := wf.Reviews.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl.r3"}); !audit.IsCode(err, audit.Conflict) {
 		t.Fatalf("start with an assigned walk missing from the index: %v, want conflict", err)
 	}
-	started, err := wf.Reviews.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl-r3"})
+	started, err := wf.Reviews.StartAudits(f.ctx, StartAuditsInput{ReviewID: "bank-pl.r3"})
 	if err != nil || started.Started != out.Assigned {
 		t.Fatalf("start: %+v, %v, want %d started", started, err, out.Assigned)
 	}
