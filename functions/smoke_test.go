@@ -21,11 +21,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"touchaudit/internal/dynamo"
+	"touchaudit/internal/iamtrace"
 	"touchaudit/internal/lambdart"
 	"touchaudit/internal/motoserver"
+	"touchaudit/internal/samtemplate"
 )
 
 const (
@@ -62,11 +65,28 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{endpoint: moto.Endpoint, bin: t.TempDir()}
+	h := &harness{endpoint: moto.Endpoint, bin: t.TempDir(), client: client}
 	if h.machines, err = createStateMachines(context.Background(), moto.Endpoint); err != nil {
 		t.Fatalf("create the state machines in moto: %v", err)
 	}
+	// Each function runs with the environment the template gives it, and
+	// its calls go through a recording proxy (least privilege, below).
+	if h.template, err = samtemplate.Transform(context.Background(), "../template.yaml", smokeStack); err != nil {
+		t.Fatal(err)
+	}
+	if h.recorder, err = iamtrace.New(moto.Endpoint); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.createAWS(context.Background()); err != nil {
+		t.Fatalf("create the smoke test's AWS resources in moto: %v", err)
+	}
 
+	t.Run("invoke", func(t *testing.T) { h.invokeAll(t, names) })
+	t.Run("least-privilege", func(t *testing.T) { h.leastPrivilege(t, names) })
+}
+
+// invokeAll invokes every function with its events, in parallel.
+func (h *harness) invokeAll(t *testing.T, names []string) {
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -78,7 +98,7 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 			defer cancel()
 
 			table := "smoke-" + name
-			if err := dynamo.EnsureTable(ctx, client, table); err != nil {
+			if err := dynamo.EnsureTable(ctx, h.client, table); err != nil {
 				t.Fatalf("create table %s in moto: %v", table, err)
 			}
 			if err := h.setup(ctx, t, name, table); err != nil {
@@ -123,7 +143,13 @@ func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 // harness builds each function once and starts it against moto.
 type harness struct {
 	endpoint string
-	bin      string
+	client   *dynamodb.Client
+	template *samtemplate.Template
+	recorder *iamtrace.Recorder
+	// pools are the Cognito user pools in moto, by table.
+	poolMu sync.Mutex
+	pools  map[string]string
+	bin    string
 	// machines are the state machines' ARNs in moto, by env var name.
 	machines map[string]string
 	mu       sync.Mutex
@@ -167,18 +193,26 @@ func (h *harness) start(ctx context.Context, t *testing.T, name, table string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := []string{
-		"TABLE_NAME=" + table,
-		"DYNAMODB_ENDPOINT=" + h.endpoint,
-		"SFN_ENDPOINT=" + h.endpoint,
+	endpoint, stop, err := h.recorder.Endpoint(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	env, err := h.templateEnv(ctx, name, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env = append(env,
+		"DYNAMODB_ENDPOINT="+endpoint,
+		"SFN_ENDPOINT="+endpoint,
+		"S3_ENDPOINT="+endpoint,
+		"SES_ENDPOINT="+endpoint,
+		"COGNITO_ENDPOINT="+endpoint,
 		// Every other AWS client the function builds goes to moto too.
-		"AWS_ENDPOINT_URL=" + h.endpoint,
+		"AWS_ENDPOINT_URL="+endpoint,
 		"AWS_ACCESS_KEY_ID=test",
 		"AWS_SECRET_ACCESS_KEY=test",
-	}
-	for k, v := range h.machines {
-		env = append(env, k+"="+v)
-	}
+	)
 	extra, err := extraEnv(name, map[string]string{"MOTO_ENDPOINT": h.endpoint, "TABLE_NAME": table})
 	if err != nil {
 		t.Fatal(err)
