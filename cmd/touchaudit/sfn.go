@@ -39,6 +39,15 @@ integrations call that DynamoDB API (moto, DynamoDB Local).
 A Task with no mocked response and no handler fails: Lambda resources with
 Lambda.ResourceNotFoundException (what Lambda answers for a missing function),
 other resources with States.TaskFailed.
+
+sfn serve serves the Step Functions API (AWS JSON 1.0) on 127.0.0.1 (default
+port 8083, as Step Functions Local; port 0 picks one) and prints
+"endpoint: http://127.0.0.1:PORT"; point the AWS CLI or an SDK at it with any
+credentials. It runs in real time, or on the virtual clock with
+--virtual-time (a call returns once executions have run as far as they can),
+and stops on Ctrl-C or SIGTERM. --mock-config, --function and
+DYNAMODB_ENDPOINT are as for sfn run; start an execution on ARN#TestCase to
+use a mock test case.
 `
 
 // sfnResult is the one JSON object sfn run prints.
