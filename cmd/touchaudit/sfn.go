@@ -18,10 +18,11 @@ import (
 )
 
 func init() {
-	register("sfn", "run a Step Functions state machine locally (sfn run --definition FILE)", runSFN)
+	register("sfn", "run a state machine locally (sfn run), or serve the Step Functions API (sfn serve)", runSFN)
 }
 
-const sfnUsage = `usage: touchaudit sfn run --definition FILE [--input FILE] [--mock-config FILE --test-case NAME] [--state-machine-name NAME]
+const sfnUsage = `usage: touchaudit sfn serve [--addr 127.0.0.1:PORT] [--mock-config FILE] [--function NAME=BOOTSTRAP ...] [--virtual-time]
+       touchaudit sfn run --definition FILE [--input FILE] [--mock-config FILE --test-case NAME] [--state-machine-name NAME]
          [--function NAME=BOOTSTRAP ...]
 
 Runs the state machine in virtual time and prints one JSON object:
@@ -38,6 +39,15 @@ integrations call that DynamoDB API (moto, DynamoDB Local).
 A Task with no mocked response and no handler fails: Lambda resources with
 Lambda.ResourceNotFoundException (what Lambda answers for a missing function),
 other resources with States.TaskFailed.
+
+sfn serve serves the Step Functions API (AWS JSON 1.0) on 127.0.0.1 (default
+port 8083, as Step Functions Local; port 0 picks one) and prints
+"endpoint: http://127.0.0.1:PORT"; point the AWS CLI or an SDK at it with any
+credentials. It runs in real time, or on the virtual clock with
+--virtual-time (a call returns once executions have run as far as they can),
+and stops on Ctrl-C or SIGTERM. --mock-config, --function and
+DYNAMODB_ENDPOINT are as for sfn run; start an execution on ARN#TestCase to
+use a mock test case.
 `
 
 // sfnResult is the one JSON object sfn run prints.
@@ -51,6 +61,9 @@ type sfnResult struct {
 }
 
 func runSFN(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return runSFNServe(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "run" {
 		fmt.Fprint(stderr, sfnUsage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
@@ -109,20 +122,10 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 		name = strings.TrimSuffix(strings.TrimSuffix(base, ".asl.json"), ".json")
 	}
 	opts := asl.Options{Registry: asl.NewRegistry()}
-	if ep := os.Getenv("DYNAMODB_ENDPOINT"); ep != "" {
-		client, err := dynamo.NewLocalClient(context.Background(), ep)
-		if err != nil {
-			return fail("DYNAMODB_ENDPOINT: %v", err)
-		}
-		opts.DynamoDB = awsdynamo.New(client)
-	}
-	for _, f := range functions {
-		fn, err := lambdart.Start(lambdart.Config{Bootstrap: f.bootstrap, FunctionName: f.name, Env: os.Environ(), Logs: stderr})
-		if err != nil {
-			return fail("--function %s: %v", f.name, err)
-		}
-		defer fn.Close()
-		opts.Registry.RegisterInvoker(f.name, runtimeInvoker{fn})
+	closeFunctions, err := bindSFNResources(&opts, functions, stderr)
+	defer closeFunctions()
+	if err != nil {
+		return fail("%v", err)
 	}
 	e := asl.NewEngine(opts)
 	if *mockFile != "" {
@@ -184,6 +187,34 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	return 0
+}
+
+// bindSFNResources gives the engine what sfn run and sfn serve share: the
+// DynamoDB API of DYNAMODB_ENDPOINT and the --function bootstraps, each run
+// behind a local Lambda Runtime API. The returned func stops them.
+func bindSFNResources(opts *asl.Options, functions functionFlags, stderr io.Writer) (func(), error) {
+	var started []*lambdart.Function
+	stop := func() {
+		for _, fn := range started {
+			fn.Close()
+		}
+	}
+	if ep := os.Getenv("DYNAMODB_ENDPOINT"); ep != "" {
+		client, err := dynamo.NewLocalClient(context.Background(), ep)
+		if err != nil {
+			return stop, fmt.Errorf("DYNAMODB_ENDPOINT: %w", err)
+		}
+		opts.DynamoDB = awsdynamo.New(client)
+	}
+	for _, f := range functions {
+		fn, err := lambdart.Start(lambdart.Config{Bootstrap: f.bootstrap, FunctionName: f.name, Env: os.Environ(), Logs: stderr})
+		if err != nil {
+			return stop, fmt.Errorf("--function %s: %w", f.name, err)
+		}
+		started = append(started, fn)
+		opts.Registry.RegisterInvoker(f.name, runtimeInvoker{fn})
+	}
+	return stop, nil
 }
 
 // functionFlags are the --function NAME=BOOTSTRAP bindings.

@@ -9,7 +9,9 @@
 // Engine mirrors the Step Functions API: CreateStateMachine,
 // DescribeStateMachine, ListStateMachines, StartExecution,
 // DescribeExecution, GetExecutionHistory, ListExecutions, StopExecution,
-// SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat. API failures are
+// SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat, and
+// UpdateStateMachine, DeleteStateMachine and TestState; Validate gives
+// ValidateStateMachineDefinition's diagnostics. API failures are
 // *APIError values whose Code is the AWS exception name
 // (ExecutionAlreadyExists, ExecutionDoesNotExist, StateMachineDoesNotExist,
 // StateMachineAlreadyExists, InvalidDefinition, InvalidToken, TaskTimedOut,

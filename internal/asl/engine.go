@@ -74,6 +74,11 @@ type stateMachine struct {
 	roleArn    string
 	def        *Definition
 	created    time.Time
+	// revisionID, updated and deleting are UpdateStateMachine's and
+	// DeleteStateMachine's (machines.go).
+	revisionID string
+	updated    time.Time
+	deleting   bool
 }
 
 // NewEngine returns an engine.
@@ -197,6 +202,9 @@ func (e *Engine) CreateStateMachine(in CreateStateMachineInput) (*CreateStateMac
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if sm, ok := e.machines[in.Name]; ok {
+		if sm.deleting {
+			return nil, apiErr(CodeStateMachineDeleting, "State Machine is being deleted: '%s'", sm.arn)
+		}
 		if sm.definition == in.Definition && sm.roleArn == roleArn {
 			return &CreateStateMachineOutput{StateMachineArn: sm.arn, CreationDate: sm.created}, nil
 		}
@@ -210,6 +218,7 @@ func (e *Engine) CreateStateMachine(in CreateStateMachineInput) (*CreateStateMac
 		def:        def,
 		created:    e.clock.Now(),
 	}
+	sm.revisionID = revisionID(sm)
 	e.machines[in.Name] = sm
 	return &CreateStateMachineOutput{StateMachineArn: sm.arn, CreationDate: sm.created}, nil
 }
@@ -223,6 +232,7 @@ type StateMachineDescription struct {
 	Status          string
 	Type            string
 	CreationDate    time.Time
+	RevisionID      string
 }
 
 // DescribeStateMachine returns a state machine.
@@ -233,8 +243,7 @@ func (e *Engine) DescribeStateMachine(arn string) (*StateMachineDescription, err
 	if err != nil {
 		return nil, err
 	}
-	return &StateMachineDescription{StateMachineArn: sm.arn, Name: sm.name, Definition: sm.definition, RoleArn: sm.roleArn,
-		Status: "ACTIVE", Type: "STANDARD", CreationDate: sm.created}, nil
+	return sm.description(), nil
 }
 
 // ListStateMachines lists state machines by name.
@@ -243,8 +252,7 @@ func (e *Engine) ListStateMachines() []StateMachineDescription {
 	defer e.mu.Unlock()
 	var out []StateMachineDescription
 	for _, n := range slices.Sorted(maps.Keys(e.machines)) {
-		sm := e.machines[n]
-		out = append(out, StateMachineDescription{StateMachineArn: sm.arn, Name: sm.name, Definition: sm.definition, RoleArn: sm.roleArn, Status: "ACTIVE", Type: "STANDARD", CreationDate: sm.created})
+		out = append(out, *e.machines[n].description())
 	}
 	return out
 }
@@ -299,6 +307,10 @@ func (e *Engine) StartExecution(in StartExecutionInput) (*StartExecutionOutput, 
 	if err != nil {
 		e.mu.Unlock()
 		return nil, err
+	}
+	if sm.deleting {
+		e.mu.Unlock()
+		return nil, apiErr(CodeStateMachineDeleting, "State Machine is being deleted: '%s'", sm.arn)
 	}
 	if testCase != "" {
 		if _, ok := e.mocks.TestCase(sm.name, testCase); !ok {

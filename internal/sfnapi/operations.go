@@ -3,6 +3,7 @@ package sfnapi
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ func (s *Server) createStateMachine(_ context.Context, in *createStateMachineInp
 	}
 	out, err := s.engine.CreateStateMachine(asl.CreateStateMachineInput{Name: in.Name, Definition: in.Definition, RoleArn: in.RoleArn})
 	if err != nil {
-		return nil, err
+		return nil, invalidDefinition(err)
 	}
 	return &createStateMachineOutput{StateMachineArn: out.StateMachineArn, CreationDate: epoch(out.CreationDate)}, nil
 }
@@ -50,7 +51,7 @@ func (s *Server) describeStateMachine(_ context.Context, in *describeStateMachin
 		return nil, err
 	}
 	return &describeStateMachineOutput{StateMachineArn: d.StateMachineArn, Name: d.Name, Status: d.Status, Definition: d.Definition,
-		RoleArn: d.RoleArn, Type: d.Type, CreationDate: epoch(d.CreationDate)}, nil
+		RoleArn: d.RoleArn, Type: d.Type, CreationDate: epoch(d.CreationDate), RevisionID: d.RevisionID}, nil
 }
 
 func (s *Server) listStateMachines(_ context.Context, in *listStateMachinesInput) (*listStateMachinesOutput, error) {
@@ -142,13 +143,23 @@ func (s *Server) getExecutionHistory(_ context.Context, in *getExecutionHistoryI
 			start++
 		}
 	}
-	out := &getExecutionHistoryOutput{Events: []historyEvent{}}
+	out := &getExecutionHistoryOutput{Events: []json.RawMessage{}}
 	for i := start; i < len(events); i++ {
 		if len(out.Events) == size {
 			out.NextToken = encodeToken("history:"+in.ExecutionArn, strconv.FormatInt(events[i].ID, 10))
 			break
 		}
-		out.Events = append(out.Events, historyEvent{HistoryEvent: events[i], Timestamp: epoch(events[i].Timestamp)})
+		ev := historyEvent{HistoryEvent: events[i], Timestamp: epoch(events[i].Timestamp)}
+		var b json.RawMessage
+		if in.IncludeExecutionData != nil && !*in.IncludeExecutionData {
+			b, err = withoutExecutionData(ev)
+		} else {
+			b, err = json.Marshal(ev)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.Events = append(out.Events, b)
 	}
 	return out, nil
 }

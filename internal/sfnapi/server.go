@@ -108,6 +108,11 @@ func NewServer(e *asl.Engine, opts ...Option) *Server {
 		"SendTaskSuccess":      handle(s.sendTaskSuccess),
 		"SendTaskFailure":      handle(s.sendTaskFailure),
 		"SendTaskHeartbeat":    handle(s.sendTaskHeartbeat),
+
+		"UpdateStateMachine":             handle(s.updateStateMachine),
+		"DeleteStateMachine":             handle(s.deleteStateMachine),
+		"ValidateStateMachineDefinition": handle(s.validateStateMachineDefinition),
+		"TestState":                      handle(s.testState),
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package sfnapi
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -51,6 +52,7 @@ type describeStateMachineOutput struct {
 	RoleArn         string `json:"roleArn"`
 	Type            string `json:"type"`
 	CreationDate    epoch  `json:"creationDate"`
+	RevisionID      string `json:"revisionId,omitempty"`
 }
 
 type listStateMachinesInput struct {
@@ -111,6 +113,8 @@ type getExecutionHistoryInput struct {
 	MaxResults   int    `json:"maxResults"`
 	NextToken    string `json:"nextToken"`
 	ReverseOrder bool   `json:"reverseOrder"`
+	// IncludeExecutionData defaults to true (API reference).
+	IncludeExecutionData *bool `json:"includeExecutionData"`
 }
 
 // historyEvent is the engine's event, whose members already carry the API's
@@ -122,8 +126,8 @@ type historyEvent struct {
 }
 
 type getExecutionHistoryOutput struct {
-	Events    []historyEvent `json:"events"`
-	NextToken string         `json:"nextToken,omitempty"`
+	Events    []json.RawMessage `json:"events"`
+	NextToken string            `json:"nextToken,omitempty"`
 }
 
 type listExecutionsInput struct {
@@ -176,3 +180,80 @@ type sendTaskHeartbeatInput struct {
 
 // empty is the response of the SendTask* calls.
 type empty struct{}
+
+type updateStateMachineInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Definition      string `json:"definition"`
+	RoleArn         string `json:"roleArn"`
+	Publish         bool   `json:"publish"`
+}
+
+type updateStateMachineOutput struct {
+	UpdateDate epoch  `json:"updateDate"`
+	RevisionID string `json:"revisionId"`
+}
+
+type validateInput struct {
+	Definition string `json:"definition"`
+	Type       string `json:"type"`
+	Severity   string `json:"severity"`
+	MaxResults int    `json:"maxResults"`
+}
+
+type diagnostic struct {
+	Severity string `json:"severity"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+	Location string `json:"location,omitempty"`
+}
+
+type validateOutput struct {
+	Result      string       `json:"result"`
+	Diagnostics []diagnostic `json:"diagnostics"`
+	Truncated   bool         `json:"truncated"`
+}
+
+type testStateInput struct {
+	Definition      string `json:"definition"`
+	RoleArn         string `json:"roleArn"`
+	Input           string `json:"input"`
+	InspectionLevel string `json:"inspectionLevel"`
+	RevealSecrets   bool   `json:"revealSecrets"`
+	Variables       string `json:"variables"`
+	StateName       string `json:"stateName"`
+	Mock            *struct {
+		Result      *string `json:"result"`
+		ErrorOutput *struct {
+			Error string `json:"error"`
+			Cause string `json:"cause"`
+		} `json:"errorOutput"`
+	} `json:"mock"`
+	StateConfiguration *struct {
+		RetrierRetryCount int64 `json:"retrierRetryCount"`
+	} `json:"stateConfiguration"`
+}
+
+type inspectionErrorDetails struct {
+	CatchIndex                  *int   `json:"catchIndex,omitempty"`
+	RetryIndex                  *int   `json:"retryIndex,omitempty"`
+	RetryBackoffIntervalSeconds *int64 `json:"retryBackoffIntervalSeconds,omitempty"`
+}
+
+type inspectionData struct {
+	Input               *string                 `json:"input,omitempty"`
+	AfterInputPath      *string                 `json:"afterInputPath,omitempty"`
+	AfterParameters     *string                 `json:"afterParameters,omitempty"`
+	Result              *string                 `json:"result,omitempty"`
+	AfterResultSelector *string                 `json:"afterResultSelector,omitempty"`
+	AfterResultPath     *string                 `json:"afterResultPath,omitempty"`
+	ErrorDetails        *inspectionErrorDetails `json:"errorDetails,omitempty"`
+}
+
+type testStateOutput struct {
+	Status         string          `json:"status"`
+	Output         *string         `json:"output,omitempty"`
+	Error          string          `json:"error,omitempty"`
+	Cause          string          `json:"cause,omitempty"`
+	NextState      string          `json:"nextState,omitempty"`
+	InspectionData *inspectionData `json:"inspectionData,omitempty"`
+}
