@@ -56,7 +56,6 @@ type Simulator struct {
 	seen       map[string]behaviour           // by assignment id
 	queue      []Action
 	seq        int
-	log        []string
 	brokenSet  bool
 	stats      Stats
 }
@@ -115,18 +114,15 @@ func (s *Simulator) Notify(_ context.Context, n workflow.Notification) error {
 	}
 	switch n.Kind {
 	case workflow.NotifyAssigned, workflow.NotifyReassigned:
-		b, known := s.seen[n.AssignmentID]
-		if known {
+		if _, known := s.seen[n.AssignmentID]; known {
 			return nil // told twice (reassigned, then dispatched): act once
 		}
-		{
-			b = s.plan(len(s.seen))
-			if n.Kind == workflow.NotifyReassigned {
-				b = onTime // the colleague who takes the walk over does it
-				s.stats.Reassigned++
-			}
-			s.seen[n.AssignmentID] = b
+		b := s.plan(len(s.seen))
+		if n.Kind == workflow.NotifyReassigned {
+			b = onTime // the colleague who takes the walk over does it
+			s.stats.Reassigned++
 		}
+		s.seen[n.AssignmentID] = b
 		switch b {
 		case onTime:
 			days := 1 + len(s.seen)%3
