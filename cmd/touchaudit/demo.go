@@ -13,9 +13,11 @@ import (
 
 	"touchaudit/internal/asl"
 	"touchaudit/internal/audit"
+	"touchaudit/internal/cost"
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/memstore"
 	"touchaudit/internal/scoring"
+	"touchaudit/internal/simulate"
 	"touchaudit/internal/workflow"
 )
 
@@ -114,12 +116,12 @@ type reviewOutcome struct {
 	company    *audit.Company
 	review     *audit.Review
 	report     *scoring.Report
-	sim        simStats
+	sim        simulate.Stats
 	reviewExec *asl.ExecutionDescription
 	// sweeps counts the review execution's sweeps for lost signals.
 	sweeps      int
 	audits      []asl.ExecutionDescription
-	usage       costUsage
+	usage       cost.Usage
 	virtualDays float64
 	wall        time.Duration
 	reassigned  []audit.Assignment
@@ -137,7 +139,7 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	counted := &countingStore{Store: run.store}
+	counted := cost.NewMeteredStore(run.store)
 	store := audit.Store(counted)
 	seed := store
 	if run.seedStore != nil {
@@ -176,15 +178,14 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 		return nil, err
 	}
 
-	sim := newSimulator(recordings)
+	sim := simulate.New(demoCompany, recordings)
 	st, err := newStack(stackOptions{store: store, notifier: sim, dir: run.dir,
 		engine: asl.Options{Start: demoOpens.Add(-time.Hour), Seed: 2026}})
 	if err != nil {
 		return nil, err
 	}
-	sim.wf, sim.qa = st.workflow.Audits, st.workflow.QA
-	simNow = st.engine.Clock().Now
-	counted.reset() // count what the review itself costs, not the seeding
+	sim.Bind(st.workflow.Audits, st.workflow.QA, st.engine.Clock().Now)
+	counted.Reset() // count what the review itself costs, not the seeding
 
 	if _, err := st.workflow.Reviews.StartReview(ctx, workflow.ReviewRequest{
 		CompanyID: demoCompany, ReviewID: demoReview, Name: "Przegląd półroczny II/2026",
@@ -207,9 +208,9 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 			break
 		}
 		acted := false
-		for _, a := range sim.due(st.engine.Clock().Now()) {
-			if err := a.do(ctx); err != nil {
-				return nil, fmt.Errorf("%s: %w", a.desc, err)
+		for _, a := range sim.Due(st.engine.Clock().Now()) {
+			if err := a.Do(ctx); err != nil {
+				return nil, fmt.Errorf("%s: %w", a.Desc, err)
 			}
 			acted = true
 		}
@@ -217,7 +218,7 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 			continue
 		}
 		step := 24 * time.Hour
-		if next, ok := sim.next(); ok {
+		if next, ok := sim.Next(); ok {
 			if until := next.Sub(st.engine.Clock().Now()); until > 0 && until < step {
 				step = until
 			}
@@ -226,7 +227,7 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 			return nil, err
 		}
 	}
-	out := &reviewOutcome{company: company, sim: sim.stats, wall: time.Since(started)}
+	out := &reviewOutcome{company: company, sim: sim.Stats(), wall: time.Since(started)}
 	if out.reviewExec, err = st.engine.DescribeExecution(execArn); err != nil {
 		return nil, err
 	}
@@ -279,12 +280,12 @@ func runReview(ctx context.Context, run demoRun) (*reviewOutcome, error) {
 			out.returned = &closed[i]
 		}
 	}
-	out.usage = counted.usage()
+	out.usage = counted.Usage()
 	for _, e := range execs {
-		out.usage.transitions += e.StateTransitions
+		out.usage.Transitions += e.StateTransitions
 	}
-	out.usage.transitions += out.reviewExec.StateTransitions
-	out.usage.lambdaCalls = lambdaCalls(st.engine, append([]asl.ExecutionDescription{*out.reviewExec}, execs...))
+	out.usage.Transitions += out.reviewExec.StateTransitions
+	out.usage.LambdaCalls = lambdaCalls(st.engine, append([]asl.ExecutionDescription{*out.reviewExec}, execs...))
 	return out, nil
 }
 

@@ -156,14 +156,14 @@ func printSummary(w io.Writer, res *reviewOutcome, lang audit.Lang) {
 
 	u := res.usage
 	fmt.Fprintln(w, "\n"+t("cost", lang))
-	fmt.Fprintf(w, t("costSfn", lang)+" = $%.4f\n", u.transitions, u.stepFunctions())
-	fmt.Fprintf(w, t("costLam", lang)+" = $%.4f\n", u.lambdaCalls, u.lambda())
-	fmt.Fprintf(w, t("costDdb", lang)+" = $%.4f\n", u.writeUnits, u.readUnits, u.dynamo())
+	fmt.Fprintf(w, t("costSfn", lang)+" = $%.4f\n", u.Transitions, u.StepFunctions())
+	fmt.Fprintf(w, t("costLam", lang)+" = $%.4f\n", u.LambdaCalls, u.Lambda())
+	fmt.Fprintf(w, t("costDdb", lang)+" = $%.4f\n", u.WriteUnits, u.ReadUnits, u.DynamoDB())
 	perAudit := 0.0
 	if res.review.Assignments > 0 {
-		perAudit = u.total() / float64(res.review.Assignments)
+		perAudit = u.Total() / float64(res.review.Assignments)
 	}
-	fmt.Fprintf(w, t("costTotal", lang)+"\n", u.total(), perAudit)
+	fmt.Fprintf(w, t("costTotal", lang)+"\n", u.Total(), perAudit)
 }
 
 func statusList(m map[string]int) string {

@@ -129,16 +129,47 @@ func TestEngine_ExecutionTimeout(t *testing.T) {
 	}
 }
 
+// TestEngine_HistoryQuota states the quota as the developer guide does,
+// 25,000 events, not as maxHistoryEvents: a test that compares the engine
+// with its own constant passes whatever the constant says.
 func TestEngine_HistoryQuota(t *testing.T) {
-	loop := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}`
-	r := run(t, loop, `{}`)
-	assertFailed(t, r, ErrRuntime, "25000")
-	if n := len(r.history); n != maxHistoryEvents {
-		t.Errorf("history has %d events, want %d", n, maxHistoryEvents)
+	t.Run("an endless loop fails at event 25,000", func(t *testing.T) {
+		loop := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}`
+		r := run(t, loop, `{}`)
+		assertFailed(t, r, ErrRuntime, "25000")
+		if n := len(r.history); n != 25000 {
+			t.Errorf("history has %d events, want 25000", n)
+		}
+		if last := r.history[len(r.history)-1]; last.Type != EventExecutionFailed || last.ID != 25000 {
+			t.Errorf("last event %s #%d, want ExecutionFailed #25000", last.Type, last.ID)
+		}
+	})
+	// Each round of the loop is 4 events (Pass and Choice entered and
+	// exited); with the start, the Succeed state and the end, n rounds make
+	// 4n+4 events: 6,249 rounds end exactly at event 25,000, 6,250 would
+	// need 25,004.
+	counted := func(rounds string) string {
+		return strings.Replace(`{"StartAt":"P","States":{`+
+			`"P":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"Next":"C"},`+
+			`"C":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericLessThan":ROUNDS,"Next":"P"}],"Default":"D"},`+
+			`"D":{"Type":"Succeed"}}}`, "ROUNDS", rounds, 1)
 	}
-	if last := r.history[len(r.history)-1]; last.Type != EventExecutionFailed || last.ID != maxHistoryEvents {
-		t.Errorf("last event %s #%d", last.Type, last.ID)
-	}
+	t.Run("ExecutionSucceeded as event 25,000 succeeds", func(t *testing.T) {
+		r := run(t, counted("6249"), `{"n":0}`)
+		if r.desc.Status != StatusSucceeded {
+			t.Fatalf("status %s (%s: %s), want SUCCEEDED", r.desc.Status, r.desc.Error, r.desc.Cause)
+		}
+		if last := r.history[len(r.history)-1]; last.Type != EventExecutionSucceeded || last.ID != 25000 {
+			t.Errorf("last event %s #%d, want ExecutionSucceeded #25000", last.Type, last.ID)
+		}
+	})
+	t.Run("one round more fails at event 25,000", func(t *testing.T) {
+		r := run(t, counted("6250"), `{"n":0}`)
+		assertFailed(t, r, ErrRuntime, "25000")
+		if last := r.history[len(r.history)-1]; last.Type != EventExecutionFailed || last.ID != 25000 {
+			t.Errorf("last event %s #%d, want ExecutionFailed #25000", last.Type, last.ID)
+		}
+	})
 }
 
 func TestEngine_ContextObject(t *testing.T) {

@@ -43,10 +43,6 @@ func (e *StatesError) Error() string {
 	return e.Name + ": " + e.Cause
 }
 
-func statesErr(name, format string, args ...any) *StatesError {
-	return &StatesError{Name: name, Cause: fmt.Sprintf(format, args...)}
-}
-
 // runtimeErr is the States.Runtime failure of the thread's current state,
 // with the prefix AWS puts on every runtime cause: "An error occurred while
 // executing the state 'NAME' (entered at the event id #N). " (as seen in

@@ -481,10 +481,7 @@ func (e *Engine) Close() error {
 		e.journal.close()
 	}
 	e.mu.Lock()
-	var running []*execution
-	for _, ex := range e.order {
-		running = append(running, ex)
-	}
+	running := append([]*execution(nil), e.order...)
 	e.mu.Unlock()
 	for _, ex := range running {
 		ex.mu.Lock()

@@ -46,10 +46,9 @@ type engine struct {
 	poolIdx  map[poolKey]int32
 	groupIdx map[groupKey]int32
 
-	unitIdx     map[string]int32
-	unitByID    map[string]audit.Unit
-	inRegion    map[string]int // auditors based in each region
-	nonAuditors int
+	unitIdx  map[string]int32
+	unitByID map[string]audit.Unit
+	staff    []audit.Staff // the request's, role holders or not: the explanation counts them
 
 	prev      []int32 // last review's auditors of every touchpoint, see touchpoint.prevFirst
 	explained map[cause]Infeasible
@@ -79,20 +78,17 @@ type group struct {
 
 // touchpoint is one touchpoint to staff, with its tasks.
 type touchpoint struct {
-	id, ownerID string
-	owner       int32
-	lang        audit.Lang
-	region      string // the region of a branch visit
-	branch      bool
-	noRegion    bool  // a branch visit whose owner is not a branch in a region
-	pool        int32 // -1: nobody qualifies
-	first, n    int32 // where walks sits in the tasks laid out by touchpoint
-	prevFirst   int32 // previous auditors: engine.prev[prevFirst:prevFirst+prevN]
-	prevN       int32
-	eligible    int // pool members outside the owning unit: how constrained it is
-	hash        uint64
-	staffed     int32   // walks given an auditor
-	walks       []int32 // task indices, by walk
+	id        string
+	need      Need
+	owner     int32 // need.owner interned: the group nobody is taken from
+	pool      int32 // need.pool(), or -1: nobody qualifies
+	first, n  int32 // where walks sits in the tasks laid out by touchpoint
+	prevFirst int32 // previous auditors: engine.prev[prevFirst:prevFirst+prevN]
+	prevN     int32
+	eligible  int // pool members outside the owning unit: how constrained it is
+	hash      uint64
+	staffed   int32   // walks given an auditor
+	walks     []int32 // task indices, by walk
 }
 
 func newEngine(req *Request) *engine {
@@ -104,7 +100,7 @@ func newEngine(req *Request) *engine {
 		groupIdx: map[groupKey]int32{},
 		unitIdx:  map[string]int32{},
 		unitByID: make(map[string]audit.Unit, len(req.Units)),
-		inRegion: map[string]int{},
+		staff:    req.Auditors,
 	}
 	for _, u := range req.Units {
 		e.unitByID[u.ID] = u
@@ -115,7 +111,6 @@ func newEngine(req *Request) *engine {
 			staff = append(staff, &req.Auditors[i])
 		}
 	}
-	e.nonAuditors = len(req.Auditors) - len(staff)
 	slices.SortFunc(staff, func(a, b *audit.Staff) int { return cmp.Compare(a.ID, b.ID) })
 
 	n := len(staff)
@@ -130,15 +125,8 @@ func newEngine(req *Request) *engine {
 		e.index[s.ID] = int32(a)
 		e.home[a] = e.unit(s.HomeUnit)
 		e.key[a] = uint64(e.rng.Uint32())
-		e.inRegion[s.Region]++
 		e.memStart[a] = int32(len(e.memAud))
-		for i, l := range s.Languages {
-			if slices.Contains(s.Languages[:i], l) {
-				continue
-			}
-			e.join(int32(a), poolKey{region: s.Region, lang: l})
-			e.join(int32(a), poolKey{anyRegion: true, lang: l})
-		}
+		memberships(s, func(k poolKey) { e.join(int32(a), k) })
 	}
 	e.memStart[n] = int32(len(e.memAud))
 
@@ -211,7 +199,7 @@ func (e *engine) touchpoints(req *Request) ([]touchpoint, error) {
 	}
 	for i, ti := range taskTP {
 		t, tp := &req.Tasks[i], &tps[ti]
-		if tp.ownerID != t.OwnerUnit || tp.branch != (t.Channel == audit.ChannelBranch) || tp.lang != visitLanguage(t) {
+		if tp.need.owner != t.OwnerUnit || tp.need.branch != (t.Channel == audit.ChannelBranch) || tp.need.lang != visitLanguage(t) {
 			return nil, audit.Errorf(audit.Invalid, "tasks of touchpoint %s disagree on owner, channel or language", t.TouchpointID)
 		}
 		tp.n++
@@ -251,28 +239,16 @@ func visitLanguage(t *Task) audit.Lang {
 	return t.Language
 }
 
-// resolve works out what the touchpoint of task t needs.
+// resolve works out what the touchpoint of task t needs: the pool that
+// passes Need.RuledOut's region and language rules, less the owner's group
+// (its home-unit rule).
 func (e *engine) resolve(t *Task, req *Request) touchpoint {
-	lang := visitLanguage(t)
-	tp := touchpoint{id: t.TouchpointID, ownerID: t.OwnerUnit, owner: e.unit(t.OwnerUnit), lang: lang, pool: -1, branch: t.Channel == audit.ChannelBranch}
-	key := poolKey{anyRegion: true, lang: lang}
-	if tp.branch {
-		u, ok := e.unitByID[t.OwnerUnit]
-		switch {
-		case ok && u.Kind == audit.UnitBranch && u.Region != "":
-			tp.region = u.Region
-		case ok && u.Kind == audit.UnitRegion:
-			tp.region = u.ID
-		default:
-			tp.noRegion = true
-		}
-		key = poolKey{region: tp.region, lang: lang}
-	}
-	if p, ok := e.poolIdx[key]; ok && !tp.noRegion {
-		tp.pool = p
-		tp.eligible = e.pools[p].size
-		if g, ok := e.groupIdx[groupKey{p, tp.owner}]; ok {
-			tp.eligible -= len(e.groups[g].heap)
+	owner, ok := e.unitByID[t.OwnerUnit]
+	tp := touchpoint{id: t.TouchpointID, need: needOf(t, owner, ok), owner: e.unit(t.OwnerUnit), pool: -1}
+	if key, ok := tp.need.pool(); ok {
+		if p, ok := e.poolIdx[key]; ok {
+			tp.pool = p
+			tp.eligible = e.pools[p].size - e.homeIn(p, tp.owner)
 		}
 	}
 	tp.hash = mix(fnv64a(tp.id) ^ uint64(req.Seed))
@@ -313,6 +289,8 @@ func (e *engine) choose(tp *touchpoint) (int32, uint8) {
 	}
 	prev := e.prev[tp.prevFirst : tp.prevFirst+tp.prevN]
 
+	// The owner's unit is skipped for Need.RuledOut's home-unit rule, the
+	// units of earlier walks for variety.
 	e.excl = append(append(e.excl[:0], tp.owner), e.units...)
 	fresh := e.bestOutside(tp.pool, e.excl, prev)
 
@@ -334,7 +312,9 @@ func (e *engine) choose(tp *touchpoint) (int32, uint8) {
 		return shared, sharesUnit
 	}
 
-	// Only auditors who walked it last time are left.
+	// Only auditors who walked it last time are left: the pool holds those
+	// who pass the region and language rules, the owner's unit fails the
+	// home-unit rule.
 	best := int32(-1)
 	for _, a := range prev {
 		if e.key[a] == full || e.home[a] == tp.owner || slices.Contains(e.walkers, a) || !e.inPool(a, tp.pool) {
@@ -428,6 +408,14 @@ func (e *engine) take(a int32) {
 			e.poolDown(e.groups[g].pool, int(e.groups[g].pos))
 		}
 	}
+}
+
+// homeIn is how many of pool p's auditors belong to unit u.
+func (e *engine) homeIn(p, u int32) int {
+	if g, ok := e.groupIdx[groupKey{p, u}]; ok {
+		return len(e.groups[g].heap)
+	}
+	return 0
 }
 
 func (e *engine) inPool(a, p int32) bool {

@@ -3,18 +3,13 @@ package assign
 import (
 	"fmt"
 	"strings"
-
-	"touchaudit/internal/audit"
 )
 
 // cause is what decides an explanation. Walks with the same cause share
 // their Reasons and Counts, which keeps a starved review's plan small.
 type cause struct {
-	owner            int32
-	region           string
-	lang             audit.Lang
-	branch, noRegion bool
-	staffed          int32
+	need    Need
+	staffed int32
 }
 
 // explain says why nobody could take task t of touchpoint tp. It runs after
@@ -22,7 +17,7 @@ type cause struct {
 // walk of a touchpoint fails, its later walks fail too, and loads only grow,
 // so everyone left in the pool after the other rules is at the cap.
 func (e *engine) explain(tp *touchpoint, t *Task) Infeasible {
-	c := cause{tp.owner, tp.region, tp.lang, tp.branch, tp.noRegion, tp.staffed}
+	c := cause{tp.need, tp.staffed}
 	if known, ok := e.explained[c]; ok {
 		known.Task = *t
 		return known
@@ -36,8 +31,17 @@ func (e *engine) explain(tp *touchpoint, t *Task) Infeasible {
 	return out
 }
 
+// explanation counts the staff under the first rule that rules them out:
+// Need.RuledOut for the rules about the person, then the touchpoint's
+// other walks, then the cap for everybody left.
 func (e *engine) explanation(tp *touchpoint) Infeasible {
 	out := Infeasible{Counts: map[Constraint]int{}}
+	for i := range e.staff {
+		if c := tp.need.RuledOut(&e.staff[i]); c != "" {
+			out.Counts[c]++
+		}
+	}
+	ruledOut := func(c Constraint) int { return out.Counts[c] }
 	count := func(c Constraint, n int) {
 		if n > 0 {
 			out.Counts[c] = n
@@ -45,55 +49,45 @@ func (e *engine) explanation(tp *touchpoint) Infeasible {
 	}
 	say := func(format string, args ...any) { out.Reasons = append(out.Reasons, fmt.Sprintf(format, args...)) }
 
-	count(ConstraintRole, e.nonAuditors)
-	total := len(e.ids)
+	total := len(e.ids) // role holders
+	n := tp.need
 	switch {
 	case total == 0:
 		say("no staff hold the auditor role")
 		return out
-	case tp.noRegion:
-		count(ConstraintRegion, total)
-		say("branch visit owned by %s, which is not a branch in a region", tp.ownerID)
+	case n.noRegion:
+		say("branch visit owned by %s, which is not a branch in a region", n.owner)
 		return out
 	}
 
-	inRegion := total
-	who := langName(tp.lang) + "-speaking auditors"
-	if tp.branch {
-		inRegion = e.inRegion[tp.region]
-		who += " in region " + tp.region
-	}
-	size, home := 0, 0
-	if tp.pool >= 0 {
-		size = e.pools[tp.pool].size
-		if g, ok := e.groupIdx[groupKey{tp.pool, tp.owner}]; ok {
-			home = len(e.groups[g].heap)
-		}
-	}
+	inRegion := total - ruledOut(ConstraintRegion)
+	size := inRegion - ruledOut(ConstraintLanguage) // pass the region and language rules
+	home := ruledOut(ConstraintHomeUnit)
 	same := int(tp.staffed)
 	capped := size - home - same
-	count(ConstraintRegion, total-inRegion)
-	count(ConstraintLanguage, inRegion-size)
-	count(ConstraintHomeUnit, home)
 	count(ConstraintSameTouchpoint, same)
 	count(ConstraintCap, capped)
 
+	who := langName(n.lang) + "-speaking auditors"
+	if n.branch {
+		who += " in region " + n.region
+	}
 	switch {
-	case tp.branch && inRegion == 0:
-		say("no auditor is based in region %s", tp.region)
-	case size == 0 && tp.branch:
-		say("none of the %d auditors in region %s speaks %s", inRegion, tp.region, langName(tp.lang))
+	case n.branch && inRegion == 0:
+		say("no auditor is based in region %s", n.region)
+	case size == 0 && n.branch:
+		say("none of the %d auditors in region %s speaks %s", inRegion, n.region, langName(n.lang))
 	case size == 0:
-		say("no auditor speaks %s", langName(tp.lang))
+		say("no auditor speaks %s", langName(n.lang))
 	}
 	if home > 0 {
 		switch {
 		case home == 1 && size == 1:
-			say("the only %s belongs to the owning unit %s", singular(who), tp.ownerID)
+			say("the only %s belongs to the owning unit %s", singular(who), n.owner)
 		case home == size:
-			say("every %s belongs to the owning unit %s", singular(who), tp.ownerID)
+			say("every %s belongs to the owning unit %s", singular(who), n.owner)
 		default:
-			say("%d of the %d %s %s to the owning unit %s", home, size, who, verb(home, "belongs", "belong"), tp.ownerID)
+			say("%d of the %d %s %s to the owning unit %s", home, size, who, verb(home, "belongs", "belong"), n.owner)
 		}
 	}
 	if same > 0 {

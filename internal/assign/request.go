@@ -25,10 +25,15 @@ func NewTasks(c *audit.Company, touchpointIDs []string, walks int) ([]Task, erro
 			return nil, audit.Errorf(audit.Invalid, "company %s has no touchpoint %q", c.ID, id)
 		}
 		for w := 1; w <= walks; w++ {
-			tasks = append(tasks, Task{TouchpointID: id, Walk: w, OwnerUnit: tp.OwnerUnit, Channel: tp.Channel, Language: tp.VisitLanguage()})
+			tasks = append(tasks, TaskOf(tp, w))
 		}
 	}
 	return tasks, nil
+}
+
+// TaskOf is walk number walk of touchpoint tp.
+func TaskOf(tp *audit.Touchpoint, walk int) Task {
+	return Task{TouchpointID: tp.ID, Walk: walk, OwnerUnit: tp.OwnerUnit, Channel: tp.Channel, Language: tp.VisitLanguage()}
 }
 
 // NewRequest builds the request for staffing review r of company c: the

@@ -1,7 +1,5 @@
 package audit
 
-import "fmt"
-
 // ValuationRules are the per-standard-set settings of the valuation rules.
 // The rules themselves are applied in package scoring; a zero field means
 // the documented default (see DefaultValuationRules).
@@ -117,5 +115,5 @@ func (c *Cadence) Validate() error {
 	for name, d := range map[string]Duration{"afterFix": c.AfterFix, "minusOne": c.MinusOne, "momentOfTruthMax": c.MomentOfTruthMax, "default": c.Default} {
 		v.require(d >= 0, name, "must not be negative, not %s", d)
 	}
-	return v.err(fmt.Sprint("cadence"))
+	return v.err("cadence")
 }

@@ -29,7 +29,7 @@ func TestEnv_WorkflowAndStoreShareOneStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Store() == nil || e.Store() != e.Store() {
+	if first, again := e.Store(), e.Store(); first == nil || first != again {
 		t.Fatal("Store builds a new store on each call")
 	}
 	wf := e.Workflow()

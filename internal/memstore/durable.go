@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"touchaudit/internal/audit"
 )
@@ -93,7 +94,7 @@ func (s *Store) commit(changes ...change) error {
 			}
 			return nil
 		})
-		if errors.Is(err, bolt.ErrKeyTooLarge) || errors.Is(err, bolt.ErrValueTooLarge) {
+		if errors.Is(err, berrors.ErrKeyTooLarge) || errors.Is(err, berrors.ErrValueTooLarge) {
 			return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("cannot store: an id or item is over bbolt's limits (%d-byte keys)", bolt.MaxKeySize), Err: err}
 		}
 		if err != nil {
@@ -190,7 +191,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	}
 	path := filepath.Join(dir, FileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("memstore: %s is in use by another process (is another touchaudit running on %s?); waited %s for its lock", path, dir, lockTimeout)
 	}
 	if err != nil {

@@ -18,7 +18,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 
@@ -307,14 +306,4 @@ func (s *Store) GetReport(_ context.Context, reviewID string) ([]byte, error) {
 		return nil, notFound("report of review", reviewID)
 	}
 	return bytes.Clone(b), nil
-}
-
-// sortedKeys returns a map's keys in order, for deterministic listings.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

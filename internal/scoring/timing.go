@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"fmt"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -98,12 +97,3 @@ func channelSwitches(tl []audit.TimelineStep) int {
 }
 
 func stamp(t time.Time) string { return t.Format(time.RFC3339) }
-
-// days writes a long duration with whole days first: "90d0h0m1s" reads
-// better than "2160h0m1s".
-func days(d time.Duration) string {
-	if d < audit.Day || d%audit.Day == 0 {
-		return audit.Duration(d).String()
-	}
-	return fmt.Sprintf("%dd%s", d/audit.Day, d%audit.Day)
-}

@@ -54,14 +54,16 @@ func (s *Audits) Reassign(ctx context.Context, in DeadlineInput) (DeadlineOutput
 	if maxLoad == 0 {
 		maxLoad = assign.DefaultMaxPerAuditor
 	}
-	task := assign.Task{TouchpointID: a.TouchpointID, Walk: a.Walk, OwnerUnit: ref.OwnerUnit, Channel: ref.Channel, Language: ref.VisitLanguage()}
-	// Offer the walk to the least-loaded auditors first, widening the pool
-	// one load level at a time; the engine applies every eligibility rule.
+	task := assign.TaskOf(&ref.Touchpoint, a.Walk)
+	need := assign.NeedOf(task, c.Units)
+	// Offer the walk to the least-loaded auditors the rule lets walk it
+	// first, widening the pool one load level at a time; the engine picks
+	// among them as in the review's plan (previous walkers last, seeded ties).
 	var candidates []audit.Staff
 	var chosen string
 	for level := 0; level < maxLoad && chosen == ""; level++ {
 		for _, st := range c.Auditors() {
-			if load[st.ID] == level && st.ID != a.AuditorID && !slices.Contains(walkers, st.ID) {
+			if load[st.ID] == level && st.ID != a.AuditorID && !slices.Contains(walkers, st.ID) && need.RuledOut(&st) == "" {
 				candidates = append(candidates, st)
 			}
 		}

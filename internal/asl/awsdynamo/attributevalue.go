@@ -20,9 +20,11 @@ func toAttributeValue(v any) (types.AttributeValue, error) {
 	switch len(obj) {
 	case 0:
 		// DynamoDB's own wording for these two mistakes.
+		//lint:ignore ST1005 DynamoDB's message, word for word
 		return nil, fmt.Errorf("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
 	case 1:
 	default:
+		//lint:ignore ST1005 DynamoDB's message, word for word
 		return nil, fmt.Errorf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
 	}
 	for typ, x := range obj {
@@ -158,6 +160,7 @@ func str(field string, v any) (string, error) {
 	s, ok := v.(string)
 	if !ok {
 		// Step Functions' wording for a non-string N, e.g. {"N.$":"$.count"}.
+		//lint:ignore ST1005 Step Functions' message, word for word
 		return "", fmt.Errorf("The value for the field '%s' must be a STRING, got %s", field, jsonType(v))
 	}
 	return s, nil

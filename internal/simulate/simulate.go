@@ -1,4 +1,7 @@
-package main
+// Package simulate stands in for the people of a local review (make run and
+// the end-to-end tests): auditors who answer the workflow's notifications
+// and a CX lead who decides at the QA gate, in the engine's virtual time.
+package simulate
 
 import (
 	"context"
@@ -12,7 +15,7 @@ import (
 	"touchaudit/internal/workflow"
 )
 
-// The simulator stands in for the auditors of a local review: it listens to
+// The Simulator stands in for the auditors of a local review: it listens to
 // the workflow's notifications and answers them the way people do, some on
 // time, some late, one never. Recorded walkthroughs from testdata are what
 // they submit. It also stands in for the CX lead at the QA gate: the first
@@ -31,30 +34,34 @@ const (
 
 func (b behaviour) String() string { return [...]string{"on time", "late", "never"}[b] }
 
-// action is something a simulated auditor will do at a moment of virtual time.
-type action struct {
-	at   time.Time
+// Action is something a simulated person will do at a moment of virtual time.
+type Action struct {
+	At   time.Time
+	Desc string
+	Do   func(ctx context.Context) error
 	seq  int
-	desc string
-	do   func(ctx context.Context) error
 }
 
-type simulator struct {
+// Simulator is the people of one local review. It is the workflow's
+// Notifier; Bind gives it the workflow to answer through.
+type Simulator struct {
 	mu         sync.Mutex
+	companyID  string
+	now        func() time.Time // the engine's clock; actions are scheduled relative to it
 	wf         *workflow.Audits
 	qa         *workflow.QA
 	qaSeen     int
 	recordings map[string][]audit.Walkthrough // by touchpoint id
 	plan       func(n int) behaviour          // the n-th assignment's behaviour
 	seen       map[string]behaviour           // by assignment id
-	queue      []action
+	queue      []Action
 	seq        int
-	log        []string
 	brokenSet  bool
-	stats      simStats
+	stats      Stats
 }
 
-type simStats struct {
+// Stats counts what the simulated people did.
+type Stats struct {
 	Notifications, Submitted, Late, Never, Reassigned, PromisesKept, PromisesBroken int
 	// At the QA gate: results a lead approved, rejected or left undecided,
 	// escalations, and walks submitted again after a rejection.
@@ -67,8 +74,10 @@ const (
 	simUndecidedResult = 2 // never decided: the wait times out
 )
 
-func newSimulator(recordings map[string][]audit.Walkthrough) *simulator {
-	return &simulator{recordings: recordings, seen: map[string]behaviour{}, plan: func(n int) behaviour {
+// New is the people of a review of company companyID, who submit the
+// recorded walks (by touchpoint id).
+func New(companyID string, recordings map[string][]audit.Walkthrough) *Simulator {
+	return &Simulator{companyID: companyID, recordings: recordings, seen: map[string]behaviour{}, plan: func(n int) behaviour {
 		switch {
 		case n == 4:
 			return never
@@ -79,9 +88,24 @@ func newSimulator(recordings map[string][]audit.Walkthrough) *simulator {
 	}}
 }
 
-// Notify receives the workflow's notifications (the simulator is the
+// Bind gives the simulator the workflow it acts through and the clock of
+// the engine that runs it.
+func (s *Simulator) Bind(audits *workflow.Audits, qa *workflow.QA, now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wf, s.qa, s.now = audits, qa, now
+}
+
+// Stats is what the simulated people did so far.
+func (s *Simulator) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+// Notify receives the workflow's notifications (the Simulator is the
 // workflow's Notifier in a local run). It only queues; the run loop acts.
-func (s *simulator) Notify(_ context.Context, n workflow.Notification) error {
+func (s *Simulator) Notify(_ context.Context, n workflow.Notification) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats.Notifications++
@@ -90,18 +114,15 @@ func (s *simulator) Notify(_ context.Context, n workflow.Notification) error {
 	}
 	switch n.Kind {
 	case workflow.NotifyAssigned, workflow.NotifyReassigned:
-		b, known := s.seen[n.AssignmentID]
-		if known {
+		if _, known := s.seen[n.AssignmentID]; known {
 			return nil // told twice (reassigned, then dispatched): act once
 		}
-		{
-			b = s.plan(len(s.seen))
-			if n.Kind == workflow.NotifyReassigned {
-				b = onTime // the colleague who takes the walk over does it
-				s.stats.Reassigned++
-			}
-			s.seen[n.AssignmentID] = b
+		b := s.plan(len(s.seen))
+		if n.Kind == workflow.NotifyReassigned {
+			b = onTime // the colleague who takes the walk over does it
+			s.stats.Reassigned++
 		}
+		s.seen[n.AssignmentID] = b
 		switch b {
 		case onTime:
 			days := 1 + len(s.seen)%3
@@ -139,10 +160,10 @@ func (s *simulator) Notify(_ context.Context, n workflow.Notification) error {
 // simLead is the simulated CX lead (s-001 of the sample bank).
 const simLead = "s-001"
 
-func (s *simulator) decide(resultID string, d audit.QADecision, reason string) func(context.Context) error {
+func (s *Simulator) decide(resultID string, d audit.QADecision, reason string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		err := retryTransient(func() error {
-			_, err := s.qa.Decide(ctx, workflow.DecideInput{CompanyID: demoCompany, ResultID: resultID, By: simLead, Decision: d, Reason: reason})
+			_, err := s.qa.Decide(ctx, workflow.DecideInput{CompanyID: s.companyID, ResultID: resultID, By: simLead, Decision: d, Reason: reason})
 			return err
 		})
 		s.mu.Lock()
@@ -156,7 +177,7 @@ func (s *simulator) decide(resultID string, d audit.QADecision, reason string) f
 	}
 }
 
-func (s *simulator) resubmit(assignmentID, auditorID string) func(context.Context) error {
+func (s *Simulator) resubmit(assignmentID, auditorID string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		w, wait, err := s.recording(ctx, assignmentID)
 		if err != nil {
@@ -175,26 +196,23 @@ func (s *simulator) resubmit(assignmentID, auditorID string) func(context.Contex
 	}
 }
 
-// clock is set by the run loop; actions are scheduled relative to it.
-var simNow func() time.Time
-
-func (s *simulator) enqueue(after time.Duration, desc string, do func(context.Context) error) {
+func (s *Simulator) enqueue(after time.Duration, desc string, do func(context.Context) error) {
 	s.seq++
-	s.queue = append(s.queue, action{at: simNow().Add(after), seq: s.seq, desc: desc, do: do})
+	s.queue = append(s.queue, Action{At: s.now().Add(after), seq: s.seq, Desc: desc, Do: do})
 }
 
-// due removes and returns the actions due at or before now, in order.
-func (s *simulator) due(now time.Time) []action {
+// Due removes and returns the actions due at or before now, in order.
+func (s *Simulator) Due(now time.Time) []Action {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sort.Slice(s.queue, func(i, j int) bool {
-		if !s.queue[i].at.Equal(s.queue[j].at) {
-			return s.queue[i].at.Before(s.queue[j].at)
+		if !s.queue[i].At.Equal(s.queue[j].At) {
+			return s.queue[i].At.Before(s.queue[j].At)
 		}
 		return s.queue[i].seq < s.queue[j].seq
 	})
 	n := 0
-	for n < len(s.queue) && !s.queue[n].at.After(now) {
+	for n < len(s.queue) && !s.queue[n].At.After(now) {
 		n++
 	}
 	out := slices.Clone(s.queue[:n])
@@ -202,23 +220,23 @@ func (s *simulator) due(now time.Time) []action {
 	return out
 }
 
-// next is when the next queued action falls due.
-func (s *simulator) next() (time.Time, bool) {
+// Next is when the next queued action falls due.
+func (s *Simulator) Next() (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.queue) == 0 {
 		return time.Time{}, false
 	}
-	t := s.queue[0].at
+	t := s.queue[0].At
 	for _, a := range s.queue {
-		if a.at.Before(t) {
-			t = a.at
+		if a.At.Before(t) {
+			t = a.At
 		}
 	}
 	return t, true
 }
 
-func (s *simulator) submit(assignmentID, auditorID string, wasLate bool) func(context.Context) error {
+func (s *Simulator) submit(assignmentID, auditorID string, wasLate bool) func(context.Context) error {
 	return func(ctx context.Context) error {
 		w, wait, err := s.recording(ctx, assignmentID)
 		if err != nil {
@@ -248,7 +266,7 @@ func (s *simulator) submit(assignmentID, auditorID string, wasLate bool) func(co
 // ends half an hour before now, as if walked just before submitting. When
 // the walk lasts longer than the assignment has existed, it could not have
 // started yet: wait says how much later it can be submitted.
-func (s *simulator) recording(ctx context.Context, assignmentID string) (_ audit.Walkthrough, wait time.Duration, _ error) {
+func (s *Simulator) recording(ctx context.Context, assignmentID string) (_ audit.Walkthrough, wait time.Duration, _ error) {
 	var a *audit.Assignment
 	err := retryTransient(func() (err error) { a, err = s.wf.Assignment(ctx, assignmentID); return err })
 	if err != nil {
@@ -273,7 +291,7 @@ func (s *simulator) recording(ctx context.Context, assignmentID string) (_ audit
 			first = p.MadeAt
 		}
 	}
-	shift := simNow().Add(-30 * time.Minute).Sub(last)
+	shift := s.now().Add(-30 * time.Minute).Sub(last)
 	if !a.AssignedAt.IsZero() {
 		if early := a.AssignedAt.Add(5 * time.Minute).Sub(first.Add(shift)); early > 0 {
 			return w, early, nil
@@ -307,8 +325,8 @@ func (s *simulator) recording(ctx context.Context, assignmentID string) (_ audit
 	for i := range w.Promises {
 		p := &w.Promises[i]
 		p.MadeAt, p.DueAt = mv(p.MadeAt), mv(p.DueAt)
-		if p.DueAt.Before(simNow()) {
-			p.DueAt = simNow().Add(24 * time.Hour) // still ahead, so it is checked when due
+		if p.DueAt.Before(s.now()) {
+			p.DueAt = s.now().Add(24 * time.Hour) // still ahead, so it is checked when due
 		}
 		p.Outcome, p.VerifiedAt = audit.PromisePending, nil // found out when it falls due
 	}
@@ -317,7 +335,7 @@ func (s *simulator) recording(ctx context.Context, assignmentID string) (_ audit
 
 // answer tells the workflow whether a promise was kept: broken where the
 // recording found it broken (at least one broken in a run), kept otherwise.
-func (s *simulator) answer(n workflow.Notification) func(context.Context) error {
+func (s *Simulator) answer(n workflow.Notification) func(context.Context) error {
 	return func(ctx context.Context) error {
 		var a *audit.Assignment
 		err := retryTransient(func() (err error) { a, err = s.wf.Assignment(ctx, n.AssignmentID); return err })
