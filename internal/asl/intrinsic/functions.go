@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -291,20 +293,52 @@ func jsonText(v any) (string, error) {
 	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
-// render is how States.Format shows a value: strings as they are,
-// everything else as JSON text.
+// render is how States.Format shows a value: as Java's toString shows the
+// JSON tree AWS holds, so strings as they are, numbers as Java prints them,
+// objects as {key=value, key=value} and arrays as [a, b], with nested
+// strings unquoted (AWS answers States.Format('x={}', {"Arg1":1,"Arg2":[]})
+// with "x={Arg1=1, Arg2=[]}").
 func render(v any) string {
-	if s, ok := v.(string); ok {
-		return s
+	var b strings.Builder
+	renderTo(&b, v)
+	return b.String()
+}
+
+func renderTo(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case string:
+		b.WriteString(x)
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case map[string]any:
+		b.WriteByte('{')
+		for i, k := range slices.Sorted(maps.Keys(x)) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			renderTo(b, x[k])
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			renderTo(b, e)
+		}
+		b.WriteByte(']')
+	default:
+		if s, ok := numberText(v); ok {
+			b.WriteString(s)
+			return
+		}
+		fmt.Fprint(b, v)
 	}
-	if s, ok := numberText(v); ok {
-		return s
-	}
-	s, err := jsonText(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return s
 }
 
 func format(_ *Env, args []any, raw []arg) (any, error) {
@@ -347,6 +381,11 @@ func stringToJSON(_ *Env, args []any, _ []arg) (any, error) {
 	s := r.string(0)
 	if !r.ok() {
 		return nil, r.err
+	}
+	// AWS answers null for an empty or blank string (recorded on AWS:
+	// LocalStack test_json_manipulation snapshot, test_string_to_json).
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
 	}
 	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
