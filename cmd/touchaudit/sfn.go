@@ -175,8 +175,13 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 	if d.Output != nil {
 		res.Output = json.RawMessage(*d.Output)
 	}
-	if d.Status != asl.StatusSucceeded {
-		res.Error, res.Cause = &d.Error, &d.Cause
+	// As DescribeExecution shows them: an execution that a Fail state with
+	// neither Error nor Cause ended has neither.
+	if d.Status != asl.StatusSucceeded && d.Error != "" {
+		res.Error = &d.Error
+	}
+	if d.Status != asl.StatusSucceeded && d.Cause != "" {
+		res.Cause = &d.Cause
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
