@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"touchaudit/internal/asl"
 	"touchaudit/internal/asl/awsdynamo"
@@ -22,12 +23,17 @@ func init() {
 }
 
 const sfnUsage = `usage: touchaudit sfn run --definition FILE [--input FILE] [--mock-config FILE --test-case NAME] [--state-machine-name NAME]
-         [--function NAME=BOOTSTRAP ...]
+         [--function NAME=BOOTSTRAP ...] [--start TIME]
 
 Runs the state machine in virtual time and prints one JSON object:
   {"status":"SUCCEEDED","output":...} or {"status":"FAILED","error":"...","cause":"..."}
 plus "historyEvents" and "stateTransitions". Exit status 0 when the execution
 ended (in any status); 2 for an invalid definition, bad flags or unreadable files.
+
+Virtual time starts now (the wall clock when the command starts), so
+$$.Execution.StartTime, Wait timestamps and the one-year execution limit
+behave as on AWS today; --start TIME (RFC 3339, e.g. 2024-01-01T00:00:00Z)
+starts it at TIME instead, for reproducible runs.
 
 --function binds a Lambda function name (or ARN) to a built bootstrap, run
 behind a local Lambda Runtime API (repeat it for more functions; the
@@ -66,6 +72,7 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 	mockFile := fs.String("mock-config", "", "Step Functions Local MockConfigFile `file`")
 	testCase := fs.String("test-case", "", "test case `name` in the mock config")
 	smName := fs.String("state-machine-name", "", "state machine `name` (default: definition file name without .asl.json)")
+	startAt := fs.String("start", "", "start virtual time at `TIME` (RFC 3339; default now)")
 	var functions functionFlags
 	fs.Var(&functions, "function", "bind a Lambda function `NAME=BOOTSTRAP` (repeatable)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -108,7 +115,15 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 		base := filepath.Base(*definition)
 		name = strings.TrimSuffix(strings.TrimSuffix(base, ".asl.json"), ".json")
 	}
-	opts := asl.Options{Registry: asl.NewRegistry()}
+	start := time.Now().UTC()
+	if *startAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, *startAt)
+		if err != nil {
+			return fail("--start %q is not an RFC 3339 time", *startAt)
+		}
+		start = t.UTC()
+	}
+	opts := asl.Options{Registry: asl.NewRegistry(), Start: start}
 	if ep := os.Getenv("DYNAMODB_ENDPOINT"); ep != "" {
 		client, err := dynamo.NewLocalClient(context.Background(), ep)
 		if err != nil {
