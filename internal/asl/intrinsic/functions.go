@@ -396,7 +396,27 @@ func stringToJSON(_ *Env, args []any, _ []arg) (any, error) {
 	if _, err := d.Token(); err != io.EOF {
 		return nil, failf("%s: the argument has text after the JSON value", name)
 	}
-	return v, nil
+	return integerZero(v), nil
+}
+
+// integerZero turns the integer -0 into 0, as AWS's JSON parser reads it
+// (recorded on AWS: StringToJson("-0") is 0).
+func integerZero(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if x == "-0" {
+			return json.Number("0")
+		}
+	case []any:
+		for i := range x {
+			x[i] = integerZero(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = integerZero(x[k])
+		}
+	}
+	return v
 }
 
 func jsonToString(_ *Env, args []any, _ []arg) (any, error) {
