@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"touchaudit/internal/asl"
 	"touchaudit/internal/asl/awsdynamo"
@@ -23,12 +24,17 @@ func init() {
 
 const sfnUsage = `usage: touchaudit sfn serve [--addr 127.0.0.1:PORT] [--mock-config FILE] [--function NAME=BOOTSTRAP ...] [--virtual-time]
        touchaudit sfn run --definition FILE [--input FILE] [--mock-config FILE --test-case NAME] [--state-machine-name NAME]
-         [--function NAME=BOOTSTRAP ...]
+         [--function NAME=BOOTSTRAP ...] [--start TIME]
 
 Runs the state machine in virtual time and prints one JSON object:
   {"status":"SUCCEEDED","output":...} or {"status":"FAILED","error":"...","cause":"..."}
 plus "historyEvents" and "stateTransitions". Exit status 0 when the execution
 ended (in any status); 2 for an invalid definition, bad flags or unreadable files.
+
+Virtual time starts now (the wall clock when the command starts), so
+$$.Execution.StartTime, Wait timestamps and the one-year execution limit
+behave as on AWS today; --start TIME (RFC 3339, e.g. 2024-01-01T00:00:00Z)
+starts it at TIME instead, for reproducible runs.
 
 --function binds a Lambda function name (or ARN) to a built bootstrap, run
 behind a local Lambda Runtime API (repeat it for more functions; the
@@ -79,6 +85,7 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 	mockFile := fs.String("mock-config", "", "Step Functions Local MockConfigFile `file`")
 	testCase := fs.String("test-case", "", "test case `name` in the mock config")
 	smName := fs.String("state-machine-name", "", "state machine `name` (default: definition file name without .asl.json)")
+	startAt := fs.String("start", "", "start virtual time at `TIME` (RFC 3339; default now)")
 	var functions functionFlags
 	fs.Var(&functions, "function", "bind a Lambda function `NAME=BOOTSTRAP` (repeatable)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -121,7 +128,15 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 		base := filepath.Base(*definition)
 		name = strings.TrimSuffix(strings.TrimSuffix(base, ".asl.json"), ".json")
 	}
-	opts := asl.Options{Registry: asl.NewRegistry()}
+	start := time.Now().UTC()
+	if *startAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, *startAt)
+		if err != nil {
+			return fail("--start %q is not an RFC 3339 time", *startAt)
+		}
+		start = t.UTC()
+	}
+	opts := asl.Options{Registry: asl.NewRegistry(), Start: start}
 	closeFunctions, err := bindSFNResources(&opts, functions, stderr)
 	defer closeFunctions()
 	if err != nil {
@@ -178,8 +193,13 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 	if d.Output != nil {
 		res.Output = json.RawMessage(*d.Output)
 	}
-	if d.Status != asl.StatusSucceeded {
-		res.Error, res.Cause = &d.Error, &d.Cause
+	// As DescribeExecution shows them: an execution that a Fail state with
+	// neither Error nor Cause ended has neither.
+	if d.Status != asl.StatusSucceeded && d.Error != "" {
+		res.Error = &d.Error
+	}
+	if d.Status != asl.StatusSucceeded && d.Cause != "" {
+		res.Cause = &d.Cause
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)

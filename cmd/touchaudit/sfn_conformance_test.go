@@ -14,8 +14,10 @@ import (
 // AWS Step Functions gives for them (the developer guide's examples, and
 // executions recorded on AWS by LocalStack's parity snapshots and others;
 // each case's README.md names its source). Each case directory has
-// definition.asl.json, want.json and optionally input.json, and
-// mock-config.json with test-case.txt.
+// definition.asl.json, want.json and optionally input.json, start.txt (the
+// --start time, for cases that depend on the date), and mock-config.json
+// with test-case.txt. want.json may list under "absent" the fields the
+// source shows missing (a Fail with neither Error nor Cause).
 const conformanceDir = "../../internal/asl/testdata/conformance"
 
 // TestSFNRun_Conformance runs every conformance case through the sfn run
@@ -33,6 +35,9 @@ func TestSFNRun_Conformance(t *testing.T) {
 			args := []string{"sfn", "run", "--definition", filepath.Join(dir, "definition.asl.json"), "--state-machine-name", name}
 			if _, err := os.Stat(filepath.Join(dir, "input.json")); err == nil {
 				args = append(args, "--input", filepath.Join(dir, "input.json"))
+			}
+			if st, err := os.ReadFile(filepath.Join(dir, "start.txt")); err == nil {
+				args = append(args, "--start", strings.TrimSpace(string(st)))
 			}
 			if tc, err := os.ReadFile(filepath.Join(dir, "test-case.txt")); err == nil {
 				args = append(args, "--mock-config", filepath.Join(dir, "mock-config.json"), "--test-case", strings.TrimSpace(string(tc)))
@@ -52,6 +57,12 @@ func TestSFNRun_Conformance(t *testing.T) {
 			var got map[string]any
 			if err := decodeNumbers([]byte(stdout), &got); err != nil {
 				t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
+			}
+			absent, _ := want["absent"].([]any)
+			for _, k := range absent {
+				if g, ok := got[k.(string)]; ok {
+					t.Errorf("%s: got %s, want it absent", k, jsonText(g, true))
+				}
 			}
 			for _, k := range []string{"status", "output", "error", "cause"} {
 				w, inWant := want[k]

@@ -153,6 +153,10 @@ type timer struct {
 	seq      uint64
 	f        func()
 	callback bool
+	// deadline marks a callback timer that fires anyway once virtual time
+	// must pass it to reach a later plain timer (the one-year limit of an
+	// execution waiting both for a token and on a long Wait).
+	deadline bool
 	index    int
 	real     *time.Timer
 	stopped  bool
@@ -190,6 +194,25 @@ func (c *clock) afterFunc(d time.Duration, callback bool, f func()) *timer {
 	t.when = c.now.Add(d)
 	heap.Push(&c.timers, t)
 	return t
+}
+
+// afterDeadline is afterFunc for a deadline timer (see timer.deadline).
+func (c *clock) afterDeadline(d time.Duration, f func()) *timer {
+	t := c.afterFunc(d, true, f)
+	c.mu.Lock()
+	t.deadline = true
+	c.mu.Unlock()
+	return t
+}
+
+// plainTimerLocked reports whether any pending timer is not a callback timer.
+func (c *clock) plainTimerLocked() bool {
+	for _, t := range c.timers {
+		if !t.callback {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *clock) stop(t *timer) {
@@ -233,7 +256,7 @@ func (c *clock) drive(ctx context.Context, done func() bool, fireCallbacks bool)
 			return true
 		}
 		c.mu.Lock()
-		if !c.virtual || len(c.timers) == 0 || (c.timers[0].callback && !fireCallbacks) {
+		if !c.virtual || len(c.timers) == 0 || (c.timers[0].callback && !fireCallbacks && !(c.timers[0].deadline && c.plainTimerLocked())) {
 			c.mu.Unlock()
 			return done()
 		}

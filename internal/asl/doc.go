@@ -59,6 +59,16 @@
 //   - Quotas: 256 KiB state input/output (States.DataLimitExceeded); 25,000
 //     history events, past which the execution fails with States.Runtime;
 //     StateTransitions counts states entered plus retries.
+//   - Parallel branches all enter their first state before any goes on
+//     (in virtual and in real time), as on AWS; the first branch to fail
+//     fails the state and stops the others.
+//   - Limits at run time: a Wait that would end more than 2^31 seconds
+//     ahead fails with States.Runtime ("Wait state delay is too long."); a
+//     Standard execution times out (States.Timeout) one year after its
+//     start, or earlier by TimeoutSeconds. The one-year limit does not make
+//     virtual time run ahead while an execution only waits for a token.
+//   - A Fail state with neither Error nor Cause ends the execution with
+//     neither (empty in DescribeExecution, omitted in history events).
 //   - StartExecution is idempotent for the same name and input while the
 //     execution runs; otherwise a reused name is ExecutionAlreadyExists.
 //
@@ -124,5 +134,7 @@
 // machine is created again), and their tokens answer TaskTimedOut.
 //
 // Not supported: JSONata, variables (Assign), Distributed Map, activities,
-// Express workflows, redrive.
+// Express workflows, redrive. Objects are Go maps, so object keys come out
+// sorted (States.JsonToString, States.Format, outputs) where AWS keeps
+// their order.
 package asl

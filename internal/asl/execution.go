@@ -18,6 +18,12 @@ const (
 	StatusAborted   = "ABORTED"
 )
 
+// maxExecutionDuration is how long a Standard execution may run: "Maximum
+// execution time: 1 year. If an execution runs for more than the 1-year
+// maximum, it will fail with a States.Timeout error" (developer guide,
+// service quotas). A year is taken as 365 days.
+const maxExecutionDuration = 365 * 24 * time.Hour
+
 // errCancelled unwinds a thread whose scope was cancelled (execution
 // stopped, timed out or failed elsewhere; a sibling branch failed). It is
 // never reported: whoever cancelled recorded the outcome.
@@ -156,6 +162,9 @@ type thread struct {
 	// attempt has read it.
 	path   string
 	resume *mark
+	// started, if set, is called once when the thread is in its first
+	// state (a Parallel branch waits there for its siblings).
+	started func() *StatesError
 }
 
 type stateContext struct {
@@ -274,15 +283,27 @@ func (ex *execution) run() {
 			return
 		}
 	}
-	if ex.sm.def.TimeoutSeconds > 0 {
-		// From the start, so that a resumed execution keeps its deadline.
-		d := ex.start.Add(time.Duration(ex.sm.def.TimeoutSeconds) * time.Second).Sub(ex.e.clock.Now())
-		ex.mu.Lock()
-		ex.timeout = ex.e.clock.afterFunc(d, false, func() {
-			ex.finish(StatusTimedOut, "", ErrTimeout, "The execution timed out (TimeoutSeconds "+strconv.FormatInt(ex.sm.def.TimeoutSeconds, 10)+").", 0)
-		})
-		ex.mu.Unlock()
+	// From the start, so that a resumed execution keeps its deadline. A
+	// Standard execution cannot outlive maxExecutionDuration whatever its
+	// TimeoutSeconds.
+	// TimeoutSeconds is a plain timer; the one-year limit is a deadline
+	// timer, so that virtual time does not run a year ahead while an
+	// execution only waits for a task token.
+	limit, cause := maxExecutionDuration, "The execution reached the maximum execution time of one year."
+	ts := ex.sm.def.TimeoutSeconds
+	own := ts > 0 && time.Duration(ts)*time.Second < limit
+	if own {
+		limit, cause = time.Duration(ts)*time.Second, "The execution timed out (TimeoutSeconds "+strconv.FormatInt(ts, 10)+")."
 	}
+	d := ex.start.Add(limit).Sub(ex.e.clock.Now())
+	onTimeout := func() { ex.finish(StatusTimedOut, "", ErrTimeout, cause, 0) }
+	ex.mu.Lock()
+	if own {
+		ex.timeout = ex.e.clock.afterFunc(d, false, onTimeout)
+	} else {
+		ex.timeout = ex.e.clock.afterDeadline(d, onTimeout)
+	}
+	ex.mu.Unlock()
 	out, err := t.runStates(ex.sm.def, ex.input)
 	switch {
 	case err == errCancelled:
@@ -344,6 +365,12 @@ func (t *thread) runState(st State, raw any, resume *mark) (any, string, *States
 		}
 		t.state.enteredID = t.prev
 		t.enter(b.Name, raw)
+	}
+	if f := t.started; f != nil {
+		t.started = nil
+		if err := f(); err != nil {
+			return nil, "", err
+		}
 	}
 	if err := checkSize(b.Name, "input", raw); err != nil {
 		return nil, "", err

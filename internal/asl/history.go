@@ -93,10 +93,12 @@ type OutputDetails struct {
 	Output string `json:"output"`
 }
 
-// ErrorDetails carries an error and cause.
+// ErrorDetails carries an error and cause. Either may be absent: a Fail
+// state with neither Error nor Cause ends the execution with neither (API
+// reference, ExecutionFailedEventDetails: both optional).
 type ErrorDetails struct {
-	Error string `json:"error"`
-	Cause string `json:"cause"`
+	Error string `json:"error,omitempty"`
+	Cause string `json:"cause,omitempty"`
 }
 
 // StateEnteredDetails is stateEnteredEventDetails.

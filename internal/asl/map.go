@@ -15,6 +15,9 @@ type MapState struct {
 	ItemsPath      OptionalPath
 	ItemSelector   *Template
 	MaxConcurrency int64
+	// MaxConcurrencyPath reads MaxConcurrency from the state's effective
+	// input (developer guide, "Map state fields": inline Map, JSONPath).
+	MaxConcurrencyPath OptionalPath
 
 	ToleratedFailureCount      int64
 	ToleratedFailurePercentage float64
@@ -23,7 +26,7 @@ type MapState struct {
 
 func (p *parser) mapState(f fields, depth int) *MapState {
 	f.unknown(allowed("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch",
-		"ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"), "Map")
+		"ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailurePercentage"), "Map")
 	s := &MapState{ToleratedFailureCount: -1, ToleratedFailurePercentage: -1}
 	f.transition(&s.StateBase)
 	f.io(&s.StateBase, true)
@@ -39,6 +42,10 @@ func (p *parser) mapState(f fields, depth int) *MapState {
 		s.ItemSelector = f.template("Parameters")
 	}
 	s.MaxConcurrency, _ = f.integer("MaxConcurrency", 0, math.MaxInt32)
+	s.MaxConcurrencyPath = f.path("MaxConcurrencyPath", variablePath, false)
+	if f.has("MaxConcurrency") && f.has("MaxConcurrencyPath") {
+		f.bad("MaxConcurrencyPath", "cannot be used together with \"MaxConcurrency\"")
+	}
 	if n, ok := f.integer("ToleratedFailureCount", 0, math.MaxInt32); ok {
 		s.ToleratedFailureCount, s.tolerance = n, true
 	}
@@ -67,10 +74,10 @@ func (p *parser) mapState(f fields, depth int) *MapState {
 	}
 	at := fmt.Sprintf("%s: field %q", f.where, field)
 	pf := fields{p: p, where: at, obj: o}
-	if field == "Iterator" {
-		pf.unknown(branchFields, "")
-	} else {
-		pf.unknown(processorFields, "")
+	// AWS accepts ProcessorConfig under the legacy Iterator too, and runs
+	// {"Mode":"INLINE"} as an inline Map.
+	pf.unknown(processorFields, "")
+	{
 		if v, ok := o["ProcessorConfig"]; ok {
 			cfg, ok := v.(map[string]any)
 			if !ok {
@@ -107,6 +114,24 @@ func (s *MapState) tolerated(failures, n int) bool {
 	return false
 }
 
+// maxConcurrency is MaxConcurrency, or the value MaxConcurrencyPath selects
+// from the effective input: a non-negative integer (0: no limit).
+func (s *MapState) maxConcurrency(t *thread, in any) (int, *StatesError) {
+	if !s.MaxConcurrencyPath.Set {
+		return int(s.MaxConcurrency), nil
+	}
+	v, err := t.lookup(s.MaxConcurrencyPath.Path, in)
+	if err != nil {
+		return 0, t.pathErr(s.MaxConcurrencyPath.Path, err)
+	}
+	n, ok := v.(json.Number)
+	i, perr := strconv.ParseInt(string(n), 10, 32)
+	if !ok || perr != nil || i < 0 {
+		return 0, t.runtimeErr("The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s", plainText(v), s.MaxConcurrencyPath.Path)
+	}
+	return int(i), nil
+}
+
 // run selects the items, runs one iteration per item and collects outputs.
 func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 	in, err := t.effectiveInput(&s.StateBase, raw)
@@ -129,8 +154,12 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 		return nil, err
 	}
 	defer t.ex.forgetChildren(t.state.enteredID)
+	limit, err := s.maxConcurrency(t, in)
+	if err != nil {
+		return nil, err
+	}
 	n := len(items)
-	outcomes := t.runConcurrently(n, int(s.MaxConcurrency), func(f int) bool { return s.tolerated(f, n) }, func(i int, sub *thread) (any, *StatesError) {
+	outcomes := t.runConcurrently(n, limit, func(f int) bool { return s.tolerated(f, n) }, func(i int, sub *thread) (any, *StatesError) {
 		sub.item = &mapItem{index: i, value: items[i]}
 		sub.state = t.state
 		det := &MapIterationDetails{Name: s.Name, Index: i}
@@ -193,6 +222,3 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 	}
 	return t.effectiveOutput(&s.StateBase, raw, results, true)
 }
-
-var _ = json.Number("")
-var _ = strconv.Itoa

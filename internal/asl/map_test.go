@@ -109,3 +109,18 @@ func TestMap_ItemsPathNotArrayIsRuntime(t *testing.T) {
 	r := run(t, `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.x","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, `{"x":{}}`)
 	assertFailed(t, r, ErrRuntime, "'M'")
 }
+
+func TestMap_MaxConcurrencyPath(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrencyPath":"$.limit",
+		"ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":10,"End":true}}},"End":true}}}`
+	r := run(t, def, `{"items":[1,2,3,4],"limit":2}`)
+	assertJSON(t, r.output(t), `[1,2,3,4]`)
+	if got := r.desc.StopDate.Sub(r.desc.StartDate); got.Seconds() != 20 {
+		t.Errorf("four 10 s iterations two at a time took %v, want 20s", got)
+	}
+	assertFailed(t, run(t, def, `{"items":[1],"limit":"two"}`), ErrRuntime, "MaxConcurrencyPath")
+	if _, err := Parse([]byte(`{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"MaxConcurrencyPath":"$.l",
+		"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`)); err == nil {
+		t.Error("MaxConcurrency with MaxConcurrencyPath was accepted")
+	}
+}

@@ -1,6 +1,11 @@
 package asl
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+)
 
 // ParallelState runs its branches concurrently on the same input; its
 // result is the array of branch outputs.
@@ -148,8 +153,21 @@ func (s *ParallelState) run(t *thread, raw any) (any, *StatesError) {
 		return nil, err
 	}
 	defer t.ex.forgetChildren(t.state.enteredID)
+	// Every branch enters its first state before any goes further, as on
+	// AWS, where a branch that fails at once still finds its siblings
+	// entered (and then stopped).
+	running := 0
+	for i := range s.Branches {
+		if _, _, done := t.ex.doneOutcome(t.childPath(i)); !done {
+			running++
+		}
+	}
+	start := newStartLine(t.ex.e.clock, running)
 	outcomes := t.runConcurrently(len(s.Branches), 0, func(int) bool { return false }, func(i int, sub *thread) (any, *StatesError) {
-		return sub.runStates(s.Branches[i], deepCopy(in)) // resumes from sub's checkpoint, if any
+		sub.started = func() *StatesError { return start.arrive(sub.sc, i) }
+		out, err := sub.runStates(s.Branches[i], deepCopy(in)) // resumes from sub's checkpoint, if any
+		start.leave(i)
+		return out, err
 	})
 	if t.sc.isCancelled() {
 		return nil, errCancelled
@@ -173,4 +191,67 @@ func (s *ParallelState) run(t *thread, raw any) (any, *StatesError) {
 		return nil, err
 	}
 	return t.effectiveOutput(&s.StateBase, raw, results, true)
+}
+
+// startLine holds the branches of a Parallel state until each has entered
+// its first state (or ended before it could), then lets them all go on in
+// branch order.
+type startLine struct {
+	c       *clock
+	mu      sync.Mutex
+	waiting int
+	arrived map[int]bool
+	parked  map[int]*waiter
+	open    bool
+}
+
+func newStartLine(c *clock, n int) *startLine {
+	return &startLine{c: c, waiting: n, arrived: map[int]bool{}, parked: map[int]*waiter{}, open: n == 0}
+}
+
+// arrive records that branch i has entered its first state and parks it
+// until every branch has; it returns errCancelled if the branch's scope is
+// cancelled meanwhile.
+func (l *startLine) arrive(sc *scope, i int) *StatesError {
+	w := l.c.newWaiter()
+	l.mu.Lock()
+	if l.open || l.arrived[i] {
+		l.mu.Unlock()
+		return nil
+	}
+	l.arrived[i] = true
+	l.parked[i] = w
+	l.waiting--
+	l.releaseLocked()
+	l.mu.Unlock()
+	if sc.park(w) == errCancelled {
+		return errCancelled
+	}
+	return nil
+}
+
+// leave records that branch i has ended; a branch that ended before
+// entering a state no longer holds the others back.
+func (l *startLine) leave(i int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open || l.arrived[i] {
+		return
+	}
+	l.arrived[i] = true
+	l.waiting--
+	l.releaseLocked()
+}
+
+// releaseLocked wakes every parked branch, in branch order, once none is
+// still on its way.
+func (l *startLine) releaseLocked() {
+	if l.waiting > 0 {
+		return
+	}
+	l.open = true
+	for _, i := range slices.Sorted(maps.Keys(l.parked)) {
+		l.parked[i].wake(nil)
+	}
+	l.parked = nil
 }

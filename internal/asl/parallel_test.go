@@ -78,3 +78,73 @@ func TestParallel_ParametersAndResultSelector(t *testing.T) {
 		"Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]}}}`
 	assertJSON(t, run(t, def, `{"value":5}`).output(t), `{"first":5,"count":2}`)
 }
+
+// On AWS every branch is entered before any ends: a branch that fails at
+// once still finds its siblings entered, and their side effects happen
+// (issue 15). Here the first branch fails at once and the second branch's
+// task must run.
+func TestParallel_EveryBranchEntersBeforeAnyEnds(t *testing.T) {
+	calls := 0
+	h := func(context.Context, json.RawMessage) (json.RawMessage, error) {
+		calls++
+		return json.RawMessage(`"done"`), nil
+	}
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"Boom","States":{"Boom":{"Type":"Fail","Error":"Boom","Cause":"at once"}}},
+		{"StartAt":"Side","States":{"Side":{"Type":"Task","Resource":"` + fnArn + `","Next":"Later"},"Later":{"Type":"Wait","Seconds":60,"End":true}}},
+		{"StartAt":"Third","States":{"Third":{"Type":"Pass","End":true}}}
+	]}}}`
+	r := run(t, def, `{}`, handle(fnArn, h))
+	assertFailed(t, r, "Boom", "at once")
+	entered := map[string]bool{}
+	for _, ev := range r.history {
+		if ev.StateEnteredEventDetails != nil {
+			entered[ev.StateEnteredEventDetails.Name] = true
+		}
+	}
+	for _, name := range []string{"Boom", "Side", "Third"} {
+		if !entered[name] {
+			t.Errorf("branch state %s was never entered: %v", name, r.types())
+		}
+	}
+	if entered["Later"] {
+		t.Errorf("the failed Parallel did not stop its other branches")
+	}
+	// The first failure ends the state: the history holds the three
+	// StateEntered events before any branch's failure.
+	types := r.types()
+	firstFailOrExit := -1
+	lastEnter := -1
+	for i, typ := range types {
+		switch typ {
+		case "FailStateEntered", "TaskStateEntered", "PassStateEntered":
+			lastEnter = i
+		case "ExecutionFailed", "ParallelStateFailed", "PassStateExited", "TaskStateExited":
+			if firstFailOrExit < 0 {
+				firstFailOrExit = i
+			}
+		}
+	}
+	if lastEnter > firstFailOrExit {
+		t.Errorf("a branch was entered after another ended: %v", types)
+	}
+}
+
+func TestParallel_BranchesStartTogetherInRealTime(t *testing.T) {
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"Boom","States":{"Boom":{"Type":"Fail","Error":"Boom"}}},
+		{"StartAt":"Second","States":{"Second":{"Type":"Wait","Seconds":30,"End":true}}}
+	]}}}`
+	e := NewEngine(Options{RealTime: true})
+	r := runOn(t, e, "rt", def, `{}`)
+	assertFailed(t, r, "Boom", "")
+	seen := false
+	for _, ev := range r.history {
+		if ev.StateEnteredEventDetails != nil && ev.StateEnteredEventDetails.Name == "Second" {
+			seen = true
+		}
+	}
+	if !seen {
+		t.Errorf("the second branch was never entered: %v", r.types())
+	}
+}

@@ -6,6 +6,11 @@ import (
 	"time"
 )
 
+// maxWaitDelay is the longest delay AWS accepts at run time: a Wait that
+// would end more than 2^31 seconds ahead fails with States.Runtime "Wait
+// state delay is too long." (issue 15, as AWS answers it).
+const maxWaitDelay = (1 << 31) * time.Second
+
 // WaitState delays the execution for a duration or until a timestamp.
 type WaitState struct {
 	StateBase
@@ -116,6 +121,9 @@ func (s *WaitState) run(t *thread, raw any) (any, *StatesError) {
 			return nil, err
 		}
 		t.checkpoint(func(m *mark) { m.WaitUntil = &end })
+	}
+	if end.Sub(t.now()) > maxWaitDelay {
+		return nil, t.runtimeErr("Wait state delay is too long.")
 	}
 	if d := end.Sub(t.now()); d > 0 {
 		if err := t.sleep(d); err != nil {

@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -291,20 +293,52 @@ func jsonText(v any) (string, error) {
 	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
-// render is how States.Format shows a value: strings as they are,
-// everything else as JSON text.
+// render is how States.Format shows a value: as Java's toString shows the
+// JSON tree AWS holds, so strings as they are, numbers as Java prints them,
+// objects as {key=value, key=value} and arrays as [a, b], with nested
+// strings unquoted (AWS answers States.Format('x={}', {"Arg1":1,"Arg2":[]})
+// with "x={Arg1=1, Arg2=[]}").
 func render(v any) string {
-	if s, ok := v.(string); ok {
-		return s
+	var b strings.Builder
+	renderTo(&b, v)
+	return b.String()
+}
+
+func renderTo(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case string:
+		b.WriteString(x)
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case map[string]any:
+		b.WriteByte('{')
+		for i, k := range slices.Sorted(maps.Keys(x)) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			renderTo(b, x[k])
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			renderTo(b, e)
+		}
+		b.WriteByte(']')
+	default:
+		if s, ok := numberText(v); ok {
+			b.WriteString(s)
+			return
+		}
+		fmt.Fprint(b, v)
 	}
-	if s, ok := numberText(v); ok {
-		return s
-	}
-	s, err := jsonText(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return s
 }
 
 func format(_ *Env, args []any, raw []arg) (any, error) {
@@ -348,6 +382,11 @@ func stringToJSON(_ *Env, args []any, _ []arg) (any, error) {
 	if !r.ok() {
 		return nil, r.err
 	}
+	// AWS answers null for an empty or blank string (recorded on AWS:
+	// LocalStack test_json_manipulation snapshot, test_string_to_json).
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
 	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
 	var v any
@@ -357,7 +396,27 @@ func stringToJSON(_ *Env, args []any, _ []arg) (any, error) {
 	if _, err := d.Token(); err != io.EOF {
 		return nil, failf("%s: the argument has text after the JSON value", name)
 	}
-	return v, nil
+	return integerZero(v), nil
+}
+
+// integerZero turns the integer -0 into 0, as AWS's JSON parser reads it
+// (recorded on AWS: StringToJson("-0") is 0).
+func integerZero(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if x == "-0" {
+			return json.Number("0")
+		}
+	case []any:
+		for i := range x {
+			x[i] = integerZero(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = integerZero(x[k])
+		}
+	}
+	return v
 }
 
 func jsonToString(_ *Env, args []any, _ []arg) (any, error) {
