@@ -288,3 +288,54 @@ func TestScore_ReopensTheTouchpointsDoneActionWhenStillNegative(t *testing.T) {
 		t.Fatalf("walk valued %+d; action %s checked by %q (%v), want -1 and reopened by w-r1.acc.ivr-info.w1.sub-1", out.Valuation, got.Status, got.CheckedBy, err)
 	}
 }
+
+// The review's sweep tells every lead of a corrective action past its due
+// day, under one message key per action and due day, so however often it
+// runs the senders (SES, the outbox) send each lead one message.
+func TestReconcile_TellsLeadsOfOverdueActions(t *testing.T) {
+	f := newFixture(t)
+	f.clock.t = at("2026-11-25T09:00:00Z")
+	f.minusTwo(t, "res-1", "2026-11-20T10:00:00Z")
+	f.newAction(t, "res-1") // due 2026-12-15
+	a := f.assigned(t, "tok-1")
+	overdue := func() []Notification {
+		var out []Notification
+		for _, n := range f.note.sent {
+			if n.Kind == NotifyActionOverdue {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	if _, err := f.wf.Reviews.Reconcile(f.ctx, ReviewRef{ReviewID: a.ReviewID}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(overdue()); n != 0 {
+		t.Fatalf("%d overdue messages before the due day", n)
+	}
+	f.clock.t = at("2026-12-16T09:00:00Z")
+	for range 2 {
+		if _, err := f.wf.Reviews.Reconcile(f.ctx, ReviewRef{ReviewID: a.ReviewID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := overdue()
+	if len(got) == 0 || len(got)%2 != 0 {
+		t.Fatalf("%d overdue messages after two sweeps, want the same set twice", len(got))
+	}
+	keys := map[string]int{}
+	for _, n := range got {
+		if n.ActionID != "act-1" || !f.isLead(t, n.To) || n.Due.Format("2006-01-02") != "2026-12-15" {
+			t.Errorf("message %+v, want act-1 due 2026-12-15 to a lead", n)
+		}
+		keys[n.Key()]++
+	}
+	for k, c := range keys {
+		if c != 2 {
+			t.Errorf("key %s made %d times in two sweeps, want 2 (one per sweep, sent once)", k, c)
+		}
+	}
+	if len(keys) != len(got)/2 {
+		t.Errorf("%d distinct keys for %d leads", len(keys), len(got)/2)
+	}
+}

@@ -91,6 +91,7 @@ func (s *Reviews) Reconcile(ctx context.Context, in ReviewRef) (SweepOutput, err
 		}
 	}
 	s.remindDue(ctx, r)
+	s.tellOverdueActions(ctx, r.CompanyID)
 	now := s.clock.Now()
 	if !now.Before(r.Window.Closes.Add(ReviewGrace)) {
 		out.WindowOver = true
@@ -146,5 +147,24 @@ func (s *Reviews) remindDue(ctx context.Context, r *audit.Review) {
 		s.tell(ctx, Notification{Kind: NotifyReminder, To: a.AuditorID, CompanyID: a.CompanyID, ReviewID: a.ReviewID,
 			AssignmentID: a.ID, TouchpointID: a.TouchpointID, Due: a.Due, Stage: stage,
 			Subject: audit.Label{PL: "Przypomnienie: zbliża się termin audytu", EN: "Reminder: your audit is due soon"}})
+	}
+}
+
+// tellOverdueActions tells the company's leads of each corrective action
+// past its due day. The message's key names the action and its due day, so
+// a lead is told once per due day however often the sweep runs (the SES
+// notifier and the outbox send a key once); moving the due day tells again.
+// A failure to list is logged: it never stops the sweep.
+func (s *Reviews) tellOverdueActions(ctx context.Context, companyID string) {
+	overdue, err := listAll(ctx, func(p audit.Page) ([]audit.Action, string, error) {
+		return s.store.ListOverdueActions(ctx, companyID, s.clock.Now(), p)
+	})
+	if err != nil {
+		s.logger().WarnContext(ctx, "overdue actions not listed", "company", companyID, "reason", err)
+		return
+	}
+	for _, a := range overdue {
+		s.tellLeads(ctx, Notification{Kind: NotifyActionOverdue, CompanyID: companyID, ActionID: a.ID, TouchpointID: a.TouchpointID,
+			Due: a.Due.Time(), Subject: audit.Label{PL: "Działanie naprawcze po terminie", EN: "A corrective action is overdue"}})
 	}
 }
