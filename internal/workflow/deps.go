@@ -176,11 +176,15 @@ func (s *deps) tell(ctx context.Context, n Notification) {
 // tellLeads sends n to every lead of its company, one message each. A
 // company that cannot be read is logged, as for tell.
 func (s *deps) tellLeads(ctx context.Context, n Notification) {
-	c, err := s.store.GetCompany(ctx, n.CompanyID)
+	// The scoring engine's cached configuration: the leads are known
+	// without another read, so a notification is not lost to a store that
+	// fails that one read.
+	eng, err := s.scorer(ctx, n.CompanyID)
 	if err != nil {
 		s.logger().WarnContext(ctx, "leads not notified: company unreadable", "kind", n.Kind, "company", n.CompanyID, "reason", err)
 		return
 	}
+	c := eng.Company()
 	for _, st := range c.Staff {
 		if st.Has(audit.RoleLead) {
 			m := n
