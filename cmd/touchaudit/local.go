@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"touchaudit/internal/asl"
+	"touchaudit/internal/atomicfile"
 	"touchaudit/internal/audit"
 	"touchaudit/internal/console"
 	"touchaudit/internal/devtoken"
@@ -362,23 +363,7 @@ func writeLocalState(dir string, st localState) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, localStateFile+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, localStateFile))
+	return atomicfile.Write(filepath.Join(dir, localStateFile), append(b, '\n'), 0o600)
 }
 
 // startReview starts the demo review: a few touchpoints, one walk each, one

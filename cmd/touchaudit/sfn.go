@@ -144,13 +144,9 @@ func runSFN(args []string, stdout, stderr io.Writer) int {
 	}
 	e := asl.NewEngine(opts)
 	if *mockFile != "" {
-		b, err := os.ReadFile(*mockFile)
+		cfg, err := readMockConfig(*mockFile)
 		if err != nil {
 			return fail("%v", err)
-		}
-		cfg, err := asl.ParseMockConfig(b)
-		if err != nil {
-			return fail("%s: %v", *mockFile, err)
 		}
 		if _, ok := cfg.TestCase(name, *testCase); !ok {
 			return fail("%s has no test case %q for state machine %q", *mockFile, *testCase, name)
@@ -266,4 +262,18 @@ func (r runtimeInvoker) Invoke(ctx context.Context, payload []byte) ([]byte, err
 		return nil, &asl.FunctionError{ErrorType: fe.Type, ErrorMessage: fe.Message}
 	}
 	return out, err
+}
+
+// readMockConfig reads a Step Functions Local MockConfigFile; an error
+// names the file.
+func readMockConfig(path string) (*asl.MockConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := asl.ParseMockConfig(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
 }

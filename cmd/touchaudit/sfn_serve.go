@@ -74,13 +74,9 @@ func serveSFN(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	e := asl.NewEngine(opts)
 	if *mockFile != "" {
-		b, err := os.ReadFile(*mockFile)
+		cfg, err := readMockConfig(*mockFile)
 		if err != nil {
 			return fail("%v", err)
-		}
-		cfg, err := asl.ParseMockConfig(b)
-		if err != nil {
-			return fail("%s: %v", *mockFile, err)
 		}
 		e.SetMockConfig(cfg)
 	}

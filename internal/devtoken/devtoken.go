@@ -14,11 +14,12 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"touchaudit/internal/atomicfile"
 )
 
 // Issuer is the iss claim of every dev token.
@@ -81,26 +82,7 @@ func LoadOrCreate(path string) (*Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		return nil, fmt.Errorf("devtoken: save key: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(hex.EncodeToString(s.key) + "\n"); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("devtoken: save key: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("devtoken: save key: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("devtoken: save key: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return nil, fmt.Errorf("devtoken: save key: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, []byte(hex.EncodeToString(s.key)+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("devtoken: save key: %w", err)
 	}
 	return s, nil

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+
+	"touchaudit/internal/atomicfile"
 )
 
 // SaveFile writes the whole state to path as JSON, atomically (a temporary
@@ -18,19 +19,7 @@ func (s *Store) SaveFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("memstore: encode state: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("memstore: save: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("memstore: save: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("memstore: save: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, b, 0o644); err != nil {
 		return fmt.Errorf("memstore: save: %w", err)
 	}
 	return nil
