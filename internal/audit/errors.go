@@ -124,15 +124,7 @@ func (v *validator) nest(prefix string, err error) {
 		return
 	}
 	for _, p := range probs {
-		path := prefix
-		if p.Path != "" {
-			if strings.HasPrefix(p.Path, "[") {
-				path += p.Path
-			} else {
-				path += "." + p.Path
-			}
-		}
-		v.problems = append(v.problems, Problem{Path: strings.TrimPrefix(path, "."), Reason: p.Reason})
+		v.problems = append(v.problems, Problem{Path: strings.TrimPrefix(joinPath(prefix, p.Path), "."), Reason: p.Reason})
 	}
 }
 
