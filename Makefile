@@ -98,8 +98,12 @@ node_modules/.package-lock.json: package-lock.json
 
 # ------------------------------------------------------------------ other ----
 
+# Every benchmark, then each function's cold start against hello-world's in
+# the same run (functions/coldstart_test.go: init-x is init / hello-world's
+# init, target <= 1.5; first-ms is init plus the first invocation on moto).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v -x -F touchaudit/functions)
+	$(GO) test -run '^$$' -bench ColdStart -benchtime 10x ./functions/
 
 # Tracked and new Go files, not ignored ones (build/, node_modules/, .aws-sam/).
 fmt-check:

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,7 +40,7 @@ const (
 )
 
 // functionNames lists the directories under functions/ that hold a main package.
-func functionNames(t *testing.T) []string {
+func functionNames(t testing.TB) []string {
 	t.Helper()
 	mains, err := filepath.Glob("*/main.go")
 	if err != nil {
@@ -126,8 +127,10 @@ type harness struct {
 	bin      string
 	// machines are the state machines' ARNs in moto, by env var name.
 	machines map[string]string
-	mu       sync.Mutex
-	builds   map[string]*build
+	// quiet drops the functions' logs (a benchmark prints what it logs).
+	quiet  bool
+	mu     sync.Mutex
+	builds map[string]*build
 }
 
 var buildSlot = make(chan struct{}, 1)
@@ -161,11 +164,30 @@ func (h *harness) bootstrap(ctx context.Context, name string) (string, error) {
 }
 
 // start runs functions/<name> against table; it stops with the test.
-func (h *harness) start(ctx context.Context, t *testing.T, name, table string) *lambdart.Function {
+func (h *harness) start(ctx context.Context, t testing.TB, name, table string) *lambdart.Function {
 	t.Helper()
-	bootstrap, err := h.bootstrap(ctx, name)
+	cfg, err := h.config(ctx, name, table)
 	if err != nil {
 		t.Fatal(err)
+	}
+	cfg.Logs = testLog{t}
+	if h.quiet {
+		cfg.Logs = io.Discard
+	}
+	fn, err := lambdart.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fn.Close() })
+	return fn
+}
+
+// config is functions/<name>'s Runtime API configuration against table, its
+// bootstrap built.
+func (h *harness) config(ctx context.Context, name, table string) (lambdart.Config, error) {
+	bootstrap, err := h.bootstrap(ctx, name)
+	if err != nil {
+		return lambdart.Config{}, err
 	}
 	env := []string{
 		"TABLE_NAME=" + table,
@@ -181,27 +203,21 @@ func (h *harness) start(ctx context.Context, t *testing.T, name, table string) *
 	}
 	extra, err := extraEnv(name, map[string]string{"MOTO_ENDPOINT": h.endpoint, "TABLE_NAME": table})
 	if err != nil {
-		t.Fatal(err)
+		return lambdart.Config{}, err
 	}
-	fn, err := lambdart.Start(lambdart.Config{
+	return lambdart.Config{
 		Bootstrap:    bootstrap,
 		FunctionName: "touchaudit-" + name,
 		Region:       region,
-		Logs:         testLog{t},
 		Env:          append(env, extra...),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fn.Close() })
-	return fn
+	}, nil
 }
 
 // setup runs the optional testdata/events/<name>.setup: lines
 // "<function> <event file>" invoked in order on the same table, each of which
 // must succeed, so a function that works on stored state (a review, an
 // assignment) finds it.
-func (h *harness) setup(ctx context.Context, t *testing.T, name, table string) error {
+func (h *harness) setup(ctx context.Context, t testing.TB, name, table string) error {
 	b, err := os.ReadFile(filepath.Join(eventsDir, name+".setup"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -224,7 +240,9 @@ func (h *harness) setup(ctx context.Context, t *testing.T, name, table string) e
 		if err != nil {
 			return fmt.Errorf("%s.setup line %d: %s %s: %w", name, i+1, fields[0], fields[1], err)
 		}
-		t.Logf("setup: %s %s -> %s", fields[0], fields[1], out)
+		if !h.quiet {
+			t.Logf("setup: %s %s -> %s", fields[0], fields[1], out)
+		}
 	}
 	return nil
 }
@@ -315,7 +333,7 @@ func extraEnv(name string, vars map[string]string) ([]string, error) {
 }
 
 // testLog sends a function's log lines to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
