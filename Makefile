@@ -32,11 +32,23 @@ help:
 
 # ------------------------------------------------------------------ build ----
 
+# One `go build` for every function (it links them in parallel), then each
+# bootstrap's size as Lambda receives it: deflated at level 9, as in the
+# deployment zip (within a few hundred bytes). Over MAX_ZIP_BYTES fails.
+MAX_ZIP_BYTES := 3000000
+
 build:
-	@for fn in $(FUNCTIONS); do \
-		echo "go build functions/$$fn -> build/$$fn/bootstrap (linux/arm64)"; \
-		$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o build/$$fn/bootstrap ./functions/$$fn; \
-	done
+	@rm -rf build/.bin && mkdir -p build/.bin
+	@echo "go build ./functions/... -> build/<name>/bootstrap (linux/arm64)"
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o build/.bin/ $(patsubst %,./functions/%,$(FUNCTIONS))
+	@over=0; printf '%-18s %10s %10s\n' function bootstrap zipped; \
+	for fn in $(FUNCTIONS); do \
+		mkdir -p build/$$fn && mv build/.bin/$$fn build/$$fn/bootstrap; \
+		raw=$$(wc -c < build/$$fn/bootstrap); zipped=$$(gzip -9 -c build/$$fn/bootstrap | wc -c); \
+		mark=""; if [ $$zipped -gt $(MAX_ZIP_BYTES) ]; then mark="  over $(MAX_ZIP_BYTES)"; over=1; fi; \
+		printf '%-18s %10d %10d%s\n' $$fn $$raw $$zipped "$$mark"; \
+	done; rmdir build/.bin; \
+	if [ $$over = 1 ]; then echo "make build: a function's zip is over $(MAX_ZIP_BYTES) bytes" >&2; exit 1; fi
 
 # SAM's target for an AWS::Serverless::Function: the logical id is the
 # directory name in CamelCase plus "Function", so build-ImportCompanyFunction
