@@ -75,7 +75,7 @@ func TestRender_EveryKindInBothLanguages(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, part := range []string{m.Subject, m.Text, m.HTML} {
-					if part == "" || strings.Contains(part, "<no value>") || strings.Contains(part, "{{") {
+					if part == "" || strings.Contains(part, "<no value>") || strings.Contains(part, "{") {
 						t.Fatalf("incomplete message: %q", part)
 					}
 				}
@@ -122,5 +122,24 @@ func TestCompose_RecipientWithoutAddress(t *testing.T) {
 	}
 	if _, err := comp.Compose(context.Background(), workflow.Notification{Kind: workflow.NotifyAssigned, To: "s-nobody", CompanyID: "bank-pl"}); !audit.IsCode(err, audit.NotFound) {
 		t.Fatalf("unknown recipient: %v, want not found", err)
+	}
+}
+
+func TestCatalogue_EveryPlaceholderIsKnown(t *testing.T) {
+	for lang, kinds := range catalogue {
+		for kind, e := range kinds {
+			for _, s := range []string{e.subject, e.today, e.body} {
+				if _, err := fill(s, data{}); err != nil {
+					t.Errorf("%s %s: %v", lang, kind, err)
+				}
+			}
+		}
+	}
+	if _, err := fill("Termin: {Deadline}", data{}); err == nil {
+		t.Error("an unknown placeholder was accepted")
+	}
+	got, err := fill("działanie {Action}{(Touchpoint)}, {Count}", data{Action: "act-7", Count: 3})
+	if err != nil || got != "działanie act-7, 3" {
+		t.Errorf("fill without a touchpoint = %q, %v", got, err)
 	}
 }
