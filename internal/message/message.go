@@ -8,13 +8,13 @@ package message
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"html"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata" // Europe/Warsaw on images without a zone database
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/workflow"
@@ -116,10 +116,16 @@ func LangOf(st audit.Staff) audit.Lang {
 }
 
 // zone is where deadlines are shown: the audited companies are Polish.
-var zone = mustZone("Europe/Warsaw")
+// provided.al2023 has no zone database, and time/tzdata would add every
+// zone (450 kB); Europe/Warsaw alone is Go's own lib/time/zoneinfo.zip entry
+// (TZif with a POSIX rule for the years after its last transition).
+var zone = mustZone("Europe/Warsaw", warsawTZif)
 
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
+//go:embed Europe-Warsaw.tzif
+var warsawTZif []byte
+
+func mustZone(name string, tzif []byte) *time.Location {
+	l, err := time.LoadLocationFromTZData(name, tzif)
 	if err != nil {
 		panic(err)
 	}

@@ -143,3 +143,22 @@ func TestCatalogue_EveryPlaceholderIsKnown(t *testing.T) {
 		t.Errorf("fill without a touchpoint = %q, %v", got, err)
 	}
 }
+
+func TestZone_IsPolishTimeAcrossTheSeasons(t *testing.T) {
+	for _, c := range []struct {
+		utc  string
+		want string
+	}{
+		{"2026-01-15T09:00:00Z", "2026-01-15 10:00 CET"},
+		{"2026-03-29T00:59:00Z", "2026-03-29 01:59 CET"},
+		{"2026-03-29T01:00:00Z", "2026-03-29 03:00 CEST"},
+		{"2026-10-25T00:59:00Z", "2026-10-25 02:59 CEST"},
+		{"2026-10-25T01:00:00Z", "2026-10-25 02:00 CET"},
+		{"2041-07-01T12:00:00Z", "2041-07-01 14:00 CEST"},
+	} {
+		at, _ := time.Parse(time.RFC3339, c.utc)
+		if got := at.In(zone).Format("2006-01-02 15:04 MST"); got != c.want {
+			t.Errorf("%s in Warsaw = %s, want %s", c.utc, got, c.want)
+		}
+	}
+}
