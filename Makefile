@@ -32,11 +32,23 @@ help:
 
 # ------------------------------------------------------------------ build ----
 
+# One `go build` for every function (it links them in parallel), then each
+# bootstrap's size as Lambda receives it: deflated at level 9, as in the
+# deployment zip (within a few hundred bytes). Over MAX_ZIP_BYTES fails.
+MAX_ZIP_BYTES := 3000000
+
 build:
-	@for fn in $(FUNCTIONS); do \
-		echo "go build functions/$$fn -> build/$$fn/bootstrap (linux/arm64)"; \
-		$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o build/$$fn/bootstrap ./functions/$$fn; \
-	done
+	@rm -rf build/.bin && mkdir -p build/.bin
+	@echo "go build ./functions/... -> build/<name>/bootstrap (linux/arm64)"
+	$(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o build/.bin/ $(patsubst %,./functions/%,$(FUNCTIONS))
+	@over=0; printf '%-18s %10s %10s\n' function bootstrap zipped; \
+	for fn in $(FUNCTIONS); do \
+		mkdir -p build/$$fn && mv build/.bin/$$fn build/$$fn/bootstrap; \
+		raw=$$(wc -c < build/$$fn/bootstrap); zipped=$$(gzip -9 -c build/$$fn/bootstrap | wc -c); \
+		mark=""; if [ $$zipped -gt $(MAX_ZIP_BYTES) ]; then mark="  over $(MAX_ZIP_BYTES)"; over=1; fi; \
+		printf '%-18s %10d %10d%s\n' $$fn $$raw $$zipped "$$mark"; \
+	done; rmdir build/.bin; \
+	if [ $$over = 1 ]; then echo "make build: a function's zip is over $(MAX_ZIP_BYTES) bytes" >&2; exit 1; fi
 
 # SAM's target for an AWS::Serverless::Function: the logical id is the
 # directory name in CamelCase plus "Function", so build-ImportCompanyFunction
@@ -47,8 +59,18 @@ build-%Function:
 
 # -------------------------------------------------------------------- run ----
 
+# `go run -v` names each package it compiles on stderr; RUN_PROGRESS turns
+# those names into a count (a line per 25 packages) and passes the demo's own
+# stderr through. A warm run compiles nothing and prints no count. The first
+# run on a machine compiles about 400 packages (README "Measured").
+RUN_PROGRESS = awk '/^[A-Za-z0-9._~\/-]+$$/ { \
+		if (!n) { c = "$(GO) list -deps ./cmd/touchaudit | wc -l"; c | getline total; close(c); \
+			print "make run: compiling the demo and what it imports, once (about a minute on 2 cores)" }; \
+		n++; if (n % 25 == 0) printf "  compiled %d of at most %d packages (%s)\n", n, total, $$0; fflush(); next } \
+	{ print; fflush() } END { if (n) printf "  compiled %d packages\n", n }'
+
 run:
-	$(GO) run ./cmd/touchaudit demo
+	@{ $(GO) run -v ./cmd/touchaudit demo 2>&1 1>&3 3>&- | $(RUN_PROGRESS) >&2; } 3>&1
 
 # ------------------------------------------------------------------- test ----
 
@@ -104,8 +126,12 @@ node_modules/.package-lock.json: package-lock.json
 
 # ------------------------------------------------------------------ other ----
 
+# Every benchmark, then each function's cold start against hello-world's in
+# the same run (functions/coldstart_test.go: init-x is init / hello-world's
+# init, target <= 1.5; first-ms is init plus the first invocation on moto).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v -x -F touchaudit/functions)
+	$(GO) test -run '^$$' -bench ColdStart -benchtime 10x ./functions/
 
 # Tracked and new Go files, not ignored ones (build/, node_modules/, .aws-sam/).
 fmt-check:

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,7 +44,7 @@ const (
 )
 
 // functionNames lists the directories under functions/ that hold a main package.
-func functionNames(t *testing.T) []string {
+func functionNames(t testing.TB) []string {
 	t.Helper()
 	mains, err := filepath.Glob("*/main.go")
 	if err != nil {
@@ -61,29 +62,35 @@ func functionNames(t *testing.T) []string {
 
 func TestSmoke_EveryFunctionThroughTheRuntimeAPI(t *testing.T) {
 	names := functionNames(t)
-	moto := motoserver.Shared(t)
-	client, err := dynamo.NewLocalClient(context.Background(), moto.Endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{endpoint: moto.Endpoint, bin: t.TempDir(), client: client}
-	if h.machines, err = createStateMachines(context.Background(), moto.Endpoint); err != nil {
-		t.Fatalf("create the state machines in moto: %v", err)
-	}
-	// Each function runs with the environment the template gives it, and
-	// its calls go through a recording proxy (least privilege, below).
-	if h.template, err = samtemplate.Transform(context.Background(), "../template.yaml", smokeStack); err != nil {
-		t.Fatal(err)
-	}
-	if h.recorder, err = iamtrace.New(moto.Endpoint); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.createAWS(context.Background()); err != nil {
-		t.Fatalf("create the smoke test's AWS resources in moto: %v", err)
-	}
-
+	h := newHarness(t)
 	t.Run("invoke", func(t *testing.T) { h.invokeAll(t, names) })
 	t.Run("least-privilege", func(t *testing.T) { h.leastPrivilege(t, names) })
+}
+
+// newHarness starts (or shares) moto with the state machines, the template's
+// environment and the AWS resources it names; each function's calls go
+// through a recording proxy (least privilege, policy_test.go).
+func newHarness(tb testing.TB) *harness {
+	ctx := context.Background()
+	moto := motoserver.Shared(tb)
+	client, err := dynamo.NewLocalClient(ctx, moto.Endpoint)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := &harness{endpoint: moto.Endpoint, bin: tb.TempDir(), client: client}
+	if h.machines, err = createStateMachines(ctx, moto.Endpoint); err != nil {
+		tb.Fatalf("create the state machines in moto: %v", err)
+	}
+	if h.template, err = samtemplate.Transform(ctx, "../template.yaml", smokeStack); err != nil {
+		tb.Fatal(err)
+	}
+	if h.recorder, err = iamtrace.New(moto.Endpoint); err != nil {
+		tb.Fatal(err)
+	}
+	if err := h.createAWS(ctx); err != nil {
+		tb.Fatalf("create the smoke test's AWS resources in moto: %v", err)
+	}
+	return h
 }
 
 // invokeAll invokes every function with its events, in parallel.
@@ -154,8 +161,10 @@ type harness struct {
 	bin    string
 	// machines are the state machines' ARNs in moto, by env var name.
 	machines map[string]string
-	mu       sync.Mutex
-	builds   map[string]*build
+	// quiet drops the functions' logs (a benchmark prints what it logs).
+	quiet  bool
+	mu     sync.Mutex
+	builds map[string]*build
 }
 
 var buildSlot = make(chan struct{}, 1)
@@ -189,20 +198,41 @@ func (h *harness) bootstrap(ctx context.Context, name string) (string, error) {
 }
 
 // start runs functions/<name> against table; it stops with the test.
-func (h *harness) start(ctx context.Context, t *testing.T, name, table string) *lambdart.Function {
+func (h *harness) start(ctx context.Context, t testing.TB, name, table string) *lambdart.Function {
 	t.Helper()
-	bootstrap, err := h.bootstrap(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	endpoint, stop, err := h.recorder.Endpoint(name)
+	cfg, stop, err := h.config(ctx, name, table)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	env, err := h.templateEnv(ctx, name, table)
+	cfg.Logs = testLog{t}
+	if h.quiet {
+		cfg.Logs = io.Discard
+	}
+	fn, err := lambdart.Start(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(func() { fn.Close() })
+	return fn
+}
+
+// config is functions/<name>'s Runtime API configuration against table, its
+// bootstrap built and its AWS calls recorded; stop ends the recording
+// endpoint.
+func (h *harness) config(ctx context.Context, name, table string) (lambdart.Config, func(), error) {
+	bootstrap, err := h.bootstrap(ctx, name)
+	if err != nil {
+		return lambdart.Config{}, nil, err
+	}
+	endpoint, stop, err := h.recorder.Endpoint(name)
+	if err != nil {
+		return lambdart.Config{}, nil, err
+	}
+	env, err := h.templateEnv(ctx, name, table)
+	if err != nil {
+		stop()
+		return lambdart.Config{}, nil, err
 	}
 	env = append(env,
 		"DYNAMODB_ENDPOINT="+endpoint,
@@ -217,27 +247,22 @@ func (h *harness) start(ctx context.Context, t *testing.T, name, table string) *
 	)
 	extra, err := extraEnv(name, map[string]string{"MOTO_ENDPOINT": h.endpoint, "TABLE_NAME": table})
 	if err != nil {
-		t.Fatal(err)
+		stop()
+		return lambdart.Config{}, nil, err
 	}
-	fn, err := lambdart.Start(lambdart.Config{
+	return lambdart.Config{
 		Bootstrap:    bootstrap,
 		FunctionName: "touchaudit-" + name,
 		Region:       region,
-		Logs:         testLog{t},
 		Env:          append(env, extra...),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fn.Close() })
-	return fn
+	}, stop, nil
 }
 
 // setup runs the optional testdata/events/<name>.setup: lines
 // "<function> <event file>" invoked in order on the same table, each of which
 // must succeed, so a function that works on stored state (a review, an
 // assignment) finds it.
-func (h *harness) setup(ctx context.Context, t *testing.T, name, table string) error {
+func (h *harness) setup(ctx context.Context, t testing.TB, name, table string) error {
 	b, err := os.ReadFile(filepath.Join(eventsDir, name+".setup"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -261,7 +286,9 @@ func (h *harness) setup(ctx context.Context, t *testing.T, name, table string) e
 		if err != nil {
 			return fmt.Errorf("%s.setup line %d: %s %s: %w", name, i+1, fields[0], fields[1], err)
 		}
-		t.Logf("setup: %s %s -> %s", fields[0], fields[1], out)
+		if !h.quiet {
+			t.Logf("setup: %s %s -> %s", fields[0], fields[1], out)
+		}
 	}
 	return nil
 }
@@ -352,7 +379,7 @@ func extraEnv(name string, vars map[string]string) ([]string, error) {
 }
 
 // testLog sends a function's log lines to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))

@@ -53,14 +53,11 @@ func TestStore_AnswersWithinTheBoundWhenDynamoDBHangs(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	for k, v := range map[string]string{
+	// AWS_MAX_ATTEMPTS and AWS_RETRY_MODE are there to show that they
+	// change nothing: the bound is awsclient.Lambda's.
+	env := map[string]string{"TABLE_NAME": "touchaudit", "DYNAMODB_ENDPOINT": srv.URL,
 		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-		"AWS_MAX_ATTEMPTS": "10", "AWS_RETRY_MODE": "standard",
-	} {
-		t.Setenv(k, v)
-	}
-	env := map[string]string{"TABLE_NAME": "touchaudit", "DYNAMODB_ENDPOINT": srv.URL}
+		"AWS_MAX_ATTEMPTS": "10", "AWS_RETRY_MODE": "standard"}
 	s, err := Store(t.Context(), func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -102,5 +99,44 @@ func TestEnv_FilesOnlyWithABucket(t *testing.T) {
 	}
 	if !strings.HasPrefix(req.URL, "https://touchaudit-evidence.s3.eu-central-1.amazonaws.com/evidence/bank-pl/a1/ev-1?") {
 		t.Errorf("download URL %s", req.URL)
+	}
+}
+
+func TestAWSConfig_FromLambdasEnvironment(t *testing.T) {
+	cfg, err := AWSConfig(env(map[string]string{"AWS_REGION": "eu-central-1", "AWS_DEFAULT_REGION": "us-east-1",
+		"AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Region != "eu-central-1" || cfg.BaseEndpoint != nil {
+		t.Errorf("region %q, endpoint %v", cfg.Region, cfg.BaseEndpoint)
+	}
+	creds, err := cfg.Credentials.Retrieve(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creds.AccessKeyID != "ASIAEXAMPLE" || creds.SecretAccessKey != "secret" || creds.SessionToken != "token" {
+		t.Errorf("credentials %+v", creds)
+	}
+
+	cfg, err = AWSConfig(env(map[string]string{"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test",
+		"AWS_SECRET_ACCESS_KEY": "test", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Region != "us-east-1" || aws.ToString(cfg.BaseEndpoint) != "http://127.0.0.1:5000" {
+		t.Errorf("region %q, endpoint %v", cfg.Region, aws.ToString(cfg.BaseEndpoint))
+	}
+
+	for name, vars := range map[string]map[string]string{
+		"no region":      {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"},
+		"no credentials": {"AWS_REGION": "eu-central-1"},
+		"no secret":      {"AWS_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "test"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := AWSConfig(env(vars)); err == nil {
+				t.Error("no error")
+			}
+		})
 	}
 }

@@ -50,10 +50,12 @@ type environment struct {
 }
 
 type process struct {
-	cmd    *exec.Cmd
-	exited chan struct{} // closed once the process has been reaped
-	err    error         // Wait's result; read only after exited is closed
-	served atomic.Bool   // it has taken at least one invocation
+	cmd     *exec.Cmd
+	started time.Time     // just before the process was started
+	exited  chan struct{} // closed once the process has been reaped
+	err     error         // Wait's result; read only after exited is closed
+	served  atomic.Bool   // it has taken at least one invocation
+	polled  atomic.Bool   // it has asked for work (its init is over)
 }
 
 type invocation struct {
@@ -229,10 +231,11 @@ func (e *environment) ensureProcess() (*process, error) {
 	// function never outlives whoever started it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	cmd.WaitDelay = time.Second
+	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("lambdart: start %s: %w", cfg.Bootstrap, err)
 	}
-	p := &process{cmd: cmd, exited: make(chan struct{})}
+	p := &process{cmd: cmd, started: started, exited: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		close(p.exited)
@@ -302,6 +305,11 @@ func (e *environment) current(id string) *invocation {
 }
 
 func (e *environment) handleNext(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	if p := e.proc; p != nil && !p.polled.Swap(true) {
+		e.f.recordInit(time.Since(p.started))
+	}
+	e.mu.Unlock()
 	select {
 	case inv := <-e.next:
 		h := w.Header()

@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -144,6 +145,24 @@ type Function struct {
 	envs   []*environment
 	closed chan struct{}
 	once   sync.Once
+
+	initMu sync.Mutex
+	inits  []time.Duration
+}
+
+// Inits are the init durations of this function's cold starts so far, in
+// order: from just before a process was started to its first request for
+// work (GET invocation/next), the span Lambda reports as "Init Duration".
+func (f *Function) Inits() []time.Duration {
+	f.initMu.Lock()
+	defer f.initMu.Unlock()
+	return slices.Clone(f.inits)
+}
+
+func (f *Function) recordInit(d time.Duration) {
+	f.initMu.Lock()
+	f.inits = append(f.inits, d)
+	f.initMu.Unlock()
 }
 
 // Start prepares the function's execution environments. Each one listens on

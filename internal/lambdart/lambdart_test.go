@@ -303,3 +303,25 @@ func TestStart_RejectsMissingBootstrap(t *testing.T) {
 		t.Error("Start accepted a missing bootstrap")
 	}
 }
+
+func TestInits_OnePerColdStart(t *testing.T) {
+	f := start(t, lambdart.Config{})
+	if got := f.Inits(); len(got) != 0 {
+		t.Fatalf("inits before any invoke: %v", got)
+	}
+	for _, ev := range []string{`{"value":"cold"}`, `{"value":"warm"}`} {
+		if _, err := invoke(t, f, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.Inits(); len(got) != 1 || got[0] <= 0 {
+		t.Fatalf("inits after a cold and a warm invoke: %v, want one positive", got)
+	}
+	_, _ = invoke(t, f, `{"action":"panic"}`)
+	if _, err := invoke(t, f, `{"value":"cold again"}`); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Inits(); len(got) != 2 || got[1] <= 0 {
+		t.Fatalf("inits after a panic and a new cold start: %v, want two", got)
+	}
+}

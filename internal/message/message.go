@@ -7,15 +7,14 @@
 package message
 
 import (
-	"bytes"
 	"context"
+	_ "embed"
 	"fmt"
-	htmltemplate "html/template"
+	"html"
+	"strconv"
 	"strings"
 	"sync"
-	"text/template"
 	"time"
-	_ "time/tzdata" // Europe/Warsaw on images without a zone database
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/workflow"
@@ -117,17 +116,23 @@ func LangOf(st audit.Staff) audit.Lang {
 }
 
 // zone is where deadlines are shown: the audited companies are Polish.
-var zone = mustZone("Europe/Warsaw")
+// provided.al2023 has no zone database, and time/tzdata would add every
+// zone (450 kB); Europe/Warsaw alone is Go's own lib/time/zoneinfo.zip entry
+// (TZif with a POSIX rule for the years after its last transition).
+var zone = mustZone("Europe/Warsaw", warsawTZif)
 
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
+//go:embed Europe-Warsaw.tzif
+var warsawTZif []byte
+
+func mustZone(name string, tzif []byte) *time.Location {
+	l, err := time.LoadLocationFromTZData(name, tzif)
 	if err != nil {
 		panic(err)
 	}
 	return l
 }
 
-// data is what the catalogue's templates see.
+// data is what the catalogue's placeholders name.
 type data struct {
 	Name       string
 	Touchpoint string
@@ -139,6 +144,49 @@ type data struct {
 	Action     string
 	Count      int
 	Stage      string
+}
+
+// fill replaces the catalogue's placeholders in s with d's values; one it
+// does not know is an error (TestCatalogue_EveryPlaceholderIsKnown).
+func fill(s string, d data) (string, error) {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), nil
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			return "", fmt.Errorf("message: unclosed placeholder in %q", s)
+		}
+		b.WriteString(s[:i])
+		switch name := s[i+1 : i+j]; name {
+		case "Name":
+			b.WriteString(d.Name)
+		case "Touchpoint":
+			b.WriteString(d.Touchpoint)
+		case "(Touchpoint)":
+			if d.Touchpoint != "" {
+				b.WriteString(" (" + d.Touchpoint + ")")
+			}
+		case "Due":
+			b.WriteString(d.Due)
+		case "Auditor":
+			b.WriteString(d.Auditor)
+		case "Review":
+			b.WriteString(d.Review)
+		case "Promise":
+			b.WriteString(d.Promise)
+		case "Action":
+			b.WriteString(d.Action)
+		case "Count":
+			b.WriteString(strconv.Itoa(d.Count))
+		default:
+			return "", fmt.Errorf("message: unknown placeholder {%s}", name)
+		}
+		s = s[i+j+1:]
+	}
 }
 
 // Render builds the message for n to st of company co; links point into
@@ -159,18 +207,24 @@ func Render(n workflow.Notification, st audit.Staff, co *audit.Company, appURL s
 	if !n.Due.IsZero() {
 		d.Due = formatTime(n.Due, lang)
 	}
-	if appURL = strings.TrimSuffix(appURL, "/"); appURL != "" {
+	// Only a web address becomes a link (html/template used to refuse
+	// other schemes in href).
+	if appURL = strings.TrimSuffix(appURL, "/"); strings.HasPrefix(appURL, "https://") || strings.HasPrefix(appURL, "http://") {
 		d.Link = appURL + "/"
 		if n.AssignmentID != "" && !n.Kind.ForLeads() {
 			d.Link += "#/a/" + n.AssignmentID
 		}
 	}
 	m := Message{Key: n.Key(), Kind: n.Kind, CompanyID: co.ID, StaffID: st.ID, To: st.Email, Name: st.Name, Lang: lang}
+	subject := e.subject
+	if e.today != "" && n.Stage == workflow.ReminderToday {
+		subject = e.today
+	}
 	var err error
-	if m.Subject, err = execText(e.subject, d); err != nil {
+	if m.Subject, err = fill(subject, d); err != nil {
 		return Message{}, err
 	}
-	body, err := execText(e.body, d)
+	body, err := fill(e.body, d)
 	if err != nil {
 		return Message{}, err
 	}
@@ -183,27 +237,8 @@ func Render(n workflow.Notification, st audit.Staff, co *audit.Company, appURL s
 	for p := range strings.SplitSeq(strings.TrimSpace(body), "\n\n") {
 		paras = append(paras, strings.Join(strings.Fields(p), " "))
 	}
-	var buf bytes.Buffer
-	err = page.Execute(&buf, struct {
-		Lang       audit.Lang
-		Subject    string
-		Paragraphs []string
-		Link, Open string
-		Signature  string
-	}{lang, m.Subject, paras, d.Link, closing.open, closing.signature})
-	if err != nil {
-		return Message{}, err
-	}
-	m.HTML = buf.String()
+	m.HTML = page(lang, m.Subject, paras, d.Link, closing)
 	return m, nil
-}
-
-func execText(t *template.Template, d data) (string, error) {
-	var b strings.Builder
-	if err := t.Execute(&b, d); err != nil {
-		return "", err
-	}
-	return b.String(), nil
 }
 
 var monthsPL = [...]string{"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września", "października", "listopada", "grudnia"}
@@ -219,13 +254,23 @@ func formatTime(t time.Time, lang audit.Lang) string {
 }
 
 // page is the HTML body: the subject as a heading, the paragraphs, the link
-// and the signature. html/template escapes every value.
-var page = htmltemplate.Must(htmltemplate.New("page").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+// and the signature, every value escaped.
+func page(lang audit.Lang, subject string, paras []string, link string, c closing) string {
+	esc := html.EscapeString
+	var b strings.Builder
+	b.WriteString(`<!doctype html>
+<html lang="` + esc(string(lang)) + `"><head><meta charset="utf-8"><title>` + esc(subject) + `</title></head>
 <body style="font-family: sans-serif; line-height: 1.5; color: #1a1a1a">
-<h1 style="font-size: 1.25em">{{.Subject}}</h1>
-{{range .Paragraphs}}<p>{{.}}</p>
-{{end}}{{if .Link}}<p><a href="{{.Link}}">{{.Open}}</a></p>
-{{end}}<p style="color: #555">{{.Signature}}</p>
+<h1 style="font-size: 1.25em">` + esc(subject) + `</h1>
+`)
+	for _, p := range paras {
+		b.WriteString("<p>" + esc(p) + "</p>\n")
+	}
+	if link != "" {
+		b.WriteString(`<p><a href="` + esc(link) + `">` + esc(c.open) + "</a></p>\n")
+	}
+	b.WriteString(`<p style="color: #555">` + esc(c.signature) + `</p>
 </body></html>
-`))
+`)
+	return b.String()
+}

@@ -75,7 +75,7 @@ func TestRender_EveryKindInBothLanguages(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, part := range []string{m.Subject, m.Text, m.HTML} {
-					if part == "" || strings.Contains(part, "<no value>") || strings.Contains(part, "{{") {
+					if part == "" || strings.Contains(part, "<no value>") || strings.Contains(part, "{") {
 						t.Fatalf("incomplete message: %q", part)
 					}
 				}
@@ -122,5 +122,43 @@ func TestCompose_RecipientWithoutAddress(t *testing.T) {
 	}
 	if _, err := comp.Compose(context.Background(), workflow.Notification{Kind: workflow.NotifyAssigned, To: "s-nobody", CompanyID: "bank-pl"}); !audit.IsCode(err, audit.NotFound) {
 		t.Fatalf("unknown recipient: %v, want not found", err)
+	}
+}
+
+func TestCatalogue_EveryPlaceholderIsKnown(t *testing.T) {
+	for lang, kinds := range catalogue {
+		for kind, e := range kinds {
+			for _, s := range []string{e.subject, e.today, e.body} {
+				if _, err := fill(s, data{}); err != nil {
+					t.Errorf("%s %s: %v", lang, kind, err)
+				}
+			}
+		}
+	}
+	if _, err := fill("Termin: {Deadline}", data{}); err == nil {
+		t.Error("an unknown placeholder was accepted")
+	}
+	got, err := fill("działanie {Action}{(Touchpoint)}, {Count}", data{Action: "act-7", Count: 3})
+	if err != nil || got != "działanie act-7, 3" {
+		t.Errorf("fill without a touchpoint = %q, %v", got, err)
+	}
+}
+
+func TestZone_IsPolishTimeAcrossTheSeasons(t *testing.T) {
+	for _, c := range []struct {
+		utc  string
+		want string
+	}{
+		{"2026-01-15T09:00:00Z", "2026-01-15 10:00 CET"},
+		{"2026-03-29T00:59:00Z", "2026-03-29 01:59 CET"},
+		{"2026-03-29T01:00:00Z", "2026-03-29 03:00 CEST"},
+		{"2026-10-25T00:59:00Z", "2026-10-25 02:59 CEST"},
+		{"2026-10-25T01:00:00Z", "2026-10-25 02:00 CET"},
+		{"2041-07-01T12:00:00Z", "2041-07-01 14:00 CEST"},
+	} {
+		at, _ := time.Parse(time.RFC3339, c.utc)
+		if got := at.In(zone).Format("2006-01-02 15:04 MST"); got != c.want {
+			t.Errorf("%s in Warsaw = %s, want %s", c.utc, got, c.want)
+		}
 	}
 }
