@@ -117,6 +117,9 @@ func (s *MapState) tolerated(failures, n int) bool {
 // maxConcurrency is MaxConcurrency, or the value MaxConcurrencyPath selects
 // from the effective input: a non-negative integer (0: no limit).
 func (s *MapState) maxConcurrency(t *thread, in any) (int, *StatesError) {
+	if e := s.exprs["MaxConcurrency"]; e != "" {
+		return t.maxConcurrencyExpr(e, in)
+	}
 	if !s.MaxConcurrencyPath.Set {
 		return int(s.MaxConcurrency), nil
 	}
@@ -139,7 +142,11 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 		return nil, err
 	}
 	itemsDoc := in
-	if s.ItemsPath.Set {
+	if s.JSONata {
+		if itemsDoc, err = t.mapItems(&s.StateBase, raw); err != nil {
+			return nil, err
+		}
+	} else if s.ItemsPath.Set {
 		v, lerr := t.lookup(s.ItemsPath.Path, in)
 		if lerr != nil {
 			return nil, t.pathErr(s.ItemsPath.Path, lerr)
@@ -170,14 +177,20 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 			}
 		}
 		itemIn := deepCopy(items[i])
-		if s.ItemSelector != nil {
+		if s.ItemSelector != nil && s.JSONata {
+			v, err := sub.evalJSONata(s.Name, "ItemSelector", s.ItemSelector.Value, sub.statesVar(in, nil))
+			if err != nil {
+				return nil, err
+			}
+			itemIn = v
+		} else if s.ItemSelector != nil {
 			v, err := sub.evalTemplate(s.Name, "ItemSelector", s.ItemSelector.Value, in)
 			if err != nil {
 				return nil, err
 			}
 			itemIn = v
 		}
-		iter := &thread{ex: sub.ex, sc: sub.sc, prev: sub.prev, item: sub.item, path: sub.path}
+		iter := &thread{ex: sub.ex, sc: sub.sc, prev: sub.prev, item: sub.item, path: sub.path, vars: sub.vars}
 		out, err := iter.runStates(s.Processor, itemIn)
 		sub.prev = iter.prev
 		switch {

@@ -166,8 +166,18 @@ func (s *TaskState) run(t *thread, raw any) (any, *StatesError) {
 			return nil, err
 		}
 	}
+	if e := s.exprs["TimeoutSeconds"]; e != "" {
+		if timeout, err = t.secondsExpr("TimeoutSeconds", e, raw); err != nil {
+			return nil, err
+		}
+	}
 	call.timeout = time.Duration(timeout) * time.Second
 	hb := s.HeartbeatSeconds
+	if e := s.exprs["HeartbeatSeconds"]; e != "" {
+		if hb, err = t.secondsExpr("HeartbeatSeconds", e, raw); err != nil {
+			return nil, err
+		}
+	}
 	if s.HeartbeatSecondsPath.Set {
 		if hb, err = t.secondsFrom(s.Name, "HeartbeatSecondsPath", s.HeartbeatSecondsPath, raw); err != nil {
 			return nil, err

@@ -380,7 +380,7 @@ func (e *Engine) inspect(arn string, st State, events []HistoryEvent, ins *Inspe
 		return
 	}
 	ins.Input = text(raw)
-	t := &thread{ex: ex, sc: ex.root, state: &stateContext{name: b.Name, entered: ex.start, enteredID: 2}}
+	t := &thread{ex: ex, sc: ex.root, state: &stateContext{name: b.Name, entered: ex.start, enteredID: 2}, vars: newVarScope(nil)}
 	in := raw
 	switch {
 	case b.InputPath.Null:

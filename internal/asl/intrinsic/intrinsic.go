@@ -40,6 +40,7 @@ func (e *Error) Error() string { return e.Cause }
 type Env struct {
 	Input   any        // the effective input ($)
 	Context any        // the context object ($$)
+	Vars    map[string]any // workflow variables ($name)
 	Rand    *rand.Rand // source for States.MathRandom and States.UUID; nil => a default
 }
 
