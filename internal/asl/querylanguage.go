@@ -326,14 +326,18 @@ func (p *parser) checkVariableScopes(def *Definition, outer map[string]bool, whe
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(def.States)) {
+		at := fmt.Sprintf("state %q", name)
+		if where != "" {
+			at = where + ": " + at
+		}
 		switch s := def.States[name].(type) {
 		case *ParallelState:
 			for i, br := range s.Branches {
-				p.checkVariableScopes(br, here, fmt.Sprintf("state %q: Branches[%d]", name, i))
+				p.checkVariableScopes(br, here, fmt.Sprintf("%s: Branches[%d]", at, i))
 			}
 		case *MapState:
 			if s.Processor != nil {
-				p.checkVariableScopes(s.Processor, here, fmt.Sprintf("state %q: ItemProcessor", name))
+				p.checkVariableScopes(s.Processor, here, at+": ItemProcessor")
 			}
 		}
 	}
