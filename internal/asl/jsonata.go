@@ -236,3 +236,33 @@ func (s *FailState) runJSONata(t *thread, raw any) *StatesError {
 	}
 	return e
 }
+
+// withTolerance is the Map state with its ToleratedFailureCount and
+// ToleratedFailurePercentage expressions evaluated for this run.
+func (s *MapState) withTolerance(t *thread, in any) (*MapState, *StatesError) {
+	count, pct := s.exprs["ToleratedFailureCount"], s.exprs["ToleratedFailurePercentage"]
+	if count == "" && pct == "" {
+		return s, nil
+	}
+	c := *s
+	if count != "" {
+		n, err := t.integerExpr("ToleratedFailureCount", count, in, 0, math.MaxInt32)
+		if err != nil {
+			return nil, err
+		}
+		c.ToleratedFailureCount, c.tolerance = n, true
+	}
+	if pct != "" {
+		v, err := t.expr("ToleratedFailurePercentage", pct, in)
+		if err != nil {
+			return nil, err
+		}
+		n, _ := v.(json.Number)
+		x, ferr := n.Float64()
+		if ferr != nil || x < 0 || x > 100 {
+			return nil, t.queryFailure("ToleratedFailurePercentage", "The ToleratedFailurePercentage field must evaluate to a number between 0 and 100, but was "+compact(v)+".")
+		}
+		c.ToleratedFailurePercentage, c.tolerance = x, true
+	}
+	return &c, nil
+}

@@ -141,6 +141,11 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 	if err != nil {
 		return nil, err
 	}
+	if s.JSONata {
+		if s, err = s.withTolerance(t, raw); err != nil {
+			return nil, err
+		}
+	}
 	itemsDoc := in
 	if s.JSONata {
 		if itemsDoc, err = t.mapItems(&s.StateBase, raw); err != nil {

@@ -120,6 +120,9 @@ func (p *parser) stateLanguage(f fields, typ string) (fields, stateLang) {
 			f.bad("Assign", "is not allowed in a %s state", typ)
 		} else {
 			l.assign = f.assignField("Assign", v, l.jsonata)
+			if l.jsonata {
+				f.statesFields("Assign", v, hasResult(typ), false)
+			}
 		}
 	}
 	if !l.jsonata {
@@ -138,6 +141,7 @@ func (p *parser) stateLanguage(f fields, typ string) (fields, stateLang) {
 	if v, ok := take("Arguments"); ok {
 		if typ == "Task" || typ == "Parallel" {
 			l.arguments = f.jsonataTemplate("Arguments", v)
+			f.statesFields("Arguments", v, false, false)
 		} else {
 			f.bad("Arguments", "is not allowed in a %s state", typ)
 		}
@@ -147,6 +151,7 @@ func (p *parser) stateLanguage(f fields, typ string) (fields, stateLang) {
 			f.bad("Output", "is not allowed in a Fail state")
 		} else {
 			l.output = f.jsonataTemplate("Output", v)
+			f.statesFields("Output", v, hasResult(typ), false)
 		}
 	}
 	if v, ok := take("Items"); ok {
@@ -156,10 +161,12 @@ func (p *parser) stateLanguage(f fields, typ string) (fields, stateLang) {
 			f.bad("Items", "must be a JSON array or a JSONata expression, not %s", jsonKind(v))
 		} else {
 			l.items = f.jsonataTemplate("Items", v)
+			f.statesFields("Items", v, false, false)
 		}
 	}
 	if v, ok := obj["ItemSelector"]; ok && typ == "Map" {
 		f.jsonataTemplate("ItemSelector", v) // the Map parser keeps it
+		f.statesFields("ItemSelector", v, false, false)
 	}
 	for _, k := range expressionFields[typ] {
 		s, ok := obj[k].(string)
@@ -170,6 +177,7 @@ func (p *parser) stateLanguage(f fields, typ string) (fields, stateLang) {
 			f.bad(k, "%q is not a valid JSONata expression: %v", s, err)
 		}
 		l.exprs = setExpr(l.exprs, k, s)
+		f.statesFields(k, s, false, false)
 		switch k {
 		case "Seconds":
 			obj[k] = json.Number("0") // so that the Wait parser sees one of its fields
@@ -237,6 +245,10 @@ func (f fields) catcherLanguage(c *Catcher) {
 		}
 		if v, ok := f.obj["Output"]; ok {
 			c.Output = f.jsonataTemplate("Output", v)
+			f.statesFields("Output", v, false, true)
+		}
+		if v, ok := f.obj["Assign"]; ok {
+			f.statesFields("Assign", v, false, true)
 		}
 	} else {
 		c.ResultPath = f.path("ResultPath", referencePath, true)
@@ -261,6 +273,7 @@ func (f fields) jsonataRule(at string, o map[string]any, top bool) *ChoiceRule {
 	}
 	r.Next = rf.str("Next", true)
 	r.Condition = rf.str("Condition", true)
+	rf.statesFields("Condition", r.Condition, false, false)
 	if r.Condition != "" {
 		if !jsonata.IsExpr(r.Condition) {
 			rf.bad("Condition", "must be a JSONata expression \"{%% ... %%}\", not %q", r.Condition)
@@ -270,9 +283,11 @@ func (f fields) jsonataRule(at string, o map[string]any, top bool) *ChoiceRule {
 	}
 	if v, ok := o["Output"]; ok {
 		r.Output = rf.jsonataTemplate("Output", v)
+		rf.statesFields("Output", v, false, false)
 	}
 	if v, ok := o["Assign"]; ok {
 		r.Assign = rf.assignField("Assign", v, true)
+		rf.statesFields("Assign", v, false, false)
 	}
 	return r
 }
@@ -340,5 +355,51 @@ func (p *parser) checkVariableScopes(def *Definition, outer map[string]bool, whe
 				p.checkVariableScopes(s.Processor, here, at+": ItemProcessor")
 			}
 		}
+	}
+}
+
+// hasResult reports whether a state type has a result ($states.result in
+// its Output and Assign): Task, Map and Parallel.
+func hasResult(typ string) bool { return typ == "Task" || typ == "Map" || typ == "Parallel" }
+
+// statesFields rejects expressions that read $states.result or
+// $states.errorOutput where the state has none: the result exists only in
+// the Output and Assign of a Task, Map or Parallel state, the error output
+// only in a catcher's Output and Assign.
+func (f fields) statesFields(name string, v any, result, errorOutput bool) {
+	var walk func(any) bool
+	found := ""
+	walk = func(x any) bool {
+		switch t := x.(type) {
+		case string:
+			if !jsonata.IsExpr(t) {
+				return false
+			}
+			for _, ref := range []struct {
+				name string
+				ok   bool
+			}{{"$states.result", result}, {"$states.errorOutput", errorOutput}} {
+				if !ref.ok && strings.Contains(t, ref.name) {
+					found = ref.name
+					return true
+				}
+			}
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(t)) {
+				if walk(t[k]) {
+					return true
+				}
+			}
+		case []any:
+			for _, e := range t {
+				if walk(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if walk(v) {
+		f.bad(name, "%s is not available here (the result only in the Output and Assign of a Task, Map or Parallel state, the error output only in a catcher)", found)
 	}
 }

@@ -314,6 +314,16 @@ func functions(env Env) map[string]jsonata.Extension {
 			x := hex.EncodeToString(b[:])
 			return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
 		}},
+		// $assert is JSONata 2.0's; the 1.5.4 port lacks it.
+		"assert": {Func: func(cond bool, msg jtypes.OptionalString) (any, error) {
+			if cond {
+				return nil, nil
+			}
+			if msg.IsSet() {
+				return nil, errors.New(msg.String)
+			}
+			return nil, errors.New("$assert() statement failed")
+		}},
 		"parse": {Func: func(s string) (any, error) {
 			dec := json.NewDecoder(strings.NewReader(s))
 			var v any

@@ -67,6 +67,9 @@ func TestEval_Errors(t *testing.T) {
 	if _, err := Eval("{% $hash('x', 'CRC') %}", env); err == nil || errors.As(err, &e) && e.Undefined {
 		t.Errorf("bad algorithm: got %v", err)
 	}
+	if _, err := Eval("{% $assert(1 = 2, 'one is not two') %}", env); err == nil || !strings.Contains(err.Error(), "one is not two") {
+		t.Errorf("$assert: got %v", err)
+	}
 	if err := Check("{% 1 + %}"); err == nil {
 		t.Error("Check accepted a syntax error")
 	}
