@@ -75,9 +75,9 @@ func (p *parser) machineLanguage(f fields, top bool) func() {
 // stateLang is what stateLanguage took out of a state for the query
 // language and variables; apply puts it into the parsed state.
 type stateLang struct {
-	jsonata                         bool
+	jsonata                          bool
 	arguments, output, items, assign *Template
-	exprs                           map[string]string
+	exprs                            map[string]string
 }
 
 func (l stateLang) apply(b *StateBase) {
