@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"time"
@@ -252,6 +253,13 @@ func testStateDefinition(definition, stateName string) (string, map[string]any, 
 	st, ok := states[stateName].(map[string]any)
 	if !ok {
 		return "", nil, apiErr(CodeValidationException, "State '%s' is not a top-level state of the definition", stateName)
+	}
+	// The state keeps the machine's query language.
+	if ql, ok := obj["QueryLanguage"]; ok {
+		if _, own := st["QueryLanguage"]; !own {
+			st = maps.Clone(st)
+			st["QueryLanguage"] = ql
+		}
 	}
 	return stateName, st, nil
 }
