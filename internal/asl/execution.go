@@ -457,7 +457,7 @@ func errorMatches(pattern string, err *StatesError, task bool) bool {
 	case ErrAll:
 		return !err.terminal && err.Name != ErrRuntime
 	case ErrTaskFailed:
-		return task && !err.terminal && err.Name != ErrRuntime && err.Name != ErrTimeout && err.Name != ErrResultPathMatchFailure
+		return task && !err.terminal && err.Name != ErrRuntime && err.Name != ErrTimeout && err.Name != ErrResultPathMatchFailure && err.Name != ErrQueryEvaluation
 	case ErrTimeout:
 		return err.Name == ErrHeartbeatTimeout
 	}

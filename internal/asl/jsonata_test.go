@@ -48,3 +48,12 @@ func TestJSONata_TimeFollowsVirtualClock(t *testing.T) {
 	r := run(t, def, `{}`)
 	assertJSON(t, r.output(t), `3600000`)
 }
+
+func TestJSONata_TaskFailedDoesNotMatchQueryEvaluationError(t *testing.T) {
+	def := `{"QueryLanguage":"JSONata","StartAt":"T","States":{
+		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:Get","Arguments":"{% $states.input.nope %}",
+			"Catch":[{"ErrorEquals":["States.TaskFailed"],"Next":"Caught"},{"ErrorEquals":["States.QueryEvaluationError"],"Output":"query","Next":"Caught"}],"End":true},
+		"Caught":{"Type":"Pass","End":true}}}`
+	r := run(t, def, `{}`)
+	assertJSON(t, r.output(t), `"query"`)
+}

@@ -213,7 +213,7 @@ func (t *thread) invoke(c taskCall) (any, *StatesError) {
 		// Resumed after TaskSubmitted: scheduled and started before.
 	} else if ref.functionARN {
 		err := t.emit(HistoryEvent{Type: EventLambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaScheduledDetails{
-			Resource: ref.arn, Input: params, TimeoutInSeconds: secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set)}})
+			Resource: ref.arn, Input: params, TimeoutInSeconds: secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set || s.exprs["TimeoutSeconds"] != "")}})
 		if err == nil {
 			err = t.emit(HistoryEvent{Type: EventLambdaFunctionStarted})
 		}
@@ -223,7 +223,7 @@ func (t *thread) invoke(c taskCall) (any, *StatesError) {
 	} else {
 		err := t.emit(HistoryEvent{Type: EventTaskScheduled, TaskScheduledEventDetails: &TaskScheduledDetails{
 			ResourceType: ref.resourceType(), Resource: ref.resourceName(), Region: t.ex.e.region, Parameters: params,
-			TimeoutInSeconds:   secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set),
+			TimeoutInSeconds:   secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set || s.exprs["TimeoutSeconds"] != ""),
 			HeartbeatInSeconds: secondsOf(c.heartbeat, true)}})
 		if err == nil {
 			err = t.emit(HistoryEvent{Type: EventTaskStarted, TaskStartedEventDetails: &TaskDetails{ResourceType: ref.resourceType(), Resource: ref.resourceName()}})
