@@ -302,7 +302,9 @@ func (f fields) checkPath(name, s string, kind pathKind) *jsonpath.Path {
 	}
 	switch kind {
 	case referencePath:
-		if jp.Variable() != "" {
+		// ResultPath writes into the state's data; ItemsPath may read a
+		// variable ("ItemsPath": "$items", as AWS runs it).
+		if jp.Variable() != "" && strings.HasSuffix(name, "ResultPath") {
 			f.bad(name, "%q must be a reference path into the state's data, not a variable", s)
 			return nil
 		}
