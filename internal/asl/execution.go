@@ -422,9 +422,13 @@ func (t *thread) runState(st State, raw any, resume *mark) (any, string, *States
 	} else if b.End {
 		next = ""
 	}
-	assigned := t.assigned
-	t.assigned = nil
-	if err := t.emit(HistoryEvent{Type: b.Type + "StateExited", StateExitedEventDetails: &StateExitedDetails{Name: b.Name, Output: compact(out), AssignedVariables: assigned}}); err != nil {
+	exited := &StateExitedDetails{Name: b.Name, Output: compact(out)}
+	if t.assigned != nil {
+		// As AWS records it: the variables, and that they are whole.
+		exited.AssignedVariables, exited.AssignedVariablesDetails = t.assigned, &TruncatedDetails{}
+		t.assigned = nil
+	}
+	if err := t.emit(HistoryEvent{Type: b.Type + "StateExited", StateExitedEventDetails: exited}); err != nil {
 		return nil, "", err
 	}
 	return out, next, nil

@@ -119,7 +119,14 @@ type StateExitedDetails struct {
 	Output string `json:"output"`
 	// AssignedVariables are the variables the state assigned, each as
 	// JSON text (API reference, StateExitedEventDetails).
-	AssignedVariables map[string]string `json:"assignedVariables,omitempty"`
+	AssignedVariables        map[string]string `json:"assignedVariables,omitempty"`
+	AssignedVariablesDetails *TruncatedDetails `json:"assignedVariablesDetails,omitempty"`
+}
+
+// TruncatedDetails says whether a history field was cut to its quota; the
+// engine never truncates.
+type TruncatedDetails struct {
+	Truncated bool `json:"truncated"`
 }
 
 // EvaluationFailedDetails is evaluationFailedEventDetails: the state, the
