@@ -61,3 +61,16 @@ func TestVariables_UndefinedInJSONPathFails(t *testing.T) {
 	r := run(t, def, `{}`)
 	assertFailed(t, r, ErrRuntime, "The JSONPath '$nope' specified for the field 'v.$' could not be found")
 }
+
+func TestVariables_ParallelBranchesInRealTime(t *testing.T) {
+	e := NewEngine(Options{RealTime: true})
+	def := `{"QueryLanguage":"JSONata","StartAt":"Init","States":{
+		"Init":{"Type":"Pass","Assign":{"base":100},"Next":"Par"},
+		"Par":{"Type":"Parallel","Branches":[
+			{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"mine":1},"Next":"A2"},"A2":{"Type":"Pass","Output":"{% $base + $mine %}","End":true}}},
+			{"StartAt":"B","States":{"B":{"Type":"Pass","Assign":{"mine":2},"Next":"B2"},"B2":{"Type":"Pass","Output":"{% $base + $mine %}","End":true}}},
+			{"StartAt":"C","States":{"C":{"Type":"Map","Items":[1,2,3],"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","Assign":{"mine":"{% $states.input %}"},"Next":"I2"},"I2":{"Type":"Pass","Output":"{% $base * $mine %}","End":true}}},"End":true}}}],
+		"End":true}}}`
+	r := runOn(t, e, "rt", def, `{}`)
+	assertJSON(t, r.output(t), `[101,102,[100,200,300]]`)
+}
