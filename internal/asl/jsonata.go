@@ -41,6 +41,10 @@ func (t *thread) queryErr(field string, err error) *StatesError {
 	msg := err.Error()
 	var je *jsonata.Error
 	if errors.As(err, &je) {
+		// AWS names a nested place with slashes: "Output/result".
+		for _, k := range je.Path {
+			field += "/" + k
+		}
 		expr := je.Expr
 		if len(expr) >= 4 {
 			expr = expr[2 : len(expr)-2]
@@ -60,7 +64,11 @@ func (t *thread) queryFailure(field, msg string) *StatesError {
 	if t.state != nil {
 		state = t.state.name
 	}
-	t.emit(HistoryEvent{Type: EventEvaluationFailed, EvaluationFailedEventDetails: &EvaluationFailedDetails{Error: e.Name, Cause: e.Cause, Location: field, State: state}})
+	// AWS records the event with previousEventId 0; the failure that
+	// follows points at it.
+	if id, ok := t.ex.append(HistoryEvent{Type: EventEvaluationFailed, EvaluationFailedEventDetails: &EvaluationFailedDetails{Error: e.Name, Cause: e.Cause, Location: field, State: state}}, 0); ok {
+		t.prev = id
+	}
 	return e
 }
 

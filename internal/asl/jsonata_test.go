@@ -7,14 +7,19 @@ import (
 func TestJSONata_EvaluationFailedEvent(t *testing.T) {
 	def := `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{"a":"{% $states.input.nope %}"},"End":true}}}`
 	r := run(t, def, `{}`)
-	assertFailed(t, r, ErrQueryEvaluation, "An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '$states.input.nope' specified for the field 'Output' returned nothing (undefined).")
+	assertFailed(t, r, ErrQueryEvaluation, "An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '$states.input.nope' specified for the field 'Output/a' returned nothing (undefined).")
 	want := []string{"ExecutionStarted", "PassStateEntered", "EvaluationFailed", "ExecutionFailed"}
 	if got := r.types(); len(got) != len(want) || got[2] != want[2] {
 		t.Fatalf("history %v, want %v", got, want)
 	}
 	d := r.history[2].EvaluationFailedEventDetails
-	if d == nil || d.State != "P" || d.Location != "Output" || d.Error != "States.QueryEvaluationError" {
+	if d == nil || d.State != "P" || d.Location != "Output/a" || d.Error != "States.QueryEvaluationError" {
 		t.Errorf("evaluationFailedEventDetails %+v", d)
+	}
+	// As AWS records it: the EvaluationFailed event follows nothing, and
+	// the execution's failure follows it.
+	if r.history[2].PreviousEventID != 0 || r.history[3].PreviousEventID != 3 {
+		t.Errorf("previousEventId %d and %d, want 0 and 3", r.history[2].PreviousEventID, r.history[3].PreviousEventID)
 	}
 }
 

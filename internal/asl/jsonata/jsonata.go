@@ -21,8 +21,11 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -79,6 +82,9 @@ type Error struct {
 	Expr      string // the whole "{% ... %}" string
 	Undefined bool
 	Err       error
+	// Path locates the expression inside a template: the object keys and
+	// array indexes from the field down ("result" for Output.result).
+	Path []string
 }
 
 func (e *Error) Error() string {
@@ -141,10 +147,10 @@ func EvalTemplate(v any, env Env) (any, error) {
 		return t, nil
 	case map[string]any:
 		out := make(map[string]any, len(t))
-		for k, e := range t {
-			x, err := EvalTemplate(e, env)
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			x, err := EvalTemplate(t[k], env)
 			if err != nil {
-				return nil, err
+				return nil, under(k, err)
 			}
 			out[k] = x
 		}
@@ -154,13 +160,22 @@ func EvalTemplate(v any, env Env) (any, error) {
 		for i, e := range t {
 			x, err := EvalTemplate(e, env)
 			if err != nil {
-				return nil, err
+				return nil, under(strconv.Itoa(i), err)
 			}
 			out[i] = x
 		}
 		return out, nil
 	}
 	return v, nil
+}
+
+// under prefixes the location of a failed expression with a key.
+func under(k string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		e.Path = append([]string{k}, e.Path...)
+	}
+	return err
 }
 
 // CheckTemplate compiles every expression in a template and returns the
