@@ -128,6 +128,11 @@ func (s *MapState) maxConcurrency(t *thread, in any) (int, *StatesError) {
 		return 0, t.pathErr(s.MaxConcurrencyPath.Path, err)
 	}
 	n, ok := v.(json.Number)
+	if str, isStr := v.(string); isStr {
+		// AWS takes a string holding an integer too (a recorded
+		// execution: MaxConcurrencyPath "$maxConcurrency" with "1").
+		n, ok = json.Number(str), true
+	}
 	i, perr := strconv.ParseInt(string(n), 10, 32)
 	if !ok || perr != nil || i < 0 {
 		return 0, t.runtimeErr("The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s", plainText(v), s.MaxConcurrencyPath.Path)
