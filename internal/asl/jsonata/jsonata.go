@@ -31,6 +31,7 @@ import (
 
 	jsonata "github.com/blues/jsonata-go"
 	"github.com/blues/jsonata-go/jlib"
+	"github.com/blues/jsonata-go/jparse"
 	"github.com/blues/jsonata-go/jtypes"
 )
 
@@ -121,6 +122,9 @@ func Eval(s string, env Env) (v any, err error) {
 	}
 	out, err := ex.Eval(nullValue)
 	if errors.Is(err, jsonata.ErrUndefined) {
+		if emptyArrayMember(body(s), env) {
+			return []any{}, nil
+		}
 		return nil, &Error{Expr: s, Undefined: true}
 	}
 	if err != nil {
@@ -131,6 +135,46 @@ func Eval(s string, env Env) (v any, err error) {
 		return nil, &Error{Expr: s, Err: err}
 	}
 	return res, nil
+}
+
+// emptyArrayMember reports whether an expression that yielded nothing is
+// a path whose last step names a member holding an empty array. JSONata
+// 2.0 returns that array ($states.input.items is [] for "items": []);
+// jsonata-go drops an empty array at the end of a path.
+func emptyArrayMember(b string, env Env) bool {
+	root, err := parse(b)
+	if err != nil {
+		return false
+	}
+	path, ok := root.(*jparse.PathNode)
+	if !ok || len(path.Steps) < 2 || path.KeepArrays {
+		return false
+	}
+	last, ok := path.Steps[len(path.Steps)-1].(*jparse.NameNode)
+	if !ok {
+		return false
+	}
+	parent := jparse.PathNode{Steps: path.Steps[:len(path.Steps)-1]}
+	v, err := Eval("{% "+parent.String()+" %}", env)
+	if err != nil {
+		return false
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	a, ok := m[last.Value].([]any)
+	return ok && len(a) == 0
+}
+
+// parse never lets a panic of the parser escape.
+func parse(b string) (n jparse.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return jparse.Parse(b)
 }
 
 // EvalTemplate evaluates a JSON value in which any string that is a whole
@@ -250,7 +294,27 @@ func fromJSONata(v any) (any, error) {
 	if err := dec.Decode(&out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return positiveZero(out), nil
+}
+
+// positiveZero writes negative zero as 0, as JavaScript's JSON.stringify
+// does (AWS: $parse("-0") is 0).
+func positiveZero(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		if t == "-0" {
+			return json.Number("0")
+		}
+	case map[string]any:
+		for k, e := range t {
+			t[k] = positiveZero(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = positiveZero(e)
+		}
+	}
+	return v
 }
 
 // functions are Step Functions' additions to JSONata (developer guide,
