@@ -135,9 +135,6 @@ func Parse(definition []byte) (*Definition, error) {
 	}
 	p := &parser{}
 	def := p.machine(obj, "", true, 0)
-	if len(p.problems) == 0 {
-		p.checkVariableScopes(def, nil, "")
-	}
 	if len(p.problems) > 0 {
 		return nil, &DefinitionError{Problems: p.problems}
 	}

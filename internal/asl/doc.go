@@ -157,8 +157,9 @@
 // entered; the new values are stored when the state ends and listed in its
 // StateExited event. JSONPath reads a variable as "$name" or "$name.path".
 // A Parallel branch or Map iteration has its own scope over the enclosing
-// ones: it reads outer variables, keeps what it assigns to itself, and may
-// not assign a name an outer scope assigns (a definition error). Limits:
+// ones: it reads outer variables and keeps what it assigns to itself, so
+// an outer variable is never changed from inside (assigning an outer name
+// makes an inner variable). Limits:
 // 256 KiB per variable, 256 KiB per Assign, 10 MiB per execution
 // (States.Runtime). A thread's own variables are part of its checkpoint,
 // so Resume restores them.

@@ -2,7 +2,6 @@ package asl
 
 import (
 	"encoding/json"
-	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -290,72 +289,6 @@ func (f fields) jsonataRule(at string, o map[string]any, top bool) *ChoiceRule {
 		rf.statesFields("Assign", v, false, false)
 	}
 	return r
-}
-
-// assignedNames are the variables a state can assign.
-func assignedNames(s State) []string {
-	var out []string
-	add := func(t *Template, isJSONata bool) {
-		if t == nil {
-			return
-		}
-		m, _ := t.Value.(map[string]any)
-		for k := range m {
-			if !isJSONata {
-				k = strings.TrimSuffix(k, ".$")
-			}
-			out = append(out, k)
-		}
-	}
-	b := s.base()
-	add(b.Assign, b.JSONata)
-	for _, c := range b.Catch {
-		add(c.Assign, b.JSONata)
-	}
-	if c, ok := s.(*ChoiceState); ok {
-		for _, r := range c.Choices {
-			add(r.Assign, b.JSONata)
-		}
-	}
-	return out
-}
-
-// checkVariableScopes enforces the scoping of variables: states in a
-// Parallel branch or Map iteration read the variables of outer scopes but
-// cannot assign a variable that an outer scope assigns.
-func (p *parser) checkVariableScopes(def *Definition, outer map[string]bool, where string) {
-	here := maps.Clone(outer)
-	if here == nil {
-		here = map[string]bool{}
-	}
-	for _, name := range slices.Sorted(maps.Keys(def.States)) {
-		for _, v := range assignedNames(def.States[name]) {
-			if outer[v] {
-				at := "state " + fmt.Sprintf("%q", name)
-				if where != "" {
-					at = where + ": " + at
-				}
-				p.add(at, "field \"Assign\": variable %q is assigned in an outer scope; a Parallel branch or Map iteration can read it but not assign it", v)
-			}
-			here[v] = true
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(def.States)) {
-		at := fmt.Sprintf("state %q", name)
-		if where != "" {
-			at = where + ": " + at
-		}
-		switch s := def.States[name].(type) {
-		case *ParallelState:
-			for i, br := range s.Branches {
-				p.checkVariableScopes(br, here, fmt.Sprintf("%s: Branches[%d]", at, i))
-			}
-		case *MapState:
-			if s.Processor != nil {
-				p.checkVariableScopes(s.Processor, here, at+": ItemProcessor")
-			}
-		}
-	}
 }
 
 // hasResult reports whether a state type has a result ($states.result in

@@ -74,3 +74,14 @@ func TestVariables_ParallelBranchesInRealTime(t *testing.T) {
 	r := runOn(t, e, "rt", def, `{}`)
 	assertJSON(t, r.output(t), `[101,102,[100,200,300]]`)
 }
+
+func TestVariables_InnerAssignmentOfAnOuterNameStaysInside(t *testing.T) {
+	// The branch may assign "x" too: the new value lives in the branch,
+	// and the outer "x" is unchanged after the Parallel state.
+	def := `{"QueryLanguage":"JSONata","StartAt":"Init","States":{
+		"Init":{"Type":"Pass","Assign":{"x":"outer"},"Next":"Par"},
+		"Par":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","Assign":{"x":"inner"},"Next":"B2"},"B2":{"Type":"Pass","Output":"{% $x %}","End":true}}}],"Next":"After"},
+		"After":{"Type":"Pass","Output":{"branch":"{% $states.input[0] %}","x":"{% $x %}"},"End":true}}}`
+	r := run(t, def, `{}`)
+	assertJSON(t, r.output(t), `{"branch":"inner","x":"outer"}`)
+}
