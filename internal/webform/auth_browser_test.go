@@ -115,4 +115,12 @@ func TestBrowser_ManagedLoginRefusesAForgedVerifier(t *testing.T) {
 	if g := idp.Grants(); strings.Join(g, ",") != "refused" {
 		t.Fatalf("grants %v, want the forged verifier refused", g)
 	}
+	want := map[string]string{
+		"en": "The sign-in was refused: the code has expired or was already used. Sign in again.",
+		"pl": "Logowanie odrzucone: kod wygasł albo został już użyty. Zaloguj się ponownie.",
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.documentElement.lang, document.querySelector('#sign-in-message').textContent]`))
+	if err != nil || len(got) != 2 || got[1] != want[got[0]] {
+		t.Fatalf("sign-in message %q (%v), want the refusal in the page's language", got, err)
+	}
 }
