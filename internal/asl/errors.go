@@ -23,6 +23,7 @@ const (
 	ErrItemReaderFailed             = "States.ItemReaderFailed"
 	ErrExceedToleratedFailureThresh = "States.ExceedToleratedFailureThreshold"
 	ErrPermissions                  = "States.Permissions"
+	ErrResultWriterFailed           = "States.ResultWriterFailed"
 )
 
 // StatesError is a runtime error inside an execution: what Retry and Catch
@@ -96,6 +97,7 @@ const (
 	CodeInvalidArn                = "InvalidArn"
 	CodeInvalidOutput             = "InvalidOutput"
 	CodeValidationException       = "ValidationException"
+	CodeResourceNotFound          = "ResourceNotFound"
 )
 
 // APIError is an error of an Engine API call. Code is the AWS exception name

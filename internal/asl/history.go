@@ -44,6 +44,11 @@ const (
 	EventMapIterationAborted   = "MapIterationAborted"
 
 	EventFailStateEntered = "FailStateEntered"
+
+	EventMapRunStarted   = "MapRunStarted"
+	EventMapRunSucceeded = "MapRunSucceeded"
+	EventMapRunFailed    = "MapRunFailed"
+	EventMapRunAborted   = "MapRunAborted"
 )
 
 // HistoryEvent is one entry of GetExecutionHistory, with the field names of
@@ -80,6 +85,14 @@ type HistoryEvent struct {
 	MapIterationSucceededEventDetails *MapIterationDetails    `json:"mapIterationSucceededEventDetails,omitempty"`
 	MapIterationFailedEventDetails    *MapIterationDetails    `json:"mapIterationFailedEventDetails,omitempty"`
 	MapIterationAbortedEventDetails   *MapIterationDetails    `json:"mapIterationAbortedEventDetails,omitempty"`
+
+	MapRunStartedEventDetails *MapRunStartedDetails `json:"mapRunStartedEventDetails,omitempty"`
+	MapRunFailedEventDetails  *ErrorDetails         `json:"mapRunFailedEventDetails,omitempty"`
+}
+
+// MapRunStartedDetails is mapRunStartedEventDetails.
+type MapRunStartedDetails struct {
+	MapRunArn string `json:"mapRunArn"`
 }
 
 // ExecutionStartedDetails is executionStartedEventDetails.
