@@ -20,9 +20,12 @@
 // lists every problem, each naming the state and the field. The Engine is
 // safe for concurrent use.
 //
+// DescribeMapRun, ListMapRuns and ListMapRunExecutions (ListExecutions by
+// mapRunArn) show Distributed Map runs.
+//
 // Parse validates a definition on its own. Resources are bound with a
 // Registry (Register, RegisterInvoker, TypedHandler); DynamoDB integrations
-// use Options.DynamoDB; Step Functions Local mock files load with
+// use Options.DynamoDB, a Distributed Map's S3 Options.S3; Step Functions Local mock files load with
 // ParseMockConfig and apply to executions started on "ARN#TestCase".
 //
 // # Time
@@ -71,6 +74,17 @@
 //     neither (empty in DescribeExecution, omitted in history events).
 //   - StartExecution is idempotent for the same name and input while the
 //     execution runs; otherwise a reused name is ExecutionAlreadyExists.
+//   - A Distributed Map (ProcessorConfig Mode DISTRIBUTED) runs a Map Run:
+//     one child execution per item or ItemBatcher batch, of the state
+//     machine PARENT/LABEL, at most MaxConcurrency at once. Items come from
+//     ItemsPath or an S3 ItemReader (getObject JSON, JSONL, CSV;
+//     listObjectsV2), capped by MaxItems. Without ToleratedFailureCount or
+//     Percentage no child may fail; past the threshold the state fails with
+//     States.ExceedToleratedFailureThreshold and running children are
+//     aborted. An unreadable item source is States.ItemReaderFailed; a
+//     ResultWriter writes manifest.json and SUCCEEDED/FAILED/PENDING_0.json
+//     to S3 (States.ResultWriterFailed if it cannot). The parent's history
+//     has MapRunStarted and MapRunSucceeded or MapRunFailed.
 //
 // # Task tokens
 //
@@ -133,8 +147,13 @@
 // (DescribeExecution, GetExecutionHistory, ListExecutions once their state
 // machine is created again), and their tokens answer TaskTimedOut.
 //
-// Not supported: JSONata, variables (Assign), Distributed Map, activities,
-// Express workflows, redrive. Objects are Go maps, so object keys come out
+// Child executions of a Distributed Map are not kept in StateDir: a
+// resumed parent runs the Map state's unfinished items again in a new Map
+// Run.
+//
+// Not supported: JSONata, variables (Assign), activities, Express
+// workflows (except as Distributed Map children), redrive, and the
+// ItemReader's MANIFEST and PARQUET inputs and ResultWriter's WriterConfig. Objects are Go maps, so object keys come out
 // sorted (States.JsonToString, States.Format, outputs) where AWS keeps
 // their order.
 package asl
