@@ -131,7 +131,10 @@
 //     taken it the task waits again without invoking it, so the phone's
 //     later SendTaskSuccess with that token wakes it; if the engine stopped
 //     while the resource ran, the resource is invoked again with the same
-//     token; an answer accepted before the stop is used; a timeout that
+//     token; an answer accepted before the stop is used, and so is one
+//     accepted after Resume but before the task got going again (no
+//     deadline races it); TaskSubmitted and the checkpoint saying the
+//     resource took the token are saved together; a timeout that
 //     passed while down fires States.Timeout (or HeartbeatTimeout) at once;
 //   - a Map or Parallel state keeps the outputs of branches and iterations
 //     that had ended and resumes the others;
@@ -153,7 +156,7 @@
 //
 // Not supported: JSONata, variables (Assign), activities, Express
 // workflows (except as Distributed Map children), redrive, and the
-// ItemReader's MANIFEST and PARQUET inputs and ResultWriter's WriterConfig. Objects are Go maps, so object keys come out
-// sorted (States.JsonToString, States.Format, outputs) where AWS keeps
+// ItemReader's MANIFEST and PARQUET inputs and ResultWriter's WriterConfig.
+// Objects are Go maps, so object keys come out sorted (States.JsonToString, States.Format, outputs) where AWS keeps
 // their order.
 package asl
