@@ -70,7 +70,8 @@ func uploadS3Fixtures(t *testing.T, root string) *s3.Client {
 // "PENDING": n}: the output must be {"MapRunArn", "ResultWriterDetails":
 // {"Bucket": B, "Key": "P/<map run id>/manifest.json"}}, the manifest must
 // name the run, and the result files must hold the children's outputs
-// (decoded JSON, in item order) and errors.
+// (decoded JSON, in item order; the outputs themselves with
+// "transformation": "COMPACT") and errors.
 func checkResultWriter(t *testing.T, client *s3.Client, got, want any) {
 	t.Helper()
 	w := want.(map[string]any)
@@ -101,26 +102,28 @@ func checkResultWriter(t *testing.T, client *s3.Client, got, want any) {
 		t.Errorf("manifest %s", jsonText(man, true))
 	}
 	files := man["ResultFiles"].(map[string]any)
-	entries := func(kind string) []map[string]any {
-		var all []map[string]any
+	entries := func(kind string) []any {
+		var all []any
 		for _, f := range files[kind].([]any) {
-			for _, e := range read(f.(map[string]any)["Key"].(string)).([]any) {
-				all = append(all, e.(map[string]any))
-			}
+			all = append(all, read(f.(map[string]any)["Key"].(string)).([]any)...)
 		}
 		return all
 	}
 	var outputs []any
 	for _, e := range entries("SUCCEEDED") {
+		if w["transformation"] == "COMPACT" { // the file holds the outputs themselves
+			outputs = append(outputs, e)
+			continue
+		}
 		var v any
-		if err := decodeNumbers([]byte(e["Output"].(string)), &v); err != nil {
+		if err := decodeNumbers([]byte(e.(map[string]any)["Output"].(string)), &v); err != nil {
 			t.Fatal(err)
 		}
 		outputs = append(outputs, v)
 	}
 	var failures []any
 	for _, e := range entries("FAILED") {
-		failures = append(failures, e["Error"])
+		failures = append(failures, e.(map[string]any)["Error"])
 	}
 	sort.Slice(failures, func(i, j int) bool { return failures[i].(string) < failures[j].(string) })
 	wantOut, _ := w["SUCCEEDED"].([]any)

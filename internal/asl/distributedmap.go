@@ -56,10 +56,15 @@ type ItemBatcher struct {
 	BatchInput                *Template
 }
 
-// ResultWriter writes the child executions' results to Amazon S3.
+// ResultWriter writes the child executions' results to Amazon S3
+// (Resource and Parameters), shapes them (WriterConfig), or both.
 type ResultWriter struct {
-	Resource   string // s3:putObject
+	Resource   string // s3:putObject; "" with WriterConfig alone
 	Parameters *Template
+	// WriterConfig: Transformation NONE, COMPACT or FLATTEN and OutputType
+	// JSON or JSONL ("" when absent).
+	Transformation string
+	OutputType     string
 }
 
 // Resources of the Distributed Map's S3 fields.
@@ -126,17 +131,43 @@ func (p *parser) distributedFields(f fields, s *MapState, proc map[string]any) {
 		if o, ok := v.(map[string]any); !ok {
 			f.bad("ResultWriter", "must be an object, not %s", jsonKind(v))
 		} else {
-			wf := f.sub("ResultWriter", o)
-			wf.unknownIn(set("Resource", "Parameters"))
-			dm.Writer = &ResultWriter{Resource: wf.str("Resource", true), Parameters: wf.template("Parameters")}
-			if dm.Writer.Resource != "" && dm.Writer.Resource != resS3PutObject {
-				wf.bad("Resource", "must be %q, not %q", resS3PutObject, dm.Writer.Resource)
-			}
-			if dm.Writer.Parameters == nil {
-				wf.bad("Parameters", "is required (Bucket and Prefix)")
-			}
+			dm.Writer = resultWriter(f.sub("ResultWriter", o))
 		}
 	}
+}
+
+func resultWriter(f fields) *ResultWriter {
+	f.unknownIn(set("Resource", "Parameters", "WriterConfig"))
+	w := &ResultWriter{Resource: f.str("Resource", false), Parameters: f.template("Parameters")}
+	switch {
+	case !f.has("Resource") && !f.has("Parameters") && !f.has("WriterConfig"):
+		f.bad("Resource", "a ResultWriter needs Resource and Parameters, WriterConfig, or all three")
+	case f.has("Resource") != f.has("Parameters"):
+		f.bad("Parameters", "Resource and Parameters go together (Bucket and Prefix)")
+	}
+	if w.Resource != "" && w.Resource != resS3PutObject {
+		f.bad("Resource", "must be %q, not %q", resS3PutObject, w.Resource)
+	}
+	if v, ok := f.obj["WriterConfig"]; ok {
+		o, ok := v.(map[string]any)
+		if !ok {
+			f.bad("WriterConfig", "must be an object, not %s", jsonKind(v))
+			return w
+		}
+		cf := f.sub("WriterConfig", o)
+		cf.unknownIn(set("Transformation", "OutputType"))
+		switch w.Transformation = cf.str("Transformation", true); w.Transformation {
+		case "NONE", "COMPACT", "FLATTEN", "":
+		default:
+			cf.bad("Transformation", "must be NONE, COMPACT or FLATTEN, not %q", w.Transformation)
+		}
+		switch w.OutputType = cf.str("OutputType", true); w.OutputType {
+		case "JSON", "JSONL", "":
+		default:
+			cf.bad("OutputType", "must be JSON or JSONL, not %q", w.OutputType)
+		}
+	}
+	return w
 }
 
 func (p *parser) itemReader(f fields) *ItemReader {
@@ -357,7 +388,9 @@ func (s *MapState) runDistributed(t *thread, raw any) (any, *StatesError) {
 		return nil, errCancelled
 	}
 	var result any
-	if dm.Writer != nil {
+	if dm.Writer != nil && dm.Writer.Resource == "" {
+		result = dm.Writer.shape(run.results(inputs))
+	} else if dm.Writer != nil {
 		res, werr := s.writeResults(t, in, run, inputs, outcomes)
 		if werr != nil {
 			run.close(MapRunFailed)

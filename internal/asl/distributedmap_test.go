@@ -116,6 +116,12 @@ func TestDistributedMap_Outputs(t *testing.T) {
 			passProcessor, `{"max":1}`, `[{"part":"bolt","qty":"3"}]`},
 		{"ItemReader listObjectsV2", `"ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"in","Prefix":"logs/"}},`,
 			passProcessor, `{}`, `[{"Etag":"\"e\"","Key":"logs/a.txt","LastModified":1668699881,"Size":2,"StorageClass":"STANDARD"},{"Etag":"\"e\"","Key":"logs/b.txt","LastModified":1668699881,"Size":4,"StorageClass":"STANDARD"}]`},
+		{"WriterConfig COMPACT without S3", `"ItemsPath":"$","ResultWriter":{"WriterConfig":{"Transformation":"COMPACT","OutputType":"JSON"}},`, passProcessor,
+			`[[1,2],[3]]`, `[[1,2],[3]]`},
+		{"WriterConfig FLATTEN without S3", `"ItemsPath":"$","ResultWriter":{"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}},`, passProcessor,
+			`[[1,2],[3],4]`, `[1,2,3,4]`},
+		{"WriterConfig JSONL without S3", `"ItemsPath":"$","ResultWriter":{"WriterConfig":{"Transformation":"COMPACT","OutputType":"JSONL"}},`, passProcessor,
+			`[{"a":1},2]`, `"{\"a\":1}\n2\n"`},
 		{"tolerated count keeps a failed item's null", `"ToleratedFailureCount":1,`, failTwo, `[1,2,3]`, `[1,null,3]`},
 		{"tolerated percentage from a path", `"ToleratedFailurePercentagePath":"$$.Execution.Input[3]",`, failTwo, `[1,2,3,50]`, `[1,null,3,50]`},
 	}
@@ -271,6 +277,21 @@ func TestDistributedMap_ResultWriter(t *testing.T) {
 	}
 }
 
+func TestDistributedMap_WriterConfigNone(t *testing.T) {
+	def := distributed(`"ItemsPath":"$","ToleratedFailureCount":1,"ResultWriter":{"WriterConfig":{"Transformation":"NONE","OutputType":"JSON"}},`, failTwo)
+	out, ok := run(t, def, `[1,2]`).output(t).([]any)
+	if !ok || len(out) != 2 {
+		t.Fatalf("output %v", out)
+	}
+	first, second := out[0].(map[string]any), out[1].(map[string]any)
+	if first["Status"] != "SUCCEEDED" || first["Output"] != "1" || first["Input"] != "1" || !strings.Contains(first["ExecutionArn"].(string), ":execution:test/M:") {
+		t.Errorf("succeeded child %s", compact(first))
+	}
+	if second["Status"] != "FAILED" || second["Error"] != "Two" || second["Cause"] != "item two" {
+		t.Errorf("failed child %s", compact(second))
+	}
+}
+
 func TestDistributedMap_Definitions(t *testing.T) {
 	tests := []struct{ name, fields, processor, want string }{
 		{"ExecutionType required", `"ItemsPath":"$",`, `"ProcessorConfig":{"Mode":"DISTRIBUTED"},` + passProcessor,
@@ -287,6 +308,10 @@ func TestDistributedMap_Definitions(t *testing.T) {
 			`field "Label": "my label" must be 1 to 40 characters`},
 		{"ResultWriter resource", `"ResultWriter":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b"}},`, `"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},` + passProcessor,
 			`field "ResultWriter.Resource": must be "arn:aws:states:::s3:putObject"`},
+		{"empty ResultWriter", `"ResultWriter":{},`, `"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},` + passProcessor,
+			`a ResultWriter needs Resource and Parameters, WriterConfig, or all three`},
+		{"WriterConfig transformation", `"ResultWriter":{"WriterConfig":{"Transformation":"SQUASH","OutputType":"JSON"}},`, `"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},` + passProcessor,
+			`field "ResultWriter.WriterConfig.Transformation": must be NONE, COMPACT or FLATTEN, not "SQUASH"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -83,7 +83,8 @@
 //     States.ExceedToleratedFailureThreshold and running children are
 //     aborted. An unreadable item source is States.ItemReaderFailed; a
 //     ResultWriter writes manifest.json and SUCCEEDED/FAILED/PENDING_0.json
-//     to S3 (States.ResultWriterFailed if it cannot). The parent's history
+//     to S3 (States.ResultWriterFailed if it cannot), shaped by its
+//     WriterConfig, which alone shapes the state's result instead. The parent's history
 //     has MapRunStarted and MapRunSucceeded or MapRunFailed.
 //
 // # Task tokens
@@ -156,7 +157,7 @@
 //
 // Not supported: JSONata, variables (Assign), activities, Express
 // workflows (except as Distributed Map children), redrive, and the
-// ItemReader's MANIFEST and PARQUET inputs and ResultWriter's WriterConfig.
+// ItemReader's MANIFEST and PARQUET inputs.
 // Objects are Go maps, so object keys come out sorted (States.JsonToString, States.Format, outputs) where AWS keeps
 // their order.
 package asl

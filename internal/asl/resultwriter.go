@@ -69,40 +69,26 @@ func (s *MapState) writeResults(t *thread, in any, run *mapRun, inputs []any, ou
 	if prefix != "" {
 		dir = strings.TrimSuffix(prefix, "/") + "/" + dir
 	}
-	var succeeded, failed []resultEntry
-	var pending []pendingEntry
-	run.mu.Lock()
-	children := append([]*execution(nil), run.children...)
-	run.mu.Unlock()
+	var succeeded, failed, pending []any
 	written := 0
-	for i, ex := range children {
-		if ex == nil {
-			pending = append(pending, pendingEntry{Input: compact(inputs[i])})
-			continue
+	for _, c := range run.results(inputs) {
+		switch {
+		case c.pending:
+			pending = append(pending, pendingEntry{Input: compact(c.input)})
+		case c.ok:
+			written += c.items
+			succeeded = append(succeeded, w.transform(c)...)
+		default:
+			written += c.items
+			failed = append(failed, c.entry)
 		}
-		d := ex.describe()
-		e := resultEntry{
-			ExecutionArn: d.ExecutionArn, Input: d.Input, InputDetails: map[string]bool{"Included": true}, Name: d.Name,
-			RedriveStatus: "NOT_REDRIVABLE", StartDate: d.StartDate.UTC().Format(timestampLayout),
-			StateMachineArn: d.StateMachineArn, Status: d.Status, StopDate: d.StopDate.UTC().Format(timestampLayout),
-		}
-		written += run.batchSizes[i]
-		if d.Status == StatusSucceeded {
-			e.Output, e.OutputDetails = d.Output, map[string]bool{"Included": true}
-			e.RedriveStatusReason = "Execution is SUCCEEDED and cannot be redriven"
-			succeeded = append(succeeded, e)
-			continue
-		}
-		e.Error, e.Cause = d.Error, d.Cause
-		e.RedriveStatusReason = "Execution is a child of a Map Run; redrive the parent execution"
-		failed = append(failed, e)
 	}
 	man := manifest{DestinationBucket: bucket, MapRunArn: run.arn, ResultFiles: map[string][]resultFile{"SUCCEEDED": {}, "FAILED": {}, "PENDING": {}}}
-	put := func(kind string, v any, n int) *StatesError {
-		if n == 0 {
+	put := func(kind string, entries []any) *StatesError {
+		if len(entries) == 0 {
 			return nil
 		}
-		b, jerr := json.Marshal(v)
+		b, jerr := w.encode(entries)
 		if jerr != nil {
 			return writerErr("%v", jerr)
 		}
@@ -113,13 +99,13 @@ func (s *MapState) writeResults(t *thread, in any, run *mapRun, inputs []any, ou
 		man.ResultFiles[kind] = append(man.ResultFiles[kind], resultFile{Key: key, Size: len(b)})
 		return nil
 	}
-	if err := put("SUCCEEDED", succeeded, len(succeeded)); err != nil {
+	if err := put("SUCCEEDED", succeeded); err != nil {
 		return nil, err
 	}
-	if err := put("FAILED", failed, len(failed)); err != nil {
+	if err := put("FAILED", failed); err != nil {
 		return nil, err
 	}
-	if err := put("PENDING", pending, len(pending)); err != nil {
+	if err := put("PENDING", pending); err != nil {
 		return nil, err
 	}
 	b, _ := json.Marshal(man)
@@ -138,4 +124,102 @@ func (s *MapState) writeResults(t *thread, in any, run *mapRun, inputs []any, ou
 
 func writerErr(format string, args ...any) *StatesError {
 	return &StatesError{Name: ErrResultWriterFailed, Cause: fmt.Sprintf(format, args...)}
+}
+
+// childResult is one child of a Map Run as a ResultWriter sees it.
+type childResult struct {
+	pending bool // never started
+	ok      bool // SUCCEEDED
+	input   any
+	output  any
+	items   int
+	entry   resultEntry
+}
+
+// results are the run's children in item order.
+func (m *mapRun) results(inputs []any) []childResult {
+	m.mu.Lock()
+	children := append([]*execution(nil), m.children...)
+	sizes := m.batchSizes
+	m.mu.Unlock()
+	out := make([]childResult, len(children))
+	for i, ex := range children {
+		c := childResult{input: inputs[i], items: sizes[i]}
+		if ex == nil {
+			c.pending = true
+			out[i] = c
+			continue
+		}
+		d := ex.describe()
+		c.entry = resultEntry{
+			ExecutionArn: d.ExecutionArn, Input: d.Input, InputDetails: map[string]bool{"Included": true}, Name: d.Name,
+			RedriveStatus: "NOT_REDRIVABLE", StartDate: d.StartDate.UTC().Format(timestampLayout),
+			StateMachineArn: d.StateMachineArn, Status: d.Status, StopDate: d.StopDate.UTC().Format(timestampLayout),
+		}
+		if d.Status == StatusSucceeded && d.Output != nil {
+			c.ok = true
+			c.output, _ = decodeJSON([]byte(*d.Output))
+			c.entry.Output, c.entry.OutputDetails = d.Output, map[string]bool{"Included": true}
+			c.entry.RedriveStatusReason = "Execution is SUCCEEDED and cannot be redriven"
+		} else {
+			c.entry.Error, c.entry.Cause = d.Error, d.Cause
+			c.entry.RedriveStatusReason = "Execution is a child of a Map Run; redrive the parent execution"
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// transform is a succeeded child's part of the results under the
+// WriterConfig's Transformation: NONE (the default with S3) its execution
+// details, COMPACT its output, FLATTEN its output's elements if it is an
+// array.
+func (w *ResultWriter) transform(c childResult) []any {
+	switch w.Transformation {
+	case "COMPACT":
+		return []any{c.output}
+	case "FLATTEN":
+		if arr, ok := c.output.([]any); ok {
+			return arr
+		}
+		return []any{c.output}
+	}
+	return []any{c.entry}
+}
+
+// shape is the state's result under WriterConfig alone (no S3): every
+// started child in item order, a failed one as its execution details
+// ("If a child workflow execution fails, Step Functions returns its
+// execution result unchanged"), as a JSON array or, with OutputType JSONL,
+// a string of JSON lines.
+func (w *ResultWriter) shape(results []childResult) any {
+	out := []any{}
+	for _, c := range results {
+		switch {
+		case c.pending:
+		case c.ok:
+			out = append(out, w.transform(c)...)
+		default:
+			out = append(out, c.entry)
+		}
+	}
+	if w.OutputType != "JSONL" {
+		v, _ := decodeJSON([]byte(compact(out)))
+		return v
+	}
+	b, _ := w.encode(out)
+	return string(b)
+}
+
+// encode is a result file's body: a JSON array, or JSON Lines.
+func (w *ResultWriter) encode(entries []any) ([]byte, error) {
+	if w.OutputType != "JSONL" {
+		return []byte(compact(entries)), nil
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		b.WriteString(compact(e))
+		b.WriteByte('\n')
+	}
+	return []byte(b.String()), nil
 }
