@@ -84,8 +84,9 @@
 //     aborted. An unreadable item source is States.ItemReaderFailed; a
 //     ResultWriter writes manifest.json and SUCCEEDED/FAILED/PENDING_0.json
 //     to S3 (States.ResultWriterFailed if it cannot), shaped by its
-//     WriterConfig, which alone shapes the state's result instead. The parent's history
-//     has MapRunStarted and MapRunSucceeded or MapRunFailed.
+//     WriterConfig, which alone shapes the state's result instead. The
+//     parent's history has MapRunStarted and MapRunSucceeded or
+//     MapRunFailed.
 //
 // # Task tokens
 //
