@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -337,4 +338,66 @@ func ExampleEngine_DescribeMapRun() {
 	d, _ := e.DescribeMapRun(runs[0].MapRunArn)
 	fmt.Println(d.Status, d.ItemCounts.Succeeded, d.ItemCounts.Total)
 	// Output: SUCCEEDED 3 3
+}
+
+func TestDistributedMap_StopAbortsChildren(t *testing.T) {
+	e := NewEngine(Options{Seed: 1})
+	e.Registry().Register("Hold", func(context.Context, json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`{}`), nil })
+	def := distributed(`"ItemsPath":"$",`, `"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+		"Parameters":{"FunctionName":"Hold","Payload":{"t.$":"$$.Task.Token"}},"End":true}}`)
+	sm, err := e.CreateStateMachine(CreateStateMachineInput{Name: "stop", Definition: def})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := e.StartExecution(StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: `[1,2]`})
+	e.Settle(context.Background())
+	runs, _ := e.ListMapRuns(st.ExecutionArn)
+	if len(runs) != 1 {
+		t.Fatalf("map runs %v", runs)
+	}
+	if _, err := e.StopExecution(st.ExecutionArn, "Operator", "stopped"); err != nil {
+		t.Fatal(err)
+	}
+	e.Settle(context.Background())
+	d, _ := e.DescribeMapRun(runs[0].MapRunArn)
+	if d.Status != MapRunAborted || d.ExecutionCounts.Aborted != 2 {
+		t.Errorf("DescribeMapRun %+v", d)
+	}
+}
+
+func TestDistributedMap_ResumeRunsUnfinishedItemsAgain(t *testing.T) {
+	dir, n := t.TempDir(), newNotifier()
+	def := distributed(`"ItemsPath":"$.items",`, `"StartAt":"Ask","States":{"Ask":`+ask+`,"End":true}}`)
+	first := durable(dir, n, Options{})
+	sm, err := first.CreateStateMachine(CreateStateMachineInput{Name: "audit", Definition: def})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := first.StartExecution(StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: "walk-1", Input: `{"items":[{"key":"a"},{"key":"b"}]}`})
+	first.Settle(context.Background())
+	if err := first.SendTaskSuccess(n.token(t, "a"), `"done-a"`); err != nil {
+		t.Fatal(err)
+	}
+	first.Settle(context.Background())
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*.json")); len(files) != 1 {
+		t.Fatalf("state files %v: only the parent is kept", files)
+	}
+	second := durable(dir, n, Options{})
+	if _, err := second.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	second.Settle(context.Background())
+	if err := second.SendTaskSuccess(n.token(t, "b"), `"done-b"`); err != nil {
+		t.Fatal(err)
+	}
+	d, err := second.WaitForExecution(context.Background(), st.ExecutionArn)
+	if err != nil || d.Status != StatusSucceeded || *d.Output != `["done-a","done-b"]` {
+		t.Fatalf("%+v %v", d, err)
+	}
+	if n.invocations() != 3 { // a, b, and b again in the new Map Run
+		t.Errorf("%d invocations, want 3", n.invocations())
+	}
 }
