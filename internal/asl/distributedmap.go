@@ -116,9 +116,6 @@ func (p *parser) distributedFields(f fields, s *MapState, proc map[string]any) {
 		} else {
 			dm.Reader = p.itemReader(f.sub("ItemReader", o))
 		}
-		if f.has("ItemsPath") {
-			f.bad("ItemsPath", "cannot be used together with \"ItemReader\"")
-		}
 	}
 	if v, ok := f.obj["ItemBatcher"]; ok {
 		if o, ok := v.(map[string]any); !ok {

@@ -92,6 +92,7 @@ const failTwo = `"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Varia
 func TestDistributedMap_Outputs(t *testing.T) {
 	files := map[string]string{
 		"in/items.json":  `[{"n":1},{"n":2},{"n":3}]`,
+		"in/nested.json": `{"visits":["x","y"]}`,
 		"in/items.jsonl": "{\"n\":1}\n\n{\"n\":2}\n",
 		"in/items.csv":   "name,qty\nbolt,3\n\"nut, small\",5\n",
 		"in/nohead.csv":  "bolt|3\nnut|5\n",
@@ -109,6 +110,8 @@ func TestDistributedMap_Outputs(t *testing.T) {
 			`["aaaa","bbbb","cccc"]`, `[{"Items":["aaaa","bbbb"]},{"Items":["cccc"]}]`},
 		{"ItemReader JSON with MaxItems", `"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON","MaxItems":2},"Parameters":{"Bucket":"in","Key":"items.json"}},`,
 			passProcessor, `{}`, `[{"n":1},{"n":2}]`},
+		{"ItemReader JSON with ItemsPath into the object", `"ItemsPath":"$.visits","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"in","Key":"nested.json"}},`,
+			passProcessor, `{}`, `["x","y"]`},
 		{"ItemReader JSONL, paths in Parameters", `"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL"},"Parameters":{"Bucket.$":"$.b","Key.$":"$.k"}},`,
 			passProcessor, `{"b":"in","k":"items.jsonl"}`, `[{"n":1},{"n":2}]`},
 		{"ItemReader CSV FIRST_ROW", `"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},"Parameters":{"Bucket":"in","Key":"items.csv"}},`,

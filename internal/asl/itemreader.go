@@ -99,7 +99,7 @@ func (s *MapState) readItems(t *thread, in any) ([]any, *StatesError) {
 		if err != nil {
 			return nil, readerErr("%v", err)
 		}
-		items, err = decodeItems(r, body)
+		items, err = decodeItems(r, body, s.ItemsPath, t)
 		if err != nil {
 			return nil, readerErr("s3://%s/%s: %v", bucket, key, err)
 		}
@@ -117,13 +117,21 @@ func readerErr(format string, args ...any) *StatesError {
 	return &StatesError{Name: ErrItemReaderFailed, Cause: fmt.Sprintf(format, args...)}
 }
 
-// decodeItems parses an object's body by the reader's InputType.
-func decodeItems(r *ItemReader, body []byte) ([]any, error) {
+// decodeItems parses an object's body by the reader's InputType. In a JSON
+// object, ItemsPath (if set) selects the array of items, as the developer
+// guide's order of a Distributed Map's fields has it (ItemReader, then
+// ItemsPath).
+func decodeItems(r *ItemReader, body []byte, itemsPath OptionalPath, t *thread) ([]any, error) {
 	switch r.InputType {
 	case "JSON":
 		v, err := decodeJSON(body)
 		if err != nil {
 			return nil, fmt.Errorf("not valid JSON: %v", err)
+		}
+		if itemsPath.Set {
+			if v, err = t.lookup(itemsPath.Path, v); err != nil {
+				return nil, fmt.Errorf("ItemsPath %s: %v", itemsPath.Path, err)
+			}
 		}
 		arr, ok := v.([]any)
 		if !ok {
