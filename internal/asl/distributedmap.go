@@ -20,6 +20,24 @@ const (
 	defaultChildDuration = 5 * time.Minute // an Express child's five-minute limit
 )
 
+// Names a Distributed Map adds: its history events (API reference,
+// HistoryEvent type), the error of a ResultWriter that cannot write, and
+// DescribeMapRun's exception for an unknown Map Run.
+const (
+	EventMapRunStarted   = "MapRunStarted"
+	EventMapRunSucceeded = "MapRunSucceeded"
+	EventMapRunFailed    = "MapRunFailed"
+	EventMapRunAborted   = "MapRunAborted"
+
+	ErrResultWriterFailed = "States.ResultWriterFailed"
+	CodeResourceNotFound  = "ResourceNotFound"
+)
+
+// MapRunStartedDetails is mapRunStartedEventDetails.
+type MapRunStartedDetails struct {
+	MapRunArn string `json:"mapRunArn"`
+}
+
 // DistributedMap holds the fields of a Map state in Distributed mode: its
 // iterations run as child executions of a Map Run.
 type DistributedMap struct {

@@ -25,8 +25,9 @@
 //
 // Parse validates a definition on its own. Resources are bound with a
 // Registry (Register, RegisterInvoker, TypedHandler); DynamoDB integrations
-// use Options.DynamoDB, a Distributed Map's S3 Options.S3; Step Functions Local mock files load with
-// ParseMockConfig and apply to executions started on "ARN#TestCase".
+// use Options.DynamoDB; Step Functions Local mock files load with
+// ParseMockConfig and apply to executions started on "ARN#TestCase". A
+// Distributed Map reads and writes S3 through Options.S3.
 //
 // # Time
 //
@@ -86,7 +87,11 @@
 //     to S3 (States.ResultWriterFailed if it cannot), shaped by its
 //     WriterConfig, which alone shapes the state's result instead. The
 //     parent's history has MapRunStarted and MapRunSucceeded or
-//     MapRunFailed.
+//     MapRunFailed. Children are not kept in StateDir: a resumed parent
+//     runs the Map state's unfinished items again in a new Map Run. Not
+//     supported: the ItemReader's MANIFEST and PARQUET inputs, Express
+//     children's own API shape (they run like Standard ones, with a
+//     five-minute limit), redriving a Map Run.
 //
 // # Task tokens
 //
@@ -152,13 +157,8 @@
 // (DescribeExecution, GetExecutionHistory, ListExecutions once their state
 // machine is created again), and their tokens answer TaskTimedOut.
 //
-// Child executions of a Distributed Map are not kept in StateDir: a
-// resumed parent runs the Map state's unfinished items again in a new Map
-// Run.
-//
-// Not supported: JSONata, variables (Assign), activities, Express
-// workflows (except as Distributed Map children), redrive, and the
-// ItemReader's MANIFEST and PARQUET inputs.
-// Objects are Go maps, so object keys come out sorted (States.JsonToString, States.Format, outputs) where AWS keeps
+// Not supported: JSONata, variables (Assign), activities,
+// Express workflows, redrive. Objects are Go maps, so object keys come out
+// sorted (States.JsonToString, States.Format, outputs) where AWS keeps
 // their order.
 package asl

@@ -23,7 +23,6 @@ const (
 	ErrItemReaderFailed             = "States.ItemReaderFailed"
 	ErrExceedToleratedFailureThresh = "States.ExceedToleratedFailureThreshold"
 	ErrPermissions                  = "States.Permissions"
-	ErrResultWriterFailed           = "States.ResultWriterFailed"
 )
 
 // StatesError is a runtime error inside an execution: what Retry and Catch
@@ -97,7 +96,6 @@ const (
 	CodeInvalidArn                = "InvalidArn"
 	CodeInvalidOutput             = "InvalidOutput"
 	CodeValidationException       = "ValidationException"
-	CodeResourceNotFound          = "ResourceNotFound"
 )
 
 // APIError is an error of an Engine API call. Code is the AWS exception name

@@ -44,11 +44,6 @@ const (
 	EventMapIterationAborted   = "MapIterationAborted"
 
 	EventFailStateEntered = "FailStateEntered"
-
-	EventMapRunStarted   = "MapRunStarted"
-	EventMapRunSucceeded = "MapRunSucceeded"
-	EventMapRunFailed    = "MapRunFailed"
-	EventMapRunAborted   = "MapRunAborted"
 )
 
 // HistoryEvent is one entry of GetExecutionHistory, with the field names of
@@ -81,18 +76,12 @@ type HistoryEvent struct {
 	LambdaFunctionTimedOutEventDetails  *ErrorDetails           `json:"lambdaFunctionTimedOutEventDetails,omitempty"`
 
 	MapStateStartedEventDetails       *MapStateStartedDetails `json:"mapStateStartedEventDetails,omitempty"`
+	MapRunStartedEventDetails         *MapRunStartedDetails   `json:"mapRunStartedEventDetails,omitempty"`
+	MapRunFailedEventDetails          *ErrorDetails           `json:"mapRunFailedEventDetails,omitempty"`
 	MapIterationStartedEventDetails   *MapIterationDetails    `json:"mapIterationStartedEventDetails,omitempty"`
 	MapIterationSucceededEventDetails *MapIterationDetails    `json:"mapIterationSucceededEventDetails,omitempty"`
 	MapIterationFailedEventDetails    *MapIterationDetails    `json:"mapIterationFailedEventDetails,omitempty"`
 	MapIterationAbortedEventDetails   *MapIterationDetails    `json:"mapIterationAbortedEventDetails,omitempty"`
-
-	MapRunStartedEventDetails *MapRunStartedDetails `json:"mapRunStartedEventDetails,omitempty"`
-	MapRunFailedEventDetails  *ErrorDetails         `json:"mapRunFailedEventDetails,omitempty"`
-}
-
-// MapRunStartedDetails is mapRunStartedEventDetails.
-type MapRunStartedDetails struct {
-	MapRunArn string `json:"mapRunArn"`
 }
 
 // ExecutionStartedDetails is executionStartedEventDetails.
