@@ -274,3 +274,13 @@ func (s *MapState) withTolerance(t *thread, in any) (*MapState, *StatesError) {
 	}
 	return &c, nil
 }
+
+// evalItemSelector is a Map's ItemSelector for the item t holds: JSONata
+// expressions see $states.input (the Map's input) and
+// $states.context.Map.Item; JSONPath keys ending ".$" select as usual.
+func (t *thread) evalItemSelector(s *MapState, in any) (any, *StatesError) {
+	if s.JSONata {
+		return t.evalJSONata(s.Name, "ItemSelector", s.ItemSelector.Value, t.statesVar(in, nil))
+	}
+	return t.evalTemplate(s.Name, "ItemSelector", s.ItemSelector.Value, in)
+}
