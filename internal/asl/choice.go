@@ -32,6 +32,12 @@ type ChoiceRule struct {
 	Operator  string         // e.g. "NumericLessThan", "StringEqualsPath", "IsPresent"
 	Value     any            // the literal operand
 	ValuePath *jsonpath.Path // the operand of a *Path operator
+
+	// A JSONata rule: its Condition expression, and Output; Assign in
+	// both languages (querylanguage.go).
+	Condition string
+	Output    *Template
+	Assign    *Template
 }
 
 // comparison operators and the JSON type of their literal operand.
@@ -93,8 +99,18 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		f.bad(at, "choice rules are nested too deeply")
 		return nil
 	}
+	if f.p.jsonata {
+		return f.jsonataRule(at, o, top)
+	}
 	rf := f.sub(at, o)
 	r := &ChoiceRule{}
+	if v, ok := o["Assign"]; ok {
+		if top {
+			r.Assign = rf.assignField("Assign", v, false)
+		} else {
+			rf.bad("Assign", "is only allowed in a top-level choice rule")
+		}
+	}
 	if top {
 		r.Next = rf.str("Next", true)
 	} else if rf.has("Next") {
@@ -103,7 +119,7 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 	var ops []string
 	for _, k := range slices.Sorted(maps.Keys(o)) {
 		switch {
-		case k == "Next" || k == "Comment" || k == "Variable":
+		case k == "Next" || k == "Comment" || k == "Variable" || k == "Assign":
 		case k == "And" || k == "Or" || k == "Not":
 			ops = append(ops, k)
 		case choiceOperators[k] != "" || pathOperators[k]:
@@ -212,12 +228,12 @@ func (s *ChoiceState) run(t *thread, raw any) (any, string, *StatesError) {
 			return nil, "", err
 		}
 		if ok {
-			out, err := t.outputPath(&s.StateBase, in)
+			out, err := t.choiceOutput(s, r, in)
 			return out, r.Next, err
 		}
 	}
 	if s.Default != "" {
-		out, err := t.outputPath(&s.StateBase, in)
+		out, err := t.choiceOutput(s, nil, in)
 		return out, s.Default, err
 	}
 	return nil, "", &StatesError{Name: ErrNoChoiceMatched, Cause: t.errorPrefix() + "No Choice rule matched and the state has no Default."}
@@ -225,6 +241,8 @@ func (s *ChoiceState) run(t *thread, raw any) (any, string, *StatesError) {
 
 func (r *ChoiceRule) eval(t *thread, state string, in any) (bool, *StatesError) {
 	switch {
+	case r.Condition != "":
+		return t.condition(r.Condition, in)
 	case r.And != nil:
 		for _, c := range r.And {
 			ok, err := c.eval(t, state, in)

@@ -59,6 +59,18 @@ type StateBase struct {
 
 	Retry []Retrier
 	Catch []Catcher
+
+	// Query language and variables (querylanguage.go): JSONata marks a
+	// state whose QueryLanguage is JSONata; Arguments, Output and Items
+	// are its JSONata fields, exprs its other fields that hold a "{% %}"
+	// expression (Seconds, TimeoutSeconds, Error, ...). Assign is in both
+	// languages.
+	JSONata   bool
+	Arguments *Template
+	Output    *Template
+	Items     *Template
+	Assign    *Template
+	exprs     map[string]string
 }
 
 func (b *StateBase) base() *StateBase { return b }
@@ -92,6 +104,8 @@ type Catcher struct {
 	ErrorEquals []string
 	Next        string
 	ResultPath  OptionalPath
+	Output      *Template // JSONata
+	Assign      *Template
 }
 
 // DefinitionError lists every problem found in a definition. Each problem
@@ -146,6 +160,11 @@ func decodeJSON(b []byte) (any, error) {
 
 type parser struct {
 	problems []string
+	// lang is the default query language of the machine being parsed
+	// ("JSONPath" or "JSONata"), top the top-level one; jsonata is set
+	// while a JSONata state is parsed.
+	lang, top string
+	jsonata   bool
 }
 
 func (p *parser) add(where, format string, args ...any) {
@@ -280,6 +299,12 @@ func (f fields) checkPath(name, s string, kind pathKind) *jsonpath.Path {
 	}
 	switch kind {
 	case referencePath:
+		// ResultPath writes into the state's data; ItemsPath may read a
+		// variable ("ItemsPath": "$items", as AWS runs it).
+		if jp.Variable() != "" && strings.HasSuffix(name, "ResultPath") {
+			f.bad(name, "%q must be a reference path into the state's data, not a variable", s)
+			return nil
+		}
 		if jp.Context() {
 			f.bad(name, "%q must be a reference path into the state's data, not the context object", s)
 			return nil
@@ -414,7 +439,7 @@ func (p *parser) machine(obj map[string]any, where string, top bool, depth int) 
 		def.Version = f.str("Version", false)
 	}
 	def.Comment = f.str("Comment", false)
-	p.queryLanguage(f)
+	defer p.machineLanguage(f, top)()
 	def.StartAt = f.str("StartAt", true)
 	rawStates, ok := obj["States"]
 	if !ok {
@@ -453,19 +478,6 @@ func (p *parser) machine(obj map[string]any, where string, top bool, depth int) 
 	}
 	p.checkTransitions(def, where)
 	return def
-}
-
-func (p *parser) queryLanguage(f fields) {
-	if !f.has("QueryLanguage") {
-		return
-	}
-	switch ql := f.str("QueryLanguage", false); ql {
-	case "JSONPath", "":
-	case "JSONata":
-		f.bad("QueryLanguage", "JSONata is not supported by this engine; use JSONPath")
-	default:
-		f.bad("QueryLanguage", "must be \"JSONPath\" or \"JSONata\", not %q", ql)
-	}
 }
 
 // checkTransitions reports missing targets and states unreachable from StartAt.
@@ -529,6 +541,9 @@ func (p *parser) checkTransitions(def *Definition, where string) {
 func (p *parser) state(name string, obj map[string]any, where string, depth int) State {
 	f := fields{p: p, where: where, obj: obj}
 	typ := f.str("Type", true)
+	f, lang := p.stateLanguage(f, typ)
+	defer func(prev bool) { p.jsonata = prev }(p.jsonata)
+	p.jsonata = lang.jsonata
 	var s State
 	switch typ {
 	case "Pass":
@@ -557,7 +572,7 @@ func (p *parser) state(name string, obj map[string]any, where string, depth int)
 	b.Name = name
 	b.Type = typ
 	b.Comment = f.str("Comment", false)
-	p.queryLanguage(f)
+	lang.apply(b)
 	return s
 }
 
@@ -622,11 +637,11 @@ func (f fields) errorHandling(b *StateBase) {
 		b.Retry = append(b.Retry, r)
 	})
 	f.objects("Catch", func(cf fields, last bool) {
-		cf.unknownIn(set("ErrorEquals", "Next", "ResultPath", "Comment"))
+		cf.unknownIn(set("ErrorEquals", "Next", "ResultPath", "Comment", "Output", "Assign"))
 		c := Catcher{}
 		c.ErrorEquals = cf.errorEquals(last)
 		c.Next = cf.str("Next", true)
-		c.ResultPath = cf.path("ResultPath", referencePath, true)
+		cf.catcherLanguage(&c)
 		b.Catch = append(b.Catch, c)
 	})
 }

@@ -186,15 +186,33 @@ func resultWriter(f fields) *ResultWriter {
 }
 
 func (p *parser) itemReader(f fields) *ItemReader {
-	f.unknownIn(set("Resource", "Parameters", "ReaderConfig"))
-	r := &ItemReader{Resource: f.str("Resource", true), Parameters: f.template("Parameters")}
+	f.unknownIn(set("Resource", "Parameters", "Arguments", "ReaderConfig"))
+	r := &ItemReader{Resource: f.str("Resource", true)}
+	// A JSONata Map's reader takes Arguments, a JSONPath one Parameters.
+	if f.p.jsonata {
+		if f.has("Parameters") {
+			f.bad("Parameters", "is not supported when QueryLanguage is \"JSONata\" (use Arguments)")
+		}
+		if v, ok := f.obj["Arguments"]; ok {
+			r.Parameters = f.jsonataTemplate("Arguments", v)
+		}
+	} else {
+		if f.has("Arguments") {
+			f.bad("Arguments", "is only supported when QueryLanguage is \"JSONata\"")
+		}
+		r.Parameters = f.template("Parameters")
+	}
 	switch r.Resource {
 	case resS3GetObject, resS3ListObjectsV2, "":
 	default:
 		f.bad("Resource", "must be %q or %q, not %q (other item sources are not supported by this engine)", resS3GetObject, resS3ListObjectsV2, r.Resource)
 	}
 	if r.Parameters == nil {
-		f.bad("Parameters", "is required (Bucket, and Key or Prefix)")
+		name := "Parameters"
+		if f.p.jsonata {
+			name = "Arguments"
+		}
+		f.bad(name, "is required (Bucket, and Key or Prefix)")
 	}
 	if v, ok := f.obj["ReaderConfig"]; ok {
 		o, ok := v.(map[string]any)
@@ -345,6 +363,11 @@ func (s *MapState) runDistributed(t *thread, raw any) (any, *StatesError) {
 	if err != nil {
 		return nil, err
 	}
+	if s.JSONata {
+		if s, err = s.withTolerance(t, raw); err != nil {
+			return nil, err
+		}
+	}
 	items, err := s.readItems(t, in)
 	if err != nil {
 		return nil, err
@@ -353,8 +376,8 @@ func (s *MapState) runDistributed(t *thread, raw any) (any, *StatesError) {
 		if s.ItemSelector == nil {
 			continue
 		}
-		sel := &thread{ex: t.ex, sc: t.sc, prev: t.prev, state: t.state, item: &mapItem{index: i, value: items[i]}}
-		v, err := sel.evalTemplate(s.Name, "ItemSelector", s.ItemSelector.Value, in)
+		sel := &thread{ex: t.ex, sc: t.sc, prev: t.prev, state: t.state, item: &mapItem{index: i, value: items[i]}, vars: t.vars}
+		v, err := sel.evalItemSelector(s, in)
 		if err != nil {
 			return nil, err
 		}

@@ -1,8 +1,9 @@
 // Package asl is touchaudit's local AWS Step Functions engine: it parses and
-// validates Amazon States Language definitions (JSONPath query language) and
-// runs them with the semantics, error names, history events and quotas of
-// Step Functions STANDARD workflows, with Task states bound to in-process Go
-// handlers, so a whole workflow runs inside one test.
+// validates Amazon States Language definitions (JSONPath and JSONata query
+// languages, with workflow variables) and runs them with the semantics,
+// error names, history events and quotas of Step Functions STANDARD
+// workflows, with Task states bound to in-process Go handlers, so a whole
+// workflow runs inside one test.
 //
 // # API
 //
@@ -157,7 +158,38 @@
 // (DescribeExecution, GetExecutionHistory, ListExecutions once their state
 // machine is created again), and their tokens answer TaskTimedOut.
 //
-// Not supported: JSONata, variables (Assign), activities,
+// # JSONata and variables
+//
+// QueryLanguage is read at the top, per Parallel branch or Map processor,
+// and per state; under a top-level JSONata no state may be JSONPath. A
+// JSONata state has Arguments (Task, Parallel), Output (all but Fail),
+// Items (Map) and "{% %}" expressions in those, in Assign, ItemSelector,
+// a Choice rule's Condition, a Wait's Seconds or Timestamp, a Task's
+// TimeoutSeconds or HeartbeatSeconds, a Map's MaxConcurrency and
+// tolerances, and a Fail's Error and Cause (package jsonata evaluates
+// them). JSONPath-only fields are refused in it, and the JSONata-only
+// fields in a JSONPath state. $states holds input, context, result (Output
+// and Assign of Task, Map and Parallel) and errorOutput (a catcher's
+// Output and Assign); any other use is refused at create time. A failing
+// or undefined expression raises States.QueryEvaluationError after an
+// EvaluationFailed event. The output defaults to the result, the error
+// output in a catcher, else the input.
+//
+// Assign works in both languages (JSONPath: keys ending ".$" take a path or
+// intrinsic call over the state's result, as after ResultSelector; for
+// Wait and Choice the effective input; in a catcher the error output).
+// Every expression of a state sees the variables as they were when it was
+// entered; the new values are stored when the state ends and listed in its
+// StateExited event. JSONPath reads a variable as "$name" or "$name.path".
+// A Parallel branch or Map iteration has its own scope over the enclosing
+// ones: it reads outer variables and keeps what it assigns to itself, so
+// an outer variable is never changed from inside (assigning an outer name
+// makes an inner variable). Limits:
+// 256 KiB per variable, 256 KiB per Assign, 10 MiB per execution
+// (States.Runtime). A thread's own variables are part of its checkpoint,
+// so Resume restores them.
+//
+// Not supported: activities,
 // Express workflows, redrive. Objects are Go maps, so object keys come out
 // sorted (States.JsonToString, States.Format, outputs) where AWS keeps
 // their order.

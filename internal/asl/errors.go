@@ -23,6 +23,9 @@ const (
 	ErrItemReaderFailed             = "States.ItemReaderFailed"
 	ErrExceedToleratedFailureThresh = "States.ExceedToleratedFailureThreshold"
 	ErrPermissions                  = "States.Permissions"
+	// ErrQueryEvaluation is a JSONata expression that failed or yielded
+	// nothing where a value is needed (developer guide, error names).
+	ErrQueryEvaluation = "States.QueryEvaluationError"
 )
 
 // StatesError is a runtime error inside an execution: what Retry and Catch

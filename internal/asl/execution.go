@@ -166,6 +166,10 @@ type thread struct {
 	// started, if set, is called once when the thread is in its first
 	// state (a Parallel branch waits there for its siblings).
 	started func() *StatesError
+	// vars are the workflow variables of the thread's scope; assigned
+	// holds what the current state assigned, for its StateExited event.
+	vars     *varScope
+	assigned map[string]string
 }
 
 type stateContext struct {
@@ -284,7 +288,7 @@ func (ex *execution) finish(status, output, errName, cause string, prev int64) b
 
 // run is the execution's main goroutine.
 func (ex *execution) run() {
-	t := &thread{ex: ex, sc: ex.root}
+	t := &thread{ex: ex, sc: ex.root, vars: newVarScope(nil)}
 	ex.mu.Lock()
 	t.prev = int64(len(ex.events)) // a resumed execution has its history
 	ex.mu.Unlock()
@@ -335,6 +339,9 @@ func (t *thread) runStates(def *Definition, input any) (any, *StatesError) {
 			return nil, &StatesError{Name: ErrRuntime, Cause: "stored input of state " + strconv.Quote(cur) + ": " + err.Error()}
 		}
 		input = v
+		if err := t.vars.restore(resume.Vars); err != nil {
+			return nil, &StatesError{Name: ErrRuntime, Cause: "stored variables of state " + strconv.Quote(cur) + ": " + err.Error()}
+		}
 	}
 	for {
 		st, ok := def.States[cur]
@@ -418,16 +425,20 @@ func (t *thread) runState(st State, raw any, resume *mark) (any, string, *States
 		if c == nil {
 			return nil, "", err
 		}
-		errOut := map[string]any{"Error": err.Name, "Cause": err.Cause}
-		out, err = applyResultPath(b.Name, c.ResultPath, raw, errOut)
-		if err != nil {
+		if out, err = t.catchOutput(b, c, raw, err); err != nil {
 			return nil, "", err
 		}
 		next = c.Next
 	} else if b.End {
 		next = ""
 	}
-	if err := t.emit(HistoryEvent{Type: b.Type + "StateExited", StateExitedEventDetails: &StateExitedDetails{Name: b.Name, Output: compact(out)}}); err != nil {
+	exited := &StateExitedDetails{Name: b.Name, Output: compact(out)}
+	if t.assigned != nil {
+		// As AWS records it: the variables, and that they are whole.
+		exited.AssignedVariables, exited.AssignedVariablesDetails = t.assigned, &TruncatedDetails{}
+		t.assigned = nil
+	}
+	if err := t.emit(HistoryEvent{Type: b.Type + "StateExited", StateExitedEventDetails: exited}); err != nil {
 		return nil, "", err
 	}
 	return out, next, nil
@@ -460,7 +471,7 @@ func errorMatches(pattern string, err *StatesError, task bool) bool {
 	case ErrAll:
 		return !err.terminal && err.Name != ErrRuntime
 	case ErrTaskFailed:
-		return task && !err.terminal && err.Name != ErrRuntime && err.Name != ErrTimeout && err.Name != ErrResultPathMatchFailure
+		return task && !err.terminal && err.Name != ErrRuntime && err.Name != ErrTimeout && err.Name != ErrResultPathMatchFailure && err.Name != ErrQueryEvaluation
 	case ErrTimeout:
 		return err.Name == ErrHeartbeatTimeout
 	}

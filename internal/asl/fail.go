@@ -48,6 +48,9 @@ func (f fields) dynamicString(name string) string {
 
 // run returns the state's error; Fail states have no output.
 func (s *FailState) run(t *thread, raw any) *StatesError {
+	if s.JSONata {
+		return s.runJSONata(t, raw)
+	}
 	e := &StatesError{Name: s.Error, Cause: s.Cause}
 	for _, d := range []struct {
 		expr string

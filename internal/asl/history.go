@@ -44,6 +44,10 @@ const (
 	EventMapIterationAborted   = "MapIterationAborted"
 
 	EventFailStateEntered = "FailStateEntered"
+
+	// EventEvaluationFailed records a JSONata expression that failed
+	// (API reference, EvaluationFailedEventDetails).
+	EventEvaluationFailed = "EvaluationFailed"
 )
 
 // HistoryEvent is one entry of GetExecutionHistory, with the field names of
@@ -62,6 +66,8 @@ type HistoryEvent struct {
 
 	StateEnteredEventDetails *StateEnteredDetails `json:"stateEnteredEventDetails,omitempty"`
 	StateExitedEventDetails  *StateExitedDetails  `json:"stateExitedEventDetails,omitempty"`
+
+	EvaluationFailedEventDetails *EvaluationFailedDetails `json:"evaluationFailedEventDetails,omitempty"`
 
 	TaskScheduledEventDetails *TaskScheduledDetails `json:"taskScheduledEventDetails,omitempty"`
 	TaskStartedEventDetails   *TaskDetails          `json:"taskStartedEventDetails,omitempty"`
@@ -113,6 +119,25 @@ type StateEnteredDetails struct {
 type StateExitedDetails struct {
 	Name   string `json:"name"`
 	Output string `json:"output"`
+	// AssignedVariables are the variables the state assigned, each as
+	// JSON text (API reference, StateExitedEventDetails).
+	AssignedVariables        map[string]string `json:"assignedVariables,omitempty"`
+	AssignedVariablesDetails *TruncatedDetails `json:"assignedVariablesDetails,omitempty"`
+}
+
+// TruncatedDetails says whether a history field was cut to its quota; the
+// engine never truncates.
+type TruncatedDetails struct {
+	Truncated bool `json:"truncated"`
+}
+
+// EvaluationFailedDetails is evaluationFailedEventDetails: the state, the
+// field ("location") and the error of a failed JSONata expression.
+type EvaluationFailedDetails struct {
+	Error    string `json:"error,omitempty"`
+	Cause    string `json:"cause,omitempty"`
+	Location string `json:"location,omitempty"`
+	State    string `json:"state"`
 }
 
 // TaskScheduledDetails is taskScheduledEventDetails.

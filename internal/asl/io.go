@@ -29,11 +29,21 @@ func (t *thread) lookup(p *jsonpath.Path, in any) (v any, err error) {
 	if p.Context() {
 		return p.Get(t.contextObject())
 	}
+	if name := p.Variable(); name != "" {
+		v, ok := t.vars.get(name)
+		if !ok {
+			return nil, &jsonpath.NotFoundError{Path: p.String()}
+		}
+		return p.Get(v)
+	}
 	return p.Get(in)
 }
 
 // effectiveInput applies InputPath (null means {}) and then Parameters.
 func (t *thread) effectiveInput(b *StateBase, raw any) (any, *StatesError) {
+	if b.JSONata {
+		return t.arguments(b, raw)
+	}
 	in := raw
 	switch {
 	case b.InputPath.Null:
@@ -61,6 +71,9 @@ func (t *thread) effectiveInput(b *StateBase, raw any) (any, *StatesError) {
 // effectiveOutput applies ResultSelector (if selector), ResultPath and
 // OutputPath to a result.
 func (t *thread) effectiveOutput(b *StateBase, raw, result any, selector bool) (any, *StatesError) {
+	if b.JSONata {
+		return t.finishJSONata(b, raw, map[string]any{"result": result}, b.Output, b.Assign)
+	}
 	if selector && b.ResultSelector != nil {
 		v, err := t.evalTemplate(b.Name, "ResultSelector", b.ResultSelector.Value, result)
 		if err != nil {
@@ -68,11 +81,20 @@ func (t *thread) effectiveOutput(b *StateBase, raw, result any, selector bool) (
 		}
 		result = v
 	}
+	// Assign sees the result (after ResultSelector) and the variables as
+	// they were; the new values take effect when the state ends.
+	vars, err := t.evalAssignJSONPath(b.Name, b.Assign, result)
+	if err != nil {
+		return nil, err
+	}
 	out, err := applyResultPath(b.Name, b.ResultPath, raw, result)
 	if err != nil {
 		return nil, err
 	}
-	return t.outputPath(b, out)
+	if out, err = t.outputPath(b, out); err != nil {
+		return nil, err
+	}
+	return out, t.assign(vars)
 }
 
 // applyResultPath places result into a copy of raw.
@@ -238,7 +260,7 @@ func (t *thread) evalIntrinsic(expr string, in any) (v any, err error) {
 			v, err = nil, fmt.Errorf("%v", r)
 		}
 	}()
-	return intrinsic.Eval(expr, intrinsic.Env{Input: in, Context: t.contextObject(), Rand: t.ex.e.childRand()})
+	return intrinsic.Eval(expr, intrinsic.Env{Input: in, Context: t.contextObject(), Vars: t.vars.all(), Rand: t.ex.e.childRand()})
 }
 
 // deepCopy copies a decoded JSON value so that later writes cannot alias.

@@ -37,6 +37,13 @@ type S3Object struct {
 // (at most MaxItems).
 func (s *MapState) readItems(t *thread, in any) ([]any, *StatesError) {
 	r := s.Distributed.Reader
+	if r == nil && s.JSONata {
+		doc, err := t.mapItems(&s.StateBase, in)
+		if err != nil {
+			return nil, err
+		}
+		return deepCopy(doc).([]any), nil
+	}
 	if r == nil {
 		doc := in
 		if s.ItemsPath.Set {
@@ -52,7 +59,13 @@ func (s *MapState) readItems(t *thread, in any) ([]any, *StatesError) {
 		}
 		return deepCopy(items).([]any), nil
 	}
-	params, err := t.evalTemplate(s.Name, "ItemReader.Parameters", r.Parameters.Value, in)
+	var params any
+	var err *StatesError
+	if s.JSONata {
+		params, err = t.evalJSONata(s.Name, "ItemReader/Arguments", r.Parameters.Value, t.statesVar(in, nil))
+	} else {
+		params, err = t.evalTemplate(s.Name, "ItemReader.Parameters", r.Parameters.Value, in)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -123,6 +123,9 @@ func (s *MapState) tolerated(failures, n int) bool {
 // maxConcurrency is MaxConcurrency, or the value MaxConcurrencyPath selects
 // from the effective input: a non-negative integer (0: no limit).
 func (s *MapState) maxConcurrency(t *thread, in any) (int, *StatesError) {
+	if e := s.exprs["MaxConcurrency"]; e != "" {
+		return t.maxConcurrencyExpr(e, in)
+	}
 	if !s.MaxConcurrencyPath.Set {
 		return int(s.MaxConcurrency), nil
 	}
@@ -131,6 +134,11 @@ func (s *MapState) maxConcurrency(t *thread, in any) (int, *StatesError) {
 		return 0, t.pathErr(s.MaxConcurrencyPath.Path, err)
 	}
 	n, ok := v.(json.Number)
+	if str, isStr := v.(string); isStr {
+		// AWS takes a string holding an integer too (a recorded
+		// execution: MaxConcurrencyPath "$maxConcurrency" with "1").
+		n, ok = json.Number(str), true
+	}
 	i, perr := strconv.ParseInt(string(n), 10, 32)
 	if !ok || perr != nil || i < 0 {
 		return 0, t.runtimeErr("The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s", plainText(v), s.MaxConcurrencyPath.Path)
@@ -147,8 +155,17 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 	if err != nil {
 		return nil, err
 	}
+	if s.JSONata {
+		if s, err = s.withTolerance(t, raw); err != nil {
+			return nil, err
+		}
+	}
 	itemsDoc := in
-	if s.ItemsPath.Set {
+	if s.JSONata {
+		if itemsDoc, err = t.mapItems(&s.StateBase, raw); err != nil {
+			return nil, err
+		}
+	} else if s.ItemsPath.Set {
 		v, lerr := t.lookup(s.ItemsPath.Path, in)
 		if lerr != nil {
 			return nil, t.pathErr(s.ItemsPath.Path, lerr)
@@ -179,14 +196,20 @@ func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
 			}
 		}
 		itemIn := deepCopy(items[i])
-		if s.ItemSelector != nil {
+		if s.ItemSelector != nil && s.JSONata {
+			v, err := sub.evalJSONata(s.Name, "ItemSelector", s.ItemSelector.Value, sub.statesVar(in, nil))
+			if err != nil {
+				return nil, err
+			}
+			itemIn = v
+		} else if s.ItemSelector != nil {
 			v, err := sub.evalTemplate(s.Name, "ItemSelector", s.ItemSelector.Value, in)
 			if err != nil {
 				return nil, err
 			}
 			itemIn = v
 		}
-		iter := &thread{ex: sub.ex, sc: sub.sc, prev: sub.prev, item: sub.item, path: sub.path}
+		iter := &thread{ex: sub.ex, sc: sub.sc, prev: sub.prev, item: sub.item, path: sub.path, vars: sub.vars}
 		out, err := iter.runStates(s.Processor, itemIn)
 		sub.prev = iter.prev
 		switch {

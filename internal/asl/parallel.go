@@ -109,7 +109,7 @@ func (t *thread) runConcurrently(n, limit int, tolerated func(failures int) bool
 			i := next
 			next++
 			mu.Unlock()
-			sub := &thread{ex: t.ex, sc: t.ex.newScope(group), prev: t.prev, path: t.childPath(i)}
+			sub := &thread{ex: t.ex, sc: t.ex.newScope(group), prev: t.prev, path: t.childPath(i), vars: t.vars.child()}
 			out, err, done := t.ex.doneOutcome(sub.path)
 			if !done {
 				out, err = body(i, sub)

@@ -90,6 +90,10 @@ type mark struct {
 	EnteredID int64     `json:"enteredId,omitempty"`
 	Prev      int64     `json:"prev,omitempty"` // the thread's last event
 
+	// The variables of the thread's own scope when the state was
+	// entered, each as JSON text.
+	Vars map[string]string `json:"vars,omitempty"`
+
 	// A Wait state: when it ends.
 	WaitUntil *time.Time `json:"waitUntil,omitempty"`
 
@@ -219,7 +223,7 @@ func (t *thread) enter(name string, raw any) {
 		return
 	}
 	ex.mu.Lock()
-	ex.marks[t.path] = &mark{State: name, Input: compact(raw), Entered: t.state.entered, EnteredID: t.state.enteredID, Prev: t.prev}
+	ex.marks[t.path] = &mark{State: name, Input: compact(raw), Entered: t.state.entered, EnteredID: t.state.enteredID, Prev: t.prev, Vars: t.vars.snapshot()}
 	ex.mu.Unlock()
 	ex.save()
 }

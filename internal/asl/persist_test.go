@@ -130,6 +130,31 @@ func TestResume_VirtualTime(t *testing.T) {
 			waitExit:   3600 * time.Second,
 		},
 		{
+			name: "variables kept across a restart",
+			definition: `{"QueryLanguage":"JSONata","StartAt":"Set","States":{
+				"Set":{"Type":"Pass","Assign":{"who":"{% $states.input.who %}","n":1},"Next":"Hold"},
+				"Hold":{"Type":"Wait","Seconds":3600,"Next":"Done"},
+				"Done":{"Type":"Pass","Output":{"who":"{% $who %}","n":"{% $n %}"},"End":true}}}`,
+			input: `{"who":"Ana"}`, down: 600 * time.Second,
+			wantOutput: `{"who":"Ana","n":1}`,
+			wantEvents: map[string]int{"PassStateEntered": 2, "WaitStateEntered": 1, "ExecutionSucceeded": 1},
+			waitExit:   3600 * time.Second,
+		},
+		{
+			name: "variables of Map iterations and their outer scope kept across a restart",
+			definition: `{"StartAt":"Set","States":{
+				"Set":{"Type":"Pass","Assign":{"rate":10},"Next":"Walks"},
+				"Walks":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"Mine","States":{
+					"Mine":{"Type":"Pass","Assign":{"mine.$":"$.v"},"Next":"Due"},
+					"Due":{"Type":"Wait","Seconds":60,"Next":"Sum"},
+					"Sum":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $mine * $rate %}","End":true}}},"End":true}}}`,
+			input:      `{"items":[{"v":1},{"v":2}]}`,
+			down:       30 * time.Second,
+			wantOutput: `[10,20]`,
+			wantEvents: map[string]int{"WaitStateEntered": 2, "ExecutionSucceeded": 1},
+			waitExit:   60 * time.Second,
+		},
+		{
 			name:       "Wait ended while down",
 			definition: `{"StartAt":"Hold","States":{"Hold":{"Type":"Wait","Seconds":3600,"Next":"Done"},"Done":{"Type":"Pass","Result":"ok","End":true}}}`,
 			input:      `{}`, down: 7200 * time.Second,

@@ -17,5 +17,5 @@ func (s *SucceedState) run(t *thread, raw any) (any, *StatesError) {
 	if err != nil {
 		return nil, err
 	}
-	return t.outputPath(&s.StateBase, in)
+	return t.stateOutput(&s.StateBase, in)
 }

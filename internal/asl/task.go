@@ -166,8 +166,18 @@ func (s *TaskState) run(t *thread, raw any) (any, *StatesError) {
 			return nil, err
 		}
 	}
+	if e := s.exprs["TimeoutSeconds"]; e != "" {
+		if timeout, err = t.secondsExpr("TimeoutSeconds", e, raw); err != nil {
+			return nil, err
+		}
+	}
 	call.timeout = time.Duration(timeout) * time.Second
 	hb := s.HeartbeatSeconds
+	if e := s.exprs["HeartbeatSeconds"]; e != "" {
+		if hb, err = t.secondsExpr("HeartbeatSeconds", e, raw); err != nil {
+			return nil, err
+		}
+	}
 	if s.HeartbeatSecondsPath.Set {
 		if hb, err = t.secondsFrom(s.Name, "HeartbeatSecondsPath", s.HeartbeatSecondsPath, raw); err != nil {
 			return nil, err
@@ -203,7 +213,7 @@ func (t *thread) invoke(c taskCall) (any, *StatesError) {
 		// Resumed after TaskSubmitted: scheduled and started before.
 	} else if ref.functionARN {
 		err := t.emit(HistoryEvent{Type: EventLambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaScheduledDetails{
-			Resource: ref.arn, Input: params, TimeoutInSeconds: secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set)}})
+			Resource: ref.arn, Input: params, TimeoutInSeconds: secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set || s.exprs["TimeoutSeconds"] != "")}})
 		if err == nil {
 			err = t.emit(HistoryEvent{Type: EventLambdaFunctionStarted})
 		}
@@ -213,7 +223,7 @@ func (t *thread) invoke(c taskCall) (any, *StatesError) {
 	} else {
 		err := t.emit(HistoryEvent{Type: EventTaskScheduled, TaskScheduledEventDetails: &TaskScheduledDetails{
 			ResourceType: ref.resourceType(), Resource: ref.resourceName(), Region: t.ex.e.region, Parameters: params,
-			TimeoutInSeconds:   secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set),
+			TimeoutInSeconds:   secondsOf(c.timeout, s.TimeoutSeconds > 0 || s.TimeoutSecondsPath.Set || s.exprs["TimeoutSeconds"] != ""),
 			HeartbeatInSeconds: secondsOf(c.heartbeat, true)}})
 		if err == nil {
 			err = t.emit(HistoryEvent{Type: EventTaskStarted, TaskStartedEventDetails: &TaskDetails{ResourceType: ref.resourceType(), Resource: ref.resourceName()}})

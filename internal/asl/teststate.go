@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"time"
@@ -253,6 +254,13 @@ func testStateDefinition(definition, stateName string) (string, map[string]any, 
 	if !ok {
 		return "", nil, apiErr(CodeValidationException, "State '%s' is not a top-level state of the definition", stateName)
 	}
+	// The state keeps the machine's query language.
+	if ql, ok := obj["QueryLanguage"]; ok {
+		if _, own := st["QueryLanguage"]; !own {
+			st = maps.Clone(st)
+			st["QueryLanguage"] = ql
+		}
+	}
 	return stateName, st, nil
 }
 
@@ -380,7 +388,7 @@ func (e *Engine) inspect(arn string, st State, events []HistoryEvent, ins *Inspe
 		return
 	}
 	ins.Input = text(raw)
-	t := &thread{ex: ex, sc: ex.root, state: &stateContext{name: b.Name, entered: ex.start, enteredID: 2}}
+	t := &thread{ex: ex, sc: ex.root, state: &stateContext{name: b.Name, entered: ex.start, enteredID: 2}, vars: newVarScope(nil)}
 	in := raw
 	switch {
 	case b.InputPath.Null:

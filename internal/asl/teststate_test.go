@@ -59,3 +59,15 @@ func TestTestState_Outcomes(t *testing.T) {
 		t.Errorf("invalid state: %v", err)
 	}
 }
+
+func TestTestState_JSONataStateOfAJSONataMachine(t *testing.T) {
+	e := NewEngine(Options{})
+	def := `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":{"n":"{% $states.input.n + 1 %}"},"Next":"B"},"B":{"Type":"Succeed"}}}`
+	out, err := e.TestState(context.Background(), TestStateInput{Definition: def, StateName: "A", Input: `{"n":1}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != TestSucceeded || out.Output == nil || *out.Output != `{"n":2}` || out.NextState != "B" {
+		t.Errorf("got %+v (output %v), want SUCCEEDED {\"n\":2} next B", out, out.Output)
+	}
+}

@@ -62,6 +62,9 @@ func parseTimestamp(s string) (time.Time, bool) {
 
 // until returns when the wait ends.
 func (s *WaitState) until(t *thread, in any, now time.Time) (time.Time, *StatesError) {
+	if s.JSONata && (s.exprs["Seconds"] != "" || s.exprs["Timestamp"] != "") {
+		return s.untilJSONata(t, in, now)
+	}
 	switch {
 	case s.HasSeconds:
 		return now.Add(time.Duration(s.Seconds) * time.Second), nil
@@ -130,5 +133,5 @@ func (s *WaitState) run(t *thread, raw any) (any, *StatesError) {
 			return nil, err
 		}
 	}
-	return t.outputPath(&s.StateBase, in)
+	return t.stateOutput(&s.StateBase, in)
 }

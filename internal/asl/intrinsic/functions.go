@@ -93,6 +93,13 @@ func (a arg) eval(env *Env) (any, error) {
 	if a.path.Context() {
 		doc = env.Context
 	}
+	if name := a.path.Variable(); name != "" {
+		v, ok := env.Vars[name]
+		if !ok {
+			return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("The variable '$%s' in the argument '%s' is not defined", name, a.path)}
+		}
+		doc = v
+	}
 	v, err := a.path.Get(doc)
 	var nf *jsonpath.NotFoundError
 	if errors.As(err, &nf) {

@@ -38,9 +38,10 @@ func (e *Error) Error() string { return e.Cause }
 
 // Env is what an intrinsic call can see.
 type Env struct {
-	Input   any        // the effective input ($)
-	Context any        // the context object ($$)
-	Rand    *rand.Rand // source for States.MathRandom and States.UUID; nil => a default
+	Input   any            // the effective input ($)
+	Context any            // the context object ($$)
+	Vars    map[string]any // workflow variables ($name)
+	Rand    *rand.Rand     // source for States.MathRandom and States.UUID; nil => a default
 }
 
 // prefix starts every intrinsic function name.

@@ -49,7 +49,9 @@ type sliceSpec struct {
 type Path struct {
 	expr    string
 	context bool
-	segs    []segment
+	// variable is the workflow variable a "$name..." path starts from.
+	variable string
+	segs     []segment
 }
 
 // String returns the expression the path was parsed from.
@@ -58,6 +60,11 @@ func (p *Path) String() string { return p.expr }
 // Context reports whether the path starts with "$$" and so must be
 // evaluated against the context object rather than the state input.
 func (p *Path) Context() bool { return p.context }
+
+// Variable is the name of the workflow variable a path such as
+// "$order.id" starts from ("order"), or "" for paths into the state input
+// or the context object. Get on such a path takes the variable's value.
+func (p *Path) Variable() string { return p.variable }
 
 // IsReference reports whether p is a Reference Path as defined by the
 // Amazon States Language: only "$", ".name", "['name']" and "[N]" steps,

@@ -169,7 +169,7 @@ func TestParse_Errors(t *testing.T) {
 		{"double dot at end", "$..", "must not end with '.'"},
 		{"unclosed bracket", "$['a'", "unclosed '['"},
 		{"unterminated string", "$['a", "unterminated string"},
-		{"garbage after root", "$a", "unexpected character 'a'"},
+		{"garbage after root", "$-", "unexpected character '-'"},
 		{"empty brackets", "$[]", "unexpected character ']' in brackets"},
 		{"function", "$.a.length()", "not supported"},
 		{"bad filter", "$[?(@.a <)]", "filter"},

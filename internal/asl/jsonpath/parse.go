@@ -63,6 +63,13 @@ func Parse(expr string) (*Path, error) {
 	if p.peek() == '$' {
 		path.context = true
 		p.pos++
+	} else if isVarStart(p.peek()) {
+		// "$name": a workflow variable (Assign), then steps into it.
+		start := p.pos
+		for !p.eof() && isVarChar(p.peek()) {
+			p.pos++
+		}
+		path.variable = p.src[start:p.pos]
 	}
 	segs, err := p.segments(false)
 	if err != nil {
@@ -380,3 +387,6 @@ func (p *parser) filterStep() (segment, error) {
 	p.depth--
 	return segment{kind: segFilter, filter: e}, nil
 }
+
+func isVarStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isVarChar(c byte) bool  { return isVarStart(c) || c >= '0' && c <= '9' }

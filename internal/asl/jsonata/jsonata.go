@@ -1,0 +1,432 @@
+// Package jsonata evaluates the JSONata expressions of Step Functions
+// states ("{% ... %}" strings in Arguments, Output, Assign, Condition and
+// the other JSONata fields) with github.com/blues/jsonata-go, a Go port of
+// JSONata 1.5.4, and adds what Step Functions adds to the language: the
+// $states variable, workflow variables, $partition, $range, $hash,
+// $random, $uuid and $parse, and $now/$millis read from the engine clock
+// (so that they follow virtual time).
+//
+// Values go in and come out as the engine holds JSON: json.Number for
+// numbers, nil for null, map[string]any and []any.
+package jsonata
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	jsonata "github.com/blues/jsonata-go"
+	"github.com/blues/jsonata-go/jlib"
+	"github.com/blues/jsonata-go/jparse"
+	"github.com/blues/jsonata-go/jtypes"
+)
+
+// IsExpr reports whether s is a JSONata expression string: "{%" ... "%}".
+func IsExpr(s string) bool {
+	return len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}")
+}
+
+// body is the expression inside "{% %}".
+func body(s string) string { return strings.TrimSpace(s[2 : len(s)-2]) }
+
+// Check compiles the expression of s ("{% ... %}") and returns its syntax
+// error, if any.
+func Check(s string) error {
+	b := body(s)
+	if b == "" {
+		return errors.New("the expression is empty")
+	}
+	_, err := compile(b)
+	return err
+}
+
+// compile never lets a panic of the parser escape.
+func compile(b string) (e *jsonata.Expr, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return jsonata.Compile(b)
+}
+
+// Env is what an expression can see.
+type Env struct {
+	// States is $states: "input", "context", and where they exist
+	// "result" and "errorOutput".
+	States map[string]any
+	// Vars are the workflow variables in scope, by name without "$".
+	Vars map[string]any
+	// Now is the engine clock's time, for $now() and $millis().
+	Now time.Time
+	// Rand drives $random() without a seed and $uuid(); nil: a fixed seed.
+	Rand *rand.Rand
+}
+
+// Error is a failed evaluation: the expression threw, or (Undefined) it
+// yielded nothing where a value is needed.
+type Error struct {
+	Expr      string // the whole "{% ... %}" string
+	Undefined bool
+	Err       error
+	// Path locates the expression inside a template: the object keys and
+	// array indexes from the field down ("result" for Output.result).
+	Path []string
+}
+
+func (e *Error) Error() string {
+	if e.Undefined {
+		return fmt.Sprintf("The JSONata expression '%s' returned nothing (undefined).", body(e.Expr))
+	}
+	return fmt.Sprintf("The JSONata expression '%s' threw an error during evaluation: %v", body(e.Expr), e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Eval evaluates one "{% ... %}" string. An undefined result is an *Error
+// with Undefined set.
+func Eval(s string, env Env) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, &Error{Expr: s, Err: fmt.Errorf("%v", r)}
+		}
+	}()
+	ex, err := compile(body(s))
+	if err != nil {
+		return nil, &Error{Expr: s, Err: err}
+	}
+	vars := make(map[string]any, len(env.Vars)+1)
+	for k, x := range env.Vars {
+		vars[k] = toJSONata(x)
+	}
+	vars["states"] = toJSONata(env.States)
+	if err := ex.RegisterVars(vars); err != nil {
+		return nil, &Error{Expr: s, Err: err}
+	}
+	if err := ex.RegisterExts(functions(env)); err != nil {
+		return nil, &Error{Expr: s, Err: err}
+	}
+	out, err := ex.Eval(nullValue)
+	if errors.Is(err, jsonata.ErrUndefined) {
+		if emptyArrayMember(body(s), env) {
+			return []any{}, nil
+		}
+		return nil, &Error{Expr: s, Undefined: true}
+	}
+	if err != nil {
+		return nil, &Error{Expr: s, Err: err}
+	}
+	res, err := fromJSONata(out)
+	if err != nil {
+		return nil, &Error{Expr: s, Err: err}
+	}
+	return res, nil
+}
+
+// emptyArrayMember reports whether an expression that yielded nothing is
+// a path whose last step names a member holding an empty array. JSONata
+// 2.0 returns that array ($states.input.items is [] for "items": []);
+// jsonata-go drops an empty array at the end of a path.
+func emptyArrayMember(b string, env Env) bool {
+	root, err := parse(b)
+	if err != nil {
+		return false
+	}
+	path, ok := root.(*jparse.PathNode)
+	if !ok || len(path.Steps) < 2 || path.KeepArrays {
+		return false
+	}
+	last, ok := path.Steps[len(path.Steps)-1].(*jparse.NameNode)
+	if !ok {
+		return false
+	}
+	parent := jparse.PathNode{Steps: path.Steps[:len(path.Steps)-1]}
+	v, err := Eval("{% "+parent.String()+" %}", env)
+	if err != nil {
+		return false
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	a, ok := m[last.Value].([]any)
+	return ok && len(a) == 0
+}
+
+// parse never lets a panic of the parser escape.
+func parse(b string) (n jparse.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return jparse.Parse(b)
+}
+
+// EvalTemplate evaluates a JSON value in which any string that is a whole
+// "{% ... %}" expression is replaced by its value (Arguments, Output,
+// Assign, ItemSelector). Inside an object or array an expression must
+// yield a value. field names the place for errors ("Output",
+// "Arguments.title").
+func EvalTemplate(v any, env Env) (any, error) {
+	switch t := v.(type) {
+	case string:
+		if IsExpr(t) {
+			return Eval(t, env)
+		}
+		return t, nil
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			x, err := EvalTemplate(t[k], env)
+			if err != nil {
+				return nil, under(k, err)
+			}
+			out[k] = x
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			x, err := EvalTemplate(e, env)
+			if err != nil {
+				return nil, under(strconv.Itoa(i), err)
+			}
+			out[i] = x
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// under prefixes the location of a failed expression with a key.
+func under(k string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		e.Path = append([]string{k}, e.Path...)
+	}
+	return err
+}
+
+// CheckTemplate compiles every expression in a template and returns the
+// first syntax error with the expression.
+func CheckTemplate(v any) (string, error) {
+	switch t := v.(type) {
+	case string:
+		if IsExpr(t) {
+			return t, Check(t)
+		}
+	case map[string]any:
+		for _, e := range t {
+			if s, err := CheckTemplate(e); err != nil {
+				return s, err
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if s, err := CheckTemplate(e); err != nil {
+				return s, err
+			}
+		}
+	}
+	return "", nil
+}
+
+// nullValue is how jsonata-go represents JSON null (its null literal);
+// a plain nil would read as undefined.
+var nullValue = (*any)(nil)
+
+// toJSONata converts an engine value for jsonata-go: numbers as float64
+// (JSONata's numbers are IEEE doubles, as on AWS), null as nullValue.
+func toJSONata(v any) any {
+	switch t := v.(type) {
+	case nil:
+		return nullValue
+	case json.Number:
+		f, err := t.Float64()
+		if err != nil {
+			return math.Inf(1)
+		}
+		return f
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = toJSONata(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(t))
+		for i, e := range t {
+			a[i] = toJSONata(e)
+		}
+		return a
+	}
+	return v
+}
+
+// fromJSONata converts a result back through JSON text: encoding/json
+// writes float64 as JavaScript does (1, 0.1, 1e+21), and a value that is
+// not JSON (a function, NaN) is an error.
+func fromJSONata(v any) (any, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("the result is not a JSON value: %v", err)
+	}
+	dec := json.NewDecoder(&buf)
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		return nil, err
+	}
+	return positiveZero(out), nil
+}
+
+// positiveZero writes negative zero as 0, as JavaScript's JSON.stringify
+// does (AWS: $parse("-0") is 0).
+func positiveZero(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		if t == "-0" {
+			return json.Number("0")
+		}
+	case map[string]any:
+		for k, e := range t {
+			t[k] = positiveZero(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = positiveZero(e)
+		}
+	}
+	return v
+}
+
+// functions are Step Functions' additions to JSONata (developer guide,
+// "JSONata functions provided by Step Functions") and the clock functions.
+func functions(env Env) map[string]jsonata.Extension {
+	ms := env.Now.UnixMilli()
+	r := env.Rand
+	if r == nil {
+		r = rand.New(rand.NewPCG(1, 2))
+	}
+	return map[string]jsonata.Extension{
+		"now": {Func: func(picture, tz jtypes.OptionalString) (string, error) {
+			return jlib.FromMillis(ms, picture, tz)
+		}},
+		"millis": {Func: func() int64 { return ms }},
+		"partition": {Func: func(arr any, size float64) (any, error) {
+			a, ok := asArray(arr)
+			if !ok {
+				return nil, errors.New("$partition: the first argument must be an array")
+			}
+			if size < 1 || size != math.Trunc(size) {
+				return nil, errors.New("$partition: the chunk size must be a positive integer")
+			}
+			n := int(size)
+			out := []any{}
+			for i := 0; i < len(a); i += n {
+				out = append(out, append([]any{}, a[i:min(i+n, len(a))]...))
+			}
+			return out, nil
+		}},
+		"range": {Func: func(start, end, step float64) (any, error) {
+			if step == 0 || start != math.Trunc(start) || end != math.Trunc(end) || step != math.Trunc(step) {
+				return nil, errors.New("$range: start, end and step must be integers and step must not be 0")
+			}
+			out := []any{}
+			for x := start; (step > 0 && x <= end) || (step < 0 && x >= end); x += step {
+				if len(out) >= maxRangeItems {
+					return nil, fmt.Errorf("$range: the result would have more than %d items", maxRangeItems)
+				}
+				out = append(out, x)
+			}
+			return out, nil
+		}},
+		"hash": {Func: func(data string, algorithm string) (string, error) {
+			var h hash.Hash
+			switch algorithm {
+			case "MD5":
+				h = md5.New()
+			case "SHA-1":
+				h = sha1.New()
+			case "SHA-256":
+				h = sha256.New()
+			case "SHA-384":
+				h = sha512.New384()
+			case "SHA-512":
+				h = sha512.New()
+			default:
+				return "", fmt.Errorf("$hash: the algorithm %q is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512", algorithm)
+			}
+			h.Write([]byte(data))
+			return hex.EncodeToString(h.Sum(nil)), nil
+		}},
+		"random": {Func: func(seed jtypes.OptionalFloat64) float64 {
+			if seed.IsSet() {
+				return rand.New(rand.NewPCG(math.Float64bits(seed.Float64), 0)).Float64()
+			}
+			return r.Float64()
+		}},
+		"uuid": {Func: func() string {
+			var b [16]byte
+			for i := range b {
+				b[i] = byte(r.UintN(256))
+			}
+			b[6] = b[6]&0x0f | 0x40
+			b[8] = b[8]&0x3f | 0x80
+			x := hex.EncodeToString(b[:])
+			return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
+		}},
+		// $assert is JSONata 2.0's; the 1.5.4 port lacks it.
+		"assert": {Func: func(cond bool, msg jtypes.OptionalString) (any, error) {
+			if cond {
+				return nil, nil
+			}
+			if msg.IsSet() {
+				return nil, errors.New(msg.String)
+			}
+			return nil, errors.New("$assert() statement failed")
+		}},
+		"parse": {Func: func(s string) (any, error) {
+			dec := json.NewDecoder(strings.NewReader(s))
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				return nil, fmt.Errorf("$parse: %q is not JSON: %v", s, err)
+			}
+			if dec.More() {
+				return nil, fmt.Errorf("$parse: %q has data after the JSON value", s)
+			}
+			return toJSONata(v), nil
+		}},
+	}
+}
+
+// maxRangeItems bounds $range, as the States.ArrayRange intrinsic is
+// bounded ("up to 1000 items", developer guide, intrinsic functions).
+const maxRangeItems = 1000
+
+func asArray(v any) ([]any, bool) {
+	switch t := v.(type) {
+	case []any:
+		return t, true
+	case nil:
+		return nil, false
+	}
+	return []any{v}, v != nil
+}
