@@ -39,7 +39,7 @@ func withFiles(t *testing.T, f *fixture, files audit.Files) {
 func motoBucket(t *testing.T) *s3.Bucket {
 	t.Helper()
 	moto := motoserver.Shared(t)
-	client := awsclient.Lambda.S3(awsclient.Lambda.Local(), moto.Endpoint)
+	client := s3.NewClient(awsclient.Lambda, awsclient.Lambda.Local(), moto.Endpoint)
 	name := fmt.Sprintf("httpapi-evidence-%d", time.Now().UnixNano())
 	if _, err := client.CreateBucket(context.Background(), &awss3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatal(err)
