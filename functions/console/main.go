@@ -18,7 +18,7 @@ import (
 )
 
 func main() {
-	env, err := lambdaenv.Load(context.Background(), os.Getenv)
+	env, err := lambdaenv.LoadReadOnly(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("console: %v", err)
 	}

@@ -99,6 +99,23 @@ func AWSConfig(getenv Getenv) (aws.Config, error) {
 	return cfg, nil
 }
 
+// LoadReadOnly is Load with a store that only reads (dynamo.NewReadOnly),
+// for a function whose role grants no writes: the console function.
+// (Load would convert the client to an interface, which links all of its
+// operations into a binary that reflects over methods, as html/template
+// does.)
+func LoadReadOnly(_ context.Context, getenv Getenv) (*Env, error) {
+	table := getenv("TABLE_NAME")
+	if table == "" {
+		return nil, fmt.Errorf("TABLE_NAME is not set")
+	}
+	cfg, err := AWSConfig(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &Env{aws: cfg, getenv: getenv, store: dynamo.NewReadOnly(awsclient.Lambda.DynamoDB(cfg, getenv("DYNAMODB_ENDPOINT")), table)}, nil
+}
+
 func newEnv(cfg aws.Config, getenv Getenv) (*Env, error) {
 	table := getenv("TABLE_NAME")
 	if table == "" {
