@@ -3,8 +3,8 @@ package consoleapi_test
 import (
 	"testing"
 
-	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/console"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/memstore"
 )
