@@ -14,7 +14,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"sort"
 	"time"
@@ -56,7 +55,7 @@ type Viewer struct {
 type Console struct {
 	store Store
 	now   func() time.Time
-	tmpl  *template.Template
+	pages *pages
 	cat   map[audit.Lang]map[string]string
 }
 
@@ -83,8 +82,7 @@ func New(store Store, o Options) (*Console, error) {
 		return nil, err
 	}
 	c := &Console{store: store, now: now, cat: cat}
-	c.tmpl, err = template.New("console").Funcs(funcs).ParseFS(templates, "templates/*.html")
-	if err != nil {
+	if c.pages, err = newPages(templates, "templates"); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -159,8 +157,12 @@ func (p page) Tf(key string, args ...any) string { return fmt.Sprintf(p.c.T(p.La
 func (p page) L(l audit.Label) string { return l.In(p.Lang) }
 
 func (c *Console) render(name string, v Viewer, data any) ([]byte, error) {
+	t, err := c.pages.set(name)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
 	var b bytes.Buffer
-	if err := c.tmpl.ExecuteTemplate(&b, name, page{Lang: v.Lang, c: c, Data: data}); err != nil {
+	if err := t.ExecuteTemplate(&b, name, page{Lang: v.Lang, c: c, Data: data}); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	return b.Bytes(), nil
