@@ -2,7 +2,8 @@
 // little plain JavaScript, embedded, served at /console/ without sign-in
 // like the audit form) that fetches HTML fragments rendered here with
 // html/template from the lead-only routes under /api/console/ (wired in
-// internal/httpapi, which checks identity), and the review exports. Charts
+// internal/consoleapi on internal/httpapi, which checks identity), and the
+// review exports. Charts
 // are SVG drawn by the templates, with a title, a description and a data
 // table each. Texts come from one catalogue per language (static/i18n),
 // shared by the templates and the shell.
