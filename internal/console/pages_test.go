@@ -67,3 +67,13 @@ func TestPages_RefuseABrokenSetAtStart(t *testing.T) {
 		t.Fatalf("set(zzz): %v", err)
 	}
 }
+
+func TestTemplateRefs(t *testing.T) {
+	src := `{{define "a"}}x{{- template "b" .}}{{ block "c" . }}{{end}}{{templatex "no"}}{{template x}}{{/* define "d" */}}{{end}}{{
+	template	"e"}}`
+	got := templateRefs(src)
+	want := [][2]string{{"define", "a"}, {"template", "b"}, {"block", "c"}, {"template", "e"}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("templateRefs = %q, want %q", got, want)
+	}
+}
