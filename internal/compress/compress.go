@@ -1,9 +1,16 @@
 // Package compress sends static files compressed: brotli or gzip, whichever
-// the browser accepts, each encoding with its own strong ETag, compressed
-// once per file and only when first asked for, so a Lambda cold start that
-// serves only the API compresses nothing. The form (internal/webform,
-// through Handler) and the console's shell (internal/console, through
-// Asset) are served this way.
+// the browser accepts, each encoding with its own strong ETag. The form
+// (internal/webform, through Handler) and the console's shell
+// (internal/console, through Asset) are served this way.
+//
+// Brotli variants are made when the files change, by brotligen (go
+// generate in each package), and embedded, keyed by the SHA-256 of the
+// file they compress: a brotli encoder in the Lambda functions cost each
+// 477 kB (its dictionary and code, README "Measured"). A file without its
+// variant (changed since the last go generate) goes out gzip-compressed;
+// compresstest.Check fails each package's test until it is generated
+// again. Gzip is made at the first request for a file, so a cold start
+// that serves only the API compresses nothing.
 package compress
 
 import (
@@ -11,11 +18,11 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
-
-	"github.com/andybalholm/brotli"
 )
 
 // MinSize is the smallest body worth compressing: below about one
@@ -28,15 +35,56 @@ type variant struct {
 	etag string
 }
 
+// Brotli holds brotli-compressed files by the hex SHA-256 of the file
+// they compress (Key).
+type Brotli map[string][]byte
+
+// Key is the name of b's brotli variant: the hex SHA-256 of b.
+func Key(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Ext is the extension of a brotli variant's file: <Key>.br.
+const Ext = ".br"
+
+// LoadBrotli reads the variants in fsys's directory dir (brotligen's
+// output).
+func LoadBrotli(fsys fs.FS, dir string) (Brotli, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	out := Brotli{}
+	for _, e := range entries {
+		key, ok := strings.CutSuffix(e.Name(), Ext)
+		if !ok || e.IsDir() {
+			continue
+		}
+		if out[key], err = fs.ReadFile(fsys, path.Join(dir, e.Name())); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Precompressed is a handler that has brotli variants of what it serves
+// (the form).
+type Precompressed interface {
+	Brotli() Brotli
+}
+
 // Asset is one static file with its compressed variants.
 type Asset struct {
 	contentType string
 	plain       variant
-	// gzip and br are made at the first request that can use them, so a
-	// Lambda cold start that serves only the API compresses nothing.
+	// gzip is made at the first request that can use it, so a Lambda
+	// cold start that serves only the API compresses nothing; br is the
+	// embedded variant, nil without one.
 	once sync.Once
 	gzip *variant
 	br   *variant
+	brs  Brotli
 }
 
 // compressed returns the gzip and brotli variants (nil for a small or
@@ -49,7 +97,9 @@ func (a *Asset) compressed() (gz, br *variant) {
 		}
 		base := strings.Trim(a.plain.etag, `"`)
 		a.gzip = &variant{body: gzipped(b), etag: `"` + base + `-gz"`}
-		a.br = &variant{body: brotlied(b), etag: `"` + base + `-br"`}
+		if br, ok := a.brs[Key(b)]; ok {
+			a.br = &variant{body: br, etag: `"` + base + `-br"`}
+		}
 	})
 	return a.gzip, a.br
 }
@@ -62,10 +112,15 @@ func etagOf(b []byte, suffix string) string {
 // ContentType is the file's media type.
 func (a *Asset) ContentType() string { return a.contentType }
 
-// NewAsset is the file b of contentType, its ETag a hash of b.
-func NewAsset(contentType string, b []byte) *Asset {
-	return &Asset{contentType: contentType, plain: variant{body: b, etag: etagOf(b, "")}}
+// NewAsset is the file b of contentType, its ETag a hash of b, with its
+// brotli variant from brs when there is one.
+func NewAsset(contentType string, b []byte, brs Brotli) *Asset {
+	return &Asset{contentType: contentType, plain: variant{body: b, etag: etagOf(b, "")}, brs: brs}
 }
+
+// Compressible reports whether a file of content type ct and size n gets
+// compressed variants.
+func Compressible(ct string, n int) bool { return n >= MinSize && compressible(ct) }
 
 func compressible(ct string) bool {
 	return strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "javascript") ||
@@ -80,14 +135,6 @@ func gzipped(b []byte) []byte {
 	return out.Bytes()
 }
 
-func brotlied(b []byte) []byte {
-	var out bytes.Buffer
-	// Quality 9: within a few per cent of 11 on these files, ten times faster.
-	w := brotli.NewWriterLevel(&out, 9)
-	_, _ = w.Write(b)
-	_ = w.Close()
-	return out.Bytes()
-}
 
 // Serve sends a in the encoding the client accepts, answers a matching
 // If-None-Match with 304 and otherwise sends the bytes.
@@ -97,13 +144,16 @@ func Serve(w http.ResponseWriter, r *http.Request, a *Asset) {
 	enc := r.Header.Get("Accept-Encoding")
 	if compressible(a.contentType) && len(a.plain.body) >= MinSize {
 		h.Add("Vary", "Accept-Encoding")
-		switch {
-		case accepts(enc, "br"):
-			_, v = a.compressed()
-			h.Set("Content-Encoding", "br")
-		case accepts(enc, "gzip"):
-			v, _ = a.compressed()
-			h.Set("Content-Encoding", "gzip")
+		if br, gz := accepts(enc, "br"), accepts(enc, "gzip"); br || gz {
+			gzv, brv := a.compressed()
+			switch {
+			case br && brv != nil:
+				v = brv
+				h.Set("Content-Encoding", "br")
+			case gz:
+				v = gzv
+				h.Set("Content-Encoding", "gzip")
+			}
 		}
 	}
 	h.Set("ETag", v.etag)
@@ -164,9 +214,15 @@ func itoa(n int) string {
 // suffixed per encoding (-br, -gz) so caches keep the variants apart, and
 // Vary: Accept-Encoding. If-None-Match with a suffixed ETag is passed on
 // without the suffix, so the wrapped handler's 304 still works. Compressed
-// bodies are kept by ETag, so each file is compressed once.
+// bodies are kept by ETag, so each file is compressed once. The brotli
+// variants are next's when it is Precompressed; without one a file goes
+// out gzip-compressed.
 func Handler(next http.Handler) http.Handler {
-	var cache sync.Map // etag → *asset
+	var brs Brotli
+	if p, ok := next.(Precompressed); ok {
+		brs = p.Brotli()
+	}
+	var cache sync.Map // etag → *Asset
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if inm := r.Header.Get("If-None-Match"); inm != "" {
 			r = r.Clone(r.Context())
@@ -196,7 +252,7 @@ func Handler(next http.Handler) http.Handler {
 			a = got.(*Asset)
 		} else if status == http.StatusOK {
 			// The wrapped handler's ETag names the file, and the variants' ETags derive from it.
-			a = &Asset{contentType: ct, plain: variant{body: bytes.Clone(rec.body.Bytes()), etag: etag}}
+			a = &Asset{contentType: ct, plain: variant{body: bytes.Clone(rec.body.Bytes()), etag: etag}, brs: brs}
 			a.compressed()
 			cache.Store(etag, a)
 		}
@@ -207,8 +263,14 @@ func Handler(next http.Handler) http.Handler {
 		}
 		w.Header().Add("Vary", "Accept-Encoding")
 		v, name := a.gzip, "gzip"
-		if accepts(enc, "br") {
+		if accepts(enc, "br") && a.br != nil {
 			v, name = a.br, "br"
+		} else if !accepts(enc, "gzip") {
+			// Brotli only, and no brotli variant: send the file as it is.
+			w.Header().Set("ETag", etag)
+			w.WriteHeader(status)
+			_, _ = w.Write(rec.body.Bytes())
+			return
 		}
 		w.Header().Set("ETag", v.etag)
 		if status == http.StatusNotModified {

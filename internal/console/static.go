@@ -33,8 +33,9 @@ var contentTypes = map[string]string{
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
-// Shell serves the console's static files under Prefix: compressed once at
-// start (brotli and gzip, whichever the browser accepts), with a strong
+// Shell serves the console's static files under Prefix: compressed (the
+// embedded brotli variants, gzip at the first request; whichever the
+// browser accepts), with a strong
 // ETag per encoding, Cache-Control no-cache (revalidate, so a deploy is
 // seen at once) and 304 on If-None-Match.
 type Shell struct {
@@ -44,6 +45,10 @@ type Shell struct {
 // NewShell reads and compresses the embedded shell.
 func NewShell() (*Shell, error) {
 	root, err := fs.Sub(static, "static")
+	if err != nil {
+		return nil, err
+	}
+	brs, err := shellBrotli()
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +65,7 @@ func NewShell() (*Shell, error) {
 		if !ok {
 			ct = mime.TypeByExtension(path.Ext(p))
 		}
-		s.files[Prefix+p] = compress.NewAsset(ct, b)
+		s.files[Prefix+p] = compress.NewAsset(ct, b, brs)
 		return nil
 	})
 	return s, err
