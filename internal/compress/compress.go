@@ -135,7 +135,6 @@ func gzipped(b []byte) []byte {
 	return out.Bytes()
 }
 
-
 // Serve sends a in the encoding the client accepts, answers a matching
 // If-None-Match with 304 and otherwise sends the bytes.
 func Serve(w http.ResponseWriter, r *http.Request, a *Asset) {
