@@ -22,7 +22,9 @@ func main() {
 	if err != nil {
 		log.Fatalf("console: %v", err)
 	}
-	o, err := consoleapi.With(httpapi.Options{}, env.Store())
+	// The page signs in through the form's managed login (COGNITO_DOMAIN,
+	// USER_POOL_CLIENT_ID, APP_URL; its callback is APP_URL + "console/").
+	o, err := consoleapi.WithSignIn(httpapi.Options{}, env.Store(), env.SignIn().Origin())
 	if err != nil {
 		log.Fatalf("console: %v", err)
 	}

@@ -22,8 +22,20 @@ import (
 
 // With returns o with the console's routes and page added, the console
 // rendered over store with o's clock; o.Outbox, when set, is the local
-// run's sent messages (GET /api/console/outbox).
+// run's sent messages (GET /api/console/outbox). The page signs in through
+// the managed login of o.Form (the form's, when it has one: SignInOrigin).
 func With(o httpapi.Options, store console.Store) (httpapi.Options, error) {
+	origin := ""
+	if f, ok := o.Form.(interface{ SignInOrigin() string }); ok {
+		origin = f.SignInOrigin()
+	}
+	return WithSignIn(o, store, origin)
+}
+
+// WithSignIn is With for a handler without the form (the console
+// function): the page signs in through the managed login at signInOrigin
+// (webform.SignIn.Origin; "" is dev sign-in).
+func WithSignIn(o httpapi.Options, store console.Store, signInOrigin string) (httpapi.Options, error) {
 	now := o.Now
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
@@ -32,7 +44,7 @@ func With(o httpapi.Options, store console.Store) (httpapi.Options, error) {
 	if err != nil {
 		return o, err
 	}
-	shell, err := console.NewShell()
+	shell, err := console.NewShell(signInOrigin)
 	if err != nil {
 		return o, err
 	}
