@@ -3,9 +3,13 @@ package functions_test
 import (
 	"context"
 	"fmt"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -289,6 +293,60 @@ func (h *harness) leastPrivilege(t *testing.T, names []string) {
 					default:
 						t.Errorf("%s is granted %s on %v, which none of its smoke events calls", id, a, s.Resources)
 					}
+				}
+			}
+		})
+	}
+}
+
+// clientPackages are the packages of internal/lambdaenv that build an AWS
+// client other than DynamoDB's, by the service prefix of the IAM actions
+// that client needs.
+var clientPackages = map[string]string{
+	"touchaudit/internal/lambdaenv/executions": "states",
+	"touchaudit/internal/lambdaenv/notifier":   "ses",
+	"touchaudit/internal/lambdaenv/directory":  "cognito-idp",
+	"touchaudit/internal/lambdaenv/evidence":   "s3",
+}
+
+// A function links an AWS client exactly when its role may call that
+// service: a client its role does not allow is dead weight at every cold
+// start, and a grant without the client is a grant nothing uses. (Which
+// workflow function imports what follows its entry in internal/functions,
+// whose test checks the imports against the entry's flags.)
+func TestPolicy_EachMainLinksTheClientsItsRoleAllows(t *testing.T) {
+	tmpl, err := samtemplate.Transform(context.Background(), "../template.yaml", smokeStack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range functionNames(t) {
+		t.Run(name, func(t *testing.T) {
+			f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(name, "main.go"), nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			linked := map[string]bool{}
+			for _, im := range f.Imports {
+				p, _ := strconv.Unquote(im.Path.Value)
+				if service, ok := clientPackages[p]; ok {
+					linked[service] = true
+				}
+			}
+			stmts, _, err := tmpl.RoleStatements(logicalID(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			granted := map[string]bool{}
+			for _, s := range stmts {
+				for _, a := range s.Actions {
+					if service, _, _ := strings.Cut(a, ":"); s.Effect == "Allow" && service != "dynamodb" {
+						granted[service] = true
+					}
+				}
+			}
+			for _, service := range []string{"states", "ses", "cognito-idp", "s3"} {
+				if linked[service] != granted[service] {
+					t.Errorf("functions/%s links the %s client: %v; its role grants %s actions: %v", name, service, linked[service], service, granted[service])
 				}
 			}
 		})

@@ -25,6 +25,7 @@ import (
 	"touchaudit/internal/atomicfile"
 	"touchaudit/internal/audit"
 	"touchaudit/internal/console"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/devtoken"
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/filestore"
@@ -232,8 +233,12 @@ func startLocal(ctx context.Context, o localOptions) (_ *localServer, err error)
 	if err != nil {
 		return nil, err
 	}
-	api := httpapi.New(s.stack.workflow, s.Store, httpapi.Options{Form: webform.Handler(), Log: logger, Now: s.stack.engine.Clock().Now,
-		Outbox: s.Outbox, Files: files})
+	opts, err := consoleapi.With(httpapi.Options{Form: webform.Handler(), Log: logger, Now: s.stack.engine.Clock().Now,
+		Outbox: s.Outbox, Files: files}, s.Store)
+	if err != nil {
+		return nil, err
+	}
+	api := httpapi.New(s.stack.workflow, s.Store, opts)
 	mux := http.NewServeMux()
 	mux.Handle("/files/", files.Handler()) // the presigned-style uploads and downloads of evidence
 	mux.Handle("/", api.HTTP(signer.VerifyRequest))

@@ -12,6 +12,7 @@ import (
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdaenv/executions"
 	"touchaudit/internal/workflow"
 )
 
@@ -45,11 +46,12 @@ func runReviewCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	ctx := context.Background()
-	wf, err := lambdaenv.Workflow(ctx, os.Getenv)
+	env, err := lambdaenv.Load(ctx, os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "review start: %v\n", err)
 		return 1
 	}
+	wf := env.Workflow(executions.New(env), nil)
 	out, err := wf.Reviews.StartReview(ctx, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "review start: %v\n", err)

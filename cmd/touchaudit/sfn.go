@@ -18,6 +18,7 @@ import (
 	"touchaudit/internal/awsclient"
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/lambdart"
+	s3store "touchaudit/internal/s3"
 )
 
 func init() {
@@ -228,7 +229,7 @@ func bindSFNResources(opts *asl.Options, functions functionFlags, stderr io.Writ
 		opts.DynamoDB = awsdynamo.New(client)
 	}
 	if ep := os.Getenv("S3_ENDPOINT"); ep != "" {
-		opts.S3 = awss3.New(sfnS3Limits.S3(sfnS3Limits.Local(), ep))
+		opts.S3 = awss3.New(s3store.NewClient(sfnS3Limits, sfnS3Limits.Local(), ep))
 	}
 	for _, f := range functions {
 		fn, err := lambdart.Start(lambdart.Config{Bootstrap: f.bootstrap, FunctionName: f.name, Env: os.Environ(), Logs: stderr})

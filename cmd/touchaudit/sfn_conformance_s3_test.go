@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"touchaudit/internal/motoserver"
+	s3store "touchaudit/internal/s3"
 )
 
 // uploadS3Fixtures uploads a case's s3/BUCKET/KEY... files to the shared
@@ -33,7 +34,7 @@ func uploadS3Fixtures(t *testing.T, root string) *s3.Client {
 	}
 	srv := motoserver.Shared(t)
 	t.Setenv("S3_ENDPOINT", srv.Endpoint)
-	client := sfnS3Limits.S3(sfnS3Limits.Local(), srv.Endpoint)
+	client := s3store.NewClient(sfnS3Limits, sfnS3Limits.Local(), srv.Endpoint)
 	ctx := context.Background()
 	for _, b := range buckets {
 		if !b.IsDir() {

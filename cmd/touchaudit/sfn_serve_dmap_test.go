@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"touchaudit/internal/motoserver"
+	s3store "touchaudit/internal/s3"
 )
 
 // TestSfnServe_DistributedMapAWSCLI runs a Distributed Map that reads a CSV
@@ -17,7 +18,7 @@ import (
 // and list-executions --map-run-arn.
 func TestSfnServe_DistributedMapAWSCLI(t *testing.T) {
 	srv := motoserver.Shared(t)
-	client := sfnS3Limits.S3(sfnS3Limits.Local(), srv.Endpoint)
+	client := s3store.NewClient(sfnS3Limits, sfnS3Limits.Local(), srv.Endpoint)
 	ctx := context.Background()
 	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("serve-dmap")}); err != nil {
 		t.Fatal(err)

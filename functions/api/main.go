@@ -11,6 +11,9 @@ import (
 
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdaenv/directory"
+	"touchaudit/internal/lambdaenv/evidence"
+	"touchaudit/internal/lambdaenv/executions"
 	"touchaudit/internal/lambdafn"
 	"touchaudit/internal/webform"
 )
@@ -21,11 +24,10 @@ func main() {
 	if err != nil {
 		log.Fatalf("api: %v", err)
 	}
-	o := httpapi.Options{Form: webform.HandlerWith(env.SignIn()), Directory: env.Directory()}
-	if files := env.Files(); files != nil {
-		o.Files = files // a nil *s3.Bucket must not become a non-nil interface
-	}
-	h := httpapi.New(env.Workflow(), env.Store(), o)
+	o := httpapi.Options{Form: webform.HandlerWith(env.SignIn()), Directory: directory.New(env), Files: evidence.New(env)}
+	// The role grants no ses:SendEmail: the API's notifications (an appeal
+	// tells the leads) are logged, best effort as everywhere.
+	h := httpapi.New(env.Workflow(executions.New(env), nil), env.Store(), o)
 	// Not a payload-2.0 event is the function's InvalidInput error; every
 	// HTTP request gets an HTTP answer.
 	lambdafn.Start(h.Handle)

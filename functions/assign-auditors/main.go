@@ -8,14 +8,13 @@ import (
 
 	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdaenv/executions"
 )
 
 func main() {
-	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("assign-auditors: %v", err)
 	}
-	if err := functions.Start(wf, "assign-auditors"); err != nil {
-		log.Fatalf("assign-auditors: %v", err)
-	}
+	functions.AssignAuditors.Start(env.Workflow(executions.New(env), nil))
 }

@@ -8,14 +8,13 @@ import (
 
 	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdaenv/notifier"
 )
 
 func main() {
-	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("compile-report: %v", err)
 	}
-	if err := functions.Start(wf, "compile-report"); err != nil {
-		log.Fatalf("compile-report: %v", err)
-	}
+	functions.CompileReport.Start(env.Workflow(nil, notifier.New(env)))
 }

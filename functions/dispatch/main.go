@@ -8,14 +8,14 @@ import (
 
 	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdaenv/executions"
+	"touchaudit/internal/lambdaenv/notifier"
 )
 
 func main() {
-	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("dispatch: %v", err)
 	}
-	if err := functions.Start(wf, "dispatch"); err != nil {
-		log.Fatalf("dispatch: %v", err)
-	}
+	functions.Dispatch.Start(env.Workflow(executions.New(env), notifier.New(env)))
 }

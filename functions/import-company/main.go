@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdaenv/directory"
 	"touchaudit/internal/lambdafn"
 )
 
@@ -19,5 +20,5 @@ func main() {
 	if err != nil {
 		log.Fatalf("import-company: %v", err)
 	}
-	lambdafn.Start(env.Companies().Import, lambdafn.DisallowUnknownFields())
+	lambdafn.Start(env.Companies(directory.New(env)).Import, lambdafn.DisallowUnknownFields())
 }

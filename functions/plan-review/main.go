@@ -11,11 +11,9 @@ import (
 )
 
 func main() {
-	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("plan-review: %v", err)
 	}
-	if err := functions.Start(wf, "plan-review"); err != nil {
-		log.Fatalf("plan-review: %v", err)
-	}
+	functions.PlanReview.Start(env.Workflow(nil, nil))
 }

@@ -11,11 +11,9 @@ import (
 )
 
 func main() {
-	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("remind: %v", err)
 	}
-	if err := functions.Start(wf, "remind"); err != nil {
-		log.Fatalf("remind: %v", err)
-	}
+	functions.Remind.Start(env.Workflow(nil, nil))
 }

@@ -11,11 +11,9 @@ import (
 )
 
 func main() {
-	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("score: %v", err)
 	}
-	if err := functions.Start(wf, "score"); err != nil {
-		log.Fatalf("score: %v", err)
-	}
+	functions.Score.Start(env.Workflow(nil, nil))
 }

@@ -8,14 +8,13 @@ import (
 
 	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdaenv/executions"
 )
 
 func main() {
-	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("start-audits: %v", err)
 	}
-	if err := functions.Start(wf, "start-audits"); err != nil {
-		log.Fatalf("start-audits: %v", err)
-	}
+	functions.StartAudits.Start(env.Workflow(executions.New(env), nil))
 }

@@ -8,14 +8,13 @@ import (
 
 	"touchaudit/internal/functions"
 	"touchaudit/internal/lambdaenv"
+	"touchaudit/internal/lambdaenv/executions"
 )
 
 func main() {
-	wf, err := lambdaenv.Workflow(context.Background(), os.Getenv)
+	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	if err != nil {
 		log.Fatalf("submit: %v", err)
 	}
-	if err := functions.Start(wf, "submit"); err != nil {
-		log.Fatalf("submit: %v", err)
-	}
+	functions.Submit.Start(env.Workflow(executions.New(env), nil))
 }

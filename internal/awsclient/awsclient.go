@@ -22,8 +22,6 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -113,8 +111,10 @@ func (l Limits) Retryer() aws.Retryer {
 }
 
 // Config returns cfg with the limits applied to every client built from it
-// (HTTP client, retryer and the attempt timeout); S3, SES and Cognito
-// clients built with NewFromConfig get them too.
+// (HTTP client, retryer and the attempt timeout). The DynamoDB client is
+// built here, since every function has one; the other clients are built by
+// their adapters (internal/stepfunctions, internal/s3, ...) from Config, so
+// that a function links only the SDK clients its role may call.
 func (l Limits) Config(cfg aws.Config) aws.Config {
 	cfg.HTTPClient = l.HTTPClient()
 	cfg.Retryer = l.Retryer
@@ -140,34 +140,6 @@ func (l Limits) DynamoDB(cfg aws.Config, endpoint string) *dynamodb.Client {
 	return dynamodb.NewFromConfig(l.Config(cfg), func(o *dynamodb.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
-		}
-	})
-}
-
-// StepFunctions builds a Step Functions client from cfg with the limits;
-// endpoint, when not empty, replaces AWS's (the local engine, moto).
-func (l Limits) StepFunctions(cfg aws.Config, endpoint string) *sfn.Client {
-	return sfn.NewFromConfig(l.Config(cfg), func(o *sfn.Options) {
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	})
-}
-
-// S3 builds an S3 client from cfg with the limits; endpoint, when not
-// empty, replaces AWS's (moto) and addresses buckets by path, as local
-// servers need. The attempt timeout suits HeadObject and small calls;
-// presigning makes no call at all. (A client that streams object bodies
-// through GetObject would need an attempt timeout of its own.) Checksums
-// are computed only when an operation requires one, so that a presigned
-// PUT carries the caller's SHA-256 and no checksum of an empty body.
-func (l Limits) S3(cfg aws.Config, endpoint string) *s3.Client {
-	return s3.NewFromConfig(l.Config(cfg), func(o *s3.Options) {
-		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-			o.UsePathStyle = true
 		}
 	})
 }

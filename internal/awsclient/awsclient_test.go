@@ -61,7 +61,7 @@ func TestLimits_HungServerFailsAfterTheAttemptsWithinTheBound(t *testing.T) {
 			return err
 		}},
 		{"Step Functions SendTaskSuccess", func(t *testing.T, endpoint string) error {
-			_, err := fast.StepFunctions(fast.Local(), endpoint).SendTaskSuccess(t.Context(), &sfn.SendTaskSuccessInput{TaskToken: aws.String("tok"), Output: aws.String("{}")})
+			_, err := sfn.NewFromConfig(fast.Config(fast.Local()), func(o *sfn.Options) { o.BaseEndpoint = aws.String(endpoint) }).SendTaskSuccess(t.Context(), &sfn.SendTaskSuccessInput{TaskToken: aws.String("tok"), Output: aws.String("{}")})
 			return err
 		}},
 	} {

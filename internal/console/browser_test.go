@@ -20,6 +20,7 @@ import (
 	"touchaudit/internal/audit"
 	"touchaudit/internal/browsertest"
 	"touchaudit/internal/console"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/memstore"
 	"touchaudit/internal/scoring"
@@ -45,7 +46,7 @@ func server(t *testing.T) (*httptest.Server, *memstore.Store) {
 	store, _ := seeded(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	wf := workflow.New(store, noExecutions{}, workflow.LogNotifier{Log: log}, fixedClock{now}, workflow.Config{}, log)
-	h := httpapi.New(wf, store, httpapi.Options{Form: webform.Handler(), Log: log, Now: func() time.Time { return now }})
+	h := httpapi.New(wf, store, consoleapi.MustWith(httpapi.Options{Form: webform.Handler(), Log: log, Now: func() time.Time { return now }}, store))
 	srv := httptest.NewServer(h.HTTP(func(r *http.Request) (map[string]string, error) {
 		if r.Header.Get("Authorization") != "Bearer lead" {
 			return nil, nil

@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/filestore"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/memstore"
@@ -50,7 +51,7 @@ func serverWithFiles(t *testing.T) (*httptest.Server, *memstore.Store, *filestor
 		t.Fatal(err)
 	}
 	wf := workflow.New(store, noExecutions{}, workflow.LogNotifier{Log: log}, fixedClock{now}, workflow.Config{}, log)
-	h := httpapi.New(wf, store, httpapi.Options{Form: webform.Handler(), Log: log, Now: func() time.Time { return now }, Files: files})
+	h := httpapi.New(wf, store, consoleapi.MustWith(httpapi.Options{Form: webform.Handler(), Log: log, Now: func() time.Time { return now }, Files: files}, store))
 	mux.Handle("/files/", files.Handler())
 	mux.Handle("/", h.HTTP(func(r *http.Request) (map[string]string, error) {
 		if r.Header.Get("Authorization") != "Bearer lead" {

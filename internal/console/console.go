@@ -2,7 +2,8 @@
 // little plain JavaScript, embedded, served at /console/ without sign-in
 // like the audit form) that fetches HTML fragments rendered here with
 // html/template from the lead-only routes under /api/console/ (wired in
-// internal/httpapi, which checks identity), and the review exports. Charts
+// internal/consoleapi on internal/httpapi, which checks identity), and the
+// review exports. Charts
 // are SVG drawn by the templates, with a title, a description and a data
 // table each. Texts come from one catalogue per language (static/i18n),
 // shared by the templates and the shell.
@@ -14,9 +15,10 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"io/fs"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -56,8 +58,8 @@ type Viewer struct {
 type Console struct {
 	store Store
 	now   func() time.Time
-	tmpl  *template.Template
-	cat   map[audit.Lang]map[string]string
+	pages *pages
+	cat   *catalogues
 }
 
 // Options configure a Console; zero fields take the defaults.
@@ -78,13 +80,9 @@ func New(store Store, o Options) (*Console, error) {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	cat, err := loadCatalogues()
-	if err != nil {
-		return nil, err
-	}
-	c := &Console{store: store, now: now, cat: cat}
-	c.tmpl, err = template.New("console").Funcs(funcs).ParseFS(templates, "templates/*.html")
-	if err != nil {
+	c := &Console{store: store, now: now, cat: newCatalogues()}
+	var err error
+	if c.pages, err = newPages(templates, "templates"); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -103,30 +101,48 @@ func LangOf(s string) audit.Lang {
 	return Languages[0]
 }
 
-func loadCatalogues() (map[audit.Lang]map[string]string, error) {
-	out := map[audit.Lang]map[string]string{}
-	for _, l := range Languages {
-		b, err := fs.ReadFile(static, "static/i18n/"+string(l)+".json")
-		if err != nil {
-			return nil, err
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("catalogue %s: %w", l, err)
-		}
-		out[l] = m
+// catalogues are the languages' texts, each decoded when first asked for:
+// a cold start that answers the review list decodes none, a fragment only
+// its language (and English when a key is missing).
+type catalogues struct {
+	mu   sync.Mutex
+	text map[audit.Lang]map[string]string
+}
+
+func newCatalogues() *catalogues { return &catalogues{text: map[audit.Lang]map[string]string{}} }
+
+// of is lang's catalogue (nil for a language the console does not speak).
+// The catalogues are embedded and their test decodes each, so a decoding
+// error is a defect of the build: it panics.
+func (cs *catalogues) of(lang audit.Lang) map[string]string {
+	if !slices.Contains(Languages, lang) {
+		return nil
 	}
-	return out, nil
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if m, ok := cs.text[lang]; ok {
+		return m
+	}
+	b, err := fs.ReadFile(static, "static/i18n/"+string(lang)+".json")
+	if err != nil {
+		panic(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(fmt.Errorf("catalogue %s: %w", lang, err))
+	}
+	cs.text[lang] = m
+	return m
 }
 
 // T translates a catalogue key into lang: the language's text, else the
 // English one, else the key itself (so an unknown drift status or reason
 // still shows, as its code).
 func (c *Console) T(lang audit.Lang, key string) string {
-	if s, ok := c.cat[lang][key]; ok {
+	if s, ok := c.cat.of(lang)[key]; ok {
 		return s
 	}
-	if s, ok := c.cat[audit.English][key]; ok {
+	if s, ok := c.cat.of(audit.English)[key]; ok {
 		return s
 	}
 	return key
@@ -134,8 +150,8 @@ func (c *Console) T(lang audit.Lang, key string) string {
 
 // Keys lists a language's catalogue keys, sorted (for the catalogue test).
 func (c *Console) Keys(lang audit.Lang) []string {
-	keys := make([]string, 0, len(c.cat[lang]))
-	for k := range c.cat[lang] {
+	keys := make([]string, 0, len(c.cat.of(lang)))
+	for k := range c.cat.of(lang) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -159,8 +175,12 @@ func (p page) Tf(key string, args ...any) string { return fmt.Sprintf(p.c.T(p.La
 func (p page) L(l audit.Label) string { return l.In(p.Lang) }
 
 func (c *Console) render(name string, v Viewer, data any) ([]byte, error) {
+	t, err := c.pages.set(name)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
 	var b bytes.Buffer
-	if err := c.tmpl.ExecuteTemplate(&b, name, page{Lang: v.Lang, c: c, Data: data}); err != nil {
+	if err := t.ExecuteTemplate(&b, name, page{Lang: v.Lang, c: c, Data: data}); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	return b.Bytes(), nil

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"touchaudit/internal/browsertest/fakeoauth"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/webform"
 	"touchaudit/internal/workflow"
@@ -51,7 +52,7 @@ func newSignInSite(t *testing.T, expiresIn int) *signInSite {
 	t.Cleanup(s.Close)
 	s.idp.Allow(s.URL+"/", s.URL+"/console/")
 	form := webform.HandlerWith(&webform.SignIn{Domain: s.idp.URL, ClientID: "client-1", RedirectURI: s.URL + "/"})
-	api := httpapi.New(wf, store, httpapi.Options{Form: form, Log: log, Now: func() time.Time { return now }})
+	api := httpapi.New(wf, store, consoleapi.MustWith(httpapi.Options{Form: form, Log: log, Now: func() time.Time { return now }}, store))
 	h = api.HTTP(s.verify)
 	return s
 }

@@ -33,7 +33,46 @@ type API interface {
 	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
-var _ API = (*dynamodb.Client)(nil)
+// sdk is the reading half of API over the SDK client's methods, held as
+// function values. A binary that also calls methods by reflection
+// (html/template, in the console function) keeps every exported method of
+// every type it converts to an interface, and of the types those hold:
+// *dynamodb.Client as API, or in a struct field, would link all of the
+// client's operations (about 1 MB) rather than these three. Writes fail.
+type sdk struct {
+	getItem      func(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	query        func(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	batchGetItem func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+}
+
+var _ API = sdk{}
+
+func (x sdk) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	return x.getItem(ctx, in, o...)
+}
+
+// ErrReadOnly is a write to a store made by NewReadOnly.
+var ErrReadOnly = errors.New("dynamo: this store only reads (NewReadOnly)")
+
+func (sdk) PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	return nil, ErrReadOnly
+}
+
+func (x sdk) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	return x.query(ctx, in, o...)
+}
+
+func (sdk) BatchWriteItem(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	return nil, ErrReadOnly
+}
+
+func (x sdk) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	return x.batchGetItem(ctx, in, o...)
+}
+
+func (sdk) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	return nil, ErrReadOnly
+}
 
 // Store is audit.Store on one DynamoDB table (see the package comment).
 type Store struct {
@@ -48,6 +87,13 @@ var _ audit.Store = (*Store)(nil)
 // EnsureTable creates.
 func New(client API, table string) *Store {
 	return &Store{client: client, table: table, now: time.Now}
+}
+
+// NewReadOnly is a store on the table that only reads: every write fails
+// with ErrReadOnly. The console function, whose role may only read, links
+// three of the client's operations (see sdk).
+func NewReadOnly(c *dynamodb.Client, table string) *Store {
+	return New(sdk{getItem: c.GetItem, query: c.Query, batchGetItem: c.BatchGetItem}, table)
 }
 
 // Attribute and index names; template.yaml declares the same.

@@ -1,15 +1,15 @@
 // Package functions is the one table of touchaudit's workflow functions:
 // which use-case method of internal/workflow each functions/<name> Lambda
-// runs. Each functions/<name>/main.go calls Start with its name, and the
-// local stack (cmd/touchaudit) binds Handler of the same entries in process,
-// so AWS and the local engine cannot disagree about what a function does.
+// runs, and which AWS services besides DynamoDB its role may call. Each
+// functions/<name>/main.go calls its entry's Start (functions.Score.Start),
+// and the local stack (cmd/touchaudit) binds Handler of the same entries
+// in process, so AWS and the local engine cannot disagree about what a function does.
 // api and import-company are not workflow functions and are not listed.
 package functions
 
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 
 	"touchaudit/internal/lambdafn"
@@ -23,51 +23,67 @@ type Function struct {
 	// Logical is its logical id in template.yaml; state machines refer to
 	// ${<Logical>Arn}.
 	Logical string
+	// Notify: the function's role may send e-mail (ses:SendEmail), and its
+	// main builds the SES notifier (internal/lambdaenv/notifier). Without
+	// it the function links no SES client and only logs notifications.
+	Notify bool
+	// Executions: the role may start executions or send task success
+	// (states:*), and main builds the Step Functions adapter
+	// (internal/lambdaenv/executions). Without it the function links no
+	// Step Functions client.
+	Executions bool
 	// bind picks the method from the use cases.
 	bind func(*workflow.Workflow) task
 }
 
-// table lists every workflow function: name, template logical id, method.
-var table = []Function{
-	{"plan-review", "PlanReviewFunction", func(w *workflow.Workflow) task { return method(w.Reviews.PlanReview) }},
-	{"assign-auditors", "AssignAuditorsFunction", func(w *workflow.Workflow) task { return method(w.Reviews.AssignAuditors) }},
-	{"start-audits", "StartAuditsFunction", func(w *workflow.Workflow) task { return method(w.Reviews.StartAudits) }},
-	{"track-completion", "TrackCompletionFunction", func(w *workflow.Workflow) task { return method(w.Reviews.Track) }},
-	{"compile-report", "CompileReportFunction", func(w *workflow.Workflow) task { return method(w.Reviews.CompileReport) }},
-	{"start-review", "StartReviewFunction", func(w *workflow.Workflow) task { return method(w.Reviews.StartReview) }},
-	{"dispatch", "DispatchFunction", func(w *workflow.Workflow) task { return method(w.Audits.Dispatch) }},
-	{"submit", "SubmitFunction", func(w *workflow.Workflow) task { return method(w.Audits.Submit) }},
-	{"score", "ScoreFunction", func(w *workflow.Workflow) task { return method(w.Audits.Score) }},
-	{"verify-promise", "VerifyPromiseFunction", func(w *workflow.Workflow) task { return method(w.Audits.AskPromise) }},
-	{"confirm-promise", "ConfirmPromiseFunction", func(w *workflow.Workflow) task { return method(w.Audits.ConfirmPromise) }},
-	{"remind", "RemindFunction", func(w *workflow.Workflow) task { return method(w.Audits.Remind) }},
-	{"reassign", "ReassignFunction", func(w *workflow.Workflow) task { return method(w.Audits.Reassign) }},
-	{"qa", "QaFunction", func(w *workflow.Workflow) task { return method(w.QA.Step) }},
-}
+// The workflow functions, one variable each, named for the logical id, so
+// that a main refers to its own and links only its method's code.
+// functions/policy_test.go checks Notify and Executions against each
+// role in template.yaml.
+var (
+	PlanReview      = Function{"plan-review", "PlanReviewFunction", false, false, func(w *workflow.Workflow) task { return method(w.Reviews.PlanReview) }}
+	AssignAuditors  = Function{"assign-auditors", "AssignAuditorsFunction", false, true, func(w *workflow.Workflow) task { return method(w.Reviews.AssignAuditors) }}
+	StartAudits     = Function{"start-audits", "StartAuditsFunction", false, true, func(w *workflow.Workflow) task { return method(w.Reviews.StartAudits) }}
+	TrackCompletion = Function{"track-completion", "TrackCompletionFunction", true, true, func(w *workflow.Workflow) task { return method(w.Reviews.Track) }}
+	CompileReport   = Function{"compile-report", "CompileReportFunction", true, false, func(w *workflow.Workflow) task { return method(w.Reviews.CompileReport) }}
+	StartReview     = Function{"start-review", "StartReviewFunction", false, true, func(w *workflow.Workflow) task { return method(w.Reviews.StartReview) }}
+	Dispatch        = Function{"dispatch", "DispatchFunction", true, true, func(w *workflow.Workflow) task { return method(w.Audits.Dispatch) }}
+	Submit          = Function{"submit", "SubmitFunction", false, true, func(w *workflow.Workflow) task { return method(w.Audits.Submit) }}
+	Score           = Function{"score", "ScoreFunction", false, false, func(w *workflow.Workflow) task { return method(w.Audits.Score) }}
+	VerifyPromise   = Function{"verify-promise", "VerifyPromiseFunction", true, false, func(w *workflow.Workflow) task { return method(w.Audits.AskPromise) }}
+	ConfirmPromise  = Function{"confirm-promise", "ConfirmPromiseFunction", false, true, func(w *workflow.Workflow) task { return method(w.Audits.ConfirmPromise) }}
+	Remind          = Function{"remind", "RemindFunction", false, false, func(w *workflow.Workflow) task { return method(w.Audits.Remind) }}
+	Reassign        = Function{"reassign", "ReassignFunction", true, true, func(w *workflow.Workflow) task { return method(w.Audits.Reassign) }}
+	QA              = Function{"qa", "QaFunction", true, true, func(w *workflow.Workflow) task { return method(w.QA.Step) }}
+)
+
+// table lists every workflow function. Pointers keep it a static table:
+// a function's main, which names only its own variable, links none of the
+// others' methods.
+var table = []*Function{&PlanReview, &AssignAuditors, &StartAudits, &TrackCompletion, &CompileReport, &StartReview,
+	&Dispatch, &Submit, &Score, &VerifyPromise, &ConfirmPromise, &Remind, &Reassign, &QA}
 
 // All lists the workflow functions.
-func All() []Function { return slices.Clone(table) }
+func All() []Function {
+	out := make([]Function, len(table))
+	for i, f := range table {
+		out[i] = *f
+	}
+	return out
+}
 
 // Lookup finds a workflow function by its directory name.
 func Lookup(name string) (Function, bool) {
-	i := slices.IndexFunc(table, func(f Function) bool { return f.Name == name })
+	i := slices.IndexFunc(table, func(f *Function) bool { return f.Name == name })
 	if i < 0 {
 		return Function{}, false
 	}
-	return table[i], true
+	return *table[i], true
 }
 
-// Start runs the workflow function name as this process's Lambda handler
-// (lambdafn.Start) and never returns, except with an error for a name the
-// table does not list.
-func Start(wf *workflow.Workflow, name string) error {
-	f, ok := Lookup(name)
-	if !ok {
-		return fmt.Errorf("%q is not a workflow function (see internal/functions)", name)
-	}
-	f.bind(wf).start()
-	return nil
-}
+// Start runs the function's method as this process's Lambda handler
+// (lambdafn.Start) and never returns.
+func (f Function) Start(wf *workflow.Workflow) { f.bind(wf).start() }
 
 // Handler is the function's method in process, through the same lambdafn
 // wrapper as in AWS so that error names match: JSON in, JSON out. It fits

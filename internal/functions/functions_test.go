@@ -22,48 +22,86 @@ import (
 
 // notWorkflow are the functions/ directories that are no workflow function:
 // they build other services and do not call Start.
-var notWorkflow = map[string]bool{"api": true, "import-company": true}
+var notWorkflow = map[string]bool{"api": true, "console": true, "import-company": true}
 
-// startedName is the name literal main passes to functions.Start, or "" when
-// main makes no such call.
-func startedName(t *testing.T, path string) string {
+// mainOf is what a functions/<name>/main.go says: the variable of this
+// package whose Start it calls (functions.Score.Start), "" when none, and
+// the packages it imports.
+func mainOf(t *testing.T, path string) (started string, imports map[string]bool) {
 	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	imports = map[string]bool{}
 	local := ""
 	for _, im := range f.Imports {
-		if p, _ := strconv.Unquote(im.Path.Value); p == "touchaudit/internal/functions" {
+		p, _ := strconv.Unquote(im.Path.Value)
+		imports[p] = true
+		if p == "touchaudit/internal/functions" {
 			local = "functions"
 			if im.Name != nil {
 				local = im.Name.Name
 			}
 		}
 	}
-	name := ""
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || local == "" {
 			return true
 		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Start" {
+		start, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || start.Sel.Name != "Start" {
 			return true
 		}
-		if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != local || len(call.Args) != 2 {
+		entry, ok := start.X.(*ast.SelectorExpr)
+		if !ok {
 			return true
 		}
-		lit, ok := call.Args[1].(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING {
-			t.Errorf("%s: functions.Start must name the function with a string literal", path)
-			return true
+		if pkg, ok := entry.X.(*ast.Ident); ok && pkg.Name == local {
+			started = entry.Sel.Name
 		}
-		name, _ = strconv.Unquote(lit.Value)
 		return true
 	})
-	return name
+	return started, imports
 }
+
+// variables maps each Function variable of functions.go to the name its
+// literal gives.
+func variables(t *testing.T) map[string]string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "functions.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || len(vs.Names) != 1 || len(vs.Values) != 1 {
+			return true
+		}
+		lit, ok := vs.Values[0].(*ast.CompositeLit)
+		if !ok {
+			return true
+		}
+		if id, isIdent := lit.Type.(*ast.Ident); !isIdent || id.Name != "Function" || len(lit.Elts) == 0 {
+			return true
+		}
+		if name, ok := lit.Elts[0].(*ast.BasicLit); ok {
+			out[vs.Names[0].Name], _ = strconv.Unquote(name.Value)
+		}
+		return true
+	})
+	return out
+}
+
+// The client packages a workflow function's main imports follow its
+// entry's flags: a function links the SDK clients its role may call and
+// no others.
+const (
+	notifierPkg   = "touchaudit/internal/lambdaenv/notifier"
+	executionsPkg = "touchaudit/internal/lambdaenv/executions"
+)
 
 func TestTable_EveryFunctionsMainStartsItsOwnEntry(t *testing.T) {
 	mains, err := filepath.Glob("../../functions/*/main.go")
@@ -73,21 +111,29 @@ func TestTable_EveryFunctionsMainStartsItsOwnEntry(t *testing.T) {
 	if len(mains) < 15 {
 		t.Fatalf("found %d functions/*/main.go, want at least 15", len(mains))
 	}
+	vars := variables(t)
 	dirs := map[string]bool{}
 	for _, m := range mains {
 		dir := filepath.Base(filepath.Dir(m))
 		dirs[dir] = true
 		t.Run(dir, func(t *testing.T) {
-			got := startedName(t, m)
-			_, listed := Lookup(dir)
+			started, imports := mainOf(t, m)
+			f, listed := Lookup(dir)
 			switch {
-			case notWorkflow[dir] && got != "":
-				t.Errorf("functions/%s starts workflow function %q; it is not one", dir, got)
+			case notWorkflow[dir] && started != "":
+				t.Errorf("functions/%s starts workflow function %s; it is not one", dir, started)
 			case notWorkflow[dir]:
 			case !listed:
 				t.Errorf("functions/%s is not in the table of internal/functions", dir)
-			case got != dir:
-				t.Errorf("functions/%s/main.go starts %q, want functions.Start(wf, %q)", dir, got, dir)
+			case vars[started] != dir:
+				t.Errorf("functions/%s/main.go starts functions.%s (%q), want its own entry", dir, started, vars[started])
+			default:
+				if imports[notifierPkg] != f.Notify {
+					t.Errorf("functions/%s imports %s: %v; its entry's Notify: %v", dir, notifierPkg, imports[notifierPkg], f.Notify)
+				}
+				if imports[executionsPkg] != f.Executions {
+					t.Errorf("functions/%s imports %s: %v; its entry's Executions: %v", dir, executionsPkg, imports[executionsPkg], f.Executions)
+				}
 			}
 		})
 	}
@@ -99,30 +145,14 @@ func TestTable_EveryFunctionsMainStartsItsOwnEntry(t *testing.T) {
 	if n := len(All()); n != 14 {
 		t.Errorf("the table lists %d workflow functions, want 14", n)
 	}
-}
-
-func TestTable_LogicalIdsFollowTheNames(t *testing.T) {
-	seen := map[string]bool{}
-	for _, f := range All() {
-		var want strings.Builder
-		for _, part := range strings.Split(f.Name, "-") {
-			want.WriteString(strings.ToUpper(part[:1]) + part[1:])
-		}
-		want.WriteString("Function")
-		if f.Logical != want.String() {
-			t.Errorf("%s: logical id %s, want %s", f.Name, f.Logical, want.String())
-		}
-		if seen[f.Name] {
-			t.Errorf("%s is listed twice", f.Name)
-		}
-		seen[f.Name] = true
+	if len(vars) != len(All()) {
+		t.Errorf("functions.go declares %d Function variables and the table lists %d", len(vars), len(All()))
 	}
-}
-
-func TestStart_RefusesANameNotInTheTable(t *testing.T) {
-	err := Start(nil, "import-company")
-	if err == nil || !strings.Contains(err.Error(), `"import-company" is not a workflow function`) {
-		t.Fatalf("Start(import-company): %v", err)
+	for v, name := range vars {
+		f, _ := Lookup(name)
+		if !strings.EqualFold(v+"Function", f.Logical) {
+			t.Errorf("variable %s holds %s (%s): name it for the logical id", v, name, f.Logical)
+		}
 	}
 }
 

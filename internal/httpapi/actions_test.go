@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/workflow"
 )
@@ -244,7 +245,7 @@ func TestCompany_StandardLifeIsInTheTrail(t *testing.T) {
 	// Each change a minute after the last, so "oldest first" has an order.
 	now := testNow
 	tick := func() time.Time { now = now.Add(time.Minute); return now }
-	f.h = httpapi.New(workflow.New(f.store, f.exec, workflow.LogNotifier{}, fixedClock{testNow}, workflow.Config{}, nil), f.store, httpapi.Options{Now: tick})
+	f.h = httpapi.New(workflow.New(f.store, f.exec, workflow.LogNotifier{}, fixedClock{testNow}, workflow.Config{}, nil), f.store, consoleapi.MustWith(httpapi.Options{Now: tick}, f.store))
 	c, v2 := editable(t)
 	v3 := c.Standards[v2]
 	v3.Version, v3.Status, v3.EffectiveFrom, v3.EffectiveTo = "v3", audit.StandardDraft, audit.MustDate("2027-01-01"), nil

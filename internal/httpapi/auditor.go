@@ -164,7 +164,7 @@ func (h *Handler) submit(ctx context.Context, r *request) (reply, error) {
 	}
 	now := h.now()
 	p := &problems{}
-	if !submissionIDPattern.MatchString(in.SubmissionID) {
+	if !validSubmissionID(in.SubmissionID) {
 		if in.SubmissionID == "" {
 			p.add("submissionId", "is required: a client-generated id such as a UUID")
 		} else {

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"touchaudit/internal/console"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/memstore"
 	"touchaudit/internal/webform"
@@ -50,7 +51,7 @@ func consoleServer(t testing.TB) *httptest.Server {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	wf := workflow.New(store, &countingExec{}, workflow.LogNotifier{Log: log}, fixedClock{now}, workflow.Config{}, log)
-	h := httpapi.New(wf, store, httpapi.Options{Form: webform.Handler(), Log: log, Now: func() time.Time { return now }})
+	h := httpapi.New(wf, store, consoleapi.MustWith(httpapi.Options{Form: webform.Handler(), Log: log, Now: func() time.Time { return now }}, store))
 	srv := httptest.NewServer(h.HTTP(func(r *http.Request) (map[string]string, error) {
 		return consoleClaims[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")], nil
 	}))
@@ -289,7 +290,7 @@ func TestConsoleShell_MayCallTheFormsManagedLogin(t *testing.T) {
 		{"dev sign-in", webform.Handler(), "connect-src 'self';"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			srv := httptest.NewServer(httpapi.New(wf, store, httpapi.Options{Form: c.form, Log: log}).HTTP(nil))
+			srv := httptest.NewServer(httpapi.New(wf, store, consoleapi.MustWith(httpapi.Options{Form: c.form, Log: log}, store)).HTTP(nil))
 			defer srv.Close()
 			resp, err := http.Get(srv.URL + "/console/")
 			if err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/awsclient"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/filestore"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/motoserver"
@@ -32,14 +33,14 @@ func withFiles(t *testing.T, f *fixture, files audit.Files) {
 	t.Helper()
 	log := slog.New(slog.NewJSONHandler(&syncWriter{w: f.logs}, nil))
 	wf := workflow.New(f.store, f.exec, workflow.LogNotifier{Log: log}, fixedClock{testNow}, workflow.Config{}, log)
-	f.h = httpapi.New(wf, f.store, httpapi.Options{Form: form, Log: log, Now: func() time.Time { return testNow }, Files: files})
+	f.h = httpapi.New(wf, f.store, consoleapi.MustWith(httpapi.Options{Form: form, Log: log, Now: func() time.Time { return testNow }, Files: files}, f.store))
 }
 
 // motoBucket is the S3 adapter on a new bucket of the shared moto_server.
 func motoBucket(t *testing.T) *s3.Bucket {
 	t.Helper()
 	moto := motoserver.Shared(t)
-	client := awsclient.Lambda.S3(awsclient.Lambda.Local(), moto.Endpoint)
+	client := s3.NewClient(awsclient.Lambda, awsclient.Lambda.Local(), moto.Endpoint)
 	name := fmt.Sprintf("httpapi-evidence-%d", time.Now().UnixNano())
 	if _, err := client.CreateBucket(context.Background(), &awss3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatal(err)

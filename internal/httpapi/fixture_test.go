@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/memstore"
 	"touchaudit/internal/workflow"
@@ -135,7 +136,7 @@ func newFixture(t testing.TB, store audit.Store) *fixture {
 	seed(t, store)
 	log := slog.New(slog.NewJSONHandler(&syncWriter{w: f.logs}, nil))
 	wf := workflow.New(store, f.exec, workflow.LogNotifier{Log: log}, fixedClock{testNow}, workflow.Config{}, log)
-	f.h = httpapi.New(wf, store, httpapi.Options{Form: form, Log: log, Now: func() time.Time { return testNow }})
+	f.h = httpapi.New(wf, store, consoleapi.MustWith(httpapi.Options{Form: form, Log: log, Now: func() time.Time { return testNow }}, store))
 	return f
 }
 

@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"touchaudit/internal/audit"
-	"touchaudit/internal/console"
+	"touchaudit/internal/compress"
 	"touchaudit/internal/message"
 	"touchaudit/internal/workflow"
 )
@@ -40,8 +40,8 @@ type Handler struct {
 	store     Store
 	companies *audit.CompanyService
 	form      http.Handler
-	console   *console.Console
 	shell     http.Handler
+	routes    []route
 	evidence  *workflow.Evidence // nil without a file store
 	outbox    Outbox
 	log       *slog.Logger
@@ -58,10 +58,13 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the server clock for stamps; nil is the wall clock.
 	Now func() time.Time
-	// Console renders the CX lead console's fragments and exports; nil
-	// builds one over the store when it has the listings the console reads
-	// (both audit.Store implementations do), else the console is 404.
-	Console *console.Console
+	// Routes are served after the API's own, on the same terms (identity,
+	// roles, errors): the CX lead console's (internal/consoleapi), which
+	// the api function does not link; nil: none.
+	Routes []Route
+	// Shell serves the CX lead console's page under /console/
+	// (internal/consoleapi); nil answers those paths 404.
+	Shell http.Handler
 	// Files stores the walks' photos and files (internal/s3 in AWS,
 	// internal/filestore locally); nil answers the evidence routes 404.
 	Files audit.Files
@@ -79,26 +82,39 @@ type Outbox interface {
 }
 
 // New returns the API handler over the workflow's use cases (Reviews for
-// the CX lead, Auditors for the auditor) and the store.
+// the CX lead, Auditors for the auditor) and the store, with o.Routes after
+// the API's own routes.
 func New(wf *workflow.Workflow, store Store, o Options) *Handler {
+	h := newHandler(o)
+	h.wf, h.store = wf, store
+	h.companies = audit.NewCompanyService(store).WithClock(h.now).WithDirectory(o.Directory)
+	if wf != nil && wf.Reviews != nil {
+		// A published standard version moves the schedule.
+		h.companies.WithRescheduler(wf.Reviews)
+	}
+	h.routes = append(apiRoutes(), h.routes...)
+	if o.Files != nil {
+		h.evidence = workflow.NewEvidence(wf, o.Files)
+	}
+	return h
+}
+
+// NewRoutes returns a handler of o.Routes, o.Shell and o.Form alone, on
+// the API's terms: the console function's, which links none of the API's
+// own routes and use cases.
+func NewRoutes(o Options) *Handler { return newHandler(o) }
+
+func newHandler(o Options) *Handler {
 	now := o.Now
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	companies := audit.NewCompanyService(store).WithClock(now).WithDirectory(o.Directory)
-	if wf != nil && wf.Reviews != nil {
-		// A published standard version moves the schedule.
-		companies.WithRescheduler(wf.Reviews)
+	h := &Handler{log: o.Log, now: now, outbox: o.Outbox, shell: o.Shell}
+	if o.Form != nil {
+		h.form = compress.Handler(o.Form)
 	}
-	h := &Handler{wf: wf, store: store, companies: companies, log: o.Log, now: now, console: o.Console, outbox: o.Outbox}
-	if h.console == nil {
-		if cs, ok := store.(console.Store); ok {
-			h.console = newConsole(cs, now)
-		}
-	}
-	h.form, h.shell = staticHandlers(o.Form)
-	if o.Files != nil {
-		h.evidence = workflow.NewEvidence(wf, o.Files)
+	for _, r := range o.Routes {
+		h.routes = append(h.routes, r.route())
 	}
 	return h
 }
@@ -134,63 +150,53 @@ type route struct {
 // anyRole lets every signed-in member of staff call a route.
 const anyRole audit.Role = ""
 
-var routes = []route{
-	{"GET", segs("/api/me"), anyRole, 0, (*Handler).me},
-	{"GET", segs("/api/assignments"), audit.RoleAuditor, 0, (*Handler).myAssignments},
-	{"GET", segs("/api/assignments/{id}"), audit.RoleAuditor, 0, (*Handler).myAssignment},
-	{"POST", segs("/api/assignments/{id}/start"), audit.RoleAuditor, MaxBody, (*Handler).start},
-	{"PUT", segs("/api/assignments/{id}/draft"), audit.RoleAuditor, MaxBody, (*Handler).draft},
-	{"POST", segs("/api/assignments/{id}/submit"), audit.RoleAuditor, MaxBody, (*Handler).submit},
-	{"POST", segs("/api/assignments/{id}/promises/{promiseId}"), audit.RoleAuditor, MaxBody, (*Handler).confirmPromise},
-	{"POST", segs("/api/assignments/{id}/evidence"), audit.RoleAuditor, MaxBody, (*Handler).requestEvidence},
-	{"POST", segs("/api/assignments/{id}/evidence/{evId}/uploaded"), audit.RoleAuditor, MaxBody, (*Handler).confirmEvidence},
-	// A lead of the company or the auditor who uploaded the file: decided
-	// by the evidence use case, anyone else is answered 404.
-	{"GET", segs("/api/evidence/{evId}"), anyRole, 0, (*Handler).evidenceFile},
-	{"GET", segs("/api/company"), audit.RoleLead, 0, (*Handler).company},
-	{"PUT", segs("/api/company"), audit.RoleLead, MaxCompanyBody, (*Handler).importCompany},
-	{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
-	{"GET", segs("/api/reviews/interim"), audit.RoleLead, 0, (*Handler).interim},
-	{"POST", segs("/api/reviews/interim"), audit.RoleLead, MaxBody, (*Handler).startInterim},
-	{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
-	{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
-	// The CX lead console (console.go).
-	{"GET", segs("/api/reviews"), audit.RoleLead, 0, (*Handler).listReviews},
-	{"GET", segs("/api/reviews/{id}/export.csv"), audit.RoleLead, 0, (*Handler).exportCSV},
-	{"GET", segs("/api/reviews/{id}/export.xlsx"), audit.RoleLead, 0, (*Handler).exportXLSX},
-	{"GET", segs("/api/console/reviews"), audit.RoleLead, 0, (*Handler).consoleReviews},
-	{"GET", segs("/api/console/reviews/{id}/progress"), audit.RoleLead, 0, (*Handler).consoleProgress},
-	{"GET", segs("/api/console/reviews/{id}/map"), audit.RoleLead, 0, (*Handler).consoleMap},
-	{"GET", segs("/api/console/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).consoleReport},
-	{"GET", segs("/api/console/reviews/{id}/touchpoints/{touchpointId}"), audit.RoleLead, 0, (*Handler).consoleTouchpoint},
-	{"GET", segs("/api/console/qa"), audit.RoleLead, 0, (*Handler).consoleQA},
-	{"GET", segs("/api/console/actions"), audit.RoleLead, 0, (*Handler).consoleActions},
-	{"GET", segs("/api/console/actions/new"), audit.RoleLead, 0, (*Handler).consoleNewAction},
-	{"GET", segs("/api/console/actions/{id}"), audit.RoleLead, 0, (*Handler).consoleAction},
-	{"GET", segs("/api/console/history"), audit.RoleLead, 0, (*Handler).consoleHistory},
-	{"GET", segs("/api/console/outbox"), audit.RoleLead, 0, (*Handler).consoleOutbox},
-	{"POST", segs("/api/actions"), audit.RoleLead, MaxBody, (*Handler).createAction},
-	{"GET", segs("/api/actions"), audit.RoleLead, 0, (*Handler).listActions},
-	{"GET", segs("/api/actions/overdue"), audit.RoleLead, 0, (*Handler).overdueActions},
-	{"GET", segs("/api/actions/{id}"), audit.RoleLead, 0, (*Handler).action},
-	{"POST", segs("/api/actions/{id}/status"), audit.RoleLead, MaxBody, (*Handler).moveAction},
-	{"GET", segs("/api/trail"), audit.RoleLead, 0, (*Handler).trail},
-	{"GET", segs("/api/outbox"), audit.RoleLead, 0, (*Handler).sentMessages},
-	{"GET", segs("/api/qa"), audit.RoleLead, 0, (*Handler).qaQueue},
-	{"POST", segs("/api/results/{id}/approve"), audit.RoleLead, MaxBody, decideQA(audit.DecideApprove)},
-	{"POST", segs("/api/results/{id}/reject"), audit.RoleLead, MaxBody, decideQA(audit.DecideReject)},
-	{"POST", segs("/api/results/{id}/hold"), audit.RoleLead, MaxBody, decideQA(audit.DecideHold)},
-	{"POST", segs("/api/results/{id}/appeal"), anyRole, MaxBody, (*Handler).appeal},
-	{"GET", segs("/api/appeals"), audit.RoleLead, 0, (*Handler).appealsQueue},
-	{"POST", segs("/api/appeals/{id}/decide"), audit.RoleLead, MaxBody, (*Handler).decideAppeal},
+// apiRoutes are the API's own routes. A function rather than a variable:
+// a package variable's initialiser would link every route's handler into
+// every binary importing the package, the console function's too.
+func apiRoutes() []route {
+	return []route{
+		{"GET", segs("/api/me"), anyRole, 0, (*Handler).me},
+		{"GET", segs("/api/assignments"), audit.RoleAuditor, 0, (*Handler).myAssignments},
+		{"GET", segs("/api/assignments/{id}"), audit.RoleAuditor, 0, (*Handler).myAssignment},
+		{"POST", segs("/api/assignments/{id}/start"), audit.RoleAuditor, MaxBody, (*Handler).start},
+		{"PUT", segs("/api/assignments/{id}/draft"), audit.RoleAuditor, MaxBody, (*Handler).draft},
+		{"POST", segs("/api/assignments/{id}/submit"), audit.RoleAuditor, MaxBody, (*Handler).submit},
+		{"POST", segs("/api/assignments/{id}/promises/{promiseId}"), audit.RoleAuditor, MaxBody, (*Handler).confirmPromise},
+		{"POST", segs("/api/assignments/{id}/evidence"), audit.RoleAuditor, MaxBody, (*Handler).requestEvidence},
+		{"POST", segs("/api/assignments/{id}/evidence/{evId}/uploaded"), audit.RoleAuditor, MaxBody, (*Handler).confirmEvidence},
+		// A lead of the company or the auditor who uploaded the file: decided
+		// by the evidence use case, anyone else is answered 404.
+		{"GET", segs("/api/evidence/{evId}"), anyRole, 0, (*Handler).evidenceFile},
+		{"GET", segs("/api/company"), audit.RoleLead, 0, (*Handler).company},
+		{"PUT", segs("/api/company"), audit.RoleLead, MaxCompanyBody, (*Handler).importCompany},
+		{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
+		{"GET", segs("/api/reviews/interim"), audit.RoleLead, 0, (*Handler).interim},
+		{"POST", segs("/api/reviews/interim"), audit.RoleLead, MaxBody, (*Handler).startInterim},
+		{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
+		{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
+		{"POST", segs("/api/actions"), audit.RoleLead, MaxBody, (*Handler).createAction},
+		{"GET", segs("/api/actions"), audit.RoleLead, 0, (*Handler).listActions},
+		{"GET", segs("/api/actions/overdue"), audit.RoleLead, 0, (*Handler).overdueActions},
+		{"GET", segs("/api/actions/{id}"), audit.RoleLead, 0, (*Handler).action},
+		{"POST", segs("/api/actions/{id}/status"), audit.RoleLead, MaxBody, (*Handler).moveAction},
+		{"GET", segs("/api/trail"), audit.RoleLead, 0, (*Handler).trail},
+		{"GET", segs("/api/outbox"), audit.RoleLead, 0, (*Handler).sentMessages},
+		{"GET", segs("/api/qa"), audit.RoleLead, 0, (*Handler).qaQueue},
+		{"POST", segs("/api/results/{id}/approve"), audit.RoleLead, MaxBody, decideQA(audit.DecideApprove)},
+		{"POST", segs("/api/results/{id}/reject"), audit.RoleLead, MaxBody, decideQA(audit.DecideReject)},
+		{"POST", segs("/api/results/{id}/hold"), audit.RoleLead, MaxBody, decideQA(audit.DecideHold)},
+		{"POST", segs("/api/results/{id}/appeal"), anyRole, MaxBody, (*Handler).appeal},
+		{"GET", segs("/api/appeals"), audit.RoleLead, 0, (*Handler).appealsQueue},
+		{"POST", segs("/api/appeals/{id}/decide"), audit.RoleLead, MaxBody, (*Handler).decideAppeal},
+	}
 }
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
 
 // match finds the route of method and path and its captured parameters.
-func match(method string, path []string) (*route, map[string]string) {
-	for i := range routes {
-		r := &routes[i]
+func (h *Handler) match(method string, path []string) (*route, map[string]string) {
+	for i := range h.routes {
+		r := &h.routes[i]
 		if r.method != method || len(r.path) != len(path) {
 			continue
 		}
@@ -250,7 +256,7 @@ func (h *Handler) serveAPI(ctx context.Context, ev *events.APIGatewayV2HTTPReque
 		}
 		parts[i] = u
 	}
-	rt, params := match(strings.ToUpper(ev.RequestContext.HTTP.Method), parts)
+	rt, params := h.match(strings.ToUpper(ev.RequestContext.HTTP.Method), parts)
 	if rt == nil {
 		return reply{}, errorf(audit.NotFound, "no such resource")
 	}
@@ -301,7 +307,7 @@ func apiHeaders() map[string]string {
 }
 
 func (h *Handler) respond(ctx context.Context, requestID string, status int, v any) events.APIGatewayV2HTTPResponse {
-	if f, isFile := v.(file); isFile {
+	if f, isFile := v.(File); isFile {
 		return f.response(status)
 	}
 	var b []byte

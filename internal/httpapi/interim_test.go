@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/memstore"
 	"touchaudit/internal/workflow"
@@ -45,7 +46,7 @@ func interimFixture(t *testing.T) *fixture {
 	if _, err := wf.Reviews.CompileReport(ctx, workflow.ReviewRef{ReviewID: "bank-pl-2026-h2"}); err != nil {
 		t.Fatal(err)
 	}
-	f.h = httpapi.New(wf, store, httpapi.Options{Form: form, Log: log, Now: func() time.Time { return now }})
+	f.h = httpapi.New(wf, store, consoleapi.MustWith(httpapi.Options{Form: form, Log: log, Now: func() time.Time { return now }}, store))
 	return f
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/consoleapi"
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/memstore"
 	"touchaudit/internal/outbox"
@@ -33,7 +34,7 @@ func newReachFixture(t *testing.T) (*fixture, *outbox.Outbox, *syncedDirectory) 
 	ob := outbox.New(store, "", nil)
 	dir := &syncedDirectory{}
 	wf := workflow.New(store, f.exec, ob, fixedClock{testNow}, workflow.Config{}, log)
-	f.h = httpapi.New(wf, store, httpapi.Options{Form: form, Log: log, Now: func() time.Time { return testNow }, Outbox: ob, Directory: dir})
+	f.h = httpapi.New(wf, store, consoleapi.MustWith(httpapi.Options{Form: form, Log: log, Now: func() time.Time { return testNow }, Outbox: ob, Directory: dir}, store))
 	return f, ob, dir
 }
 

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"fmt"
-	"regexp"
 	"time"
 
 	"touchaudit/internal/audit"
@@ -231,6 +230,23 @@ func (r *positionRequest) position(p *problems, path string) *audit.Position {
 		At: p.time(path+".at", r.At, true)}
 }
 
-// submissionIDPattern admits client-generated ids such as UUIDs; the id
-// names the walkthrough ("w-<id>") and the idempotency record.
-var submissionIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+// maxSubmissionID is the longest submission id.
+const maxSubmissionID = 64
+
+// validSubmissionID admits client-generated ids such as UUIDs: 1 to 64
+// ASCII letters, digits, '.', '_' and '-', starting with a letter or a
+// digit. The id names the walkthrough ("w-<id>") and the idempotency
+// record. (A regexp of this compiles 63 repetitions at every cold start.)
+func validSubmissionID(id string) bool {
+	if id == "" || len(id) > maxSubmissionID {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
+}

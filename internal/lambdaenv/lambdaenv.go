@@ -4,6 +4,18 @@
 // main passes os.Getenv in: only main reads the environment. Every AWS
 // client gets awsclient.Lambda's timeouts and bounded retries.
 //
+// This package builds the DynamoDB store, which every function has. Each
+// other AWS client lives in a package of its own, which a function imports
+// only when its IAM role (template.yaml) may call that service: a client a
+// function links costs it zip bytes and package inits at every cold start.
+//
+//	lambdaenv/executions  Step Functions (states:StartExecution, states:SendTaskSuccess)
+//	lambdaenv/notifier    SES (ses:SendEmail)
+//	lambdaenv/directory   the Cognito user pool (cognito-idp:*)
+//	lambdaenv/evidence    the S3 evidence bucket (s3:PutObject, s3:GetObject)
+//
+// functions/policy_test.go checks each main's imports against its role.
+//
 // Variables:
 //
 //	AWS_REGION                 the function's region (Lambda sets it; AWS_DEFAULT_REGION also works)
@@ -12,41 +24,24 @@
 //	AWS_ENDPOINT_URL           another endpoint for every AWS client (moto in the smoke tests)
 //	TABLE_NAME                 the single DynamoDB table (required)
 //	DYNAMODB_ENDPOINT          another DynamoDB API (moto, DynamoDB Local)
-//	SFN_ENDPOINT               another Step Functions API (touchaudit's local engine)
-//	AUDIT_STATE_MACHINE_ARN    started once per assignment
-//	REVIEW_STATE_MACHINE_ARN   started once per review
-//	EVIDENCE_BUCKET            the S3 bucket of the walks' photos and files (api function)
-//	S3_ENDPOINT                another S3 API (moto)
-//	SES_FROM                   the notifications' sender; unset: notifications are only logged
-//	SES_ENDPOINT               another SES v2 API (moto)
-//	SES_MAX_SEND_RATE          messages per second per function instance (default 1, the sandbox's)
-//	SES_CONFIGURATION_SET      the SES configuration set of every message (optional)
-//	APP_URL                    the form's address, for links in messages and the sign-in redirect
-//	USER_POOL_ID               the Cognito user pool a company import syncs staff to; unset: no sync
-//	COGNITO_ENDPOINT           another Cognito user pools API (moto)
-//	COGNITO_INVITE             "true": Cognito emails new users a temporary password
+//	AUDIT_STATE_MACHINE_ARN    started once per assignment (through lambdaenv/executions)
+//	REVIEW_STATE_MACHINE_ARN   started once per review (through lambdaenv/executions)
+//	APP_URL                    the form's address: the sign-in redirect (and links in messages)
 //	COGNITO_DOMAIN             the managed login's base URL (https://<prefix>.auth.<region>.amazoncognito.com)
 //	USER_POOL_CLIENT_ID        the form's app client; with COGNITO_DOMAIN and APP_URL, GET /config.json sends the form to the managed login
 package lambdaenv
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/awsclient"
-	"touchaudit/internal/cognito"
 	"touchaudit/internal/dynamo"
-	"touchaudit/internal/message"
-	"touchaudit/internal/s3"
-	"touchaudit/internal/ses"
-	"touchaudit/internal/stepfunctions"
 	"touchaudit/internal/webform"
 	"touchaudit/internal/workflow"
 )
@@ -104,6 +99,23 @@ func AWSConfig(getenv Getenv) (aws.Config, error) {
 	return cfg, nil
 }
 
+// LoadReadOnly is Load with a store that only reads (dynamo.NewReadOnly),
+// for a function whose role grants no writes: the console function.
+// (Load would convert the client to an interface, which links all of its
+// operations into a binary that reflects over methods, as html/template
+// does.)
+func LoadReadOnly(_ context.Context, getenv Getenv) (*Env, error) {
+	table := getenv("TABLE_NAME")
+	if table == "" {
+		return nil, fmt.Errorf("TABLE_NAME is not set")
+	}
+	cfg, err := AWSConfig(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &Env{aws: cfg, getenv: getenv, store: dynamo.NewReadOnly(awsclient.Lambda.DynamoDB(cfg, getenv("DYNAMODB_ENDPOINT")), table)}, nil
+}
+
 func newEnv(cfg aws.Config, getenv Getenv) (*Env, error) {
 	table := getenv("TABLE_NAME")
 	if table == "" {
@@ -112,58 +124,50 @@ func newEnv(cfg aws.Config, getenv Getenv) (*Env, error) {
 	return &Env{aws: cfg, getenv: getenv, store: dynamo.New(awsclient.Lambda.DynamoDB(cfg, getenv("DYNAMODB_ENDPOINT")), table)}, nil
 }
 
+// AWS is the function's AWS configuration, for the clients of the
+// sub-packages (they apply awsclient.Lambda to it).
+func (e *Env) AWS() aws.Config { return e.aws }
+
+// Getenv reads one of the function's variables.
+func (e *Env) Getenv(key string) string { return e.getenv(key) }
+
 // Store is the DynamoDB store.
 func (e *Env) Store() *dynamo.Store { return e.store }
 
-// Workflow builds the review workflow's use cases over the store, a Step
-// Functions client, the notifier and the wall clock.
-func (e *Env) Workflow() *workflow.Workflow {
-	client := awsclient.Lambda.StepFunctions(e.aws, e.getenv("SFN_ENDPOINT"))
+// Workflow builds the review workflow's use cases over the store, the
+// executions and notifier the function's role allows, and the wall clock.
+// A nil exec is a function that may not call Step Functions: a call
+// fails with ErrNoExecutions. A nil notify only logs the notifications.
+func (e *Env) Workflow(exec workflow.Executions, notify workflow.Notifier) *workflow.Workflow {
+	if exec == nil {
+		exec = noExecutions{}
+	}
+	if notify == nil {
+		notify = workflow.LogNotifier{}
+	}
 	wcfg := workflow.Config{
 		AuditStateMachineArn:  e.getenv("AUDIT_STATE_MACHINE_ARN"),
 		ReviewStateMachineArn: e.getenv("REVIEW_STATE_MACHINE_ARN"),
 	}
-	return workflow.New(e.store, stepfunctions.New(client), e.Notifier(), workflow.SystemClock{}, wcfg, nil)
+	return workflow.New(e.store, exec, notify, workflow.SystemClock{}, wcfg, nil)
 }
 
-// Notifier is the SES notifier when SES_FROM is set (its idempotency
-// records in the table), else the log notifier.
-func (e *Env) Notifier() workflow.Notifier {
-	from := e.getenv("SES_FROM")
-	if from == "" {
-		return workflow.LogNotifier{}
-	}
-	endpoint := e.getenv("SES_ENDPOINT")
-	client := sesv2.NewFromConfig(awsclient.Lambda.Config(e.aws), func(o *sesv2.Options) {
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	})
-	rate, _ := strconv.ParseFloat(e.getenv("SES_MAX_SEND_RATE"), 64)
-	return ses.New(client, message.NewComposer(e.store, e.getenv("APP_URL")), e.store,
-		ses.Options{From: from, ConfigurationSet: e.getenv("SES_CONFIGURATION_SET"), Rate: rate})
+// ErrNoExecutions is a Step Functions call from a function whose role
+// grants none (internal/functions says which functions may).
+var ErrNoExecutions = errors.New("this function's role may not call Step Functions")
+
+type noExecutions struct{}
+
+func (noExecutions) StartExecution(context.Context, string, string, []byte) error {
+	return ErrNoExecutions
 }
 
-// Directory is the Cognito staff directory when USER_POOL_ID is set, else
-// nil (no sync).
-func (e *Env) Directory() audit.StaffDirectory {
-	pool := e.getenv("USER_POOL_ID")
-	if pool == "" {
-		return nil
-	}
-	endpoint := e.getenv("COGNITO_ENDPOINT")
-	client := cip.NewFromConfig(awsclient.Lambda.Config(e.aws), func(o *cip.Options) {
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	})
-	return cognito.New(client, pool, cognito.Options{Invite: e.getenv("COGNITO_INVITE") == "true"})
-}
+func (noExecutions) SendTaskSuccess(context.Context, string, []byte) error { return ErrNoExecutions }
 
-// Companies is the company import over the store and the directory; an
-// import that publishes a standard version reschedules the touchpoints.
-func (e *Env) Companies() *audit.CompanyService {
-	return audit.NewCompanyService(e.store).WithDirectory(e.Directory()).WithRescheduler(e.Workflow().Reviews)
+// Companies is the company import over the store and dir (nil: no sync);
+// an import that publishes a standard version reschedules the touchpoints.
+func (e *Env) Companies(dir audit.StaffDirectory) *audit.CompanyService {
+	return audit.NewCompanyService(e.store).WithDirectory(dir).WithRescheduler(e.Workflow(nil, nil).Reviews)
 }
 
 // SignIn is the managed login of the form and the lead console when
@@ -176,32 +180,4 @@ func (e *Env) SignIn() *webform.SignIn {
 		return nil
 	}
 	return &s
-}
-
-// Files is the evidence file store on EVIDENCE_BUCKET, or nil when the
-// variable is not set (the API then answers its evidence routes 404).
-func (e *Env) Files() *s3.Bucket {
-	bucket := e.getenv("EVIDENCE_BUCKET")
-	if bucket == "" {
-		return nil
-	}
-	return s3.New(awsclient.Lambda.S3(e.aws, e.getenv("S3_ENDPOINT")), bucket)
-}
-
-// Store loads the configuration and builds the DynamoDB store alone.
-func Store(ctx context.Context, getenv Getenv) (*dynamo.Store, error) {
-	e, err := Load(ctx, getenv)
-	if err != nil {
-		return nil, err
-	}
-	return e.Store(), nil
-}
-
-// Workflow loads the configuration and builds the workflow's use cases.
-func Workflow(ctx context.Context, getenv Getenv) (*workflow.Workflow, error) {
-	e, err := Load(ctx, getenv)
-	if err != nil {
-		return nil, err
-	}
-	return e.Workflow(), nil
 }

@@ -2,15 +2,14 @@ package lambdaenv
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"touchaudit/internal/audit"
 )
@@ -32,9 +31,28 @@ func TestEnv_WorkflowAndStoreShareOneStore(t *testing.T) {
 	if first, again := e.Store(), e.Store(); first == nil || first != again {
 		t.Fatal("Store builds a new store on each call")
 	}
-	wf := e.Workflow()
+	wf := e.Workflow(nil, nil)
 	if wf.Reviews == nil || wf.Audits == nil || wf.Auditors == nil {
 		t.Fatalf("Workflow left a use case out: %+v", wf)
+	}
+}
+
+// A function whose role grants no Step Functions action gets an adapter
+// that refuses, by name, rather than a client it may not use.
+func TestEnv_WorkflowWithoutExecutionsRefusesThem(t *testing.T) {
+	e, err := newEnv(aws.Config{Region: "eu-central-1"}, env(map[string]string{"TABLE_NAME": "touchaudit"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x noExecutions
+	if err := x.StartExecution(t.Context(), "arn:review", "r1", nil); !errors.Is(err, ErrNoExecutions) {
+		t.Errorf("StartExecution = %v, want ErrNoExecutions", err)
+	}
+	if err := x.SendTaskSuccess(t.Context(), "token", nil); !errors.Is(err, ErrNoExecutions) {
+		t.Errorf("SendTaskSuccess = %v, want ErrNoExecutions", err)
+	}
+	if e.Workflow(nil, nil).Reviews == nil {
+		t.Fatal("no review use case")
 	}
 }
 
@@ -58,10 +76,11 @@ func TestStore_AnswersWithinTheBoundWhenDynamoDBHangs(t *testing.T) {
 	env := map[string]string{"TABLE_NAME": "touchaudit", "DYNAMODB_ENDPOINT": srv.URL,
 		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
 		"AWS_MAX_ATTEMPTS": "10", "AWS_RETRY_MODE": "standard"}
-	s, err := Store(t.Context(), func(k string) string { return env[k] })
+	e, err := Load(t.Context(), func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := e.Store()
 	start := time.Now()
 	_, err = s.GetAssignment(t.Context(), "a1")
 	took := time.Since(start)
@@ -77,28 +96,6 @@ func TestStore_AnswersWithinTheBoundWhenDynamoDBHangs(t *testing.T) {
 	t.Logf("answered after %s", took)
 	if took > 15*time.Second {
 		t.Fatalf("answered after %s, want well inside the 30 s function timeout", took)
-	}
-}
-
-func TestEnv_FilesOnlyWithABucket(t *testing.T) {
-	e, err := newEnv(aws.Config{Region: "eu-central-1"}, env(map[string]string{"TABLE_NAME": "touchaudit"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.Files() != nil {
-		t.Error("a file store without EVIDENCE_BUCKET")
-	}
-	cfg := aws.Config{Region: "eu-central-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
-	e, err = newEnv(cfg, env(map[string]string{"TABLE_NAME": "touchaudit", "EVIDENCE_BUCKET": "touchaudit-evidence"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := e.Files().PresignGet(context.Background(), "evidence/bank-pl/a1/ev-1", 5*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(req.URL, "https://touchaudit-evidence.s3.eu-central-1.amazonaws.com/evidence/bank-pl/a1/ev-1?") {
-		t.Errorf("download URL %s", req.URL)
 	}
 }
 

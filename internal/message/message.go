@@ -8,7 +8,6 @@ package message
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"html"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/workflow"
+	tz "touchaudit/internal/zone"
 )
 
 // Message is one email to one person.
@@ -116,21 +116,7 @@ func LangOf(st audit.Staff) audit.Lang {
 }
 
 // zone is where deadlines are shown: the audited companies are Polish.
-// provided.al2023 has no zone database, and time/tzdata would add every
-// zone (450 kB); Europe/Warsaw alone is Go's own lib/time/zoneinfo.zip entry
-// (TZif with a POSIX rule for the years after its last transition).
-var zone = mustZone("Europe/Warsaw", warsawTZif)
-
-//go:embed Europe-Warsaw.tzif
-var warsawTZif []byte
-
-func mustZone(name string, tzif []byte) *time.Location {
-	l, err := time.LoadLocationFromTZData(name, tzif)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+var zone = tz.Warsaw
 
 // data is what the catalogue's placeholders name.
 type data struct {

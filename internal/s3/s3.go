@@ -1,7 +1,7 @@
 // Package s3 implements audit.Files on an S3 bucket with aws-sdk-go-v2:
 // presigned PUTs that fix a file's content type, size and SHA-256 (S3
 // refuses any other body), presigned GETs, and HeadObject to read what
-// was stored. The client is built by main (awsclient.Limits.S3).
+// was stored. main builds the client with NewClient.
 package s3
 
 import (
@@ -22,7 +22,26 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/awsclient"
 )
+
+// NewClient builds an S3 client from cfg with the limits; endpoint, when
+// not empty, replaces AWS's (moto) and addresses buckets by path, as local
+// servers need. The attempt timeout suits HeadObject and small calls;
+// presigning makes no call at all. (A client that streams object bodies
+// through GetObject would need an attempt timeout of its own.) Checksums
+// are computed only when an operation requires one, so that a presigned
+// PUT carries the caller's SHA-256 and no checksum of an empty body.
+func NewClient(l awsclient.Limits, cfg aws.Config, endpoint string) *awss3.Client {
+	return awss3.NewFromConfig(l.Config(cfg), func(o *awss3.Options) {
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+			o.UsePathStyle = true
+		}
+	})
+}
 
 // Bucket is audit.Files on one S3 bucket.
 type Bucket struct {

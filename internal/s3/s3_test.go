@@ -25,7 +25,7 @@ import (
 func newBucket(t *testing.T) *s3.Bucket {
 	t.Helper()
 	moto := motoserver.Shared(t)
-	client := awsclient.Lambda.S3(awsclient.Lambda.Local(), moto.Endpoint)
+	client := s3.NewClient(awsclient.Lambda, awsclient.Lambda.Local(), moto.Endpoint)
 	name := fmt.Sprintf("s3-test-%d", time.Now().UnixNano())
 	if _, err := client.CreateBucket(context.Background(), &awss3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatal(err)

@@ -12,8 +12,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"touchaudit/internal/awsclient"
 	"touchaudit/internal/workflow"
 )
+
+// NewClient builds a Step Functions client from cfg with the limits;
+// endpoint, when not empty, replaces AWS's (the local engine, moto).
+func NewClient(l awsclient.Limits, cfg aws.Config, endpoint string) *sfn.Client {
+	return sfn.NewFromConfig(l.Config(cfg), func(o *sfn.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+}
 
 // API is the part of the sfn client the adapter uses.
 type API interface {

@@ -29,7 +29,7 @@ func TestExecutions_HungAPIFailsWithinTheClientsBound(t *testing.T) {
 	defer close(release)
 	limits := awsclient.Limits{DialTimeout: time.Second, TLSHandshakeTimeout: time.Second, AttemptTimeout: 300 * time.Millisecond,
 		MaxAttempts: 3, BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
-	x := New(limits.StepFunctions(limits.Local(), srv.URL))
+	x := New(NewClient(limits, limits.Local(), srv.URL))
 	start := time.Now()
 	err := x.SendTaskSuccess(t.Context(), "token", []byte(`{}`))
 	took := time.Since(start)

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Warsaw on images without a zone database
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/scoring"
+	"touchaudit/internal/zone"
 )
 
 // The schedule: one answer to "when is this touchpoint due". The store
@@ -111,15 +111,7 @@ var _ audit.Rescheduler = (*Reviews)(nil)
 
 // halfYearlyZone is where the half-yearly schedule runs (template.yaml:
 // ScheduleExpressionTimezone Europe/Warsaw).
-var halfYearlyZone = mustZone("Europe/Warsaw")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+var halfYearlyZone = zone.Warsaw
 
 // HalfYearlyOpens is when the next half-yearly review opens after t: the
 // schedule in template.yaml, cron(0 7 1 1,7 ? *) in Europe/Warsaw, i.e.

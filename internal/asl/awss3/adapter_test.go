@@ -15,6 +15,7 @@ import (
 	"touchaudit/internal/asl/awss3"
 	"touchaudit/internal/awsclient"
 	"touchaudit/internal/motoserver"
+	s3store "touchaudit/internal/s3"
 )
 
 // limits are a local client's: no per-attempt timeout, as an object's
@@ -27,7 +28,7 @@ var limits = awsclient.Limits{DialTimeout: time.Second, TLSHandshakeTimeout: 2 *
 func motoBucket(t *testing.T, bucket string, objects map[string]string) *s3.Client {
 	t.Helper()
 	srv := motoserver.Shared(t)
-	client := limits.S3(limits.Local(), srv.Endpoint)
+	client := s3store.NewClient(limits, limits.Local(), srv.Endpoint)
 	ctx := context.Background()
 	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatalf("CreateBucket: %v", err)

@@ -1,0 +1,21 @@
+package console
+
+import (
+	"path"
+	"testing"
+
+	"touchaudit/internal/compress/compresstest"
+)
+
+// Every compressible file of the shell has its brotli variant, made from
+// the file as it is now.
+func TestBrotli_EveryShellFileHasItsVariant(t *testing.T) {
+	brs, err := shellBrotli()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := func(name string) string { return contentTypes[path.Ext(name)] }
+	if err := compresstest.Check(static, "static", brs, ct, "internal/console"); err != nil {
+		t.Fatal(err)
+	}
+}
