@@ -795,14 +795,33 @@ function localStatus(a) {
   return a.status;
 }
 
+// earlyGet takes the answer to GET path that index.html's early script
+// asked for as the page started (once, and only for the same token), or
+// asks now: also when that answer was no success, so errors are the api's.
+async function earlyGet(name, path) {
+  const early = window.taEarly || {};
+  const res = early[name];
+  early[name] = null;
+  if (res && early.token === app.token) {
+    const r = await res;
+    if (r && r.ok) {
+      try { return await r.json(); } catch { /* ask again */ }
+    }
+  }
+  return api(app.token, 'GET', path);
+}
+
 async function renderList() {
   show(h('p', { class: 'loading' }, t('loading')));
   let list = getJSON(K.list);
+  // Who is signed in is asked at the same time as the list.
+  const me = app.me ? null : earlyGet('me', '/api/me').catch(() => null);
   try {
     const all = [];
     let cursor = '';
     for (let page = 0; page < 10; page++) {
-      const r = await api(app.token, 'GET', `/api/assignments${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const r = cursor ? await api(app.token, 'GET', `/api/assignments?cursor=${encodeURIComponent(cursor)}`)
+        : await earlyGet('assignments', '/api/assignments');
       all.push(...(r.assignments || []));
       cursor = r.nextCursor;
       if (!cursor) break;
@@ -810,7 +829,7 @@ async function renderList() {
     list = all;
     setJSON(K.list, list);
     for (const v of list) cacheView(v);
-    if (!app.me) app.me = await api(app.token, 'GET', '/api/me').catch(() => null);
+    if (!app.me) app.me = await me;
     prefetchDetails(list);
   } catch (err) {
     if (err instanceof AuthError) { app.message = t('badToken'); return signOut(false); }
