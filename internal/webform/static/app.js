@@ -134,14 +134,28 @@ function domKey(key) {
   return `x_${slug}_${hash.toString(36)}`;
 }
 
+// formatters keeps one Intl.DateTimeFormat per language and shape: making
+// one is slow on a phone (toLocaleDateString makes one per call), and the
+// list formats a date per assignment.
+const formatters = new Map();
+
+function formatter(shape) {
+  const key = `${app.lang}.${shape}`;
+  if (!formatters.has(key)) {
+    const opts = shape === 'date' ? { day: 'numeric', month: 'short', year: 'numeric' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+    formatters.set(key, new Intl.DateTimeFormat(app.lang === 'pl' ? 'pl-PL' : 'en-GB', opts));
+  }
+  return formatters.get(key);
+}
+
 function fmtDate(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleDateString(app.lang === 'pl' ? 'pl-PL' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+  return formatter('date').format(new Date(iso));
 }
 
 function fmtTime(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleString(app.lang === 'pl' ? 'pl-PL' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return formatter('time').format(new Date(iso));
 }
 
 // fmtElapsed shows a step's length: 0:42, 12:05, 1:02:03 or "2 d 03:04:05".
