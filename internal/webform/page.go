@@ -4,91 +4,174 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"path"
 	"regexp"
 	"strings"
 )
 
-// The page's own files are requested as name?v=<ETag>: index.html is
-// rewritten when the form starts so that every module, the import map's
-// target of every import, and the stylesheet carry their version. A
-// versioned URL names one content for good, so it is cached for a year
-// without revalidation (Cache-Control immutable); only the page is
-// revalidated, and a deploy still shows at its next load because the new
-// page names new versions. The service worker stores them under their
-// plain names (sw.js), so the offline form needs no change.
+// The page a phone loads is index.html with the form's code in it: when the
+// form starts, the stylesheet becomes an inline <style> and app.js with the
+// modules it imports one inline module script (bundle). On a slow
+// connection this takes a round trip out of the first visit: the code
+// arrives with the page and is compiled while the early script's requests
+// for the list are on the way, instead of arriving with their answers. The
+// files stay served one by one too (the service worker's shell, the lead
+// console's /auth.js), and the Content-Security-Policy allows the page's
+// inline script and style by their hashes, computed here.
 
-// immutable is the Cache-Control of a versioned URL.
-const immutable = "public, max-age=31536000, immutable"
+// syntax is the module files' import and export statements, the only forms
+// they use: a line that starts with import or export in another form stops
+// the form from starting, naming the line. Compiled when the form is made,
+// not at package init: the functions that import this package for SignIn
+// alone do not pay for them.
+type syntax struct{ importNamed, importAll, exportDecl, exportList *regexp.Regexp }
 
-// versionParam is the query parameter that names a file's version.
-const versionParam = "v"
-
-// emptyImportMap is index.html's import map as written; New fills it.
-const emptyImportMap = `{"imports": {}}`
-
-// version is a file's ETag without its quotes.
-func (f file) version() string { return strings.Trim(f.etag, `"`) }
-
-// versioned reports whether r asks for this version of the file.
-func versioned(r *http.Request, f file) bool {
-	v := r.URL.Query().Get(versionParam)
-	return v != "" && v == f.version()
+func moduleSyntax() syntax {
+	return syntax{
+		importNamed: regexp.MustCompile(`^import \{([^}]*)\} from '\./([a-z0-9-]+\.js)';$`),
+		importAll:   regexp.MustCompile(`^import \* as ([A-Za-z_$][\w$]*) from '\./([a-z0-9-]+\.js)';$`),
+		exportDecl:  regexp.MustCompile(`^export ((?:async )?function\*? |class |const |let )([A-Za-z_$][\w$]*)`),
+		exportList:  regexp.MustCompile(`^export \{([^}]*)\};$`),
+	}
 }
 
-// buildPage rewrites index.html with versioned URLs and a filled import
-// map, and records the hashes of its inline scripts for its policy.
+// bundle joins entry and the modules it imports, each once and before its
+// importers, into one script: each module's body runs in its own function
+// and returns its exports; an import takes them from there. An exported let
+// is read once when its module has run (the form's modules export none that
+// change).
+func bundle(files map[string]file, entry string) (string, error) {
+	syn := moduleSyntax()
+	var out strings.Builder
+	done := map[string]bool{}
+	var add func(name string, from []string) error
+	add = func(name string, from []string) error {
+		if done[name] {
+			return nil
+		}
+		for _, f := range from {
+			if f == name {
+				return fmt.Errorf("webform: %s imports itself through %v", name, from)
+			}
+		}
+		f, ok := files["/"+name]
+		if !ok {
+			return fmt.Errorf("webform: %s imports %s, which is not in static/", from[len(from)-1], name)
+		}
+		var body strings.Builder
+		var exports []string
+		lines := strings.Split(string(f.body), "\n")
+		strip := !multilineTemplate(lines)
+		for i, line := range lines {
+			switch {
+			case strip && strings.HasPrefix(strings.TrimSpace(line), "//"):
+				continue // a comment line: a sixth of the bytes a phone downloads
+			case strings.HasPrefix(line, "import "):
+				if m := syn.importNamed.FindStringSubmatch(line); m != nil {
+					if err := add(m[2], append(from, name)); err != nil {
+						return err
+					}
+					line = "const {" + strings.ReplaceAll(m[1], " as ", ": ") + "} = " + moduleVar(m[2]) + ";"
+				} else if m := syn.importAll.FindStringSubmatch(line); m != nil {
+					if err := add(m[2], append(from, name)); err != nil {
+						return err
+					}
+					line = "const " + m[1] + " = " + moduleVar(m[2]) + ";"
+				} else {
+					return fmt.Errorf("webform: %s:%d: an import the page's bundle does not take: %s", name, i+1, line)
+				}
+			case strings.HasPrefix(line, "export "):
+				if m := syn.exportDecl.FindStringSubmatch(line); m != nil {
+					exports = append(exports, m[2])
+					line = strings.TrimPrefix(line, "export ")
+				} else if m := syn.exportList.FindStringSubmatch(line); m != nil {
+					for _, e := range strings.Split(m[1], ",") {
+						local, as, ok := strings.Cut(strings.TrimSpace(e), " as ")
+						if ok {
+							exports = append(exports, as+": "+local)
+						} else {
+							exports = append(exports, local)
+						}
+					}
+					line = ""
+				} else {
+					return fmt.Errorf("webform: %s:%d: an export the page's bundle does not take: %s", name, i+1, line)
+				}
+			}
+			body.WriteString(line + "\n")
+		}
+		fmt.Fprintf(&out, "// %s\nconst %s = (() => {\n%sreturn { %s };\n})();\n", name, moduleVar(name), body.String(), strings.Join(exports, ", "))
+		done[name] = true
+		return nil
+	}
+	if err := add(entry, nil); err != nil {
+		return "", err
+	}
+	return out.String(), nil
+}
+
+// moduleVar names a module's exports in the bundle: db.js is __db.
+func moduleVar(name string) string {
+	return "__" + strings.NewReplacer("-", "_", ".js", "").Replace(name)
+}
+
+// The page's references that buildPage replaces with the files' text.
+const (
+	stylesheetRef = `<link rel="stylesheet" href="style.css">`
+	entryRef      = `<script type="module" src="app.js"></script>`
+)
+
+// buildPage puts the stylesheet and the bundled modules into index.html and
+// records the hashes of its inline scripts and style for its policy.
 func (f *Form) buildPage() error {
 	page, ok := f.files["/index.html"]
 	if !ok {
 		return fmt.Errorf("webform: static/index.html is missing")
 	}
-	// Compiled here, not at package init: a Lambda that never serves the
-	// form does not pay for them.
-	// pageRef is a module or stylesheet named by index.html; inlineScript a
-	// <script> without src, whose text the policy's hash covers.
-	pageRef := regexp.MustCompile(`(href|src)="([a-z0-9-]+\.(?:js|css))"`)
-	inlineScript := regexp.MustCompile(`(?s)<script(?: type="importmap")?>(.*?)</script>`)
-	imports := map[string]string{}
-	for p, file := range f.files {
-		if path.Ext(p) == ".js" && p != "/sw.js" && path.Dir(p) == "/" {
-			imports[p] = p + "?" + versionParam + "=" + file.version()
-		}
+	html := string(page.body)
+	css, ok := f.files["/style.css"]
+	if !ok || !strings.Contains(html, stylesheetRef) || !strings.Contains(html, entryRef) {
+		return fmt.Errorf("webform: index.html must link style.css and app.js as %s and %s", stylesheetRef, entryRef)
 	}
-	// Marshal sorts the keys: the page and its ETag are the same on every start.
-	m, err := json.Marshal(map[string]any{"imports": imports})
+	js, err := bundle(f.files, "app.js")
 	if err != nil {
 		return err
 	}
-	html := string(page.body)
-	if !strings.Contains(html, emptyImportMap) {
-		return fmt.Errorf("webform: index.html has no import map %s to fill", emptyImportMap)
+	// Text that would end the element early, or open an HTML comment in a
+	// script, cannot be put inline.
+	if strings.Contains(strings.ToLower(js), "</script") || strings.Contains(js, "<!--") || strings.Contains(strings.ToLower(string(css.body)), "</style") {
+		return fmt.Errorf("webform: the modules or style.css contain text that cannot be inline (</script, <!-- or </style)")
 	}
-	html = strings.Replace(html, emptyImportMap, string(m), 1)
-	var missing []string
-	html = pageRef.ReplaceAllStringFunc(html, func(ref string) string {
-		sub := pageRef.FindStringSubmatch(ref)
-		file, ok := f.files["/"+sub[2]]
-		if !ok {
-			missing = append(missing, sub[2])
-			return ref
-		}
-		return sub[1] + `="` + sub[2] + "?" + versionParam + "=" + file.version() + `"`
-	})
-	if len(missing) > 0 {
-		return fmt.Errorf("webform: index.html names files that are not in static/: %v", missing)
-	}
-	var hashes strings.Builder
-	for _, s := range inlineScript.FindAllStringSubmatch(html, -1) {
-		sum := sha256.Sum256([]byte(s[1]))
-		hashes.WriteString(" 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'")
-	}
+	html = strings.Replace(html, stylesheetRef, "<style>"+string(css.body)+"</style>", 1)
+	html = strings.Replace(html, entryRef, `<script type="module">`+js+"</script>", 1)
+	page.scriptSrc, page.styleSrc = hashes(html, `(?s)<script(?: type="module")?>(.*?)</script>`), hashes(html, `(?s)<style>(.*?)</style>`)
 	body := []byte(html)
 	sum := sha256.Sum256(body)
-	page.body, page.etag, page.scriptSrc = body, `"`+hex.EncodeToString(sum[:8])+`"`, hashes.String()
+	page.body, page.etag = body, `"`+hex.EncodeToString(sum[:8])+`"`
 	f.files["/index.html"] = page
 	return nil
+}
+
+// hashes lists the CSP hash sources (" 'sha256-…'") of the elements pattern
+// finds in html, the first group being the element's text.
+func hashes(html, pattern string) string {
+	var b strings.Builder
+	for _, m := range regexp.MustCompile(pattern).FindAllStringSubmatch(html, -1) {
+		sum := sha256.Sum256([]byte(m[1]))
+		b.WriteString(" 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'")
+	}
+	return b.String()
+}
+
+// multilineTemplate reports whether a template literal may span lines (a
+// line, not counting a comment line, with an odd number of backquotes): a
+// line inside one that starts with // is text, not a comment, so such a
+// module keeps its comment lines.
+func multilineTemplate(lines []string) bool {
+	for _, l := range lines {
+		if !strings.HasPrefix(strings.TrimSpace(l), "//") && strings.Count(l, "`")%2 == 1 {
+			return true
+		}
+	}
+	return false
 }

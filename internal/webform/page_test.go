@@ -3,7 +3,6 @@ package webform
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,72 +23,108 @@ func fetch(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 	return res, string(b)
 }
 
-// TestPage_VersionedURLs: the page names each module and the stylesheet by
-// its version, those URLs are cached for a year, and the import map sends
-// every import to the same versions.
-func TestPage_VersionedURLs(t *testing.T) {
+// TestPage_HasTheFormsCodeInline: the page carries style.css and app.js with
+// every module it imports, each once and after what it imports, so a first
+// visit needs no request for code; the files are still served one by one.
+func TestPage_HasTheFormsCodeInline(t *testing.T) {
 	h := Handler()
 	_, page := fetch(t, h, "/")
-	refs := regexp.MustCompile(`(?:href|src)="([a-z0-9-]+\.(?:js|css))\?v=([0-9a-f]{16})"`).FindAllStringSubmatch(page, -1)
-	named := map[string]bool{}
-	for _, r := range refs {
-		named[r[1]] = true
-		res, body := fetch(t, h, "/"+r[1]+"?v="+r[2])
-		if got := res.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
-			t.Errorf("%s?v=%s: Cache-Control %q, want a year, immutable", r[1], r[2], got)
-		}
-		if res.Header.Get("ETag") != `"`+r[2]+`"` {
-			t.Errorf("%s?v=%s: ETag %s, want the version", r[1], r[2], res.Header.Get("ETag"))
-		}
-		if _, plain := fetch(t, h, "/"+r[1]); plain != body {
-			t.Errorf("%s: the versioned body differs from the plain one", r[1])
-		}
+	_, css := fetch(t, h, "/style.css")
+	if !strings.Contains(page, "<style>"+css+"</style>") {
+		t.Error("the page does not have style.css inline")
 	}
-	// style.css, and app.js as the page's script and a preload, and each
-	// module it imports preloaded.
-	for _, f := range []string{"style.css", "app.js", "i18n.js", "outbox.js", "evidence.js", "auth.js", "db.js"} {
-		if !named[f] {
-			t.Errorf("the page does not name %s by version:\n%s", f, page)
-		}
+	if strings.Contains(page, `href="style.css"`) || strings.Contains(page, `src="app.js"`) {
+		t.Error("the page still links style.css or app.js")
 	}
-	if len(refs) != 8 {
-		t.Errorf("the page names %d versioned files, want 8 (style.css, app.js twice, 5 modules)", len(refs))
-	}
-	// A version that is not the file's (an old page) is revalidated.
-	res, _ := fetch(t, h, "/app.js?v=0000000000000000")
-	if got := res.Header.Get("Cache-Control"); got != "no-cache" {
-		t.Errorf("app.js with another version: Cache-Control %q, want no-cache", got)
-	}
-
-	m := regexp.MustCompile(`<script type="importmap">(.*?)</script>`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`(?s)<script type="module">(.*?)</script>`).FindStringSubmatch(page)
 	if m == nil {
-		t.Fatal("the page has no import map")
+		t.Fatal("the page has no inline module script")
 	}
-	var im struct{ Imports map[string]string }
-	if err := json.Unmarshal([]byte(m[1]), &im); err != nil {
-		t.Fatal(err)
+	js := m[1]
+	order := regexp.MustCompile(`(?m)^// ([a-z0-9-]+\.js)$`).FindAllStringSubmatch(js, -1)
+	var got []string
+	for _, o := range order {
+		got = append(got, o[1])
 	}
-	if len(im.Imports) != 6 {
-		t.Errorf("the import map has %d entries, want the 6 modules: %v", len(im.Imports), im.Imports)
+	// Each module after the modules it imports: db.js before outbox.js,
+	// both before evidence.js, app.js last.
+	if want := "i18n.js db.js outbox.js evidence.js auth.js app.js"; strings.Join(got, " ") != want {
+		t.Errorf("modules in the bundle: %v, want %s", got, want)
 	}
-	for from, to := range im.Imports {
-		name, v, _ := strings.Cut(strings.TrimPrefix(to, "/"), "?v=")
-		if from != "/"+name || !named[name] {
-			t.Errorf("import map %s -> %s: want the same module", from, to)
+	if regexp.MustCompile(`(?m)^(import|export) `).MatchString(js) {
+		t.Error("the bundle still has import or export statements")
+	}
+	for _, want := range []string{
+		"const { startAuth } = __auth;",
+		"const db = __db;",
+		"const { texts, statuses, channels, steps: stepInfo, channelSteps, outcomes, defaultLang, fill, pick } = __i18n;",
+		"upload, uuid: newId, backoff, Outbox };",
+	} {
+		if !strings.Contains(js, want) {
+			t.Errorf("the bundle lacks %q", want)
 		}
-		if res, _ := fetch(t, h, to); res.Header.Get("ETag") != `"`+v+`"` {
-			t.Errorf("import map %s -> %s: the module's ETag is %s", from, to, res.Header.Get("ETag"))
-		}
 	}
-	if _, ok := im.Imports["/sw.js"]; ok {
-		t.Error("the import map names the service worker")
+	if strings.Contains(js, "// The outbox: every write the form makes") {
+		t.Error("the bundle keeps the modules' comment lines")
 	}
 }
 
-// TestPage_PolicyAllowsItsInlineScriptsByHash: the early script and the
-// import map run because the policy names their hashes, with and without a
+func TestBundle_ImportsAndExports(t *testing.T) {
+	files := func(kv ...string) map[string]file {
+		m := map[string]file{}
+		for i := 0; i < len(kv); i += 2 {
+			m["/"+kv[i]] = file{body: []byte(kv[i+1])}
+		}
+		return m
+	}
+	t.Run("every form the modules use", func(t *testing.T) {
+		got, err := bundle(files(
+			"a.js", "import { x, y as z } from './b.js';\nimport * as c from './c-d.js';\nexport const k = 1;\n// a comment\nconsole.log(x, z, c.w);",
+			"b.js", "import * as c from './c-d.js';\nexport async function x() {}\nfunction yy() {}\nexport { yy as y };",
+			"c-d.js", "export class w {}\nexport let v = 2;",
+		), "a.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "// c-d.js\nconst __c_d = (() => {\nclass w {}\nlet v = 2;\nreturn { w, v };\n})();\n" +
+			"// b.js\nconst __b = (() => {\nconst c = __c_d;\nasync function x() {}\nfunction yy() {}\n\nreturn { x, y: yy };\n})();\n" +
+			"// a.js\nconst __a = (() => {\nconst { x, y: z } = __b;\nconst c = __c_d;\nconst k = 1;\nconsole.log(x, z, c.w);\nreturn { k };\n})();\n"
+		if got != want {
+			t.Errorf("bundle:\n%s\nwant:\n%s", got, want)
+		}
+	})
+	t.Run("comments kept beside a multi-line template", func(t *testing.T) {
+		got, err := bundle(files("a.js", "const s = `\n// text\n`;"), "a.js")
+		if err != nil || !strings.Contains(got, "\n// text\n") {
+			t.Errorf("bundle %q, %v: the template's text was dropped", got, err)
+		}
+	})
+	for name, c := range map[string]struct {
+		files map[string]file
+		err   string
+	}{
+		"default export":  {files("a.js", "export default 1;"), "a.js:1: an export the page's bundle does not take: export default 1;"},
+		"import from far": {files("a.js", "\nimport x from 'https://cdn.example/x.js';"), "a.js:2: an import the page's bundle does not take"},
+		"missing module":  {files("a.js", "import * as b from './b.js';"), "a.js imports b.js, which is not in static/"},
+		"cycle":           {files("a.js", "import * as b from './b.js';", "b.js", "import * as a from './a.js';"), "a.js imports itself through [a.js b.js]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := bundle(c.files, "a.js")
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("error %v, want one containing %q", err, c.err)
+			}
+		})
+	}
+}
+
+// TestPage_PolicyAllowsItsInlineCodeByHash: the early script, the bundle and
+// the style run because the policy names their hashes, with and without a
 // managed login; nothing else inline may run.
-func TestPage_PolicyAllowsItsInlineScriptsByHash(t *testing.T) {
+func TestPage_PolicyAllowsItsInlineCodeByHash(t *testing.T) {
+	sum := func(s string) string {
+		h := sha256.Sum256([]byte(s))
+		return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+	}
 	for name, h := range map[string]http.Handler{
 		"dev":     Handler(),
 		"cognito": HandlerWith(&SignIn{Domain: "https://ta.auth.eu-central-1.amazoncognito.com", ClientID: "c", RedirectURI: "https://form.example/"}),
@@ -97,20 +132,21 @@ func TestPage_PolicyAllowsItsInlineScriptsByHash(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			res, page := fetch(t, h, "/")
 			csp := res.Header.Get("Content-Security-Policy")
-			scripts := regexp.MustCompile(`(?s)<script(?: type="importmap")?>(.*?)</script>`).FindAllStringSubmatch(page, -1)
-			if len(scripts) != 2 {
-				t.Fatalf("%d inline scripts, want 2 (the import map and the early requests)", len(scripts))
+			scripts := regexp.MustCompile(`(?s)<script(?: type="module")?>(.*?)</script>`).FindAllStringSubmatch(page, -1)
+			styles := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindAllStringSubmatch(page, -1)
+			if len(scripts) != 2 || len(styles) != 1 {
+				t.Fatalf("%d inline scripts and %d styles, want 2 (the early requests, the form's code) and 1", len(scripts), len(styles))
 			}
-			var want []string
-			for _, s := range scripts {
-				sum := sha256.Sum256([]byte(s[1]))
-				want = append(want, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
-			}
-			if wantSrc := "script-src 'self' " + strings.Join(want, " ") + ";"; !strings.Contains(csp, wantSrc) {
-				t.Errorf("Content-Security-Policy %q lacks %q", csp, wantSrc)
+			for _, want := range []string{
+				"script-src 'self' " + sum(scripts[0][1]) + " " + sum(scripts[1][1]) + ";",
+				"style-src 'self' " + sum(styles[0][1]) + ";",
+			} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("Content-Security-Policy %q lacks %q", csp, want)
+				}
 			}
 			if strings.Contains(csp, "unsafe-inline") {
-				t.Errorf("Content-Security-Policy %q allows any inline script", csp)
+				t.Errorf("Content-Security-Policy %q allows any inline code", csp)
 			}
 			if name == "cognito" && !strings.Contains(csp, "connect-src 'self' https://ta.auth.eu-central-1.amazoncognito.com") {
 				t.Errorf("Content-Security-Policy %q: the managed login's origin is missing", csp)

@@ -51,9 +51,9 @@ type file struct {
 	// the service worker and the unversioned modules, so a deploy is seen at
 	// once. Icons may be cached for a day.
 	revalidate bool
-	// scriptSrc is what the page's policy adds to script-src: the hashes of
-	// index.html's inline scripts (page.go).
-	scriptSrc string
+	// scriptSrc and styleSrc are what the page's policy adds to script-src
+	// and style-src: the hashes of its inline scripts and style (page.go).
+	scriptSrc, styleSrc string
 }
 
 // Form serves the embedded form.
@@ -178,16 +178,15 @@ func (f *Form) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", file.etag)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	if versioned(r, file) {
-		h.Set("Cache-Control", immutable)
-	} else if file.revalidate {
+	if file.revalidate {
 		h.Set("Cache-Control", "no-cache")
 	} else {
 		h.Set("Cache-Control", "public, max-age=86400")
 	}
 	switch p {
 	case "/index.html":
-		h.Set("Content-Security-Policy", strings.Replace(f.csp, "script-src 'self'", "script-src 'self'"+file.scriptSrc, 1))
+		h.Set("Content-Security-Policy", strings.NewReplacer("script-src 'self'", "script-src 'self'"+file.scriptSrc,
+			"style-src 'self'", "style-src 'self'"+file.styleSrc).Replace(f.csp))
 	case "/sw.js":
 		// The worker lives at the root and controls the whole form.
 		h.Set("Service-Worker-Allowed", "/")

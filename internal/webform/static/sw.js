@@ -29,9 +29,7 @@ async function networkFirst(req) {
   const cache = await caches.open(CACHE);
   try {
     const res = await withTimeout(fetch(req), NETWORK_TIMEOUT_MS);
-    // The page asks for its files by version (app.js?v=…): each is kept
-    // under its plain name, which the offline page finds (ignoreSearch).
-    if (res.ok) cache.put(new URL(req.url).search ? new URL(req.url).pathname : req, res.clone());
+    if (res.ok) cache.put(req, res.clone());
     return res;
   } catch (err) {
     const hit = await cache.match(req, { ignoreSearch: true });
