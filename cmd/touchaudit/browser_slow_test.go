@@ -37,11 +37,13 @@ const listShownScript = `(() => {
   new MutationObserver(seen).observe(document, { childList: true, subtree: true });
 })();`
 
-// resourcesScript sums up what the page loaded: each request's start and
-// end, in milliseconds since navigation, and whether a service worker
-// answered it.
+// resourcesScript sums up what the page loaded: each request's start,
+// first byte and end, in milliseconds since navigation, its protocol and
+// bytes, and whether a service worker answered it. The early script runs
+// when /config.json starts.
 const resourcesScript = `JSON.stringify([performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')].map(e => [
-  e.name.replace(location.origin, '').replace(/#.*/, ''), Math.round(e.startTime), Math.round(e.responseEnd), e.nextHopProtocol, e.transferSize, e.workerStart > 0 ? 'sw' : '']))`
+  e.name.replace(location.origin, '').replace(/#.*/, ''), Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd),
+  e.nextHopProtocol, e.transferSize, e.workerStart > 0 ? 'sw' : '']))`
 
 // TestBrowser_FormListOnSlow4G opens the form on a phone with the slow 4G
 // profile (browsertest.Slow4G: 562.5 ms per request, 180 KB/s, a 4× slower

@@ -1,14 +1,19 @@
 package webform
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
+
+	"touchaudit/internal/console"
 )
 
 func fetch(t *testing.T, h http.Handler, path string) (*http.Response, string) {
@@ -150,6 +155,66 @@ func TestPage_PolicyAllowsItsInlineCodeByHash(t *testing.T) {
 			}
 			if name == "cognito" && !strings.Contains(csp, "connect-src 'self' https://ta.auth.eu-central-1.amazoncognito.com") {
 				t.Errorf("Content-Security-Policy %q: the managed login's origin is missing", csp)
+			}
+		})
+	}
+}
+
+// TestPage_GzipRunsTheEarlyScriptFirst: the page is gzip-compressed with a
+// flush after the early script, so a browser can run that script when a
+// small part of the page has arrived; the API's compressing wrapper passes
+// it through and still answers a revalidation with 304.
+func TestPage_GzipRunsTheEarlyScriptFirst(t *testing.T) {
+	get := func(h http.Handler, enc, inm string) *http.Response {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		if inm != "" {
+			req.Header.Set("If-None-Match", inm)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Result()
+	}
+	h := Handler()
+	_, plain := fetch(t, h, "/")
+	res := get(h, "gzip, deflate, br", "")
+	gz, _ := io.ReadAll(res.Body)
+	if res.Header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(res.Header.Get("ETag"), `+gzip"`) || res.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("headers %v: want gzip, its own ETag and Vary", res.Header)
+	}
+	unzip := func(b []byte) string {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return ""
+		}
+		out, _ := io.ReadAll(zr) // a prefix ends early: keep what it gave
+		return string(out)
+	}
+	if unzip(gz) != plain {
+		t.Fatal("the gzip-compressed page differs from the page")
+	}
+	// The shortest prefix of the compressed page that gives the whole early script.
+	n := sort.Search(len(gz), func(n int) bool { return strings.Contains(unzip(gz[:n]), "window.taEarly = early;\n})();\n</script>") })
+	if n == len(gz) || n > len(gz)/10 {
+		t.Errorf("the early script needs %d of the %d compressed bytes, want at most a tenth", n, len(gz))
+	}
+	t.Logf("page: %d bytes, %d gzip-compressed; the early script runs after %d", len(plain), len(gz), n)
+
+	for name, h := range map[string]http.Handler{"form": h, "behind console.Compress": console.Compress(h)} {
+		t.Run(name, func(t *testing.T) {
+			res := get(h, "br, gzip", "")
+			etag := res.Header.Get("ETag")
+			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "gzip" {
+				t.Fatalf("status %d, Content-Encoding %q: want 200 gzip", res.StatusCode, res.Header.Get("Content-Encoding"))
+			}
+			if res := get(h, "br, gzip", etag); res.StatusCode != http.StatusNotModified {
+				t.Errorf("If-None-Match %s: status %d, want 304", etag, res.StatusCode)
+			}
+			if res := get(h, "identity", ""); res.Header.Get("Content-Encoding") != "" {
+				t.Errorf("without gzip: Content-Encoding %q", res.Header.Get("Content-Encoding"))
+			}
+			if res := get(h, "gzip;q=0", ""); res.Header.Get("Content-Encoding") == "gzip" {
+				t.Error("gzip;q=0: the page was gzip-compressed")
 			}
 		})
 	}

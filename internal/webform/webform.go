@@ -52,8 +52,10 @@ type file struct {
 	// once. Icons may be cached for a day.
 	revalidate bool
 	// scriptSrc and styleSrc are what the page's policy adds to script-src
-	// and style-src: the hashes of its inline scripts and style (page.go).
+	// and style-src: the hashes of its inline scripts and style; gzip is the
+	// page compressed with its early script first (page.go).
 	scriptSrc, styleSrc string
+	gzip                []byte
 }
 
 // Form serves the embedded form.
@@ -191,6 +193,15 @@ func (f *Form) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The worker lives at the root and controls the whole form.
 		h.Set("Service-Worker-Allowed", "/")
 	}
+	body := file.body
+	if file.gzip != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			body = file.gzip
+			h.Set("Content-Encoding", "gzip")
+			h.Set("ETag", gzipETag(file.etag))
+		}
+	}
 	// ServeContent answers If-None-Match with 304 and handles HEAD.
-	http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(file.body))
+	http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(body))
 }
