@@ -16,6 +16,8 @@ import (
 
 	"touchaudit/internal/asl"
 	"touchaudit/internal/asl/awsdynamo"
+	"touchaudit/internal/asl/awss3"
+	"touchaudit/internal/awsclient"
 	"touchaudit/internal/dynamo"
 	"touchaudit/internal/lambdart"
 )
@@ -42,7 +44,9 @@ starts it at TIME instead, for reproducible runs.
 behind a local Lambda Runtime API (repeat it for more functions; the
 function sees the same environment variables as this command). With
 DYNAMODB_ENDPOINT set, the dynamodb:getItem/putItem/updateItem/deleteItem
-integrations call that DynamoDB API (moto, DynamoDB Local).
+integrations call that DynamoDB API (moto, DynamoDB Local). With S3_ENDPOINT
+set, a Distributed Map's ItemReader and ResultWriter use that S3 API (moto),
+with credentials test/test and path-style buckets.
 
 A Task with no mocked response and no handler fails: Lambda resources with
 Lambda.ResourceNotFoundException (what Lambda answers for a missing function),
@@ -53,9 +57,10 @@ port 8083, as Step Functions Local; port 0 picks one) and prints
 "endpoint: http://127.0.0.1:PORT"; point the AWS CLI or an SDK at it with any
 credentials. It runs in real time, or on the virtual clock with
 --virtual-time (a call returns once executions have run as far as they can),
-and stops on Ctrl-C or SIGTERM. --mock-config, --function and
-DYNAMODB_ENDPOINT are as for sfn run; start an execution on ARN#TestCase to
-use a mock test case.
+and stops on Ctrl-C or SIGTERM. --mock-config, --function, DYNAMODB_ENDPOINT
+and S3_ENDPOINT are as for sfn run; start an execution on ARN#TestCase to
+use a mock test case. DescribeMapRun, ListMapRuns and ListExecutions with
+mapRunArn show a Distributed Map's runs and child executions.
 `
 
 // sfnResult is the one JSON object sfn run prints.
@@ -224,6 +229,9 @@ func bindSFNResources(opts *asl.Options, functions functionFlags, stderr io.Writ
 		}
 		opts.DynamoDB = awsdynamo.New(client)
 	}
+	if ep := os.Getenv("S3_ENDPOINT"); ep != "" {
+		opts.S3 = awss3.New(sfnS3Limits.S3(sfnS3Limits.Local(), ep))
+	}
 	for _, f := range functions {
 		fn, err := lambdart.Start(lambdart.Config{Bootstrap: f.bootstrap, FunctionName: f.name, Env: os.Environ(), Logs: stderr})
 		if err != nil {
@@ -234,6 +242,16 @@ func bindSFNResources(opts *asl.Options, functions functionFlags, stderr io.Writ
 	}
 	return stop, nil
 }
+
+// sfnS3Limits bound the S3 client of a Distributed Map's ItemReader and
+// ResultWriter: the Lambda limits without a per-attempt timeout, which
+// would cut an object's body read after the attempt; awss3.CallTimeout
+// bounds each call instead.
+var sfnS3Limits = func() awsclient.Limits {
+	l := awsclient.Lambda
+	l.AttemptTimeout = 0
+	return l
+}()
 
 // functionFlags are the --function NAME=BOOTSTRAP bindings.
 type functionFlags []struct{ name, bootstrap string }

@@ -17,7 +17,10 @@ import (
 // definition.asl.json, want.json and optionally input.json, start.txt (the
 // --start time, for cases that depend on the date), and mock-config.json
 // with test-case.txt. want.json may list under "absent" the fields the
-// source shows missing (a Fail with neither Error nor Cause).
+// source shows missing (a Fail with neither Error nor Cause). A case with
+// an s3/ folder (s3/BUCKET/KEY...) runs with S3_ENDPOINT on moto, where
+// those objects are uploaded first; its want.json may hold "resultWriter"
+// (see checkResultWriter) instead of "output".
 const conformanceDir = "../../internal/asl/testdata/conformance"
 
 // TestSFNRun_Conformance runs every conformance case through the sfn run
@@ -42,6 +45,7 @@ func TestSFNRun_Conformance(t *testing.T) {
 			if tc, err := os.ReadFile(filepath.Join(dir, "test-case.txt")); err == nil {
 				args = append(args, "--mock-config", filepath.Join(dir, "mock-config.json"), "--test-case", strings.TrimSpace(string(tc)))
 			}
+			s3 := uploadS3Fixtures(t, filepath.Join(dir, "s3"))
 			wantRaw, err := os.ReadFile(filepath.Join(dir, "want.json"))
 			if err != nil {
 				t.Fatal(err)
@@ -65,6 +69,10 @@ func TestSFNRun_Conformance(t *testing.T) {
 				}
 			}
 			for _, k := range []string{"status", "output", "error", "cause"} {
+				if rw, ok := want["resultWriter"]; ok && k == "output" {
+					checkResultWriter(t, s3, got["output"], rw)
+					continue
+				}
 				w, inWant := want[k]
 				g, inGot := got[k]
 				if !inWant && k != "status" && k != "output" {

@@ -90,7 +90,15 @@ func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 		e.clock.stop(hb)
 	}()
 	var timeoutAt, heartbeatAt time.Time
-	if r != nil && (r.Submitted || r.Reply != nil) {
+	if r != nil && r.Reply != nil {
+		// Answered on this engine after the restart, before the task got
+		// here: the SendTask call that stored the reply wakes w. No
+		// deadline applies (the checkpoint may not have recorded one if
+		// the engine stopped before TaskSubmitted was saved, and a zero
+		// deadline would race the answer).
+		return parkedResult(t.sc.park(w))
+	}
+	if r != nil && r.Submitted {
 		timeoutAt, heartbeatAt = r.TimeoutAt, r.HeartbeatAt
 		if m := t.ex.resumeMark(t.path); m != nil {
 			heartbeatAt = m.HeartbeatAt // a heartbeat may have come since
@@ -102,20 +110,20 @@ func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 		if err != nil {
 			return nil, err
 		}
-		if err := t.emit(HistoryEvent{Type: EventTaskSubmitted, TaskSubmittedEventDetails: &TaskOutputDetails{
-			ResourceType: c.state.resource.resourceType(), Resource: c.state.resource.resourceName(), Output: compact(sub)}}); err != nil {
-			return nil, err
-		}
 		now := e.clock.Now()
 		timeoutAt = now.Add(c.timeout)
 		if c.heartbeat > 0 {
 			heartbeatAt = now.Add(c.heartbeat)
 		}
-		prev := t.prev
-		t.checkpoint(func(m *mark) {
-			m.Submitted, m.Prev, m.TimeoutAt = true, prev, timeoutAt
+		// The event and the checkpoint that says the resource took the
+		// token are kept together.
+		if err := t.emitCheckpoint(HistoryEvent{Type: EventTaskSubmitted, TaskSubmittedEventDetails: &TaskOutputDetails{
+			ResourceType: c.state.resource.resourceType(), Resource: c.state.resource.resourceName(), Output: compact(sub)}}, func(m *mark) {
+			m.Submitted, m.TimeoutAt = true, timeoutAt
 			m.HeartbeatSeconds, m.HeartbeatAt = int64(c.heartbeat/time.Second), heartbeatAt
-		})
+		}); err != nil {
+			return nil, err
+		}
 	}
 	now := e.clock.Now()
 	// A deadline that passed while the engine was down fires at once.
@@ -126,7 +134,12 @@ func (t *thread) callback(ctx context.Context, c taskCall) (any, *StatesError) {
 		pt.hb = e.clock.afterFunc(max(heartbeatAt.Sub(now), 0), true, func() { w.wake(timeoutReason{ErrHeartbeatTimeout, "The task did not send a heartbeat in time."}) })
 		e.mu.Unlock()
 	}
-	switch r := t.sc.park(w).(type) {
+	return parkedResult(t.sc.park(w))
+}
+
+// parkedResult is the outcome of a callback task woken with reason.
+func parkedResult(reason any) (any, *StatesError) {
+	switch r := reason.(type) {
 	case callbackSuccess:
 		return r.output, nil
 	case callbackFailure:

@@ -20,10 +20,14 @@
 // lists every problem, each naming the state and the field. The Engine is
 // safe for concurrent use.
 //
+// DescribeMapRun, ListMapRuns and ListMapRunExecutions (ListExecutions by
+// mapRunArn) show Distributed Map runs.
+//
 // Parse validates a definition on its own. Resources are bound with a
 // Registry (Register, RegisterInvoker, TypedHandler); DynamoDB integrations
 // use Options.DynamoDB; Step Functions Local mock files load with
-// ParseMockConfig and apply to executions started on "ARN#TestCase".
+// ParseMockConfig and apply to executions started on "ARN#TestCase". A
+// Distributed Map reads and writes S3 through Options.S3.
 //
 // # Time
 //
@@ -71,6 +75,23 @@
 //     neither (empty in DescribeExecution, omitted in history events).
 //   - StartExecution is idempotent for the same name and input while the
 //     execution runs; otherwise a reused name is ExecutionAlreadyExists.
+//   - A Distributed Map (ProcessorConfig Mode DISTRIBUTED) runs a Map Run:
+//     one child execution per item or ItemBatcher batch, of the state
+//     machine PARENT/LABEL, at most MaxConcurrency at once. Items come from
+//     ItemsPath or an S3 ItemReader (getObject JSON, JSONL, CSV;
+//     listObjectsV2), capped by MaxItems. Without ToleratedFailureCount or
+//     Percentage no child may fail; past the threshold the state fails with
+//     States.ExceedToleratedFailureThreshold and running children are
+//     aborted. An unreadable item source is States.ItemReaderFailed; a
+//     ResultWriter writes manifest.json and SUCCEEDED/FAILED/PENDING_0.json
+//     to S3 (States.ResultWriterFailed if it cannot), shaped by its
+//     WriterConfig, which alone shapes the state's result instead. The
+//     parent's history has MapRunStarted and MapRunSucceeded or
+//     MapRunFailed. Children are not kept in StateDir: a resumed parent
+//     runs the Map state's unfinished items again in a new Map Run. Not
+//     supported: the ItemReader's MANIFEST and PARQUET inputs, Express
+//     children's own API shape (they run like Standard ones, with a
+//     five-minute limit), redriving a Map Run.
 //
 // # Task tokens
 //
@@ -117,7 +138,10 @@
 //     taken it the task waits again without invoking it, so the phone's
 //     later SendTaskSuccess with that token wakes it; if the engine stopped
 //     while the resource ran, the resource is invoked again with the same
-//     token; an answer accepted before the stop is used; a timeout that
+//     token; an answer accepted before the stop is used, and so is one
+//     accepted after Resume but before the task got going again (no
+//     deadline races it); TaskSubmitted and the checkpoint saying the
+//     resource took the token are saved together; a timeout that
 //     passed while down fires States.Timeout (or HeartbeatTimeout) at once;
 //   - a Map or Parallel state keeps the outputs of branches and iterations
 //     that had ended and resumes the others;
@@ -133,7 +157,7 @@
 // (DescribeExecution, GetExecutionHistory, ListExecutions once their state
 // machine is created again), and their tokens answer TaskTimedOut.
 //
-// Not supported: JSONata, variables (Assign), Distributed Map, activities,
+// Not supported: JSONata, variables (Assign), activities,
 // Express workflows, redrive. Objects are Go maps, so object keys come out
 // sorted (States.JsonToString, States.Format, outputs) where AWS keeps
 // their order.

@@ -35,6 +35,7 @@ type Options struct {
 	Seed      uint64
 	Registry  *Registry
 	DynamoDB  DynamoDB
+	S3        S3 // a Distributed Map's ItemReader and ResultWriter
 	Mocks     *MockConfig
 	Region    string
 	AccountID string
@@ -52,6 +53,7 @@ type Engine struct {
 	account  string
 	registry *Registry
 	dynamo   DynamoDB
+	s3       S3
 
 	mu         sync.Mutex
 	machines   map[string]*stateMachine // by name
@@ -60,6 +62,8 @@ type Engine struct {
 	tokens     map[string]*pendingTask
 	mocks      *MockConfig
 	journal    *journal // nil without Options.StateDir
+
+	runs mapRuns // Distributed Map Runs
 
 	randMu sync.Mutex
 	rnd    *rand.Rand
@@ -93,6 +97,7 @@ func NewEngine(o Options) *Engine {
 		account:    o.AccountID,
 		registry:   o.Registry,
 		dynamo:     o.DynamoDB,
+		s3:         o.S3,
 		machines:   map[string]*stateMachine{},
 		executions: map[string]*execution{},
 		tokens:     map[string]*pendingTask{},
@@ -382,6 +387,7 @@ type ExecutionDescription struct {
 	Error            string
 	Cause            string
 	RedriveCount     int
+	MapRunArn        string // a Distributed Map's child execution: its Map Run
 	StateTransitions int64
 	HistoryEvents    int
 }
@@ -393,6 +399,9 @@ func (ex *execution) describe() *ExecutionDescription {
 		ExecutionArn: ex.arn, StateMachineArn: ex.sm.arn, Name: ex.name, Status: ex.status,
 		StartDate: ex.start, StopDate: ex.stop, Input: ex.inputRaw, Error: ex.errName, Cause: ex.cause,
 		StateTransitions: ex.transitions, HistoryEvents: len(ex.events),
+	}
+	if ex.mapRun != nil {
+		d.MapRunArn = ex.mapRun.arn
 	}
 	if ex.hasOutput {
 		o := ex.output

@@ -54,6 +54,7 @@ type execution struct {
 
 	root    *scope
 	timeout *timer
+	mapRun  *mapRun // set for a child execution of a Distributed Map
 
 	// Durability (Options.StateDir): the tokens minted for this
 	// execution, the checkpoint of each thread by path, and the numbering
@@ -209,6 +210,12 @@ func (t *thread) emit(ev HistoryEvent) *StatesError {
 // event short of the quota and ev does not close the execution, the
 // execution fails instead.
 func (ex *execution) append(ev HistoryEvent, prev int64) (int64, bool) {
+	return ex.appendThen(ev, prev, nil)
+}
+
+// appendThen is append that also calls then (if set) with the new event's
+// id while still holding ex.mu, so that a snapshot sees both or neither.
+func (ex *execution) appendThen(ev HistoryEvent, prev int64, then func(id int64)) (int64, bool) {
 	ex.mu.Lock()
 	if ex.status != StatusRunning {
 		ex.mu.Unlock()
@@ -223,6 +230,9 @@ func (ex *execution) append(ev HistoryEvent, prev int64) (int64, bool) {
 	ev.PreviousEventID = prev
 	ev.Timestamp = ex.e.clock.Now()
 	ex.events = append(ex.events, ev)
+	if then != nil {
+		then(ev.ID)
+	}
 	ex.mu.Unlock()
 	return ev.ID, true
 }

@@ -22,11 +22,16 @@ type MapState struct {
 	ToleratedFailureCount      int64
 	ToleratedFailurePercentage float64
 	tolerance                  bool
+
+	// Distributed is set for ProcessorConfig Mode DISTRIBUTED
+	// (distributedmap.go).
+	Distributed *DistributedMap
 }
 
 func (p *parser) mapState(f fields, depth int) *MapState {
 	f.unknown(allowed("Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "ResultSelector", "Retry", "Catch",
-		"ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailurePercentage"), "Map")
+		"ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath",
+		"ItemReader", "ItemBatcher", "ResultWriter", "Label"), "Map")
 	s := &MapState{ToleratedFailureCount: -1, ToleratedFailurePercentage: -1}
 	f.transition(&s.StateBase)
 	f.io(&s.StateBase, true)
@@ -88,7 +93,7 @@ func (p *parser) mapState(f fields, depth int) *MapState {
 				switch mode := cf.str("Mode", false); mode {
 				case "", "INLINE":
 				case "DISTRIBUTED":
-					cf.bad("Mode", "DISTRIBUTED is not supported by this engine; use INLINE")
+					s.Distributed = &DistributedMap{}
 				default:
 					cf.bad("Mode", "must be \"INLINE\" or \"DISTRIBUTED\", not %q", mode)
 				}
@@ -96,6 +101,7 @@ func (p *parser) mapState(f fields, depth int) *MapState {
 		}
 	}
 	s.Processor = p.machine(o, at, false, depth+1)
+	p.distributedFields(f, s, o)
 	return s
 }
 
@@ -134,6 +140,9 @@ func (s *MapState) maxConcurrency(t *thread, in any) (int, *StatesError) {
 
 // run selects the items, runs one iteration per item and collects outputs.
 func (s *MapState) run(t *thread, raw any) (any, *StatesError) {
+	if s.Distributed != nil {
+		return s.runDistributed(t, raw)
+	}
 	in, err := t.effectiveInput(&s.StateBase, raw)
 	if err != nil {
 		return nil, err

@@ -166,7 +166,11 @@ func (ex *execution) mockedResponse(state string) (MockResponse, bool) {
 		return MockResponse{}, false
 	}
 	cfg := ex.e.mockConfig()
-	tc, ok := cfg.TestCase(ex.sm.name, ex.testCase)
+	smName := ex.sm.name
+	if ex.mapRun != nil { // a Distributed Map's child uses its parent's test case
+		smName = ex.mapRun.parent.sm.name
+	}
+	tc, ok := cfg.TestCase(smName, ex.testCase)
 	if !ok {
 		return MockResponse{}, false
 	}

@@ -170,12 +170,17 @@ type machineRecord struct {
 	Created    time.Time `json:"created"`
 }
 
+// durable reports whether the execution is kept in Options.StateDir: the
+// child executions of a Distributed Map are not (a resumed parent runs the
+// Map state's unfinished items again in a new Map Run).
+func (ex *execution) durable() bool { return ex.e.journal != nil && ex.mapRun == nil }
+
 // save writes the execution's file if the engine has a state directory.
 // Snapshots are numbered under ex.mu so that a slower writer never
 // replaces a newer snapshot with an older one.
 func (ex *execution) save() {
 	j := ex.e.journal
-	if j == nil {
+	if !ex.durable() {
 		return
 	}
 	ex.mu.Lock()
@@ -210,7 +215,7 @@ func (ex *execution) save() {
 // enter records that the thread entered a state with raw input.
 func (t *thread) enter(name string, raw any) {
 	ex := t.ex
-	if ex.e.journal == nil {
+	if !ex.durable() {
 		return
 	}
 	ex.mu.Lock()
@@ -219,13 +224,36 @@ func (t *thread) enter(name string, raw any) {
 	ex.save()
 }
 
+// emitCheckpoint records ev and changes the thread's mark in one step, then
+// saves: a snapshot taken meanwhile by another thread holds both or
+// neither, so a resumed thread never finds an event its checkpoint does
+// not account for (a second TaskSubmitted).
+func (t *thread) emitCheckpoint(ev HistoryEvent, f func(m *mark)) *StatesError {
+	ex := t.ex
+	id, ok := ex.appendThen(ev, t.prev, func(id int64) {
+		if !ex.durable() {
+			return
+		}
+		if m := ex.marks[t.path]; m != nil && !m.Done {
+			f(m)
+			m.Prev = id
+		}
+	})
+	if !ok {
+		return errCancelled
+	}
+	t.prev = id
+	ex.save()
+	return nil
+}
+
 // checkpoint changes the thread's mark and saves it.
 func (t *thread) checkpoint(f func(m *mark)) {
 	t.ex.updateMark(t.path, f)
 }
 
 func (ex *execution) updateMark(path string, f func(m *mark)) {
-	if ex.e.journal == nil {
+	if !ex.durable() {
 		return
 	}
 	ex.mu.Lock()
@@ -242,7 +270,7 @@ func (ex *execution) updateMark(path string, f func(m *mark)) {
 // resumeMark returns a copy of the running thread's checkpoint at path,
 // left by an earlier engine on the same state directory.
 func (ex *execution) resumeMark(path string) *mark {
-	if ex.e.journal == nil {
+	if !ex.durable() {
 		return nil
 	}
 	ex.mu.Lock()
@@ -257,7 +285,7 @@ func (ex *execution) resumeMark(path string) *mark {
 
 // doneMark returns the outcome of the ended thread at path, if any.
 func (ex *execution) doneMark(path string) (branchOutcome, bool) {
-	if ex.e.journal == nil {
+	if !ex.durable() {
 		return branchOutcome{}, false
 	}
 	ex.mu.Lock()
@@ -271,7 +299,7 @@ func (ex *execution) doneMark(path string) (branchOutcome, bool) {
 
 // ended records the outcome of the thread at path.
 func (ex *execution) ended(path string, out any, err *StatesError) {
-	if ex.e.journal == nil {
+	if !ex.durable() {
 		return
 	}
 	m := &mark{Done: true}
@@ -294,7 +322,7 @@ func (ex *execution) ended(path string, out any, err *StatesError) {
 // forgetChildren drops the marks of the branches or iterations of the state
 // entered at event entered (the state ended, or starts a new attempt).
 func (ex *execution) forgetChildren(entered int64) {
-	if ex.e.journal == nil {
+	if !ex.durable() {
 		return
 	}
 	prefix := fmt.Sprintf("%d:", entered)

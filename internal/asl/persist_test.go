@@ -74,6 +74,28 @@ func checkHistory(t *testing.T, h []HistoryEvent) {
 	}
 }
 
+// savedHistory is the history kept in dir's one execution file (none yet:
+// empty).
+func savedHistory(t *testing.T, dir string) []HistoryEvent {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) > 1 {
+		t.Fatalf("state files %v: %v", files, err)
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Events
+}
+
 func countTypes(h []HistoryEvent) map[string]int {
 	c := map[string]int{}
 	for _, ev := range h {
@@ -434,10 +456,9 @@ func TestResume_RealTime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, func() bool {
-				h, _ := first.GetExecutionHistory(GetExecutionHistoryInput{ExecutionArn: st.ExecutionArn})
-				return tc.ready(countTypes(h))
-			})
+			// The suspension must be on disk, not only in memory: Close
+			// may come between an event and the save that keeps it.
+			waitFor(t, func() bool { return tc.ready(countTypes(savedHistory(t, dir))) })
 			if err := first.Close(); err != nil {
 				t.Fatal(err)
 			}

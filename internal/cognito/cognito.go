@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -108,11 +109,24 @@ func (d *Directory) SyncStaff(ctx context.Context, c *audit.Company) (audit.Staf
 		if !ok {
 			if err := d.create(ctx, c.ID, st); err != nil {
 				var exists *types.UsernameExistsException
-				if errors.As(err, &exists) {
+				if !errors.As(err, &exists) {
+					return sum, err
+				}
+				// The SDK retries a call whose answer was lost (an attempt
+				// timeout): the first attempt may have created the user,
+				// and the retry finds it. That user is this member's, not
+				// a conflict.
+				mine, err := d.ownedBy(ctx, st.Email, c.ID, st.ID)
+				if err != nil {
+					return sum, err
+				}
+				if mine == "" {
 					conflicts = append(conflicts, fmt.Errorf("staff %s: email %s belongs to another user of the pool", st.ID, st.Email))
 					continue
 				}
-				return sum, err
+				if _, err := d.syncGroups(ctx, mine, st); err != nil {
+					return sum, err
+				}
 			}
 			sum.Created++
 			continue
@@ -202,6 +216,26 @@ func (d *Directory) create(ctx context.Context, companyID string, st audit.Staff
 	}
 	_, err = d.syncGroups(ctx, username, st)
 	return err
+}
+
+// ownedBy returns the user name of the pool's user with this email when it
+// is the member staffID of companyID, else "".
+func (d *Directory) ownedBy(ctx context.Context, email, companyID, staffID string) (string, error) {
+	filter := `email = "` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(email) + `"`
+	out, err := d.client.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &d.poolID, Filter: &filter})
+	if err != nil {
+		return "", fmt.Errorf("cognito: find %s: %w", staffID, err)
+	}
+	for _, u := range out.Users {
+		attrs := map[string]string{}
+		for _, a := range u.Attributes {
+			attrs[aws.ToString(a.Name)] = aws.ToString(a.Value)
+		}
+		if attrs[AttrCompanyID] == companyID && attrs[AttrStaffID] == staffID {
+			return aws.ToString(u.Username), nil
+		}
+	}
+	return "", nil
 }
 
 // update changes a user's email, name and groups to the staff record's.

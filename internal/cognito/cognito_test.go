@@ -210,3 +210,37 @@ func TestImport_CreatesCognitoUsersForTheSampleBank(t *testing.T) {
 		t.Fatalf("a retried import changed the pool: %+v", d)
 	}
 }
+
+// lostAnswer is the pool with one create's answer lost: the first attempt
+// reaches Cognito and creates the user, and the SDK's retry (after an
+// attempt timeout) gets UsernameExistsException, as it does under load.
+type lostAnswer struct {
+	*cip.Client
+	lost map[string]bool // user names whose first create answer is lost
+}
+
+func (l lostAnswer) AdminCreateUser(ctx context.Context, in *cip.AdminCreateUserInput, opts ...func(*cip.Options)) (*cip.AdminCreateUserOutput, error) {
+	if l.lost[aws.ToString(in.Username)] {
+		delete(l.lost, aws.ToString(in.Username))
+		if _, err := l.Client.AdminCreateUser(ctx, in, opts...); err != nil {
+			return nil, err
+		}
+	}
+	return l.Client.AdminCreateUser(ctx, in, opts...)
+}
+
+func TestDirectory_ACreateRetriedAfterALostAnswerIsNoConflict(t *testing.T) {
+	client, pool := newPool(t)
+	dir := cognito.New(lostAnswer{Client: client, lost: map[string]bool{"jan@bank.example": true}}, pool, cognito.Options{})
+	jan := audit.Staff{ID: "s-2", Name: "Jan Lis", Email: "jan@bank.example", Roles: []audit.Role{audit.RoleAuditor, audit.RoleLead}}
+	sum, err := dir.SyncStaff(t.Context(), company("bank", jan))
+	if err != nil {
+		t.Fatalf("a retried create is reported as %v", err)
+	}
+	if sum.Created != 1 {
+		t.Fatalf("summary %+v, want 1 created", sum)
+	}
+	if g := users(t, client, pool)["bank/s-2"].groups; !slices.Equal(g, []string{"auditor", "lead"}) {
+		t.Fatalf("jan's groups %v, want [auditor lead]", g)
+	}
+}

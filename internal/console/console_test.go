@@ -206,3 +206,11 @@ func sampleReport(t *testing.T, store interface {
 	}
 	return &r
 }
+
+func TestShell_ASignInOriginThatIsNoOriginIsRefused(t *testing.T) {
+	for _, bad := range []string{"touchaudit.auth.eu-central-1.amazoncognito.com", "https://touchaudit.auth.eu-central-1.amazoncognito.com/oauth2", "ftp://x"} {
+		if _, err := console.NewShell(bad); err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("NewShell(%q): %v, want an error naming it", bad, err)
+		}
+	}
+}

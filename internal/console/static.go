@@ -5,9 +5,11 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -29,7 +31,8 @@ var contentTypes = map[string]string{
 }
 
 // contentSecurityPolicy allows only the console's own files and the API on
-// the same origin: no inline script or style, nothing from elsewhere. The
+// the same origin (and, in AWS, the managed login's token endpoint: see
+// NewShell): no inline script or style, nothing from elsewhere. The
 // charts are inline SVG styled by console.css and presentation attributes.
 // Images may also come from any https origin: evidence photos are shown
 // through presigned URLs of the evidence bucket, whose host names the
@@ -79,15 +82,28 @@ func (a *asset) compressed() (gz, br *variant) {
 // seen at once) and 304 on If-None-Match.
 type Shell struct {
 	files map[string]*asset
+	csp   string
 }
 
-// NewShell reads and compresses the embedded shell.
-func NewShell() (*Shell, error) {
+// NewShell reads and compresses the embedded shell. signInOrigin is the
+// Cognito managed login's origin (https://<prefix>.auth.<region>.amazoncognito.com,
+// webform.SignIn.Origin) that the page signs in with through the form's
+// /auth.js and /config.json; its page may call that origin's token
+// endpoint (connect-src). "" is dev sign-in: connections stay same-origin.
+func NewShell(signInOrigin string) (*Shell, error) {
+	csp := contentSecurityPolicy
+	if signInOrigin != "" {
+		u, err := url.Parse(signInOrigin)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			return nil, fmt.Errorf("console: sign-in origin %q: want scheme://host such as https://touchaudit.auth.eu-central-1.amazoncognito.com", signInOrigin)
+		}
+		csp = strings.Replace(csp, "connect-src 'self'", "connect-src 'self' "+signInOrigin, 1)
+	}
 	root, err := fs.Sub(static, "static")
 	if err != nil {
 		return nil, err
 	}
-	s := &Shell{files: map[string]*asset{}}
+	s := &Shell{files: map[string]*asset{}, csp: csp}
 	err = fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -163,7 +179,7 @@ func (s *Shell) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	if strings.HasSuffix(p, ".html") {
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", s.csp)
 		h.Set("X-Frame-Options", "DENY")
 	}
 	serveVariant(w, r, a)

@@ -29,12 +29,20 @@ func newConsole(store console.Store, now func() time.Time) *console.Console {
 	return c
 }
 
+// signInOrigin is what the form tells of its managed login
+// (*webform.Form): the console signs in through the same one.
+type signInOrigin interface{ SignInOrigin() string }
+
 // staticHandlers returns the form wrapped to be sent compressed, and the
-// console's shell.
+// console's shell, whose page may call the form's managed login.
 func staticHandlers(form http.Handler) (http.Handler, http.Handler) {
-	shell, err := console.NewShell()
+	origin := ""
+	if f, ok := form.(signInOrigin); ok {
+		origin = f.SignInOrigin()
+	}
+	shell, err := console.NewShell(origin)
 	if err != nil {
-		panic(err) // embedded files, fixed at build time
+		panic(err) // embedded files, fixed at build time; the origin is checked by the form
 	}
 	if form != nil {
 		form = console.Compress(form)

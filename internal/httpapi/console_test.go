@@ -271,3 +271,34 @@ func TestStatic_CompressedCachedAndRevalidated(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleShell_MayCallTheFormsManagedLogin: the console signs in
+// through the form's managed login, so its page may call that origin's
+// token endpoint (connect-src), and with dev sign-in nothing but its own.
+func TestConsoleShell_MayCallTheFormsManagedLogin(t *testing.T) {
+	store := memstore.New()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	wf := workflow.New(store, &countingExec{}, workflow.LogNotifier{Log: log}, fixedClock{testNow}, workflow.Config{}, log)
+	for _, c := range []struct {
+		name string
+		form http.Handler
+		want string
+	}{
+		{"managed login", webform.HandlerWith(&webform.SignIn{Domain: "https://touchaudit-prod.auth.eu-central-1.amazoncognito.com",
+			ClientID: "client-1", RedirectURI: "https://audit.bank.example/"}), "connect-src 'self' https://touchaudit-prod.auth.eu-central-1.amazoncognito.com;"},
+		{"dev sign-in", webform.Handler(), "connect-src 'self';"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := httptest.NewServer(httpapi.New(wf, store, httpapi.Options{Form: c.form, Log: log}).HTTP(nil))
+			defer srv.Close()
+			resp, err := http.Get(srv.URL + "/console/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if csp := resp.Header.Get("Content-Security-Policy"); resp.StatusCode != 200 || !strings.Contains(csp, c.want) {
+				t.Fatalf("%d, CSP %q, want %s", resp.StatusCode, csp, c.want)
+			}
+		})
+	}
+}

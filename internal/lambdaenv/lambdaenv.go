@@ -166,8 +166,10 @@ func (e *Env) Companies() *audit.CompanyService {
 	return audit.NewCompanyService(e.store).WithDirectory(e.Directory()).WithRescheduler(e.Workflow().Reviews)
 }
 
-// SignIn is the form's managed login when COGNITO_DOMAIN,
-// USER_POOL_CLIENT_ID and APP_URL are set, else nil (the form's dev mode).
+// SignIn is the managed login of the form and the lead console when
+// COGNITO_DOMAIN, USER_POOL_CLIENT_ID and APP_URL are set, else nil (dev
+// sign-in). The console's callback is APP_URL + "console/"; the function
+// serving the console's shell passes SignIn().Origin() to console.NewShell.
 func (e *Env) SignIn() *webform.SignIn {
 	s := webform.SignIn{Domain: e.getenv("COGNITO_DOMAIN"), ClientID: e.getenv("USER_POOL_CLIENT_ID"), RedirectURI: e.getenv("APP_URL")}
 	if s.Domain == "" || s.ClientID == "" || s.RedirectURI == "" {

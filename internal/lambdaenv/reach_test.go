@@ -36,4 +36,8 @@ func TestEnv_NotifierDirectoryAndSignInFollowTheVariables(t *testing.T) {
 	if s := full.SignIn(); s == nil || s.ClientID != "client-1" || s.RedirectURI != "https://audit.example/" {
 		t.Fatalf("sign-in %+v", s)
 	}
+	// The console shell's CSP origin (console.NewShell), whichever function serves it.
+	if o, none := full.SignIn().Origin(), bare.SignIn().Origin(); o != "https://touchaudit-dev.auth.eu-central-1.amazoncognito.com" || none != "" {
+		t.Fatalf("sign-in origins %q and %q (without COGNITO_DOMAIN)", o, none)
+	}
 }

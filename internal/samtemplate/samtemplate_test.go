@@ -173,3 +173,42 @@ func TestAllows_IAMWildcards(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplate_ManagedLogin: the app client lets the form and the lead
+// console each sign in and out through the managed login, with the code
+// flow only, and the callback URLs come from the AppBaseUrl parameter, not
+// from the HTTP API (whose authorizer names the client: a cycle).
+func TestTemplate_ManagedLogin(t *testing.T) {
+	tmpl, err := Transform(context.Background(), "../../template.yaml", Stack{Name: "touchaudit-prod", Region: "eu-central-1", Account: "123456789012",
+		Parameters: map[string]string{"Stage": "prod", "AlarmTopicArn": "arn:aws:sns:eu-central-1:123456789012:touchaudit-prod-alarms", "AppBaseUrl": "https://audit.bank.example/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clients := tmpl.OfType("AWS::Cognito::UserPoolClient")
+	if len(clients) != 1 {
+		t.Fatalf("%d app clients, want 1", len(clients))
+	}
+	raw := tmpl.Resources[clients[0]].Properties
+	p := tmpl.Resolve(raw).(map[string]any)
+	want := "[https://audit.bank.example/ https://audit.bank.example/console/]"
+	for _, prop := range []string{"CallbackURLs", "LogoutURLs"} {
+		if got := fmt.Sprint(p[prop]); got != want {
+			t.Errorf("%s %s, want the form and the console: %s", prop, got, want)
+		}
+		if s := fmt.Sprint(raw[prop]); strings.Contains(s, "HttpApi") || strings.Contains(s, "ServerlessHttpApi") {
+			t.Errorf("%s depends on the HTTP API: %s", prop, s)
+		}
+	}
+	if fmt.Sprint(p["AllowedOAuthFlows"]) != "[code]" || p["GenerateSecret"] != false || fmt.Sprint(p["AllowedOAuthFlowsUserPoolClient"]) != "true" {
+		t.Errorf("OAuth flows %v, secret %v, enabled %v; want the code flow of a public client",
+			p["AllowedOAuthFlows"], p["GenerateSecret"], p["AllowedOAuthFlowsUserPoolClient"])
+	}
+	// The function that serves GET /config.json tells both pages where the
+	// managed login is.
+	env := fmt.Sprint(tmpl.Resolve(tmpl.Resources["ApiFunction"].Properties["Environment"]))
+	for _, v := range []string{"COGNITO_DOMAIN:https://", "USER_POOL_CLIENT_ID:", "APP_URL:https://audit.bank.example/"} {
+		if !strings.Contains(env, v) {
+			t.Errorf("ApiFunction's environment lacks %s: %s", v, env)
+		}
+	}
+}

@@ -106,7 +106,7 @@ func (s *Server) describeExecution(_ context.Context, in *executionArnInput) (*d
 		ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn, Name: d.Name, Status: d.Status,
 		StartDate: epoch(d.StartDate), StopDate: optionalEpoch(d.StopDate),
 		Input: d.Input, InputDetails: payloadDetails{Included: true},
-		Error: d.Error, Cause: d.Cause, RedriveCount: d.RedriveCount,
+		Error: d.Error, Cause: d.Cause, RedriveCount: d.RedriveCount, MapRunArn: d.MapRunArn,
 	}
 	if d.Output != nil {
 		out.Output = d.Output
@@ -167,11 +167,13 @@ func (s *Server) getExecutionHistory(_ context.Context, in *getExecutionHistoryI
 // listExecutions pages over the unfiltered list, newest first, which only
 // grows at the front: the token names the next execution to look at.
 func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*listExecutionsOutput, error) {
-	if in.MapRunArn != "" {
-		return nil, validation("mapRunArn is not supported: the local engine has no Distributed Map")
+	if in.MapRunArn != "" && in.StateMachineArn != "" {
+		return nil, validation("Only one of stateMachineArn or mapRunArn may be given")
 	}
-	if err := required("stateMachineArn", in.StateMachineArn); err != nil {
-		return nil, err
+	if in.MapRunArn == "" {
+		if err := required("stateMachineArn", in.StateMachineArn); err != nil {
+			return nil, err
+		}
 	}
 	if in.StatusFilter != "" && !executionStatuses[in.StatusFilter] {
 		return nil, validation(fmt.Sprintf("Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]", in.StatusFilter))
@@ -180,13 +182,20 @@ func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*li
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.engine.ListExecutions(asl.ListExecutionsInput{StateMachineArn: in.StateMachineArn})
+	listing := in.StateMachineArn
+	var all []asl.ExecutionDescription
+	if in.MapRunArn != "" {
+		listing = in.MapRunArn
+		all, err = s.engine.ListMapRunExecutions(in.MapRunArn, "")
+	} else {
+		all, err = s.engine.ListExecutions(asl.ListExecutionsInput{StateMachineArn: in.StateMachineArn})
+	}
 	if err != nil {
 		return nil, err
 	}
 	start := 0
 	if in.NextToken != "" {
-		next, err := decodeToken("executions:"+in.StateMachineArn, in.NextToken)
+		next, err := decodeToken("executions:"+listing, in.NextToken)
 		if err != nil {
 			return nil, err
 		}
@@ -204,11 +213,11 @@ func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*li
 			continue
 		}
 		if len(out.Executions) == size {
-			out.NextToken = encodeToken("executions:"+in.StateMachineArn, d.ExecutionArn)
+			out.NextToken = encodeToken("executions:"+listing, d.ExecutionArn)
 			break
 		}
 		out.Executions = append(out.Executions, executionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn,
-			Name: d.Name, Status: d.Status, StartDate: epoch(d.StartDate), StopDate: optionalEpoch(d.StopDate)})
+			Name: d.Name, Status: d.Status, StartDate: epoch(d.StartDate), StopDate: optionalEpoch(d.StopDate), MapRunArn: d.MapRunArn})
 	}
 	return out, nil
 }
@@ -305,4 +314,61 @@ func decodeToken(listing, token string) (string, error) {
 
 func invalidToken() error {
 	return &asl.APIError{Code: codeInvalidToken, Message: "Invalid Token: 'Invalid token'"}
+}
+
+func (s *Server) describeMapRun(_ context.Context, in *mapRunArnInput) (*describeMapRunOutput, error) {
+	if err := required("mapRunArn", in.MapRunArn); err != nil {
+		return nil, err
+	}
+	d, err := s.engine.DescribeMapRun(in.MapRunArn)
+	if err != nil {
+		return nil, err
+	}
+	counts := func(c asl.MapRunCounts) mapRunCounts {
+		return mapRunCounts{Pending: c.Pending, Running: c.Running, Succeeded: c.Succeeded, Failed: c.Failed, TimedOut: c.TimedOut,
+			Aborted: c.Aborted, Total: c.Total, ResultsWritten: c.ResultsWritten}
+	}
+	return &describeMapRunOutput{MapRunArn: d.MapRunArn, ExecutionArn: d.ExecutionArn, Status: d.Status, StartDate: epoch(d.StartDate),
+		StopDate: optionalEpoch(d.StopDate), MaxConcurrency: d.MaxConcurrency, ToleratedFailurePercentage: d.ToleratedFailurePercentage,
+		ToleratedFailureCount: d.ToleratedFailureCount, ItemCounts: counts(d.ItemCounts), ExecutionCounts: counts(d.ExecutionCounts)}, nil
+}
+
+// listMapRuns pages over an execution's Map Runs, newest first: the token
+// names the next run.
+func (s *Server) listMapRuns(_ context.Context, in *listMapRunsInput) (*listMapRunsOutput, error) {
+	if err := required("executionArn", in.ExecutionArn); err != nil {
+		return nil, err
+	}
+	size, err := pageSize(in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.engine.ListMapRuns(in.ExecutionArn)
+	if err != nil {
+		return nil, err
+	}
+	start := 0
+	if in.NextToken != "" {
+		next, err := decodeToken("mapruns:"+in.ExecutionArn, in.NextToken)
+		if err != nil {
+			return nil, err
+		}
+		for start < len(all) && all[start].MapRunArn != next {
+			start++
+		}
+		if start == len(all) {
+			return nil, invalidToken()
+		}
+	}
+	out := &listMapRunsOutput{MapRuns: []mapRunListItem{}}
+	for i := start; i < len(all); i++ {
+		if len(out.MapRuns) == size {
+			out.NextToken = encodeToken("mapruns:"+in.ExecutionArn, all[i].MapRunArn)
+			break
+		}
+		r := all[i]
+		out.MapRuns = append(out.MapRuns, mapRunListItem{ExecutionArn: r.ExecutionArn, MapRunArn: r.MapRunArn, StateMachineArn: r.StateMachineArn,
+			StartDate: epoch(r.StartDate), StopDate: optionalEpoch(r.StopDate)})
+	}
+	return out, nil
 }

@@ -113,6 +113,8 @@ func NewServer(e *asl.Engine, opts ...Option) *Server {
 		"DeleteStateMachine":             handle(s.deleteStateMachine),
 		"ValidateStateMachineDefinition": handle(s.validateStateMachineDefinition),
 		"TestState":                      handle(s.testState),
+		"DescribeMapRun":                 handle(s.describeMapRun),
+		"ListMapRuns":                    handle(s.listMapRuns),
 	}
 	return s
 }

@@ -106,6 +106,7 @@ type describeExecutionOutput struct {
 	Error           string          `json:"error,omitempty"`
 	Cause           string          `json:"cause,omitempty"`
 	RedriveCount    int             `json:"redriveCount"`
+	MapRunArn       string          `json:"mapRunArn,omitempty"`
 }
 
 type getExecutionHistoryInput struct {
@@ -146,6 +147,7 @@ type executionListItem struct {
 	Status          string `json:"status"`
 	StartDate       epoch  `json:"startDate"`
 	StopDate        *epoch `json:"stopDate,omitempty"`
+	MapRunArn       string `json:"mapRunArn,omitempty"`
 }
 
 type listExecutionsOutput struct {
@@ -256,4 +258,53 @@ type testStateOutput struct {
 	Cause          string          `json:"cause,omitempty"`
 	NextState      string          `json:"nextState,omitempty"`
 	InspectionData *inspectionData `json:"inspectionData,omitempty"`
+}
+
+type mapRunArnInput struct {
+	MapRunArn string `json:"mapRunArn"`
+}
+
+// mapRunCounts are DescribeMapRun's itemCounts and executionCounts.
+type mapRunCounts struct {
+	Pending        int64 `json:"pending"`
+	Running        int64 `json:"running"`
+	Succeeded      int64 `json:"succeeded"`
+	Failed         int64 `json:"failed"`
+	TimedOut       int64 `json:"timedOut"`
+	Aborted        int64 `json:"aborted"`
+	Total          int64 `json:"total"`
+	ResultsWritten int64 `json:"resultsWritten"`
+}
+
+type describeMapRunOutput struct {
+	MapRunArn                  string       `json:"mapRunArn"`
+	ExecutionArn               string       `json:"executionArn"`
+	Status                     string       `json:"status"`
+	StartDate                  epoch        `json:"startDate"`
+	StopDate                   *epoch       `json:"stopDate,omitempty"`
+	MaxConcurrency             int          `json:"maxConcurrency"`
+	ToleratedFailurePercentage float64      `json:"toleratedFailurePercentage"`
+	ToleratedFailureCount      int64        `json:"toleratedFailureCount"`
+	ItemCounts                 mapRunCounts `json:"itemCounts"`
+	ExecutionCounts            mapRunCounts `json:"executionCounts"`
+	RedriveCount               int          `json:"redriveCount"`
+}
+
+type listMapRunsInput struct {
+	ExecutionArn string `json:"executionArn"`
+	MaxResults   int    `json:"maxResults"`
+	NextToken    string `json:"nextToken"`
+}
+
+type mapRunListItem struct {
+	ExecutionArn    string `json:"executionArn"`
+	MapRunArn       string `json:"mapRunArn"`
+	StateMachineArn string `json:"stateMachineArn"`
+	StartDate       epoch  `json:"startDate"`
+	StopDate        *epoch `json:"stopDate,omitempty"`
+}
+
+type listMapRunsOutput struct {
+	MapRuns   []mapRunListItem `json:"mapRuns"`
+	NextToken string           `json:"nextToken,omitempty"`
 }

@@ -1,89 +1,22 @@
 package webform
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"touchaudit/internal/browsertest/fakeoauth"
 )
 
-// fakeIdP is a tiny OAuth 2.0 server in the managed login's shape
-// (/oauth2/authorize, /oauth2/token, /logout) that checks PKCE: it signs
-// in without asking, and redeems a code only with the verifier whose S256
-// challenge came with it. The first ID token lives RENEW_MARGIN_S + 1 s, so
-// the form must renew it a second after signing in.
-type fakeIdP struct {
-	t           *testing.T
-	clientID    string
-	redirectURI string
-	mu          sync.Mutex
-	challenges  map[string]string // code → challenge
-	grants      []string          // what the token endpoint granted, in order
-	logouts     int
-}
-
-const renewMarginS = 300 // auth.js RENEW_MARGIN_S
-
-func (p *fakeIdP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	switch r.URL.Path {
-	case "/idp/oauth2/authorize":
-		q := r.URL.Query()
-		if q.Get("response_type") != "code" || q.Get("client_id") != p.clientID || q.Get("redirect_uri") != p.redirectURI ||
-			q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 || q.Get("state") == "" {
-			http.Error(w, "bad authorize request: "+r.URL.RawQuery, http.StatusBadRequest)
-			return
-		}
-		code := "code-" + q.Get("state")
-		p.challenges[code] = q.Get("code_challenge")
-		http.Redirect(w, r, p.redirectURI+"?code="+url.QueryEscape(code)+"&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
-	case "/idp/oauth2/token":
-		if err := r.ParseForm(); err != nil || r.Method != http.MethodPost || r.PostForm.Get("client_id") != p.clientID {
-			http.Error(w, `{"error":"invalid_client"}`, http.StatusBadRequest)
-			return
-		}
-		switch r.PostForm.Get("grant_type") {
-		case "authorization_code":
-			code, verifier := r.PostForm.Get("code"), r.PostForm.Get("code_verifier")
-			sum := sha256.Sum256([]byte(verifier))
-			challenge, ok := p.challenges[code]
-			delete(p.challenges, code)
-			if !ok || base64.RawURLEncoding.EncodeToString(sum[:]) != challenge || r.PostForm.Get("redirect_uri") != p.redirectURI {
-				p.grants = append(p.grants, "refused")
-				http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
-				return
-			}
-			p.grants = append(p.grants, "code")
-			writeJSON(w, map[string]any{"id_token": "idp-1", "access_token": "at-1", "refresh_token": "rt-1", "expires_in": renewMarginS + 1, "token_type": "Bearer"})
-		case "refresh_token":
-			if r.PostForm.Get("refresh_token") != "rt-1" {
-				http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
-				return
-			}
-			p.grants = append(p.grants, "refresh")
-			writeJSON(w, map[string]any{"id_token": "idp-2", "access_token": "at-2", "expires_in": 3600, "token_type": "Bearer"})
-		default:
-			http.Error(w, `{"error":"unsupported_grant_type"}`, http.StatusBadRequest)
-		}
-	case "/idp/logout":
-		if r.URL.Query().Get("client_id") != p.clientID {
-			http.Error(w, "bad logout", http.StatusBadRequest)
-			return
-		}
-		p.logouts++
-		http.Redirect(w, r, r.URL.Query().Get("logout_uri"), http.StatusFound)
-	default:
-		http.NotFound(w, r)
-	}
-}
+// renewMarginS is auth.js RENEW_MARGIN_S: a first ID token that lives a
+// second longer is renewed a second after sign-in.
+const renewMarginS = 300
 
 // bearers records the ID tokens the API was called with, and lets the
 // fake API accept the IdP's tokens as its one auditor's.
@@ -100,7 +33,7 @@ func (b *bearers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b.seen = append(b.seen, tok)
 	}
 	b.mu.Unlock()
-	if strings.HasPrefix(tok, "idp-") {
+	if strings.HasPrefix(tok, "id-") {
 		r.Header.Set("Authorization", "Bearer tok-s-064")
 	}
 	b.next.ServeHTTP(w, r)
@@ -114,17 +47,18 @@ func (b *bearers) tokens() []string {
 
 func TestBrowser_ManagedLoginWithPKCERenewsAndSignsOut(t *testing.T) {
 	ctx := phone(t, 390)
-	idp := &fakeIdP{t: t, clientID: "client-1", challenges: map[string]string{}}
+	// The managed login is on another origin, as Cognito's domain is: the
+	// page's CSP must let it call the token endpoint.
+	idp := fakeoauth.Start(t, fakeoauth.Options{ClientID: "client-1", ExpiresIn: renewMarginS + 1})
 	calls := &bearers{next: newFakeAPI(t, "acc.ivr-info")}
 	var form http.Handler
 	mux := http.NewServeMux()
-	mux.Handle("/idp/", idp)
 	mux.Handle("/api/", calls)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { form.ServeHTTP(w, r) })
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	idp.redirectURI = srv.URL + "/"
-	form = HandlerWith(&SignIn{Domain: srv.URL + "/idp", ClientID: "client-1", RedirectURI: srv.URL + "/"})
+	idp.Allow(srv.URL+"/", srv.URL+"/console/")
+	form = HandlerWith(&SignIn{Domain: idp.URL, ClientID: "client-1", RedirectURI: srv.URL + "/"})
 
 	card := `#assignments a[data-assignment-id="as-acc.ivr-info"]`
 	run(t, ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("sign-in")))
@@ -138,15 +72,15 @@ func TestBrowser_ManagedLoginWithPKCERenewsAndSignsOut(t *testing.T) {
 
 	// The first ID token is renewed a second after sign-in.
 	deadline := time.Now().Add(10 * time.Second)
-	for !contains(idp.grantsSoFar(), "refresh") && time.Now().Before(deadline) {
+	for !slices.Contains(idp.Grants(), "refresh") && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	run(t, ctx, chromedp.Navigate(srv.URL+"/#/"), chromedp.WaitVisible(chromedp.CSS(card)))
-	if g := idp.grantsSoFar(); strings.Join(g, ",") != "code,refresh" {
+	if g := idp.Grants(); strings.Join(g, ",") != "code,refresh" {
 		t.Fatalf("token endpoint granted %v, want the code then one refresh", g)
 	}
-	if got := calls.tokens(); got[0] != "idp-1" || got[len(got)-1] != "idp-2" {
-		t.Fatalf("the API saw tokens %v, want idp-1 first and the renewed idp-2 last", got)
+	if got := calls.tokens(); got[0] != "id-1" || got[len(got)-1] != "id-2" {
+		t.Fatalf("the API saw tokens %v, want id-1 first and the renewed id-2 last", got)
 	}
 
 	run(t, ctx, chromedp.Tap(chromedp.ID("sign-out")), chromedp.WaitVisible(chromedp.ID("sign-in")))
@@ -154,52 +88,39 @@ func TestBrowser_ManagedLoginWithPKCERenewsAndSignsOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idp.mu.Lock()
-	logouts := idp.logouts
-	idp.mu.Unlock()
-	if stored != "" || logouts != 1 {
-		t.Fatalf("after sign-out: tokens %q stored, %d managed-login sign-outs", stored, logouts)
+	if logouts := idp.Logouts(); stored != "" || len(logouts) != 1 || logouts[0] != srv.URL+"/" {
+		t.Fatalf("after sign-out: tokens %q stored, managed-login sign-outs %v", stored, logouts)
 	}
 }
 
 func TestBrowser_ManagedLoginRefusesAForgedVerifier(t *testing.T) {
 	ctx := phone(t, 390)
-	idp := &fakeIdP{t: t, clientID: "client-1", challenges: map[string]string{}}
+	idp := fakeoauth.Start(t, fakeoauth.Options{ClientID: "client-1"})
 	var form http.Handler
 	mux := http.NewServeMux()
-	mux.Handle("/idp/", idp)
 	mux.Handle("/api/", newFakeAPI(t, "acc.ivr-info"))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { form.ServeHTTP(w, r) })
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	idp.redirectURI = srv.URL + "/"
-	form = HandlerWith(&SignIn{Domain: srv.URL + "/idp", ClientID: "client-1", RedirectURI: srv.URL + "/"})
+	idp.Allow(srv.URL + "/")
+	form = HandlerWith(&SignIn{Domain: idp.URL, ClientID: "client-1", RedirectURI: srv.URL + "/"})
 
 	run(t, ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("sign-in")))
 	// Another tab's code, or one replayed: this tab holds another verifier.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`sessionStorage.setItem('ta.auth.pending', JSON.stringify({verifier: 'forged-verifier-forged-verifier-forged-123', state: 's1', hash: ''})); 0`)); err != nil {
 		t.Fatal(err)
 	}
-	idp.mu.Lock()
-	idp.challenges["code-s1"] = strings.Repeat("A", 43)
-	idp.mu.Unlock()
+	idp.Plant("code-s1", strings.Repeat("A", 43), srv.URL+"/")
 	run(t, ctx, chromedp.Navigate(srv.URL+"/?code=code-s1&state=s1"), chromedp.WaitVisible(chromedp.ID("sign-in")))
-	if g := idp.grantsSoFar(); strings.Join(g, ",") != "refused" {
+	if g := idp.Grants(); strings.Join(g, ",") != "refused" {
 		t.Fatalf("grants %v, want the forged verifier refused", g)
 	}
-}
-
-func (p *fakeIdP) grantsSoFar() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.grants...)
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
+	want := map[string]string{
+		"en": "The sign-in was refused: the code has expired or was already used. Sign in again.",
+		"pl": "Logowanie odrzucone: kod wygasł albo został już użyty. Zaloguj się ponownie.",
 	}
-	return false
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.documentElement.lang, document.querySelector('#sign-in-message').textContent]`))
+	if err != nil || len(got) != 2 || got[1] != want[got[0]] {
+		t.Fatalf("sign-in message %q (%v), want the refusal in the page's language", got, err)
+	}
 }

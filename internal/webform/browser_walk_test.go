@@ -332,6 +332,11 @@ func TestBrowser_HeaderAndListAgreeOnTheConnection(t *testing.T) {
 		}
 	}
 	agree("Online")
+	// The list keeps every open assignment's checklist in the background
+	// (prefetchDetails). Wait until both are kept: an answer still on its
+	// way when the server goes away would be cached after the clearing
+	// below, or turn the header back to Online after the refresh failed.
+	waitFor(t, ctx, `['as-acc.ivr-info', 'as-acc.chat-fees'].every((id) => ((JSON.parse(localStorage.getItem('ta.view.' + id) || 'null') || {}).criteria || []).length > 0)`)
 	api.mu.Lock()
 	api.offline = true
 	api.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -62,12 +63,13 @@ type file struct {
 type Form struct {
 	files map[string]file
 	// config is GET /config.json; csp the page's Content-Security-Policy.
-	config []byte
-	csp    string
+	config       []byte
+	csp          string
+	signInOrigin string
 }
 
-// SignIn is the Cognito managed login the form signs in with in AWS
-// (static/auth.js: authorization code with PKCE).
+// SignIn is the Cognito managed login the form and the lead console sign
+// in with in AWS (static/auth.js: authorization code with PKCE).
 type SignIn struct {
 	// Domain is the managed login's base URL,
 	// https://<prefix>.auth.<region>.amazoncognito.com or a custom domain.
@@ -78,6 +80,27 @@ type SignIn struct {
 	// signing in and after signing out (the client's callback and sign-out
 	// URLs).
 	RedirectURI string `json:"redirectUri"`
+	// ConsoleRedirectURI is the lead console's URL, the client's second
+	// callback and sign-out URL; empty is RedirectURI + "console/", where
+	// the console is served (template.yaml: ${AppBaseUrl}console/).
+	ConsoleRedirectURI string `json:"consoleRedirectUri"`
+}
+
+// ConsolePath is the console's path below the form's URL.
+const ConsolePath = "console/"
+
+// Origin is the managed login's origin (scheme://host[:port]), which the
+// pages' Content-Security-Policy lets them call (connect-src: the token
+// endpoint); "" for nil (dev sign-in) or a domain that is no URL.
+func (s *SignIn) Origin() string {
+	if s == nil {
+		return ""
+	}
+	u, err := url.Parse(s.Domain)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // Handler returns the form's handler with dev sign-in, to be mounted at "/".
@@ -105,17 +128,27 @@ func (f *Form) signIn(s *SignIn) error {
 		f.config = []byte(`{"mode":"dev"}`)
 		return nil
 	}
-	u, err := url.Parse(s.Domain)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return &url.Error{Op: "sign-in domain", URL: s.Domain, Err: err}
+	origin := s.Origin()
+	if origin == "" {
+		return fmt.Errorf("sign-in domain %q: want an absolute URL such as https://<prefix>.auth.<region>.amazoncognito.com", s.Domain)
 	}
-	f.csp = strings.Replace(contentSecurityPolicy, "connect-src 'self'", "connect-src 'self' "+u.Scheme+"://"+u.Host, 1)
+	c := *s
+	if c.ConsoleRedirectURI == "" {
+		c.ConsoleRedirectURI = strings.TrimSuffix(c.RedirectURI, "/") + "/" + ConsolePath
+	}
+	f.csp = strings.Replace(contentSecurityPolicy, "connect-src 'self'", "connect-src 'self' "+origin, 1)
+	f.signInOrigin = origin
+	var err error
 	f.config, err = json.Marshal(struct {
 		Mode string `json:"mode"`
 		SignIn
-	}{"cognito", *s})
+	}{"cognito", c})
 	return err
 }
+
+// SignInOrigin is the managed login's origin, "" with dev sign-in: the
+// console shell served beside the form lets its page call it too.
+func (f *Form) SignInOrigin() string { return f.signInOrigin }
 
 // New reads the embedded files once and computes their ETags.
 func New() (*Form, error) {

@@ -1,6 +1,10 @@
-// The CX lead console's shell: signs in with the token the audit form uses
-// (#token=… or the form's stored one), loads HTML fragments rendered on the
-// server from /api/console/… with it, and keeps the language. Everything
+// The CX lead console's shell: signs in, loads HTML fragments rendered on
+// the server from /api/console/… with the token, and keeps the language.
+// Sign-in is the form's /auth.js: in AWS the Cognito managed login
+// (authorization code with PKCE, the console's own callback /console/ and
+// tokens, renewal before expiry, and once more after a 401 before the
+// request is repeated); locally the token the audit form uses (#token=… or
+// the form's stored one, or pasted). Everything
 // shown comes from the server's templates; this file only fetches, routes
 // by the URL hash, submits the forms (start a review, QA and appeal
 // decisions, create and move actions) to the API's JSON routes, asks for
@@ -11,6 +15,10 @@ const app = {
   lang: localStorage.getItem(K.lang) || ((navigator.language || 'pl').startsWith('en') ? 'en' : 'pl'),
   cat: {},
   timer: 0,
+  // session is auth.js's: mode 'dev' (a pasted or linked token) or 'cognito'.
+  session: { mode: 'dev', error: null, signedOut: false },
+  // notice is a sign-in problem to show on the sign-in page: [key, detail].
+  notice: null,
 };
 const view = document.getElementById('view');
 
@@ -20,12 +28,16 @@ const t = (key, ...args) => {
   return s;
 };
 
+function translate(root) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+}
+
 async function loadCatalogue() {
   const r = await fetch(`/console/i18n/${app.lang}.json`);
   app.cat = await r.json();
   document.documentElement.lang = app.lang;
   document.title = t('app.title');
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  translate(document);
   for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === app.lang));
 }
 
@@ -33,14 +45,26 @@ class HTTPError extends Error {
   constructor(status, body) { super(`HTTP ${status}`); this.status = status; this.body = body; }
 }
 
-async function call(method, path, body) {
-  const headers = { Authorization: `Bearer ${app.token}` };
+const managed = () => app.session.mode === 'cognito';
+
+// call sends the request with the current token. With the managed login a
+// 401 (the token expired or was revoked early) renews the token and sends
+// the request once more; a second 401 is final.
+async function call(method, path, body, retried = false) {
+  const token = managed() ? await app.session.token() : app.token;
+  const headers = { Authorization: `Bearer ${token}` };
   if (body) headers['Content-Type'] = 'application/json';
   let r;
   try {
     r = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
   } catch {
     throw new HTTPError(0, null);
+  }
+  if (r.status === 401 && managed() && !retried) {
+    // Another request may have renewed the token meanwhile: then that one
+    // is tried, else a new one is asked for.
+    const current = await app.session.token();
+    if ((current && current !== token) || await app.session.renew()) return call(method, path, body, true);
   }
   if (!r.ok) {
     let b = null;
@@ -92,8 +116,15 @@ async function show() {
   try {
     const r = await call('GET', `${path}${path.includes('?') ? '&' : '?'}lang=${app.lang}`);
     view.innerHTML = await r.text();
+    app.notice = null;
   } catch (e) {
-    if (e.status === 401) { app.token = ''; localStorage.removeItem(K.token); return signIn(errorText(e)); }
+    if (e.status === 401) {
+      app.token = '';
+      if (!managed()) localStorage.removeItem(K.token);
+      app.notice = ['error.unauthorized'];
+      return signIn();
+    }
+    if (e.status === 403) return forbidden();
     view.innerHTML = '';
     const p = document.createElement('p');
     p.className = 'error';
@@ -150,17 +181,31 @@ function probeOutbox() {
   call('GET', '/api/outbox').then(() => { document.getElementById('nav-outbox').hidden = false; }).catch(() => { outboxProbed = false; });
 }
 
-function signIn(message) {
+// signIn shows the sign-in page: the managed login's button in AWS (or,
+// back from signing out, a "signed out" page offering it again), a token
+// field locally; with the sign-in problem, if any.
+function signIn() {
   document.getElementById('sign-out').hidden = true;
-  view.replaceChildren(document.getElementById('sign-in').content.cloneNode(true));
-  for (const el of view.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  if (message) {
-    const p = document.createElement('p');
-    p.className = 'error';
-    p.setAttribute('role', 'alert');
-    p.textContent = message;
-    view.querySelector('form').before(p);
+  document.body.dataset.view = 'sign-in';
+  let tpl = 'sign-in';
+  if (managed()) tpl = app.session.signedOut && !app.notice ? 'signed-out' : 'sign-in-managed';
+  view.replaceChildren(document.getElementById(tpl).content.cloneNode(true));
+  translate(view);
+  const msg = view.querySelector('#sign-in-message');
+  if (msg && app.notice) {
+    msg.textContent = t(...app.notice);
+    msg.hidden = false;
   }
+}
+
+// forbidden is the page of someone signed in who is not a CX lead (every
+// console route answers 403): a plain "Not allowed", the way to the form,
+// and the sign-out button.
+function forbidden() {
+  document.getElementById('sign-out').hidden = false;
+  document.body.dataset.view = 'forbidden';
+  view.replaceChildren(document.getElementById('forbidden').content.cloneNode(true));
+  translate(view);
 }
 
 async function startReview(form) {
@@ -263,6 +308,7 @@ document.addEventListener('submit', (ev) => {
   if (form.id === 'sign-in-form') {
     ev.preventDefault();
     app.token = form.token.value.trim();
+    app.notice = null;
     localStorage.setItem(K.token, app.token);
     show();
   } else if (form.dataset.action === 'start-review') {
@@ -281,7 +327,7 @@ document.addEventListener('submit', (ev) => {
 });
 
 document.addEventListener('click', (ev) => {
-  const el = ev.target.closest('[data-lang],[data-download],[data-action="print"],#sign-out');
+  const el = ev.target.closest('[data-lang],[data-download],[data-action="print"],#sign-out,button#sign-in');
   if (!el) return;
   if (el.dataset.lang) {
     app.lang = el.dataset.lang;
@@ -292,8 +338,14 @@ document.addEventListener('click', (ev) => {
     download(el);
   } else if (el.dataset.action === 'print') {
     window.print();
+  } else if (el.id === 'sign-in') {
+    app.session.signIn();
   } else if (el.id === 'sign-out') {
     app.token = '';
+    if (managed()) {
+      app.session.signOut(); // leaves for the managed login's /logout, which comes back signed out
+      return;
+    }
     localStorage.removeItem(K.token);
     show();
   }
@@ -301,12 +353,26 @@ document.addEventListener('click', (ev) => {
 
 window.addEventListener('hashchange', show);
 
-// #token=… signs in, as in the audit form (a local dev link, or a hosted
-// login's redirect); the token then leaves the address bar.
-const m = location.hash.match(/[#&](?:token|access_token|id_token)=([^&]+)/);
-if (m) {
-  app.token = decodeURIComponent(m[1]);
-  localStorage.setItem(K.token, app.token);
-  history.replaceState(null, '', `${location.pathname}#/reviews`);
+async function boot() {
+  await loadCatalogue();
+  // The form's sign-in module; without it (a console served alone) the
+  // console signs in as locally.
+  const auth = await import('/auth.js').catch(() => null);
+  if (auth) app.session = await auth.startAuth({ page: 'console', onToken: (tok) => { app.token = tok; } });
+  if (managed()) {
+    app.token = await app.session.token();
+    const err = app.session.error;
+    if (err) app.notice = [`signIn.error.${err.code}`, err.detail || ''];
+  } else {
+    // #token=… signs in, as in the audit form (a local dev link); the
+    // token then leaves the address bar.
+    const m = location.hash.match(/[#&](?:token|access_token|id_token)=([^&]+)/);
+    if (m) {
+      app.token = decodeURIComponent(m[1]);
+      localStorage.setItem(K.token, app.token);
+      history.replaceState(null, '', `${location.pathname}#/reviews`);
+    }
+  }
+  show();
 }
-loadCatalogue().then(show);
+boot();

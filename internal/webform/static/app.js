@@ -1650,6 +1650,9 @@ async function boot() {
   formatter('date');
   session = await startAuth({ onToken: (tok) => { app.token = tok; if (tok) localStorage.setItem(K.token, tok); else localStorage.removeItem(K.token); } });
   if (session.mode === 'cognito') app.token = await session.token();
+  // A sign-in that came back refused says why on the sign-in page.
+  const signInErrors = { oauth: 'signInErrorOauth', state: 'signInErrorState', refused: 'signInErrorRefused' };
+  if (session.error) app.message = t(signInErrors[session.error.code], { detail: session.error.detail });
   // #token=… signs in (a local dev link, or a hosted login's redirect).
   const m = location.hash.match(/[#&](?:token|access_token|id_token)=([^&]+)/);
   if (m) {

@@ -1,28 +1,47 @@
-// Sign-in for the audit form and the lead console. GET /config.json says
-// how: {"mode":"dev"} locally (the page keeps its #token= links and the
-// pasted token), or {"mode":"cognito", domain, clientId, redirectUri} in
-// AWS, where the Cognito managed login signs people in with the OAuth 2.0
-// authorization code flow and PKCE (RFC 7636, S256). The ID token is what
-// the HTTP API's authorizer checks; it is renewed with the refresh token
-// RENEW_MARGIN_S before it expires, and sign-out ends the managed login's
-// session too (/logout).
+// Sign-in for the audit form (/) and the lead console (/console/). GET
+// /config.json says how: {"mode":"dev"} locally (the pages keep their
+// #token= links and the pasted token), or {"mode":"cognito", domain,
+// clientId, redirectUri, consoleRedirectUri} in AWS, where the Cognito
+// managed login signs people in with the OAuth 2.0 authorization code flow
+// and PKCE (RFC 7636, S256). Each page has its own callback URL (the form's
+// redirectUri, the console's consoleRedirectUri) and keeps its own tokens.
+// The ID token is what the HTTP API's authorizer checks (it alone carries
+// custom:staffId and custom:companyId); it is renewed with the refresh
+// token RENEW_MARGIN_S before it expires, and sign-out ends the managed
+// login's session too (/logout), which returns to the page.
 //
-//   const session = await startAuth({ onToken: (idToken) => ... });
+//   const session = await startAuth({ page: 'console', onToken: (idToken) => ... });
 //   session.mode              'dev' or 'cognito'
+//   session.error             null, or { code, detail } when the sign-in that
+//                             just came back failed: code 'oauth' (the managed
+//                             login answered an error), 'state' (the answer
+//                             is not this tab's), 'refused' (the token
+//                             endpoint refused the code)
+//   session.signedOut         true when the page is back from signing out
 //   await session.signIn()    leaves the page for the managed login
 //   session.signOut()         forgets the tokens and leaves for /logout
 //   await session.token()     the current ID token ('' when signed out)
+//   await session.renew()     a new ID token now ('' when it cannot be had):
+//                             after a 401, before trying the request again
 
-const TOKENS_KEY = 'ta.auth';
-// The verifier and state live in sessionStorage: only the tab that left
-// for the managed login may redeem the code it brings back.
-const PENDING_KEY = 'ta.auth.pending';
 // RENEW_MARGIN_S: renew 5 minutes before the ID token expires, so a walk
 // submitted just then never carries an expired token.
 export const RENEW_MARGIN_S = 300;
 // RETRY_S: a failed renewal (offline) is tried again this often.
 const RETRY_S = 30;
 const SCOPES = 'openid email profile';
+
+// keys are the page's storage keys: the form keeps its original ones.
+function keys(page) {
+  const base = page === 'form' ? 'ta.auth' : `ta.auth.${page}`;
+  return {
+    tokens: base,
+    // The verifier and state live in sessionStorage: only the tab that left
+    // for the managed login may redeem the code it brings back.
+    pending: `${base}.pending`,
+    signedOut: `${base}.signedOut`,
+  };
+}
 
 function b64url(bytes) {
   let s = '';
@@ -42,15 +61,6 @@ export async function pkce() {
   return { verifier, challenge: b64url(new Uint8Array(digest)) };
 }
 
-function load() {
-  try { return JSON.parse(localStorage.getItem(TOKENS_KEY) || 'null'); } catch { return null; }
-}
-
-function save(t) {
-  if (t) localStorage.setItem(TOKENS_KEY, JSON.stringify(t));
-  else localStorage.removeItem(TOKENS_KEY);
-}
-
 async function loadConfig() {
   // The form's page asked already (index.html's early script): once.
   const early = globalThis.taEarly && globalThis.taEarly.config;
@@ -62,7 +72,11 @@ async function loadConfig() {
   return null;
 }
 
-export async function startAuth({ onToken = () => {} } = {}) {
+export async function startAuth({ page = 'form', onToken = () => {} } = {}) {
+  const K = keys(page);
+  const load = () => { try { return JSON.parse(localStorage.getItem(K.tokens) || 'null'); } catch { return null; } };
+  const save = (t) => { if (t) localStorage.setItem(K.tokens, JSON.stringify(t)); else localStorage.removeItem(K.tokens); };
+
   let cfg = await loadConfig();
   if (!cfg) {
     // Offline at start: a stored Cognito session keeps working until it
@@ -70,9 +84,11 @@ export async function startAuth({ onToken = () => {} } = {}) {
     const t = load();
     cfg = t && t.cfg ? t.cfg : { mode: 'dev' };
   }
-  if (cfg.mode !== 'cognito') return { mode: 'dev', token: async () => '' };
+  if (cfg.mode !== 'cognito') return { mode: 'dev', error: null, signedOut: false, token: async () => '', renew: async () => '' };
   const base = cfg.domain.replace(/\/$/, '');
+  const redirectUri = page === 'form' ? cfg.redirectUri : cfg[`${page}RedirectUri`];
   let timer = 0;
+  let renewing = null;
 
   async function tokenRequest(params) {
     const res = await fetch(`${base}/oauth2/token`, {
@@ -81,7 +97,9 @@ export async function startAuth({ onToken = () => {} } = {}) {
       body: new URLSearchParams({ client_id: cfg.clientId, ...params }),
     });
     if (!res.ok) {
-      const err = new Error(`token endpoint: HTTP ${res.status}`);
+      let body = null;
+      try { body = await res.json(); } catch { /* not JSON */ }
+      const err = new Error((body && body.error) || `token endpoint: HTTP ${res.status}`);
       err.status = res.status;
       throw err;
     }
@@ -109,7 +127,14 @@ export async function startAuth({ onToken = () => {} } = {}) {
     timer = setTimeout(renew, wait);
   }
 
-  async function renew() {
+  // renew redeems the refresh token; requests that need it at the same time
+  // share one renewal.
+  function renew() {
+    if (!renewing) renewing = doRenew().finally(() => { renewing = null; });
+    return renewing;
+  }
+
+  async function doRenew() {
     const t = load();
     if (!t || !t.refreshToken) return null;
     try {
@@ -127,18 +152,29 @@ export async function startAuth({ onToken = () => {} } = {}) {
     }
   }
 
-  // The managed login came back with ?code=…&state=…: redeem the code with
-  // this tab's verifier.
+  let error = null;
+  const signedOut = sessionStorage.getItem(K.signedOut) === '1';
+  sessionStorage.removeItem(K.signedOut);
+
+  // The managed login came back with ?code=…&state=… (or ?error=…): redeem
+  // the code with this tab's verifier.
   const params = new URLSearchParams(location.search);
   if (params.has('code') || params.has('error')) {
     let pending = null;
-    try { pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) || 'null'); } catch { pending = null; }
-    sessionStorage.removeItem(PENDING_KEY);
+    try { pending = JSON.parse(sessionStorage.getItem(K.pending) || 'null'); } catch { pending = null; }
+    sessionStorage.removeItem(K.pending);
     history.replaceState(null, '', `${location.pathname}${(pending && pending.hash) || ''}`);
-    if (pending && params.get('state') === pending.state && params.has('code')) {
+    if (params.has('error')) {
+      error = { code: 'oauth', detail: params.get('error_description') || params.get('error') };
+    } else if (!pending || params.get('state') !== pending.state) {
+      error = { code: 'state', detail: '' };
+    } else {
       try {
-        keep(await tokenRequest({ grant_type: 'authorization_code', code: params.get('code'), redirect_uri: cfg.redirectUri, code_verifier: pending.verifier }));
-      } catch { save(null); }
+        keep(await tokenRequest({ grant_type: 'authorization_code', code: params.get('code'), redirect_uri: redirectUri, code_verifier: pending.verifier }));
+      } catch (err) {
+        save(null);
+        error = { code: 'refused', detail: err.message };
+      }
     }
   }
 
@@ -152,12 +188,14 @@ export async function startAuth({ onToken = () => {} } = {}) {
 
   return {
     mode: 'cognito',
+    error,
+    signedOut,
     async signIn() {
       const { verifier, challenge } = await pkce();
       const state = randomString(16);
-      sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, hash: location.hash }));
+      sessionStorage.setItem(K.pending, JSON.stringify({ verifier, state, hash: location.hash }));
       const q = new URLSearchParams({
-        response_type: 'code', client_id: cfg.clientId, redirect_uri: cfg.redirectUri, scope: SCOPES,
+        response_type: 'code', client_id: cfg.clientId, redirect_uri: redirectUri, scope: SCOPES,
         state, code_challenge: challenge, code_challenge_method: 'S256',
       });
       location.assign(`${base}/oauth2/authorize?${q}`);
@@ -166,7 +204,8 @@ export async function startAuth({ onToken = () => {} } = {}) {
       clearTimeout(timer);
       save(null);
       onToken('');
-      const q = new URLSearchParams({ client_id: cfg.clientId, logout_uri: cfg.redirectUri });
+      sessionStorage.setItem(K.signedOut, '1');
+      const q = new URLSearchParams({ client_id: cfg.clientId, logout_uri: redirectUri });
       location.assign(`${base}/logout?${q}`);
     },
     async token() {
@@ -177,6 +216,10 @@ export async function startAuth({ onToken = () => {} } = {}) {
         return r ? r.idToken : '';
       }
       return t.idToken;
+    },
+    async renew() {
+      const r = await renew();
+      return r && r.idToken ? r.idToken : '';
     },
   };
 }
