@@ -61,7 +61,8 @@ build-%Function:
 
 # `make run` builds a demo-only CLI: -tags demoonly leaves out the commands
 # that need the AWS SDK (local, sfn, review) and the demo's DynamoDB path
-# (cmd/touchaudit/demo_lean.go), so a first run compiles about 230 packages
+# (cmd/touchaudit/demo_lean.go), and internal/lambdafn leaves out the Lambda
+# runtime client, so a first run compiles about 150 packages
 # instead of about 410 (README "Two commands"). With DYNAMODB_ENDPOINT set it
 # builds the whole CLI, whose demo can use DynamoDB.
 comma := ,
@@ -72,7 +73,7 @@ RUN_TAGS := $(if $(DYNAMODB_ENDPOINT),lambda.norpc,demoonly$(comma)lambda.norpc)
 # stderr through. A warm run compiles nothing and prints no count.
 RUN_PROGRESS = awk '/^[A-Za-z0-9._~\/-]+$$/ { \
 		if (!n) { c = "$(GO) list -deps -tags $(RUN_TAGS) ./cmd/touchaudit | wc -l"; c | getline total; close(c); \
-			print "make run: compiling the demo and what it imports, once (under half a minute on 2 cores)" }; \
+			print "make run: compiling the demo and what it imports, once (about half a minute on 2 cores)" }; \
 		n++; if (n % 25 == 0) printf "  compiled %d of at most %d packages (%s)\n", n, total, $$0; fflush(); next } \
 	{ print; fflush() } END { if (n) printf "  compiled %d packages\n", n }'
 
