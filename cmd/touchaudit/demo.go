@@ -14,7 +14,6 @@ import (
 	"touchaudit/internal/asl"
 	"touchaudit/internal/audit"
 	"touchaudit/internal/cost"
-	"touchaudit/internal/dynamo"
 	"touchaudit/internal/memstore"
 	"touchaudit/internal/scoring"
 	"touchaudit/internal/simulate"
@@ -80,24 +79,13 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 }
 
 // demoStore is the embedded store, or DynamoDB when DYNAMODB_ENDPOINT is set
-// (moto, DynamoDB Local, or AWS itself with a table you own).
+// (moto, DynamoDB Local, or AWS itself with a table you own; demo_dynamo.go).
 func demoStore(ctx context.Context) (audit.Store, string, error) {
 	ep := os.Getenv("DYNAMODB_ENDPOINT")
 	if ep == "" {
 		return memstore.New(), "embedded store (memstore)", nil
 	}
-	client, err := dynamo.NewLocalClient(ctx, ep)
-	if err != nil {
-		return nil, "", err
-	}
-	table := os.Getenv("TABLE_NAME")
-	if table == "" {
-		table = fmt.Sprintf("%s-%d", demoTableDefault, time.Now().UnixNano())
-	}
-	if err := dynamo.EnsureTable(ctx, client, table); err != nil {
-		return nil, "", err
-	}
-	return dynamo.New(client, table), "DynamoDB at " + ep + " (table " + table + ")", nil
+	return demoDynamoStore(ctx, ep)
 }
 
 type demoRun struct {

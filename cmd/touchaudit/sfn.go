@@ -1,3 +1,5 @@
+//go:build !demoonly
+
 package main
 
 import (

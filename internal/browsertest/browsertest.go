@@ -13,7 +13,9 @@ import (
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/serviceworker"
 	"github.com/chromedp/chromedp"
 )
 
@@ -83,4 +85,85 @@ func SetOffline(ctx context.Context, offline bool) error {
 	}
 	_, err = chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
 	return err
+}
+
+// Profile is a network and CPU to emulate: DevTools' throttling, which
+// delays each request by Latency and shares the throughput between all of
+// the page's requests.
+type Profile struct {
+	Name string
+	// Latency is added to every request, from sending it to its headers.
+	LatencyMS float64
+	// DownloadBytesPerS and UploadBytesPerS bound the page's throughput.
+	DownloadBytesPerS, UploadBytesPerS float64
+	// CPUSlowdown slows the page's main thread (1 is the host's speed).
+	CPUSlowdown float64
+}
+
+// Slow4G is Lighthouse's mobile profile ("slow 4G", a mid-range phone):
+// 150 ms RTT, 1.6 Mbps down and 750 kbps up on the wire, which DevTools
+// emulates at request level as 150 × 3.75 = 562.5 ms of latency and 90 %
+// of the throughput (180 KB/s down, 84.375 KB/s up), with a CPU 4× slower
+// than the host's.
+var Slow4G = Profile{Name: "Slow4G", LatencyMS: 562.5, DownloadBytesPerS: 1.6e6 * 0.9 / 8, UploadBytesPerS: 750e3 * 0.9 / 8, CPUSlowdown: 4}
+
+// Throttle emulates p in ctx's tab: every request of the page, and the
+// page's main thread. A service worker's own fetches are not the page's:
+// ThrottleServiceWorkers slows them too.
+func Throttle(ctx context.Context, p Profile) error {
+	if err := throttleNetwork(ctx, p); err != nil {
+		return err
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: p.CPUSlowdown}); err != nil {
+		return fmt.Errorf("cpu throttling %s: %w", p.Name, err)
+	}
+	return nil
+}
+
+// ThrottleServiceWorkers emulates p's network for the fetches of every
+// service worker running in ctx's browser (a network-first worker fetches
+// the page's files itself). It returns how many workers it slowed. The
+// workers stay attached, and so running, until the browser stops.
+func ThrottleServiceWorkers(ctx context.Context, p Profile) (int, error) {
+	targets, err := chromedp.Targets(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range targets {
+		if t.Type != "service_worker" {
+			continue
+		}
+		wctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(t.TargetID)) // ends with ctx's browser
+		if err := throttleNetwork(wctx, p); err != nil {
+			return n, fmt.Errorf("service worker %s: %w", t.URL, err)
+		}
+		n++
+	}
+	// A worker reads the conditions when it starts: stop it, and the next
+	// request starts it again, slowed.
+	if n > 0 {
+		if _, err := chromedp.Call(ctx, serviceworker.Enable, cdp.Empty{}); err != nil {
+			return n, fmt.Errorf("service workers: %w", err)
+		}
+		if _, err := chromedp.Call(ctx, serviceworker.StopAllWorkers, cdp.Empty{}); err != nil {
+			return n, fmt.Errorf("stop service workers: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// throttleNetwork tries the browser's shape of
+// Network.emulateNetworkConditionsByRule first, then the newer one (as
+// SetOffline does).
+func throttleNetwork(ctx context.Context, p Profile) error {
+	rule := map[string]any{"urlPattern": "", "latency": p.LatencyMS, "downloadThroughput": p.DownloadBytesPerS, "uploadThroughput": p.UploadBytesPerS}
+	byRule := cdp.Command[map[string]any, json.RawMessage]{Method: network.CommandEmulateNetworkConditionsByRule}
+	if _, err := chromedp.Call(ctx, byRule, map[string]any{"offline": false, "matchedNetworkConditions": []any{rule}}); err != nil {
+		conds := []*network.Conditions{{Latency: p.LatencyMS, DownloadThroughput: p.DownloadBytesPerS, UploadThroughput: p.UploadBytesPerS}}
+		if _, err2 := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: conds}); err2 != nil {
+			return fmt.Errorf("emulate network conditions %s: %v; %v", p.Name, err, err2)
+		}
+	}
+	return nil
 }

@@ -26,9 +26,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"touchaudit/internal/audit"
 )
@@ -75,14 +73,6 @@ func DisallowUnknownFields() Option { return func(o *options) { o.strict = true 
 
 // WithLogger sets where internal errors are logged; default slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
-
-// Start runs fn as this process's Lambda handler. It makes slog's default
-// logger Lambda's structured logger (request id on every record,
-// AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL respected) and never returns.
-func Start[In, Out any](fn func(context.Context, In) (Out, error), opts ...Option) {
-	slog.SetDefault(lambdacontext.NewLogger())
-	lambda.Start(Handler(fn, opts...))
-}
 
 // Handler wraps fn so that decoding failures and domain errors reach Lambda
 // as the named error types of this package. Tests pass the result to

@@ -52,6 +52,11 @@ type file struct {
 	// the service worker and the unversioned modules, so a deploy is seen at
 	// once. Icons may be cached for a day.
 	revalidate bool
+	// scriptSrc and styleSrc are what the page's policy adds to script-src
+	// and style-src: the hashes of its inline scripts and style; gzip is the
+	// page compressed with its early script first (page.go).
+	scriptSrc, styleSrc string
+	gzip                []byte
 }
 
 // Form serves the embedded form.
@@ -173,6 +178,9 @@ func New() (*Form, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := f.buildPage(); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
@@ -212,11 +220,21 @@ func (f *Form) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch p {
 	case "/index.html":
-		h.Set("Content-Security-Policy", f.csp)
+		h.Set("Content-Security-Policy", strings.NewReplacer("script-src 'self'", "script-src 'self'"+file.scriptSrc,
+			"style-src 'self'", "style-src 'self'"+file.styleSrc).Replace(f.csp))
 	case "/sw.js":
 		// The worker lives at the root and controls the whole form.
 		h.Set("Service-Worker-Allowed", "/")
 	}
+	body := file.body
+	if file.gzip != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			body = file.gzip
+			h.Set("Content-Encoding", "gzip")
+			h.Set("ETag", gzipETag(file.etag))
+		}
+	}
 	// ServeContent answers If-None-Match with 304 and handles HEAD.
-	http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(file.body))
+	http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(body))
 }

@@ -15,7 +15,7 @@ func TestHandler_ServesTheForm(t *testing.T) {
 	tests := []struct {
 		path, contentType, cacheControl, contains string
 	}{
-		{"/", "text/html; charset=utf-8", "no-cache", `<script type="module" src="app.js">`},
+		{"/", "text/html; charset=utf-8", "no-cache", `<script type="module">`},
 		{"/index.html", "text/html; charset=utf-8", "no-cache", `id="pending"`},
 		{"/app.js", "text/javascript; charset=utf-8", "no-cache", "import"},
 		{"/outbox.js", "text/javascript; charset=utf-8", "no-cache", "class Outbox"},

@@ -134,14 +134,28 @@ function domKey(key) {
   return `x_${slug}_${hash.toString(36)}`;
 }
 
+// formatters keeps one Intl.DateTimeFormat per language and shape: making
+// one is slow on a phone (toLocaleDateString makes one per call), and the
+// list formats a date per assignment.
+const formatters = new Map();
+
+function formatter(shape) {
+  const key = `${app.lang}.${shape}`;
+  if (!formatters.has(key)) {
+    const opts = shape === 'date' ? { day: 'numeric', month: 'short', year: 'numeric' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+    formatters.set(key, new Intl.DateTimeFormat(app.lang === 'pl' ? 'pl-PL' : 'en-GB', opts));
+  }
+  return formatters.get(key);
+}
+
 function fmtDate(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleDateString(app.lang === 'pl' ? 'pl-PL' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+  return formatter('date').format(new Date(iso));
 }
 
 function fmtTime(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleString(app.lang === 'pl' ? 'pl-PL' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return formatter('time').format(new Date(iso));
 }
 
 // fmtElapsed shows a step's length: 0:42, 12:05, 1:02:03 or "2 d 03:04:05".
@@ -795,14 +809,33 @@ function localStatus(a) {
   return a.status;
 }
 
+// earlyGet takes the answer to GET path that index.html's early script
+// asked for as the page started (once, and only for the same token), or
+// asks now: also when that answer was no success, so errors are the api's.
+async function earlyGet(name, path) {
+  const early = window.taEarly || {};
+  const res = early[name];
+  early[name] = null;
+  if (res && early.token === app.token) {
+    const r = await res;
+    if (r && r.ok) {
+      try { return await r.json(); } catch { /* ask again */ }
+    }
+  }
+  return api(app.token, 'GET', path);
+}
+
 async function renderList() {
   show(h('p', { class: 'loading' }, t('loading')));
   let list = getJSON(K.list);
+  // Who is signed in is asked at the same time as the list.
+  const me = app.me ? null : earlyGet('me', '/api/me').catch(() => null);
   try {
     const all = [];
     let cursor = '';
     for (let page = 0; page < 10; page++) {
-      const r = await api(app.token, 'GET', `/api/assignments${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const r = cursor ? await api(app.token, 'GET', `/api/assignments?cursor=${encodeURIComponent(cursor)}`)
+        : await earlyGet('assignments', '/api/assignments');
       all.push(...(r.assignments || []));
       cursor = r.nextCursor;
       if (!cursor) break;
@@ -810,7 +843,7 @@ async function renderList() {
     list = all;
     setJSON(K.list, list);
     for (const v of list) cacheView(v);
-    if (!app.me) app.me = await api(app.token, 'GET', '/api/me').catch(() => null);
+    if (!app.me) app.me = await me;
     prefetchDetails(list);
   } catch (err) {
     if (err instanceof AuthError) { app.message = t('badToken'); return signOut(false); }
@@ -1612,6 +1645,9 @@ function renderPromiseChecks(view, ws) {
 // ------------------------------------------------------------------ boot ----
 
 async function boot() {
+  // Made while the page waits for the network: the list's dates need it,
+  // and making the first one takes a phone tens of milliseconds.
+  formatter('date');
   session = await startAuth({ onToken: (tok) => { app.token = tok; if (tok) localStorage.setItem(K.token, tok); else localStorage.removeItem(K.token); } });
   if (session.mode === 'cognito') app.token = await session.token();
   // A sign-in that came back refused says why on the sign-in page.

@@ -62,9 +62,12 @@ export async function pkce() {
 }
 
 async function loadConfig() {
+  // The form's page asked already (index.html's early script): once.
+  const early = globalThis.taEarly && globalThis.taEarly.config;
+  if (early) globalThis.taEarly.config = null;
   try {
-    const res = await fetch('/config.json', { cache: 'no-store' });
-    if (res.ok) return await res.json();
+    const res = await (early || fetch('/config.json', { cache: 'no-store' }));
+    if (res && res.ok) return await res.json();
   } catch { /* offline: dev mode unless tokens say otherwise */ }
   return null;
 }
