@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -260,7 +261,9 @@ func Handler(next http.Handler) http.Handler {
 			_, _ = w.Write(rec.body.Bytes())
 			return
 		}
-		w.Header().Add("Vary", "Accept-Encoding")
+		if !slices.Contains(w.Header().Values("Vary"), "Accept-Encoding") {
+			w.Header().Add("Vary", "Accept-Encoding") // the form names it already
+		}
 		v, name := a.gzip, "gzip"
 		if accepts(enc, "br") && a.br != nil {
 			v, name = a.br, "br"

@@ -226,13 +226,19 @@ func TestConsoleRoutes_LeadGetsFragmentsAndFiles(t *testing.T) {
 
 func TestStatic_CompressedCachedAndRevalidated(t *testing.T) {
 	srv := consoleServer(t)
-	cases := []struct{ path, contentType string }{
-		{"/console/", "text/html; charset=utf-8"},
-		{"/console/console.js", "text/javascript; charset=utf-8"},
-		{"/console/console.css", "text/css; charset=utf-8"},
-		{"/console/i18n/pl.json", "application/json; charset=utf-8"},
-		{"/", "text/html; charset=utf-8"}, // the audit form
-		{"/app.js", "text/javascript; charset=utf-8"},
+	// The audit form's page is put together when the form starts (its
+	// modules inline, internal/webform/page.go), so it has no brotli
+	// variant made at go generate: asked for brotli alone, it is sent plain.
+	cases := []struct {
+		path, contentType string
+		brotli            bool
+	}{
+		{"/console/", "text/html; charset=utf-8", true},
+		{"/console/console.js", "text/javascript; charset=utf-8", true},
+		{"/console/console.css", "text/css; charset=utf-8", true},
+		{"/console/i18n/pl.json", "application/json; charset=utf-8", true},
+		{"/", "text/html; charset=utf-8", false}, // the audit form
+		{"/app.js", "text/javascript; charset=utf-8", true},
 	}
 	for _, tc := range cases {
 		for _, enc := range []string{"gzip", "br", ""} {
@@ -243,14 +249,18 @@ func TestStatic_CompressedCachedAndRevalidated(t *testing.T) {
 				if resp.StatusCode != 200 || h.Get("Content-Type") != tc.contentType {
 					t.Fatalf("status %d, type %q", resp.StatusCode, h.Get("Content-Type"))
 				}
-				if h.Get("Content-Encoding") != enc {
-					t.Fatalf("Content-Encoding %q, want %q", h.Get("Content-Encoding"), enc)
+				sent := enc
+				if enc == "br" && !tc.brotli {
+					sent = ""
+				}
+				if h.Get("Content-Encoding") != sent {
+					t.Fatalf("Content-Encoding %q, want %q", h.Get("Content-Encoding"), sent)
 				}
 				if h.Get("Cache-Control") == "" || h.Get("ETag") == "" {
 					t.Fatalf("Cache-Control %q, ETag %q", h.Get("Cache-Control"), h.Get("ETag"))
 				}
 				plain := body
-				switch enc {
+				switch sent {
 				case "gzip":
 					zr, err := gzip.NewReader(bytes.NewReader(body))
 					if err != nil {
@@ -261,7 +271,7 @@ func TestStatic_CompressedCachedAndRevalidated(t *testing.T) {
 					plain = readAll(t, brotli.NewReader(bytes.NewReader(body)))
 				}
 				t.Logf("%s %s: %d bytes sent, %d plain", tc.path, enc, len(body), len(plain))
-				if enc != "" && len(body) >= len(plain) {
+				if sent != "" && len(body) >= len(plain) {
 					t.Errorf("compressed %d bytes into %d", len(plain), len(body))
 				}
 				again := get(t, srv, tc.path, "", "Accept-Encoding", enc, "If-None-Match", h.Get("ETag"))
