@@ -14,9 +14,11 @@ SHELL := /bin/bash
 GO ?= go
 # Every directory under functions/ is one Lambda function.
 FUNCTIONS := $(patsubst functions/%/,%,$(wildcard functions/*/))
-# Static, stripped, and without the legacy RPC mode provided.al2023 never uses.
-# internal/lambdart.BuildFlags must say the same.
-LAMBDA_FLAGS := -trimpath -ldflags='-s -w' -tags lambda.norpc
+# Static, stripped, without the legacy RPC mode provided.al2023 never uses,
+# and without net/http's bundled HTTP/2 (nethttpomithttp2: about 140 kB
+# zipped; the Runtime API and the AWS endpoints these functions call speak
+# HTTP/1.1). internal/lambdart.BuildFlags must say the same.
+LAMBDA_FLAGS := -trimpath -ldflags='-s -w' -tags lambda.norpc,nethttpomithttp2
 LAMBDA_ENV := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 # Per test binary; `make test` as a whole must stay under 10 minutes.
 TEST_TIMEOUT ?= 8m
