@@ -57,6 +57,9 @@ type file struct {
 	// page compressed with its early script first (page.go).
 	scriptSrc, styleSrc string
 	gzip                []byte
+	// sum is the page's SHA-256, which names its embedded gzip variant
+	// (pagegz.go).
+	sum [32]byte
 }
 
 // Form serves the embedded form.
