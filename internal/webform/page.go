@@ -126,25 +126,26 @@ const (
 )
 
 // buildPage puts the stylesheet and the bundled modules into index.html and
-// records the hashes of its inline scripts and style for its policy.
-func (f *Form) buildPage() error {
+// records the hashes of its inline scripts and style for its policy. It
+// only reads f.files.
+func (f *Form) buildPage() (file, error) {
 	page, ok := f.files["/index.html"]
 	if !ok {
-		return fmt.Errorf("webform: static/index.html is missing")
+		return file{}, fmt.Errorf("webform: static/index.html is missing")
 	}
 	html := string(page.body)
 	css, ok := f.files["/style.css"]
 	if !ok || !strings.Contains(html, stylesheetRef) || !strings.Contains(html, entryRef) {
-		return fmt.Errorf("webform: index.html must link style.css and app.js as %s and %s", stylesheetRef, entryRef)
+		return file{}, fmt.Errorf("webform: index.html must link style.css and app.js as %s and %s", stylesheetRef, entryRef)
 	}
 	js, err := bundle(f.files, "app.js")
 	if err != nil {
-		return err
+		return file{}, err
 	}
 	// Text that would end the element early, or open an HTML comment in a
 	// script, cannot be put inline.
 	if containsFold(js, "</script") || strings.Contains(js, "<!--") || containsFold(string(css.body), "</style") {
-		return fmt.Errorf("webform: the modules or style.css contain text that cannot be inline (</script, <!-- or </style)")
+		return file{}, fmt.Errorf("webform: the modules or style.css contain text that cannot be inline (</script, <!-- or </style)")
 	}
 	html = strings.Replace(html, stylesheetRef, "<style>"+string(css.body)+"</style>", 1)
 	html = strings.Replace(html, entryRef, `<script type="module">`+js+"</script>", 1)
@@ -155,16 +156,15 @@ func (f *Form) buildPage() error {
 	page.body, page.etag = body, `"`+hex.EncodeToString(sum[:8])+`"`
 	early := strings.Index(html, "</script>")
 	if early < 0 {
-		return fmt.Errorf("webform: index.html has no early script")
+		return file{}, fmt.Errorf("webform: index.html has no early script")
 	}
 	page.sum = sum
 	if page.gzip = embeddedPageGzip(sum); page.gzip == nil {
 		if page.gzip, err = gzipFlushed(body, early+len("</script>")); err != nil {
-			return err
+			return file{}, err
 		}
 	}
-	f.files["/index.html"] = page
-	return nil
+	return page, nil
 }
 
 // gzipFlushed compresses b with a flush after its first n bytes: a browser
