@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 )
 
@@ -63,5 +66,44 @@ func BenchmarkNew(b *testing.B) {
 		if _, err := New(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The form HandlerWith makes serves the page New makes, made once when it
+// is first asked for, also by requests that come together (`touchaudit
+// local` serves them concurrently; go test -race).
+func TestHandlerWith_MakesThePageWhenFirstAskedFor(t *testing.T) {
+	f := Handler().(*Form)
+	want, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	bodies := make([][]byte, 8)
+	for i := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := "/"
+			if i%2 == 1 {
+				p = "/app.js"
+			}
+			rec := httptest.NewRecorder()
+			f.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+			bodies[i] = rec.Body.Bytes()
+		}()
+	}
+	wg.Wait()
+	for i, b := range bodies {
+		w := want.files["/index.html"].body
+		if i%2 == 1 {
+			w = want.files["/app.js"].body
+		}
+		if !bytes.Equal(b, w) {
+			t.Errorf("request %d: %d bytes, want %d", i, len(b), len(w))
+		}
+	}
+	if !bytes.Contains(bodies[0], []byte(`<script type="module">`)) {
+		t.Error("the page served is not the page with its code inline")
 	}
 }
