@@ -14,7 +14,8 @@ import (
 )
 
 // The page a phone loads is index.html with the form's code in it: when the
-// form starts, the stylesheet becomes an inline <style> and app.js with the
+// page is made (New, or the first request for it in the form HandlerWith
+// makes), the stylesheet becomes an inline <style> and app.js with the
 // modules it imports one inline module script (bundle). On a slow
 // connection this takes a round trip out of the first visit: the code
 // arrives with the page and is compiled while the early script's requests
@@ -25,7 +26,7 @@ import (
 
 // syntax is the module files' import and export statements, the only forms
 // they use: a line that starts with import or export in another form stops
-// the form from starting, naming the line. Compiled when the form is made,
+// the page from being made, naming the line. Compiled when the page is made,
 // not at package init: the functions that import this package for SignIn
 // alone do not pay for them.
 type syntax struct{ importNamed, importAll, exportDecl, exportList *regexp.Regexp }
