@@ -226,7 +226,8 @@ func TestSfnServe_AWSCLI(t *testing.T) {
 			"--input", readRepoFile(t, "cmd/touchaudit/testdata/sfnserve/orders-input.json"))
 		arn := ex["executionArn"].(string)
 		d := aws.waitForStatus(t, arn)
-		if d["status"] != "SUCCEEDED" || d["output"] != `{"message":"Thank you, Zofia!","orderId":"order-7","skus":["A-1","B-2"],"totals":[2,11]}` {
+		// The keys in the ResultSelector's order, as AWS prints them.
+		if d["status"] != "SUCCEEDED" || d["output"] != `{"orderId":"order-7","skus":["A-1","B-2"],"totals":[2,11],"message":"Thank you, Zofia!"}` {
 			t.Fatalf("orders: %v", d)
 		}
 		full := aws.must(t, "get-execution-history", "--execution-arn", arn)["events"].([]any)

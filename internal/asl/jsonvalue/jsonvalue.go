@@ -38,6 +38,12 @@ func (o *Object) Get(key string) (any, bool) {
 	return v, ok
 }
 
+// Value returns the value of key, nil when it is absent.
+func (o *Object) Value(key string) any {
+	v, _ := o.Get(key)
+	return v
+}
+
 // Set stores v under key: in place when key exists, last otherwise.
 func (o *Object) Set(key string, v any) {
 	if o.m == nil {
