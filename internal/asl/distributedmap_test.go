@@ -103,7 +103,7 @@ func TestDistributedMap_Outputs(t *testing.T) {
 	tests := []struct{ name, fields, processor, input, want string }{
 		{"inline items", `"ItemsPath":"$.items",`, passProcessor, `{"items":[1,"two",{"three":3}]}`, `[1,"two",{"three":3}]`},
 		{"ItemSelector sees the item", `"ItemsPath":"$.items","ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},`, passProcessor,
-			`{"k":"x","items":["a","b"]}`, `[{"i":0,"v":"a","k":"x"},{"i":1,"v":"b","k":"x"}]`},
+			`{"k":"x","items":["a","b"]}`, `[{"v":"a","i":0,"k":"x"},{"v":"b","i":1,"k":"x"}]`},
 		{"ItemBatcher MaxItemsPerBatch and BatchInput", `"ItemsPath":"$.items","ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"job.$":"$.job"}},`, passProcessor,
 			`{"job":"j","items":[1,2,3,4,5]}`, `[{"BatchInput":{"job":"j"},"Items":[1,2]},{"BatchInput":{"job":"j"},"Items":[3,4]},{"BatchInput":{"job":"j"},"Items":[5]}]`},
 		{"ItemBatcher MaxInputBytesPerBatch", `"ItemBatcher":{"MaxInputBytesPerBatch":25},`, passProcessor,

@@ -182,7 +182,6 @@ func sizeErr(name string, v any) *StatesError {
 func (t *thread) evalTemplate(state, field string, tpl, in any) (any, *StatesError) {
 	switch v := tpl.(type) {
 	case *jsonvalue.Object:
-		// The output keeps the template's key order, as AWS prints it.
 		out := jsonvalue.NewObject(v.Len())
 		for _, k := range v.Keys() {
 			if !strings.HasSuffix(k, ".$") {
@@ -201,7 +200,9 @@ func (t *thread) evalTemplate(state, field string, tpl, in any) (any, *StatesErr
 			}
 			out.Set(name, x)
 		}
-		return out, nil
+		// AWS builds the object in a Java HashMap: recorded executions
+		// print its keys in that map's order, not the template's.
+		return jsonvalue.HashMapOrder(out), nil
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {

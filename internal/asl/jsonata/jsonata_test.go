@@ -93,5 +93,3 @@ func TestEvalTemplate_NestedExpressions(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
-
-func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
