@@ -44,6 +44,7 @@ const app = {
   problems: [], // what the form's own check found at the last SUBMIT tap
   redrawDeferred: false,
   urls: [],
+  newVersion: false, // the service worker has a newer form than this one
 };
 
 function t(key, args) {
@@ -719,6 +720,7 @@ function show(...nodes) {
 }
 
 function renderChrome() {
+  renderNewVersion();
   document.documentElement.lang = app.lang;
   document.title = t('appName');
   const toggle = document.getElementById('lang-toggle');
@@ -726,6 +728,20 @@ function renderChrome() {
   toggle.setAttribute('aria-label', t('langToggleLabel'));
   toggle.setAttribute('lang', app.lang === 'pl' ? 'en' : 'pl');
   renderPending();
+}
+
+// renderNewVersion offers to reload when the service worker has fetched a
+// newer form than the one on screen (it shows the cached one at once). A
+// reload loses nothing: the walk and the queue are on the phone.
+function renderNewVersion() {
+  if (!app.newVersion) return;
+  let bar = document.getElementById('new-version');
+  if (!bar) {
+    bar = h('p', { id: 'new-version', class: 'new-version', role: 'status' });
+    document.querySelector('header.bar').after(bar);
+  }
+  bar.replaceChildren(h('span', {}, t('newVersion')),
+    h('button', { id: 'reload', type: 'button', class: 'secondary small', onclick: () => location.reload() }, t('reloadNow')));
 }
 
 function route() {
@@ -1660,6 +1676,13 @@ function renderPromiseChecks(view, ws) {
 async function boot() {
   // Marks the slow-4G browser test logs: where the first list's time goes.
   performance.mark('ta-boot');
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.onmessage = (e) => {
+      if (!e.data || e.data.type !== 'ta-new-version') return;
+      app.newVersion = true;
+      renderNewVersion();
+    };
+  }
   // Made while the page waits for the network: the list's dates need it,
   // and making the first one takes a phone tens of milliseconds.
   formatter('date');
