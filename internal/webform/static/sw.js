@@ -42,13 +42,15 @@ async function cacheFirst(event, req) {
   const cache = await caches.open(CACHE);
   const hit = await cache.match('./');
   if (!hit) return networkFirst(req);
-  event.waitUntil(revalidate(cache, hit));
+  event.waitUntil(revalidate(cache, hit, event.resultingClientId));
   return hit;
 }
 
 // revalidate fetches the page, keeps it for the next load, and tells the
-// open pages when it is not the one they show.
-async function revalidate(cache, shown) {
+// open pages when it is not the one they show: the page being opened too,
+// which on a quick network may not be running yet (clients.get waits for
+// it; its messages wait for its handler).
+async function revalidate(cache, shown, clientId) {
   let res;
   try {
     res = await fetch('./', { cache: 'no-cache' });
@@ -59,7 +61,13 @@ async function revalidate(cache, shown) {
   const changed = await differs(shown, res.clone());
   await cache.put('./', res);
   if (!changed) return;
-  for (const c of await self.clients.matchAll({ type: 'window' })) c.postMessage({ type: 'ta-new-version' });
+  const opening = clientId ? await self.clients.get(clientId) : null;
+  const told = new Set();
+  for (const c of [opening, ...await self.clients.matchAll({ type: 'window' })]) {
+    if (!c || told.has(c.id)) continue;
+    told.add(c.id);
+    c.postMessage({ type: 'ta-new-version' });
+  }
 }
 
 // differs compares two versions of the page by ETag, or by their text when
