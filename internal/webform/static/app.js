@@ -32,6 +32,9 @@ const GPS_TIMEOUT_MS = 20000;
 // REDRAW_AFTER_BLUR_MS lets a tap that moved focus out of a field land on
 // its button before a deferred redraw replaces the page.
 const REDRAW_AFTER_BLUR_MS = 400;
+// FIRST_DRAW_WAIT_MS bounds how long the queue and the service worker wait
+// for the first screen (a list that never comes, offline).
+const FIRST_DRAW_WAIT_MS = 3000;
 
 const app = {
   lang: localStorage.getItem(K.lang) || defaultLang(navigator.language),
@@ -1723,10 +1726,11 @@ async function boot() {
     }
     localStorage.removeItem(key);
   }
-  route();
-  // Housekeeping waits for a task of its own: a list whose answers are in
-  // already is drawn first.
-  setTimeout(() => {
+  const drawn = route();
+  // Housekeeping, the queue's first flush and the service worker's install
+  // (which fetches the shell) wait until the first screen is drawn, or
+  // FIRST_DRAW_WAIT_MS: on a slow phone they would delay the list.
+  Promise.race([drawn, new Promise((r) => { setTimeout(r, FIRST_DRAW_WAIT_MS); })]).catch(() => {}).then(() => setTimeout(() => {
     // An earlier version of the form queued its writes in localStorage: they
     // move to the outbox in IndexedDB, in their order.
     const legacy = getJSON('ta.queue');
@@ -1748,7 +1752,7 @@ async function boot() {
     if ('serviceWorker' in navigator) {
       navigator.serviceWorker.register('sw.js').catch(() => {});
     }
-  }, 0);
+  }, 0));
 }
 
 boot();
