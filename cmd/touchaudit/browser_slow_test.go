@@ -39,11 +39,14 @@ const listShownScript = `(() => {
 
 // resourcesScript sums up what the page loaded: each request's start,
 // first byte and end, in milliseconds since navigation, its protocol and
-// bytes, and whether a service worker answered it. The early script runs
-// when /config.json starts.
+// bytes, and whether a service worker answered it, then the form's
+// performance marks (app.js: ta-boot when its code runs, ta-auth when the
+// sign-in settings are in, ta-answers when the list has arrived, ta-list
+// when it is drawn). The early script runs when /config.json starts.
 const resourcesScript = `JSON.stringify([performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')].map(e => [
   e.name.replace(location.origin, '').replace(/#.*/, ''), Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd),
-  e.nextHopProtocol, e.transferSize, e.workerStart > 0 ? 'sw' : '']))`
+  e.nextHopProtocol, e.transferSize, e.workerStart > 0 ? 'sw' : '']).concat(
+  performance.getEntriesByType('mark').map(m => [m.name, Math.round(m.startTime)])))`
 
 // TestBrowser_FormListOnSlow4G opens the form on a phone with the slow 4G
 // profile (browsertest.Slow4G: 562.5 ms per request, 180 KB/s, a 4× slower

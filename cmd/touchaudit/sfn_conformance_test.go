@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // conformanceDir holds state machines with the outputs, errors and causes
@@ -20,7 +22,8 @@ import (
 // source shows missing (a Fail with neither Error nor Cause). A case with
 // an s3/ folder (s3/BUCKET/KEY...) runs with S3_ENDPOINT on moto, where
 // those objects are uploaded first; its want.json may hold "resultWriter"
-// (see checkResultWriter) instead of "output".
+// (see checkResultWriter) instead of "output". The output's key order is
+// compared too where it is evidence (see keyOrderChecked).
 const conformanceDir = "../../internal/asl/testdata/conformance"
 
 // TestSFNRun_Conformance runs every conformance case through the sfn run
@@ -80,9 +83,49 @@ func TestSFNRun_Conformance(t *testing.T) {
 				}
 				if inWant != inGot || !reflect.DeepEqual(w, g) {
 					t.Errorf("%s:\n got  %s\n want %s", k, jsonText(g, inGot), jsonText(w, inWant))
+				} else if k == "output" && inWant && keyOrderChecked(t, dir, want) {
+					checkKeyOrder(t, wantRaw, []byte(stdout))
 				}
 			}
 		})
+	}
+}
+
+// keyOrderChecked says whether a case's output is compared key order and
+// all: for executions recorded on AWS (README "Recorded on AWS" or
+// "Recording made on AWS"), whose printed order is evidence, and for cases
+// whose want.json says "keyOrder": true. The documentation's examples are
+// hand-formatted, so their order proves nothing. "keyOrder": false opts a
+// recorded case out (JSONata results, whose objects jsonata-go keeps as Go
+// maps, come out with sorted keys).
+func keyOrderChecked(t *testing.T, dir string, want map[string]any) bool {
+	t.Helper()
+	if ko, ok := want["keyOrder"].(bool); ok {
+		return ko
+	}
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Contains(readme, []byte("Recorded on AWS")) || bytes.Contains(readme, []byte("Recording made on AWS"))
+}
+
+// checkKeyOrder compares the output's objects key by key in order: AWS
+// prints an object's keys in the order of its input or template, and
+// want.json is written in that order.
+func checkKeyOrder(t *testing.T, wantRaw, gotRaw []byte) {
+	t.Helper()
+	output := func(b []byte) string {
+		v, err := jsonvalue.Decode(b)
+		if err != nil {
+			t.Fatalf("decode %s: %v", b, err)
+		}
+		o, _ := v.(*jsonvalue.Object)
+		out, _ := json.Marshal(o.Value("output"))
+		return string(out)
+	}
+	if g, w := output(gotRaw), output(wantRaw); g != w {
+		t.Errorf("output key order:\n got  %s\n want %s", g, w)
 	}
 }
 

@@ -127,7 +127,7 @@ func TestCallback_Timeouts(t *testing.T) {
 			"Parameters":{"FunctionName":"Notify","Payload":{"t.$":"$$.Task.Token"}},"Catch":[{"ErrorEquals":["States.Timeout"],"Next":"Late"}],"End":true},"Late":{"Type":"Pass","End":true}}}`
 		r := runOn(t, e, "c", def, `{}`)
 		d, _ := e.RunExecution(context.Background(), r.desc.ExecutionArn)
-		if d.Status != StatusSucceeded || *d.Output != `{"Cause":"The task did not send a heartbeat in time.","Error":"States.HeartbeatTimeout"}` {
+		if d.Status != StatusSucceeded || *d.Output != `{"Error":"States.HeartbeatTimeout","Cause":"The task did not send a heartbeat in time."}` {
 			t.Errorf("got %s %s", d.Status, *d.Output)
 		}
 	})

@@ -3,10 +3,10 @@ package asl
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math/big"
 	"slices"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 
 	"touchaudit/internal/asl/jsonpath"
 )
@@ -71,7 +71,7 @@ func (p *parser) choice(f fields) *ChoiceState {
 	s := &ChoiceState{}
 	f.io(&s.StateBase, false)
 	s.Default = f.str("Default", false)
-	v, ok := f.obj["Choices"]
+	v, ok := f.obj.Get("Choices")
 	if !ok {
 		f.bad("Choices", "is required in a Choice state")
 		return s
@@ -90,7 +90,7 @@ func (p *parser) choice(f fields) *ChoiceState {
 }
 
 func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
-	o, ok := v.(map[string]any)
+	o, ok := v.(*jsonvalue.Object)
 	if !ok {
 		f.bad(at, "a choice rule must be an object, not %s", jsonKind(v))
 		return nil
@@ -104,7 +104,7 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 	}
 	rf := f.sub(at, o)
 	r := &ChoiceRule{}
-	if v, ok := o["Assign"]; ok {
+	if v, ok := o.Get("Assign"); ok {
 		if top {
 			r.Assign = rf.assignField("Assign", v, false)
 		} else {
@@ -117,7 +117,7 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		rf.bad("Next", "is only allowed in a top-level choice rule")
 	}
 	var ops []string
-	for _, k := range slices.Sorted(maps.Keys(o)) {
+	for _, k := range slices.Sorted(slices.Values(o.Keys())) {
 		switch {
 		case k == "Next" || k == "Comment" || k == "Variable" || k == "Assign":
 		case k == "And" || k == "Or" || k == "Not":
@@ -142,7 +142,7 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		if rf.has("Variable") {
 			rf.bad("Variable", "cannot be used with %q", op)
 		}
-		arr, ok := o[op].([]any)
+		arr, ok := o.Value(op).([]any)
 		if !ok || len(arr) == 0 {
 			rf.bad(op, "must be a non-empty array of choice rules")
 			return r
@@ -161,7 +161,7 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		if rf.has("Variable") {
 			rf.bad("Variable", "cannot be used with \"Not\"")
 		}
-		r.Not = rf.choiceRule("Not", o["Not"], false, depth+1)
+		r.Not = rf.choiceRule("Not", o.Value("Not"), false, depth+1)
 		return r
 	}
 	r.Operator = op
@@ -174,9 +174,9 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 	}
 	r.Variable = vp.Path
 	if pathOperators[op] {
-		s, ok := o[op].(string)
+		s, ok := o.Value(op).(string)
 		if !ok {
-			rf.bad(op, "must be a path string, not %s", jsonKind(o[op]))
+			rf.bad(op, "must be a path string, not %s", jsonKind(o.Value(op)))
 			return r
 		}
 		r.ValuePath = rf.checkPath(op, s, variablePath)
@@ -185,7 +185,7 @@ func (f fields) choiceRule(at string, v any, top bool, depth int) *ChoiceRule {
 		}
 		return r
 	}
-	val := o[op]
+	val := o.Value(op)
 	switch choiceOperators[op] {
 	case "string":
 		if _, ok := val.(string); !ok {

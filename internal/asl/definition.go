@@ -1,13 +1,13 @@
 package asl
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 
 	"touchaudit/internal/asl/intrinsic"
 	"touchaudit/internal/asl/jsonpath"
@@ -129,7 +129,7 @@ func Parse(definition []byte) (*Definition, error) {
 	if err != nil {
 		return nil, &DefinitionError{Problems: []string{"definition is not valid JSON: " + err.Error()}}
 	}
-	obj, ok := doc.(map[string]any)
+	obj, ok := doc.(*jsonvalue.Object)
 	if !ok {
 		return nil, &DefinitionError{Problems: []string{"definition must be a JSON object"}}
 	}
@@ -141,21 +141,10 @@ func Parse(definition []byte) (*Definition, error) {
 	return def, nil
 }
 
-// decodeJSON decodes one JSON value with numbers kept as json.Number.
+// decodeJSON decodes one JSON value as the engine holds it: objects keep
+// their key order (AWS prints them so), numbers are json.Number.
 func decodeJSON(b []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("unexpected data after the JSON value")
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, fmt.Errorf("unexpected data after the JSON value")
-	}
-	return v, nil
+	return jsonvalue.Decode(b)
 }
 
 type parser struct {
@@ -179,18 +168,18 @@ func (p *parser) add(where, format string, args ...any) {
 type fields struct {
 	p      *parser
 	where  string
-	obj    map[string]any
+	obj    *jsonvalue.Object
 	prefix string // prepended to field names, e.g. "Retry[0]."
 }
 
-func (f fields) has(name string) bool { _, ok := f.obj[name]; return ok }
+func (f fields) has(name string) bool { _, ok := f.obj.Get(name); return ok }
 
 func (f fields) bad(name, format string, args ...any) {
 	f.p.add(f.where, "field %q: "+format, append([]any{f.prefix + name}, args...)...)
 }
 
 func (f fields) str(name string, required bool) string {
-	v, ok := f.obj[name]
+	v, ok := f.obj.Get(name)
 	if !ok {
 		if required {
 			f.bad(name, "is required")
@@ -206,7 +195,7 @@ func (f fields) str(name string, required bool) string {
 }
 
 func (f fields) boolean(name string) bool {
-	v, ok := f.obj[name]
+	v, ok := f.obj.Get(name)
 	if !ok {
 		return false
 	}
@@ -219,7 +208,7 @@ func (f fields) boolean(name string) bool {
 
 // integer reads a whole number within [min, max].
 func (f fields) integer(name string, min, max int64) (int64, bool) {
-	v, ok := f.obj[name]
+	v, ok := f.obj.Get(name)
 	if !ok {
 		return 0, false
 	}
@@ -241,7 +230,7 @@ func (f fields) integer(name string, min, max int64) (int64, bool) {
 }
 
 func (f fields) number(name string) (float64, bool) {
-	v, ok := f.obj[name]
+	v, ok := f.obj.Get(name)
 	if !ok {
 		return 0, false
 	}
@@ -268,7 +257,7 @@ const (
 )
 
 func (f fields) path(name string, kind pathKind, nullable bool) OptionalPath {
-	v, ok := f.obj[name]
+	v, ok := f.obj.Get(name)
 	if !ok {
 		return OptionalPath{}
 	}
@@ -337,7 +326,7 @@ func parsePath(s string) (p *jsonpath.Path, err error) {
 }
 
 func (f fields) template(name string) *Template {
-	v, ok := f.obj[name]
+	v, ok := f.obj.Get(name)
 	if !ok {
 		return nil
 	}
@@ -347,13 +336,13 @@ func (f fields) template(name string) *Template {
 
 func (f fields) checkTemplate(at string, v any) {
 	switch t := v.(type) {
-	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(t)) {
+	case *jsonvalue.Object:
+		for _, k := range slices.Sorted(slices.Values(t.Keys())) {
 			child := at + "." + k
 			if strings.HasSuffix(k, ".$") {
-				s, ok := t[k].(string)
+				s, ok := t.Value(k).(string)
 				if !ok {
-					f.bad(child, "a key ending in \".$\" must have a string value (a path or an intrinsic function), not %s", jsonKind(t[k]))
+					f.bad(child, "a key ending in \".$\" must have a string value (a path or an intrinsic function), not %s", jsonKind(t.Value(k)))
 					continue
 				}
 				if strings.HasPrefix(s, "$") {
@@ -363,7 +352,7 @@ func (f fields) checkTemplate(at string, v any) {
 				}
 				continue
 			}
-			f.checkTemplate(child, t[k])
+			f.checkTemplate(child, t.Value(k))
 		}
 	case []any:
 		for i, e := range t {
@@ -373,7 +362,7 @@ func (f fields) checkTemplate(at string, v any) {
 }
 
 func (f fields) unknown(allowed map[string]bool, typ string) {
-	for _, k := range slices.Sorted(maps.Keys(f.obj)) {
+	for _, k := range slices.Sorted(slices.Values(f.obj.Keys())) {
 		if allowed[k] {
 			continue
 		}
@@ -404,7 +393,7 @@ func jsonKind(v any) string {
 		return "a number"
 	case []any:
 		return "an array"
-	case map[string]any:
+	case *jsonvalue.Object:
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
@@ -424,7 +413,7 @@ var processorFields = set("Comment", "StartAt", "States", "ProcessorConfig", "Qu
 
 // machine parses a top-level definition, a Parallel branch or a Map
 // processor. where prefixes messages for nested ones.
-func (p *parser) machine(obj map[string]any, where string, top bool, depth int) *Definition {
+func (p *parser) machine(obj *jsonvalue.Object, where string, top bool, depth int) *Definition {
 	f := fields{p: p, where: where, obj: obj}
 	def := &Definition{States: map[string]State{}}
 	if depth > maxBranchesDepth {
@@ -441,20 +430,20 @@ func (p *parser) machine(obj map[string]any, where string, top bool, depth int) 
 	def.Comment = f.str("Comment", false)
 	defer p.machineLanguage(f, top)()
 	def.StartAt = f.str("StartAt", true)
-	rawStates, ok := obj["States"]
+	rawStates, ok := obj.Get("States")
 	if !ok {
 		f.bad("States", "is required")
 		return def
 	}
-	states, ok := rawStates.(map[string]any)
+	states, ok := rawStates.(*jsonvalue.Object)
 	if !ok {
 		f.bad("States", "must be an object, not %s", jsonKind(rawStates))
 		return def
 	}
-	if len(states) == 0 {
+	if states.Len() == 0 {
 		f.bad("States", "must contain at least one state")
 	}
-	for _, name := range slices.Sorted(maps.Keys(states)) {
+	for _, name := range slices.Sorted(slices.Values(states.Keys())) {
 		sw := "state " + strconv.Quote(name)
 		if where != "" {
 			sw = where + ": " + sw
@@ -462,9 +451,9 @@ func (p *parser) machine(obj map[string]any, where string, top bool, depth int) 
 		if name == "" || len(name) > maxStateNameLen {
 			p.add(sw, "state names must be 1 to %d characters", maxStateNameLen)
 		}
-		so, ok := states[name].(map[string]any)
+		so, ok := states.Value(name).(*jsonvalue.Object)
 		if !ok {
-			p.add(sw, "must be an object, not %s", jsonKind(states[name]))
+			p.add(sw, "must be an object, not %s", jsonKind(states.Value(name)))
 			continue
 		}
 		if s := p.state(name, so, sw, depth); s != nil {
@@ -472,7 +461,7 @@ func (p *parser) machine(obj map[string]any, where string, top bool, depth int) 
 		}
 	}
 	if def.StartAt != "" {
-		if _, ok := states[def.StartAt]; !ok {
+		if _, ok := states.Get(def.StartAt); !ok {
 			f.bad("StartAt", "target %q does not exist", def.StartAt)
 		}
 	}
@@ -538,7 +527,7 @@ func (p *parser) checkTransitions(def *Definition, where string) {
 }
 
 // state parses one state by its Type.
-func (p *parser) state(name string, obj map[string]any, where string, depth int) State {
+func (p *parser) state(name string, obj *jsonvalue.Object, where string, depth int) State {
 	f := fields{p: p, where: where, obj: obj}
 	typ := f.str("Type", true)
 	f, lang := p.stateLanguage(f, typ)
@@ -650,7 +639,7 @@ func (f fields) errorHandling(b *StateBase) {
 // with a reader for every element that is an object; last marks the final
 // element, where ErrorEquals may hold States.ALL.
 func (f fields) objects(field string, each func(of fields, last bool)) {
-	v, ok := f.obj[field]
+	v, ok := f.obj.Get(field)
 	if !ok {
 		return
 	}
@@ -660,7 +649,7 @@ func (f fields) objects(field string, each func(of fields, last bool)) {
 	}
 	for i, e := range arr {
 		at := fmt.Sprintf("%s[%d]", field, i)
-		o, ok := e.(map[string]any)
+		o, ok := e.(*jsonvalue.Object)
 		if !ok {
 			f.bad(at, "must be an object, not %s", jsonKind(e))
 			continue
@@ -671,12 +660,12 @@ func (f fields) objects(field string, each func(of fields, last bool)) {
 
 // sub returns a reader for a nested object whose field names are reported
 // under at (for example "Retry[0].MaxAttempts").
-func (f fields) sub(at string, obj map[string]any) fields {
+func (f fields) sub(at string, obj *jsonvalue.Object) fields {
 	return fields{p: f.p, where: f.where, obj: obj, prefix: f.prefix + at + "."}
 }
 
 func (f fields) unknownIn(allowedFields map[string]bool) {
-	for _, k := range slices.Sorted(maps.Keys(f.obj)) {
+	for _, k := range slices.Sorted(slices.Values(f.obj.Keys())) {
 		if !allowedFields[k] {
 			f.bad(k, "is not allowed here")
 		}
@@ -684,7 +673,7 @@ func (f fields) unknownIn(allowedFields map[string]bool) {
 }
 
 func (f fields) errorEquals(last bool) []string {
-	v, ok := f.obj["ErrorEquals"]
+	v, ok := f.obj.Get("ErrorEquals")
 	if !ok {
 		f.bad("ErrorEquals", "is required")
 		return nil

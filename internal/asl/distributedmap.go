@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // Limits of a Distributed Map (developer guide, "Map state in Distributed
@@ -94,7 +95,7 @@ const (
 
 // distributedFields reads the Distributed-mode fields of a Map state (f)
 // and its ItemProcessor (proc); in an inline Map they are refused.
-func (p *parser) distributedFields(f fields, s *MapState, proc map[string]any) {
+func (p *parser) distributedFields(f fields, s *MapState, proc *jsonvalue.Object) {
 	dm := s.Distributed
 	if dm == nil {
 		for _, k := range []string{"ItemReader", "ItemBatcher", "ResultWriter", "Label", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"} {
@@ -104,7 +105,7 @@ func (p *parser) distributedFields(f fields, s *MapState, proc map[string]any) {
 		}
 		return
 	}
-	if cfg, ok := proc["ProcessorConfig"].(map[string]any); ok {
+	if cfg, ok := proc.Value("ProcessorConfig").(*jsonvalue.Object); ok {
 		cf := fields{p: p, where: f.where, obj: cfg, prefix: "ItemProcessor.ProcessorConfig."}
 		switch et := cf.str("ExecutionType", true); et {
 		case "STANDARD", "EXPRESS":
@@ -128,22 +129,22 @@ func (p *parser) distributedFields(f fields, s *MapState, proc map[string]any) {
 	if f.has("ToleratedFailurePercentage") && f.has("ToleratedFailurePercentagePath") {
 		f.bad("ToleratedFailurePercentagePath", "cannot be used together with \"ToleratedFailurePercentage\"")
 	}
-	if v, ok := f.obj["ItemReader"]; ok {
-		if o, ok := v.(map[string]any); !ok {
+	if v, ok := f.obj.Get("ItemReader"); ok {
+		if o, ok := v.(*jsonvalue.Object); !ok {
 			f.bad("ItemReader", "must be an object, not %s", jsonKind(v))
 		} else {
 			dm.Reader = p.itemReader(f.sub("ItemReader", o))
 		}
 	}
-	if v, ok := f.obj["ItemBatcher"]; ok {
-		if o, ok := v.(map[string]any); !ok {
+	if v, ok := f.obj.Get("ItemBatcher"); ok {
+		if o, ok := v.(*jsonvalue.Object); !ok {
 			f.bad("ItemBatcher", "must be an object, not %s", jsonKind(v))
 		} else {
 			dm.Batcher = itemBatcher(f.sub("ItemBatcher", o))
 		}
 	}
-	if v, ok := f.obj["ResultWriter"]; ok {
-		if o, ok := v.(map[string]any); !ok {
+	if v, ok := f.obj.Get("ResultWriter"); ok {
+		if o, ok := v.(*jsonvalue.Object); !ok {
 			f.bad("ResultWriter", "must be an object, not %s", jsonKind(v))
 		} else {
 			dm.Writer = resultWriter(f.sub("ResultWriter", o))
@@ -163,8 +164,8 @@ func resultWriter(f fields) *ResultWriter {
 	if w.Resource != "" && w.Resource != resS3PutObject {
 		f.bad("Resource", "must be %q, not %q", resS3PutObject, w.Resource)
 	}
-	if v, ok := f.obj["WriterConfig"]; ok {
-		o, ok := v.(map[string]any)
+	if v, ok := f.obj.Get("WriterConfig"); ok {
+		o, ok := v.(*jsonvalue.Object)
 		if !ok {
 			f.bad("WriterConfig", "must be an object, not %s", jsonKind(v))
 			return w
@@ -193,7 +194,7 @@ func (p *parser) itemReader(f fields) *ItemReader {
 		if f.has("Parameters") {
 			f.bad("Parameters", "is not supported when QueryLanguage is \"JSONata\" (use Arguments)")
 		}
-		if v, ok := f.obj["Arguments"]; ok {
+		if v, ok := f.obj.Get("Arguments"); ok {
 			r.Parameters = f.jsonataTemplate("Arguments", v)
 		}
 	} else {
@@ -214,8 +215,8 @@ func (p *parser) itemReader(f fields) *ItemReader {
 		}
 		f.bad(name, "is required (Bucket, and Key or Prefix)")
 	}
-	if v, ok := f.obj["ReaderConfig"]; ok {
-		o, ok := v.(map[string]any)
+	if v, ok := f.obj.Get("ReaderConfig"); ok {
+		o, ok := v.(*jsonvalue.Object)
 		if !ok {
 			f.bad("ReaderConfig", "must be an object, not %s", jsonKind(v))
 			return r
@@ -225,7 +226,7 @@ func (p *parser) itemReader(f fields) *ItemReader {
 		r.InputType = cf.str("InputType", false)
 		r.CSVHeaderLocation = cf.str("CSVHeaderLocation", false)
 		r.CSVDelimiter = cf.str("CSVDelimiter", false)
-		if v, ok := o["CSVHeaders"]; ok {
+		if v, ok := o.Get("CSVHeaders"); ok {
 			arr, ok := v.([]any)
 			if !ok {
 				cf.bad("CSVHeaders", "must be an array of strings, not %s", jsonKind(v))
@@ -550,10 +551,12 @@ func (s *MapState) batch(t *thread, in any, items []any) ([]any, []int, *StatesE
 		}
 	}
 	wrap := func(batch []any) any {
-		m := map[string]any{"Items": batch}
+		// BatchInput first, then Items, as AWS's documentation shows them.
+		m := jsonvalue.NewObject(2)
 		if batchInput != nil {
-			m["BatchInput"] = deepCopy(batchInput)
+			m.Set("BatchInput", deepCopy(batchInput))
 		}
+		m.Set("Items", batch)
 		return m
 	}
 	var (

@@ -103,7 +103,7 @@ func TestDistributedMap_Outputs(t *testing.T) {
 	tests := []struct{ name, fields, processor, input, want string }{
 		{"inline items", `"ItemsPath":"$.items",`, passProcessor, `{"items":[1,"two",{"three":3}]}`, `[1,"two",{"three":3}]`},
 		{"ItemSelector sees the item", `"ItemsPath":"$.items","ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},`, passProcessor,
-			`{"k":"x","items":["a","b"]}`, `[{"i":0,"v":"a","k":"x"},{"i":1,"v":"b","k":"x"}]`},
+			`{"k":"x","items":["a","b"]}`, `[{"v":"a","i":0,"k":"x"},{"v":"b","i":1,"k":"x"}]`},
 		{"ItemBatcher MaxItemsPerBatch and BatchInput", `"ItemsPath":"$.items","ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"job.$":"$.job"}},`, passProcessor,
 			`{"job":"j","items":[1,2,3,4,5]}`, `[{"BatchInput":{"job":"j"},"Items":[1,2]},{"BatchInput":{"job":"j"},"Items":[3,4]},{"BatchInput":{"job":"j"},"Items":[5]}]`},
 		{"ItemBatcher MaxInputBytesPerBatch", `"ItemBatcher":{"MaxInputBytesPerBatch":25},`, passProcessor,
@@ -257,7 +257,7 @@ func TestDistributedMap_ResultWriter(t *testing.T) {
 	if out.ResultWriterDetails.Bucket != "out" || out.ResultWriterDetails.Key != "run1/"+id+"/manifest.json" {
 		t.Fatalf("output %s", *d.Output)
 	}
-	man := s3.get(t, "out/run1/"+id+"/manifest.json").(map[string]any)
+	man := plain(s3.get(t, "out/run1/"+id+"/manifest.json"))
 	files := man["ResultFiles"].(map[string]any)
 	if man["MapRunArn"] != out.MapRunArn || man["DestinationBucket"] != "out" || len(files["SUCCEEDED"].([]any)) != 1 || len(files["FAILED"].([]any)) != 1 || len(files["PENDING"].([]any)) != 0 {
 		t.Errorf("manifest %s", compact(man))
@@ -267,11 +267,11 @@ func TestDistributedMap_ResultWriter(t *testing.T) {
 	if len(succeeded) != 2 || len(failed) != 1 {
 		t.Fatalf("%d succeeded, %d failed", len(succeeded), len(failed))
 	}
-	f := failed[0].(map[string]any)
+	f := plain(failed[0])
 	if f["Status"] != "FAILED" || f["Error"] != "Two" || f["Cause"] != "item two" || f["Input"] != "2" {
 		t.Errorf("failed entry %s", compact(f))
 	}
-	s := succeeded[0].(map[string]any)
+	s := plain(succeeded[0])
 	if s["Status"] != "SUCCEEDED" || s["Output"] != "1" || s["Input"] != "1" {
 		t.Errorf("succeeded entry %s", compact(s))
 	}
@@ -287,7 +287,7 @@ func TestDistributedMap_WriterConfigNone(t *testing.T) {
 	if !ok || len(out) != 2 {
 		t.Fatalf("output %v", out)
 	}
-	first, second := out[0].(map[string]any), out[1].(map[string]any)
+	first, second := plain(out[0]), plain(out[1])
 	if first["Status"] != "SUCCEEDED" || first["Output"] != "1" || first["Input"] != "1" || !strings.Contains(first["ExecutionArn"].(string), ":execution:test/M:") {
 		t.Errorf("succeeded child %s", compact(first))
 	}

@@ -189,8 +189,16 @@
 // (States.Runtime). A thread's own variables are part of its checkpoint,
 // so Resume restores them.
 //
-// Not supported: activities,
-// Express workflows, redrive. Objects are Go maps, so object keys come out
-// sorted (States.JsonToString, States.Format, outputs) where AWS keeps
-// their order.
+// Key order: objects are jsonvalue.Object, which keeps its keys in order,
+// because AWS prints them in order (outputs, history, States.JsonToString
+// and so States.Hash of it, States.Format). Input and definition JSON keep
+// the order they were written in; ResultPath replaces an existing key in
+// place and appends a new one; the error output is {"Error","Cause"}; a
+// JSONPath template's object (Parameters, ResultSelector, ItemSelector,
+// Assign) comes out in Java HashMap order, as executions recorded on AWS
+// print it. JSONata results pass through jsonata-go's Go maps, so objects
+// a JSONata expression yields have sorted keys (a JSONata template's own
+// keys keep their order).
+//
+// Not supported: activities, Express workflows, redrive.
 package asl

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // Defaults for ARNs minted by the engine.
@@ -336,7 +337,9 @@ func (e *Engine) StartExecution(in StartExecutionInput) (*StartExecutionOutput, 
 		e.mu.Unlock()
 		old.mu.Lock()
 		defer old.mu.Unlock()
-		if old.status == StatusRunning && compact(old.input) == compact(doc) {
+		// The same input in another key order is the same input (compared
+		// as plain maps, as before objects kept their order).
+		if old.status == StatusRunning && compact(jsonvalue.ToGo(old.input)) == compact(jsonvalue.ToGo(doc)) {
 			return &StartExecutionOutput{ExecutionArn: arn, StartDate: old.start}, nil
 		}
 		return nil, apiErr(CodeExecutionAlreadyExists, "Execution Already Exists: '%s'", arn)

@@ -196,7 +196,7 @@ func TestEngine_StartExecutionTask(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			def := `{"StartAt":"S","States":{"S":{"Type":"Task","Resource":"` + tc.resource + `","Parameters":{"StateMachineArn":"` + child.StateMachineArn + `","Input":{"v":7}},"End":true}}}`
 			r := runOn(t, e, strings.NewReplacer(" ", "-", ":", "-").Replace(tc.name), def, `{}`)
-			out := r.output(t).(map[string]any)
+			out := plain(r.output(t))
 			if _, ok := out[tc.check]; !ok {
 				t.Fatalf("output %s", compact(out))
 			}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // Execution statuses (API reference, DescribeExecution "status").
@@ -549,7 +550,7 @@ func retryDelay(r Retrier, n int64, random func() float64) time.Duration {
 const timestampLayout = "2006-01-02T15:04:05.000Z"
 
 // contextObject is the "$$" document of the current state.
-func (t *thread) contextObject() map[string]any {
+func (t *thread) contextObject() *jsonvalue.Object {
 	ex := t.ex
 	c := map[string]any{
 		"Execution": map[string]any{
@@ -575,5 +576,7 @@ func (t *thread) contextObject() map[string]any {
 	if t.item != nil {
 		c["Map"] = map[string]any{"Item": map[string]any{"Index": json.Number(strconv.Itoa(t.item.index)), "Value": t.item.value}}
 	}
-	return c
+	// Sorted keys: the developer guide's example lists them nearly so,
+	// and no output depends on their order unless printed whole.
+	return jsonvalue.FromGo(c).(*jsonvalue.Object)
 }

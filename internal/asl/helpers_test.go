@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // runResult is what a test sees of one execution.
@@ -120,3 +121,9 @@ func (Throttled) Error() string     { return "slow down" }
 func (Throttled) ErrorName() string { return "Custom.Throttled" }
 
 var errPlain = errors.New("plain")
+
+// plain is an engine object as a Go map, for tests that pick members out.
+func plain(v any) map[string]any {
+	m, _ := jsonvalue.ToGo(v).(map[string]any)
+	return m
+}

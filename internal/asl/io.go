@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 
 	"touchaudit/internal/asl/intrinsic"
 	"touchaudit/internal/asl/jsonpath"
@@ -47,7 +46,7 @@ func (t *thread) effectiveInput(b *StateBase, raw any) (any, *StatesError) {
 	in := raw
 	switch {
 	case b.InputPath.Null:
-		in = map[string]any{}
+		in = jsonvalue.NewObject(0)
 	case b.InputPath.Set:
 		v, err := t.lookup(b.InputPath.Path, raw)
 		if err != nil {
@@ -140,7 +139,7 @@ func (t *thread) pathErr(p *jsonpath.Path, err error) *StatesError {
 func (t *thread) outputPath(b *StateBase, v any) (any, *StatesError) {
 	switch {
 	case b.OutputPath.Null:
-		v = map[string]any{}
+		v = jsonvalue.NewObject(0)
 	case b.OutputPath.Set:
 		o, err := t.lookup(b.OutputPath.Path, v)
 		if err != nil {
@@ -182,26 +181,28 @@ func sizeErr(name string, v any) *StatesError {
 // for ParameterPathFailure and IntrinsicFailure.
 func (t *thread) evalTemplate(state, field string, tpl, in any) (any, *StatesError) {
 	switch v := tpl.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for _, k := range slices.Sorted(maps.Keys(v)) {
+	case *jsonvalue.Object:
+		out := jsonvalue.NewObject(v.Len())
+		for _, k := range v.Keys() {
 			if !strings.HasSuffix(k, ".$") {
-				x, err := t.evalTemplate(state, field, v[k], in)
+				x, err := t.evalTemplate(state, field, v.Value(k), in)
 				if err != nil {
 					return nil, err
 				}
-				out[k] = x
+				out.Set(k, x)
 				continue
 			}
 			name := strings.TrimSuffix(k, ".$")
-			expr, _ := v[k].(string)
+			expr, _ := v.Value(k).(string)
 			x, err := t.evalDynamic(state, k, expr, in)
 			if err != nil {
 				return nil, err
 			}
-			out[name] = x
+			out.Set(name, x)
 		}
-		return out, nil
+		// AWS builds the object in a Java HashMap: recorded executions
+		// print its keys in that map's order, not the template's.
+		return jsonvalue.HashMapOrder(out), nil
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
@@ -266,10 +267,10 @@ func (t *thread) evalIntrinsic(expr string, in any) (v any, err error) {
 // deepCopy copies a decoded JSON value so that later writes cannot alias.
 func deepCopy(v any) any {
 	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopy(e)
+	case *jsonvalue.Object:
+		m := jsonvalue.NewObject(x.Len())
+		for _, k := range x.Keys() {
+			m.Set(k, deepCopy(x.Value(k)))
 		}
 		return m
 	case []any:

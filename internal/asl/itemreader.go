@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"time"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // S3 is what a Distributed Map's ItemReader and ResultWriter need from
@@ -75,8 +76,8 @@ func (s *MapState) readItems(t *thread, in any) ([]any, *StatesError) {
 			return nil, err
 		}
 	}
-	p, _ := params.(map[string]any)
-	bucket, _ := p["Bucket"].(string)
+	p, _ := params.(*jsonvalue.Object)
+	bucket, _ := p.Value("Bucket").(string)
 	if bucket == "" {
 		return nil, readerErr("the ItemReader's Parameters must include a string Bucket")
 	}
@@ -88,26 +89,26 @@ func (s *MapState) readItems(t *thread, in any) ([]any, *StatesError) {
 	var items []any
 	switch r.Resource {
 	case resS3ListObjectsV2:
-		prefix, _ := p["Prefix"].(string)
+		prefix, _ := p.Value("Prefix").(string)
 		objs, err := s3.ListObjects(ctx, bucket, prefix)
 		if err != nil {
 			return nil, readerErr("%v", err)
 		}
 		for _, o := range objs {
-			items = append(items, map[string]any{
+			items = append(items, jsonvalue.FromGo(map[string]any{
 				"Etag":         o.ETag,
 				"Key":          o.Key,
 				"LastModified": json.Number(strconv.FormatInt(o.LastModified.Unix(), 10)),
 				"Size":         json.Number(strconv.FormatInt(o.Size, 10)),
 				"StorageClass": o.StorageClass,
-			})
+			}))
 		}
 	default:
-		key, _ := p["Key"].(string)
+		key, _ := p.Value("Key").(string)
 		if key == "" {
 			return nil, readerErr("the ItemReader's Parameters must include a string Key for %s", resS3GetObject)
 		}
-		version, _ := p["VersionId"].(string)
+		version, _ := p.Value("VersionId").(string)
 		body, err := s3.GetObject(ctx, bucket, key, version)
 		if err != nil {
 			return nil, readerErr("%v", err)
@@ -202,13 +203,13 @@ func decodeCSV(r *ItemReader, body []byte) ([]any, error) {
 		if len(rec) > len(headers) {
 			return nil, fmt.Errorf("row %d has %d fields; the header has %d", row, len(rec), len(headers))
 		}
-		item := make(map[string]any, len(headers))
+		item := jsonvalue.NewObject(len(headers)) // in the header's column order
 		for i, h := range headers {
 			v := ""
 			if i < len(rec) {
 				v = rec[i]
 			}
-			item[h] = v
+			item.Set(h, v)
 		}
 		out = append(out, item)
 	}

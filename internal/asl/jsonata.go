@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"touchaudit/internal/asl/jsonvalue"
 
 	"touchaudit/internal/asl/jsonata"
 )
@@ -110,7 +111,8 @@ func (t *thread) finishJSONata(b *StateBase, input any, extra map[string]any, ou
 		if err != nil {
 			return nil, err
 		}
-		vars, _ = v.(map[string]any)
+		o, _ := v.(*jsonvalue.Object)
+		vars = members(o)
 	}
 	out := input
 	if r, ok := extra["result"]; ok {

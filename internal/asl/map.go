@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // MapState runs an item processor for each element of an input array
@@ -72,9 +73,9 @@ func (p *parser) mapState(f fields, depth int) *MapState {
 		f.bad("ItemProcessor", "is required in a Map state")
 		return s
 	}
-	o, ok := f.obj[field].(map[string]any)
+	o, ok := f.obj.Value(field).(*jsonvalue.Object)
 	if !ok {
-		f.bad(field, "must be an object, not %s", jsonKind(f.obj[field]))
+		f.bad(field, "must be an object, not %s", jsonKind(f.obj.Value(field)))
 		return s
 	}
 	at := fmt.Sprintf("%s: field %q", f.where, field)
@@ -83,8 +84,8 @@ func (p *parser) mapState(f fields, depth int) *MapState {
 	// {"Mode":"INLINE"} as an inline Map.
 	pf.unknown(processorFields, "")
 	{
-		if v, ok := o["ProcessorConfig"]; ok {
-			cfg, ok := v.(map[string]any)
+		if v, ok := o.Get("ProcessorConfig"); ok {
+			cfg, ok := v.(*jsonvalue.Object)
 			if !ok {
 				pf.bad("ProcessorConfig", "must be an object, not %s", jsonKind(v))
 			} else {

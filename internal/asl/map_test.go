@@ -12,7 +12,7 @@ func TestMap_Iterations(t *testing.T) {
 		{"ItemProcessor", `{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"$"},"End":true}}},"End":true}`,
 			`{"items":[1,2,3]}`, `[{"v":1},{"v":2},{"v":3}]`},
 		{"legacy Iterator and Parameters", `{"Type":"Map","ItemsPath":"$.items","Parameters":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},"Iterator":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`,
-			`{"k":"x","items":["a","b"]}`, `[{"i":0,"v":"a","k":"x"},{"i":1,"v":"b","k":"x"}]`},
+			`{"k":"x","items":["a","b"]}`, `[{"v":"a","i":0,"k":"x"},{"v":"b","i":1,"k":"x"}]`},
 		{"ItemSelector", `{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"idx.$":"$$.Map.Item.Index"},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`,
 			`{"items":[9,9]}`, `[{"idx":0},{"idx":1}]`},
 		{"input array without ItemsPath", `{"Type":"Map","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`,

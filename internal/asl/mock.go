@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // MockConfig is a Step Functions Local mock configuration file
@@ -46,34 +47,34 @@ func ParseMockConfig(data []byte) (*MockConfig, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock config: not valid JSON: %w", err)
 	}
-	root, ok := doc.(map[string]any)
+	root, ok := doc.(*jsonvalue.Object)
 	if !ok {
 		return nil, fmt.Errorf("mock config: must be a JSON object")
 	}
 	cfg := &MockConfig{StateMachines: map[string]MockStateMachine{}, MockedResponses: map[string][]mockStep{}}
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	sms, _ := root["StateMachines"].(map[string]any)
-	if _, ok := root["StateMachines"]; ok && sms == nil {
+	sms, _ := root.Value("StateMachines").(*jsonvalue.Object)
+	if _, ok := root.Get("StateMachines"); ok && sms == nil {
 		bad("StateMachines must be an object")
 	}
-	for _, smName := range slices.Sorted(maps.Keys(sms)) {
-		o, _ := sms[smName].(map[string]any)
-		tcs, _ := o["TestCases"].(map[string]any)
+	for _, smName := range slices.Sorted(slices.Values(sms.Keys())) {
+		o, _ := sms.Value(smName).(*jsonvalue.Object)
+		tcs, _ := o.Value("TestCases").(*jsonvalue.Object)
 		if tcs == nil {
 			bad("StateMachines.%s.TestCases must be an object", smName)
 			continue
 		}
 		m := MockStateMachine{TestCases: map[string]map[string]string{}}
-		for _, tc := range slices.Sorted(maps.Keys(tcs)) {
-			states, _ := tcs[tc].(map[string]any)
+		for _, tc := range slices.Sorted(slices.Values(tcs.Keys())) {
+			states, _ := tcs.Value(tc).(*jsonvalue.Object)
 			if states == nil {
 				bad("StateMachines.%s.TestCases.%s must be an object", smName, tc)
 				continue
 			}
 			m.TestCases[tc] = map[string]string{}
-			for _, st := range slices.Sorted(maps.Keys(states)) {
-				r, ok := states[st].(string)
+			for _, st := range slices.Sorted(slices.Values(states.Keys())) {
+				r, ok := states.Value(st).(string)
 				if !ok {
 					bad("StateMachines.%s.TestCases.%s.%s must name a mocked response", smName, tc, st)
 					continue
@@ -83,32 +84,32 @@ func ParseMockConfig(data []byte) (*MockConfig, error) {
 		}
 		cfg.StateMachines[smName] = m
 	}
-	resps, _ := root["MockedResponses"].(map[string]any)
-	for _, name := range slices.Sorted(maps.Keys(resps)) {
-		steps, _ := resps[name].(map[string]any)
+	resps, _ := root.Value("MockedResponses").(*jsonvalue.Object)
+	for _, name := range slices.Sorted(slices.Values(resps.Keys())) {
+		steps, _ := resps.Value(name).(*jsonvalue.Object)
 		if steps == nil {
 			bad("MockedResponses.%s must be an object", name)
 			continue
 		}
-		for _, key := range slices.Sorted(maps.Keys(steps)) {
+		for _, key := range slices.Sorted(slices.Values(steps.Keys())) {
 			from, to, ok := parseRange(key)
 			if !ok {
 				bad("MockedResponses.%s: key %q must be an invocation index (\"0\") or range (\"1-2\")", name, key)
 				continue
 			}
-			o, _ := steps[key].(map[string]any)
+			o, _ := steps.Value(key).(*jsonvalue.Object)
 			var r MockResponse
-			_, hasReturn := o["Return"]
-			th, hasThrow := o["Throw"].(map[string]any)
+			_, hasReturn := o.Get("Return")
+			th, hasThrow := o.Value("Throw").(*jsonvalue.Object)
 			switch {
 			case o == nil || hasReturn == hasThrow:
 				bad("MockedResponses.%s.%s must have exactly one of Return or Throw", name, key)
 				continue
 			case hasReturn:
-				r.Return = o["Return"]
+				r.Return = o.Value("Return")
 			default:
-				e, _ := th["Error"].(string)
-				c, _ := th["Cause"].(string)
+				e, _ := th.Value("Error").(string)
+				c, _ := th.Value("Cause").(string)
 				r.Throw = &MockThrow{Error: e, Cause: c}
 			}
 			cfg.MockedResponses[name] = append(cfg.MockedResponses[name], mockStep{from, to, r})

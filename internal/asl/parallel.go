@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // ParallelState runs its branches concurrently on the same input; its
@@ -22,7 +23,7 @@ func (p *parser) parallel(f fields, depth int) *ParallelState {
 	s.Parameters = f.template("Parameters")
 	s.ResultSelector = f.template("ResultSelector")
 	f.errorHandling(&s.StateBase)
-	v, ok := f.obj["Branches"]
+	v, ok := f.obj.Get("Branches")
 	if !ok {
 		f.bad("Branches", "is required in a Parallel state")
 		return s
@@ -34,7 +35,7 @@ func (p *parser) parallel(f fields, depth int) *ParallelState {
 	}
 	for i, b := range arr {
 		at := fmt.Sprintf("%s: field \"Branches[%d]\"", f.where, i)
-		o, ok := b.(map[string]any)
+		o, ok := b.(*jsonvalue.Object)
 		if !ok {
 			f.bad(fmt.Sprintf("Branches[%d]", i), "must be an object, not %s", jsonKind(b))
 			continue

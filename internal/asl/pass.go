@@ -13,7 +13,7 @@ func (p *parser) pass(f fields) *PassState {
 	f.transition(&s.StateBase)
 	f.io(&s.StateBase, true)
 	s.Parameters = f.template("Parameters")
-	s.Result, s.HasResult = f.obj["Result"]
+	s.Result, s.HasResult = f.obj.Get("Result")
 	return s
 }
 

@@ -13,7 +13,7 @@ func TestPass_DataFlow(t *testing.T) {
 		{"InputPath selects", `{"Type":"Pass","InputPath":"$.a","End":true}`, `{"a":{"b":3}}`, `{"b":3}`},
 		{"null InputPath is {}", `{"Type":"Pass","InputPath":null,"End":true}`, `{"a":1}`, `{}`},
 		{"null OutputPath is {}", `{"Type":"Pass","OutputPath":null,"End":true}`, `{"a":1}`, `{}`},
-		{"Parameters with paths", `{"Type":"Pass","Parameters":{"x.$":"$.a","lit":"v","nested":{"y.$":"$.b[1]"}},"End":true}`, `{"a":1,"b":[5,6]}`, `{"x":1,"lit":"v","nested":{"y":6}}`},
+		{"Parameters with paths", `{"Type":"Pass","Parameters":{"x.$":"$.a","lit":"v","nested":{"y.$":"$.b[1]"}},"End":true}`, `{"a":1,"b":[5,6]}`, `{"lit":"v","x":1,"nested":{"y":6}}`}, // a template comes out in Java HashMap order,
 		{"Parameters with context", `{"Type":"Pass","Parameters":{"name.$":"$$.State.Name","sm.$":"$$.StateMachine.Name","retry.$":"$$.State.RetryCount"},"End":true}`, `{}`, `{"name":"S","sm":"test","retry":0}`},
 		{"Parameters with intrinsic", `{"Type":"Pass","Parameters":{"s.$":"States.Format('Hello, {}', $.who)"},"End":true}`, `{"who":"Ana"}`, `{"s":"Hello, Ana"}`},
 		{"Result with .$ keys is literal", `{"Type":"Pass","Result":{"k.$":"$.a"},"End":true}`, `{"a":1}`, `{"k.$":"$.a"}`},

@@ -2,10 +2,10 @@ package asl
 
 import (
 	"encoding/json"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 
 	"touchaudit/internal/asl/jsonata"
 )
@@ -106,12 +106,12 @@ func (p *parser) stateLanguage(f fields, typ string) (fields, stateLang) {
 		}
 	}
 	l := stateLang{jsonata: ql == langJSONata}
-	obj := maps.Clone(f.obj)
+	obj := f.obj.Clone()
 	nf := f
 	nf.obj = obj
 	take := func(k string) (any, bool) {
-		v, ok := obj[k]
-		delete(obj, k)
+		v, ok := obj.Get(k)
+		obj.Delete(k)
 		return v, ok
 	}
 	if v, ok := take("Assign"); ok {
@@ -163,12 +163,12 @@ func (p *parser) stateLanguage(f fields, typ string) (fields, stateLang) {
 			f.statesFields("Items", v, false, false)
 		}
 	}
-	if v, ok := obj["ItemSelector"]; ok && typ == "Map" {
+	if v, ok := obj.Get("ItemSelector"); ok && typ == "Map" {
 		f.jsonataTemplate("ItemSelector", v) // the Map parser keeps it
 		f.statesFields("ItemSelector", v, false, false)
 	}
 	for _, k := range expressionFields[typ] {
-		s, ok := obj[k].(string)
+		s, ok := obj.Value(k).(string)
 		if !ok || !jsonata.IsExpr(s) {
 			continue
 		}
@@ -179,12 +179,12 @@ func (p *parser) stateLanguage(f fields, typ string) (fields, stateLang) {
 		f.statesFields(k, s, false, false)
 		switch k {
 		case "Seconds":
-			obj[k] = json.Number("0") // so that the Wait parser sees one of its fields
+			obj.Set(k, json.Number("0")) // so that the Wait parser sees one of its fields
 		case "Timestamp":
-			obj[k] = "1970-01-01T00:00:00Z"
+			obj.Set(k, "1970-01-01T00:00:00Z")
 		case "Error", "Cause":
 		default:
-			delete(obj, k)
+			obj.Delete(k)
 		}
 	}
 	return nf, l
@@ -210,12 +210,12 @@ func (f fields) jsonataTemplate(name string, v any) *Template {
 // intrinsic calls (JSONPath, keys ending ".$") or JSONata expressions of
 // the values. "$states" is reserved.
 func (f fields) assignField(name string, v any, isJSONata bool) *Template {
-	obj, ok := v.(map[string]any)
+	obj, ok := v.(*jsonvalue.Object)
 	if !ok {
 		f.bad(name, "must be an object, not %s", jsonKind(v))
 		return nil
 	}
-	for _, k := range slices.Sorted(maps.Keys(obj)) {
+	for _, k := range slices.Sorted(slices.Values(obj.Keys())) {
 		vn := k
 		if !isJSONata {
 			vn = strings.TrimSuffix(k, ".$")
@@ -242,11 +242,11 @@ func (f fields) catcherLanguage(c *Catcher) {
 		if f.has("ResultPath") {
 			f.bad("ResultPath", "is not supported when QueryLanguage is \"JSONata\" (use Output)")
 		}
-		if v, ok := f.obj["Output"]; ok {
+		if v, ok := f.obj.Get("Output"); ok {
 			c.Output = f.jsonataTemplate("Output", v)
 			f.statesFields("Output", v, false, true)
 		}
-		if v, ok := f.obj["Assign"]; ok {
+		if v, ok := f.obj.Get("Assign"); ok {
 			f.statesFields("Assign", v, false, true)
 		}
 	} else {
@@ -255,14 +255,14 @@ func (f fields) catcherLanguage(c *Catcher) {
 			f.bad("Output", "is only supported when QueryLanguage is \"JSONata\"")
 		}
 	}
-	if v, ok := f.obj["Assign"]; ok {
+	if v, ok := f.obj.Get("Assign"); ok {
 		c.Assign = f.assignField("Assign", v, f.p.jsonata)
 	}
 }
 
 // jsonataRule parses a JSONata choice rule: Condition, Next, and
 // optionally Output and Assign.
-func (f fields) jsonataRule(at string, o map[string]any, top bool) *ChoiceRule {
+func (f fields) jsonataRule(at string, o *jsonvalue.Object, top bool) *ChoiceRule {
 	rf := f.sub(at, o)
 	r := &ChoiceRule{}
 	rf.unknownIn(set("Condition", "Next", "Output", "Assign", "Comment"))
@@ -280,11 +280,11 @@ func (f fields) jsonataRule(at string, o map[string]any, top bool) *ChoiceRule {
 			rf.bad("Condition", "%q is not a valid JSONata expression: %v", r.Condition, err)
 		}
 	}
-	if v, ok := o["Output"]; ok {
+	if v, ok := o.Get("Output"); ok {
 		r.Output = rf.jsonataTemplate("Output", v)
 		rf.statesFields("Output", v, false, false)
 	}
-	if v, ok := o["Assign"]; ok {
+	if v, ok := o.Get("Assign"); ok {
 		r.Assign = rf.assignField("Assign", v, true)
 		rf.statesFields("Assign", v, false, false)
 	}
@@ -317,9 +317,9 @@ func (f fields) statesFields(name string, v any, result, errorOutput bool) {
 					return true
 				}
 			}
-		case map[string]any:
-			for _, k := range slices.Sorted(maps.Keys(t)) {
-				if walk(t[k]) {
+		case *jsonvalue.Object:
+			for _, k := range slices.Sorted(slices.Values(t.Keys())) {
+				if walk(t.Value(k)) {
 					return true
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // Handler is an in-process implementation of a Task resource: it gets the
@@ -208,8 +209,8 @@ func handlerError(err error) *StatesError {
 // shows it (ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata,
 // StatusCode).
 func (e *Engine) lambdaInvoke(ctx context.Context, params any) (any, *StatesError) {
-	p, _ := params.(map[string]any)
-	fn, _ := p["FunctionName"].(string)
+	p, _ := params.(*jsonvalue.Object)
+	fn, _ := p.Value("FunctionName").(string)
 	if fn == "" {
 		return nil, &StatesError{Name: "Lambda.InvalidParameterValueException", Cause: "The Parameters of a lambda:invoke task must include a string FunctionName."}
 	}
@@ -217,9 +218,9 @@ func (e *Engine) lambdaInvoke(ctx context.Context, params any) (any, *StatesErro
 	if !ok {
 		return nil, noFunction(fn)
 	}
-	payload, ok := p["Payload"]
+	payload, ok := p.Get("Payload")
 	if !ok {
-		payload = map[string]any{}
+		payload = jsonvalue.NewObject(0)
 	}
 	out, err := runHandler(ctx, h, payload)
 	if err != nil {
@@ -235,7 +236,8 @@ func (e *Engine) lambdaInvoke(ctx context.Context, params any) (any, *StatesErro
 	for k, v := range headers {
 		all[k] = []any{v}
 	}
-	return map[string]any{
+	// Sorted keys, as the AWS SDK serializes the response.
+	return jsonvalue.FromGo(map[string]any{
 		"ExecutedVersion": "$LATEST",
 		"Payload":         out,
 		"SdkHttpMetadata": map[string]any{
@@ -245,22 +247,22 @@ func (e *Engine) lambdaInvoke(ctx context.Context, params any) (any, *StatesErro
 		},
 		"SdkResponseMetadata": map[string]any{"RequestId": reqID},
 		"StatusCode":          json.Number("200"),
-	}, nil
+	}), nil
 }
 
 // startChild is arn:aws:states:::states:startExecution[.sync[:2]].
 func (e *Engine) startChild(t *thread, ref resourceRef, params any) (any, *StatesError) {
-	p, _ := params.(map[string]any)
-	smArn, _ := p["StateMachineArn"].(string)
+	p, _ := params.(*jsonvalue.Object)
+	smArn, _ := p.Value("StateMachineArn").(string)
 	input := "{}"
-	switch v := p["Input"].(type) {
+	switch v := p.Value("Input").(type) {
 	case nil:
 	case string:
 		input = v
 	default:
 		input = compact(v)
 	}
-	name, _ := p["Name"].(string)
+	name, _ := p.Value("Name").(string)
 	out, err := e.StartExecution(StartExecutionInput{StateMachineArn: smArn, Name: name, Input: input})
 	if err != nil {
 		code := err.Error()
@@ -270,10 +272,10 @@ func (e *Engine) startChild(t *thread, ref resourceRef, params any) (any, *State
 		return nil, &StatesError{Name: "StepFunctions." + strings.TrimSuffix(code, "Exception") + "Exception", Cause: err.Error()}
 	}
 	if ref.pattern != "sync" && ref.pattern != "sync:2" {
-		return map[string]any{
+		return jsonvalue.FromGo(map[string]any{
 			"ExecutionArn": out.ExecutionArn,
 			"StartDate":    json.Number(strconv.FormatInt(out.StartDate.UnixMilli(), 10)),
-		}, nil
+		}), nil
 	}
 	child := e.lookupExecution(out.ExecutionArn)
 	w := e.clock.newWaiter()
@@ -302,9 +304,9 @@ func (e *Engine) startChild(t *thread, ref resourceRef, params any) (any, *State
 	}
 	if d.Status != StatusSucceeded {
 		res["Error"], res["Cause"] = d.Error, d.Cause
-		return nil, &StatesError{Name: ErrTaskFailed, Cause: compact(res)}
+		return nil, &StatesError{Name: ErrTaskFailed, Cause: compact(jsonvalue.FromGo(res))}
 	}
-	return res, nil
+	return jsonvalue.FromGo(res), nil
 }
 
 // dynamoCall is arn:aws:states:::dynamodb:ACTION.
@@ -312,7 +314,12 @@ func (e *Engine) dynamoCall(ctx context.Context, action string, params any) (any
 	if e.dynamo == nil {
 		return nil, &StatesError{Name: ErrTaskFailed, Cause: "touchaudit: no DynamoDB client is configured (Options.DynamoDB) and no handler or mocked response applies"}
 	}
-	req, _ := params.(map[string]any)
+	// The DynamoDB adapter takes plain Go maps; key order means nothing to
+	// DynamoDB, and its answers come back with sorted keys.
+	var req map[string]any
+	if o, ok := params.(*jsonvalue.Object); ok {
+		req, _ = jsonvalue.ToGo(o).(map[string]any)
+	}
 	var (
 		out map[string]any
 		err error
@@ -339,5 +346,5 @@ func (e *Engine) dynamoCall(ctx context.Context, action string, params any) (any
 	if out == nil {
 		out = map[string]any{}
 	}
-	return out, nil
+	return jsonvalue.FromGo(out), nil
 }

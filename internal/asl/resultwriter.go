@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // resultEntry is one child execution in a SUCCEEDED_n.json or FAILED_n.json
@@ -55,9 +56,9 @@ func (s *MapState) writeResults(t *thread, in any, run *mapRun, inputs []any, ou
 	if err != nil {
 		return nil, err
 	}
-	p, _ := params.(map[string]any)
-	bucket, _ := p["Bucket"].(string)
-	prefix, _ := p["Prefix"].(string)
+	p, _ := params.(*jsonvalue.Object)
+	bucket, _ := p.Value("Bucket").(string)
+	prefix, _ := p.Value("Prefix").(string)
 	if bucket == "" {
 		return nil, writerErr("the ResultWriter's Parameters must include a string Bucket")
 	}
@@ -116,10 +117,10 @@ func (s *MapState) writeResults(t *thread, in any, run *mapRun, inputs []any, ou
 	run.mu.Lock()
 	run.written = written
 	run.mu.Unlock()
-	return map[string]any{
+	return jsonvalue.FromGo(map[string]any{
 		"MapRunArn":           run.arn,
 		"ResultWriterDetails": map[string]any{"Bucket": bucket, "Key": key},
-	}, nil
+	}), nil
 }
 
 func writerErr(format string, args ...any) *StatesError {

@@ -92,7 +92,7 @@ func TestTask_DynamoDBIntegration(t *testing.T) {
 		"Done":{"Type":"Succeed"}}}`
 	e := NewEngine(Options{DynamoDB: db})
 	r := runOn(t, e, "ddb", def, `{"id":"a"}`)
-	out := r.output(t).(map[string]any)
+	out := plain(r.output(t))
 	assertJSON(t, out["pk"], `"a"`)
 	assertJSON(t, out["conflict"].(map[string]any)["Error"], `"DynamoDB.ConditionalCheckFailedException"`)
 }

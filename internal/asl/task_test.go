@@ -35,7 +35,7 @@ func TestTask_LambdaFunctionARN(t *testing.T) {
 func TestTask_LambdaInvokeResultShape(t *testing.T) {
 	def := taskDef(`{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"` + fnArn + `:live","Payload":{"x.$":"$.x"}},"End":true}`)
 	r := run(t, def, `{"x":1}`, handle("Fn", jsonHandler(func(in map[string]any) (any, error) { return in, nil })))
-	out := r.output(t).(map[string]any)
+	out := plain(r.output(t))
 	assertJSON(t, out["Payload"], `{"x":1}`)
 	for _, k := range []string{"ExecutedVersion", "SdkHttpMetadata", "SdkResponseMetadata", "StatusCode"} {
 		if _, ok := out[k]; !ok {
@@ -68,7 +68,7 @@ func TestTask_HandlerErrorNames(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			def := taskDef(`{"Type":"Task","Resource":"`+fnArn+`","Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}],"End":true}`, `"C":{"Type":"Pass","End":true}`)
 			r := run(t, def, `{}`, handle(fnArn, func(context.Context, json.RawMessage) (json.RawMessage, error) { return nil, tc.err }))
-			out := r.output(t).(map[string]any)
+			out := plain(r.output(t))
 			if out["Error"] != tc.want {
 				t.Errorf("Error = %v, want %s", out["Error"], tc.want)
 			}
@@ -161,7 +161,7 @@ func TestTask_RetryOnlyFirstMatchingRetrier(t *testing.T) {
 	if calls != 4 {
 		t.Errorf("calls = %d, want 4", calls)
 	}
-	assertJSON(t, r.output(t).(map[string]any)["Error"], `"ErrorB"`)
+	assertJSON(t, plain(r.output(t))["Error"], `"ErrorB"`)
 	if got := r.desc.StopDate.Sub(r.desc.StartDate); got != (1+2+5)*time.Second {
 		t.Errorf("took %v, want 8s", got)
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math"
 	"strings"
 	"time"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // TestState statuses (API reference, TestState "status").
@@ -96,23 +96,23 @@ func (e *Engine) TestState(ctx context.Context, in TestStateInput) (*TestStateOu
 
 	// The machine that runs: the state without Retry, every transition
 	// going to a Pass state that ends the execution.
-	st := deepCopy(raw).(map[string]any)
-	delete(st, "Retry")
+	st := deepCopy(raw).(*jsonvalue.Object)
+	st.Delete("Retry")
 	targets := map[string]string{}
-	retarget := func(obj map[string]any, field string) {
-		to, ok := obj[field].(string)
+	retarget := func(obj *jsonvalue.Object, field string) {
+		to, ok := obj.Value(field).(string)
 		if !ok {
 			return
 		}
 		synthetic := fmt.Sprintf("%s%d", testTargetPrefix, len(targets))
 		targets[synthetic] = to
-		obj[field] = synthetic
+		obj.Set(field, synthetic)
 	}
 	switch b.Type {
 	case "Choice":
-		if cs, ok := st["Choices"].([]any); ok {
+		if cs, ok := st.Value("Choices").([]any); ok {
 			for _, c := range cs {
-				if o, ok := c.(map[string]any); ok {
+				if o, ok := c.(*jsonvalue.Object); ok {
 					retarget(o, "Next")
 				}
 			}
@@ -120,12 +120,12 @@ func (e *Engine) TestState(ctx context.Context, in TestStateInput) (*TestStateOu
 		retarget(st, "Default")
 	case "Succeed", "Fail":
 	default:
-		delete(st, "Next")
-		st["End"] = true
+		st.Delete("Next")
+		st.Set("End", true)
 	}
-	if cs, ok := st["Catch"].([]any); ok {
+	if cs, ok := st.Value("Catch").([]any); ok {
 		for _, c := range cs {
-			if o, ok := c.(map[string]any); ok {
+			if o, ok := c.(*jsonvalue.Object); ok {
 				retarget(o, "Next")
 			}
 		}
@@ -236,9 +236,9 @@ func (e *Engine) TestState(ctx context.Context, in TestStateInput) (*TestStateOu
 }
 
 // testStateDefinition returns the name and JSON object of the state to test.
-func testStateDefinition(definition, stateName string) (string, map[string]any, error) {
+func testStateDefinition(definition, stateName string) (string, *jsonvalue.Object, error) {
 	doc, err := decodeJSON([]byte(definition))
-	obj, ok := doc.(map[string]any)
+	obj, ok := doc.(*jsonvalue.Object)
 	if err != nil || !ok {
 		de := &DefinitionError{Problems: []string{"definition is not valid JSON: the definition must be a JSON object"}}
 		return "", nil, &APIError{Code: CodeInvalidDefinition, Message: de.Error(), Err: de}
@@ -249,16 +249,16 @@ func testStateDefinition(definition, stateName string) (string, map[string]any, 
 	if _, err := Parse([]byte(definition)); err != nil {
 		return "", nil, &APIError{Code: CodeInvalidDefinition, Message: err.Error(), Err: err}
 	}
-	states, _ := obj["States"].(map[string]any)
-	st, ok := states[stateName].(map[string]any)
+	states, _ := obj.Value("States").(*jsonvalue.Object)
+	st, ok := states.Value(stateName).(*jsonvalue.Object)
 	if !ok {
 		return "", nil, apiErr(CodeValidationException, "State '%s' is not a top-level state of the definition", stateName)
 	}
 	// The state keeps the machine's query language.
-	if ql, ok := obj["QueryLanguage"]; ok {
-		if _, own := st["QueryLanguage"]; !own {
-			st = maps.Clone(st)
-			st["QueryLanguage"] = ql
+	if ql, ok := obj.Get("QueryLanguage"); ok {
+		if _, own := st.Get("QueryLanguage"); !own {
+			st = st.Clone()
+			st.Set("QueryLanguage", ql)
 		}
 	}
 	return stateName, st, nil
@@ -266,20 +266,20 @@ func testStateDefinition(definition, stateName string) (string, map[string]any, 
 
 // testMachine is the state as the only state of a machine, with the targets
 // of its transitions present (for validation).
-func testMachine(name string, st map[string]any) []byte {
+func testMachine(name string, st *jsonvalue.Object) []byte {
 	states := map[string]any{name: st}
 	add := func(v any) {
 		if s, ok := v.(string); ok && s != name {
 			states[s] = map[string]any{"Type": "Succeed"}
 		}
 	}
-	add(st["Next"])
-	add(st["Default"])
+	add(st.Value("Next"))
+	add(st.Value("Default"))
 	for _, field := range []string{"Choices", "Catch"} {
-		if cs, ok := st[field].([]any); ok {
+		if cs, ok := st.Value(field).([]any); ok {
 			for _, c := range cs {
-				if o, ok := c.(map[string]any); ok {
-					add(o["Next"])
+				if o, ok := c.(*jsonvalue.Object); ok {
+					add(o.Value("Next"))
 				}
 			}
 		}
@@ -289,13 +289,13 @@ func testMachine(name string, st map[string]any) []byte {
 }
 
 // isCatchTarget reports whether the synthetic state next is Catch[i]'s.
-func isCatchTarget(st map[string]any, i int, next string) bool {
-	cs, _ := st["Catch"].([]any)
+func isCatchTarget(st *jsonvalue.Object, i int, next string) bool {
+	cs, _ := st.Value("Catch").([]any)
 	if i >= len(cs) {
 		return false
 	}
-	o, _ := cs[i].(map[string]any)
-	return o != nil && o["Next"] == next
+	o, _ := cs[i].(*jsonvalue.Object)
+	return o != nil && o.Value("Next") == next
 }
 
 // caughtError recovers the error a Catch took: from the catcher's
@@ -307,9 +307,9 @@ func caughtError(c Catcher, exited *StateExitedDetails, events []HistoryEvent) *
 			if c.ResultPath.Set {
 				v, err = c.ResultPath.Path.Get(doc)
 			}
-			if o, ok := v.(map[string]any); ok && err == nil {
-				name, _ := o["Error"].(string)
-				cause, _ := o["Cause"].(string)
+			if o, ok := v.(*jsonvalue.Object); ok && err == nil {
+				name, _ := o.Value("Error").(string)
+				cause, _ := o.Value("Cause").(string)
 				if name != "" {
 					return &StatesError{Name: name, Cause: cause}
 				}
@@ -392,7 +392,7 @@ func (e *Engine) inspect(arn string, st State, events []HistoryEvent, ins *Inspe
 	in := raw
 	switch {
 	case b.InputPath.Null:
-		in = map[string]any{}
+		in = jsonvalue.NewObject(0)
 	case b.InputPath.Set:
 		v, err := t.lookup(b.InputPath.Path, raw)
 		if err != nil {

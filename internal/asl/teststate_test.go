@@ -34,7 +34,7 @@ func TestTestState_Outcomes(t *testing.T) {
 		{"retriable", TestStateInput{Definition: `{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:broken","Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":2}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Handle"}],"End":true}`},
 			"RETRIABLE", "<nil>", "", "errorString"},
 		{"retries used up, caught", TestStateInput{Definition: `{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:broken","Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":1}],"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"Handle"}],"End":true}`, Input: `{}`, RetryCount: 1},
-			"CAUGHT_ERROR", `{"err":{"Cause":"{\"errorMessage\":\"boom\",\"errorType\":\"errorString\",\"stackTrace\":[]}","Error":"errorString"}}`, "Handle", "errorString"},
+			"CAUGHT_ERROR", `{"err":{"Error":"errorString","Cause":"{\"errorMessage\":\"boom\",\"errorType\":\"errorString\",\"stackTrace\":[]}"}}`, "Handle", "errorString"},
 		{"mocked error", TestStateInput{Definition: `{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"x"},"End":true}`, Mock: &TestStateMock{ErrorOutput: true, Error: "Lambda.TooManyRequestsException", Cause: "slow"}},
 			"FAILED", "<nil>", "", "Lambda.TooManyRequestsException"},
 		{"state of a machine", TestStateInput{Definition: `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Fail","Error":"Nope","Cause":"no"}}}`, StateName: "B"},

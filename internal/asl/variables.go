@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // Size limits of workflow variables (developer guide, "Passing data
@@ -132,8 +133,8 @@ func (t *thread) evalAssignJSONPath(state string, tpl *Template, doc any) (map[s
 	if err != nil {
 		return nil, err
 	}
-	m, _ := v.(map[string]any)
-	return m, nil
+	m, _ := v.(*jsonvalue.Object)
+	return members(m), nil
 }
 
 // stateOutput ends a Wait, Choice or Succeed state: Assign, then
@@ -177,7 +178,10 @@ func (t *thread) choiceOutput(s *ChoiceState, r *ChoiceRule, in any) (any, *Stat
 // ResultPath into the raw input; in JSONata the catcher's Output (default
 // $states.errorOutput). The catcher's Assign sees the error output.
 func (t *thread) catchOutput(b *StateBase, c *Catcher, raw any, serr *StatesError) (any, *StatesError) {
-	errOut := map[string]any{"Error": serr.Name, "Cause": serr.Cause}
+	// Error before Cause, as AWS prints the error output.
+	errOut := jsonvalue.NewObject(2)
+	errOut.Set("Error", serr.Name)
+	errOut.Set("Cause", serr.Cause)
 	if b.JSONata {
 		return t.finishJSONata(b, raw, map[string]any{"errorOutput": errOut}, c.Output, c.Assign)
 	}
@@ -190,4 +194,17 @@ func (t *thread) catchOutput(b *StateBase, c *Catcher, raw any, serr *StatesErro
 		return nil, err
 	}
 	return out, t.assign(vars)
+}
+
+// members lists an Assign object's variables by name; the values keep
+// their own key order.
+func members(o *jsonvalue.Object) map[string]any {
+	if o == nil {
+		return nil
+	}
+	m := make(map[string]any, o.Len())
+	for _, k := range o.Keys() {
+		m[k] = o.Value(k)
+	}
+	return m
 }

@@ -31,6 +31,9 @@ type site struct {
 	*httptest.Server
 	api  *fakeAPI
 	down atomic.Bool
+	// deployed makes the form's page another version (another ETag), as a
+	// deploy would.
+	deployed atomic.Bool
 }
 
 func newSite(t *testing.T, api *fakeAPI) *site {
@@ -39,7 +42,14 @@ func newSite(t *testing.T, api *fakeAPI) *site {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("/upload/", api)
-	mux.Handle("/", Handler())
+	form := Handler()
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.deployed.Load() && r.URL.Path == "/" {
+			r.Header.Del("If-None-Match")
+			w = deployedPage{w}
+		}
+		form.ServeHTTP(w, r)
+	}))
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.down.Load() {
 			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
@@ -51,6 +61,21 @@ func newSite(t *testing.T, api *fakeAPI) *site {
 	}))
 	t.Cleanup(s.Close)
 	return s
+}
+
+// deployedPage gives the page the ETag of a newer version.
+type deployedPage struct{ http.ResponseWriter }
+
+func (d deployedPage) WriteHeader(code int) {
+	d.Header().Set("ETag", `"deployed"`)
+	d.ResponseWriter.WriteHeader(code)
+}
+
+func (d deployedPage) Write(b []byte) (int, error) {
+	if d.Header().Get("ETag") != `"deployed"` {
+		d.WriteHeader(http.StatusOK)
+	}
+	return d.ResponseWriter.Write(b)
 }
 
 // offline cuts the phone off (navigator.onLine false, nothing answers) or

@@ -124,7 +124,7 @@ func TestAdapter_ItemLifecycleOnMoto(t *testing.T) {
 	if d.Status != asl.StatusSucceeded {
 		t.Fatalf("status %s: %s: %s", d.Status, d.Error, d.Cause)
 	}
-	out := jsontest.DecodeObject(t, *d.Output)
+	out := jsontest.DecodeMap(t, *d.Output)
 	// One-element set: DynamoDB does not keep a set's order.
 	item := `{"pk":{"S":"walk-1"},"visits":{"N":"1"},"tags":{"SS":["a"]},"bin":{"B":"AAE="},
 		"doc":{"M":{"ok":{"BOOL":true},"none":{"NULL":true},"list":{"L":[{"S":"x"},{"N":"2.5"}]}}}}`
@@ -140,8 +140,8 @@ func TestAdapter_ItemLifecycleOnMoto(t *testing.T) {
 	} {
 		t.Run(c.state, func(t *testing.T) {
 			got := stripMetadata(t, c.state, out[c.state])
-			if jsontest.Encode(t, got) != jsontest.Encode(t, jsontest.DecodeObject(t, c.want)) {
-				t.Errorf("got  %s\nwant %s", jsontest.Encode(t, got), jsontest.Encode(t, jsontest.DecodeObject(t, c.want)))
+			if jsontest.Encode(t, got) != jsontest.Encode(t, jsontest.DecodeMap(t, c.want)) {
+				t.Errorf("got  %s\nwant %s", jsontest.Encode(t, got), jsontest.Encode(t, jsontest.DecodeMap(t, c.want)))
 			}
 		})
 	}
@@ -235,7 +235,7 @@ func TestAdapter_ConsumedCapacityWhenAskedOnMoto(t *testing.T) {
 	const table = "awsdynamo-capacity"
 	db := awsdynamo.New(motoClient(t, table))
 	ctx := context.Background()
-	res, err := db.PutItem(ctx, jsontest.DecodeObject(t, `{"TableName":"`+table+`","Item":{"pk":{"S":"a"}},"ReturnConsumedCapacity":"TOTAL"}`))
+	res, err := db.PutItem(ctx, jsontest.DecodeMap(t, `{"TableName":"`+table+`","Item":{"pk":{"S":"a"}},"ReturnConsumedCapacity":"TOTAL"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestAdapter_ConsumedCapacityWhenAskedOnMoto(t *testing.T) {
 	if _, isNumber := cc["CapacityUnits"].(json.Number); !isNumber {
 		t.Errorf("CapacityUnits = %#v, want a json.Number", cc["CapacityUnits"])
 	}
-	res, err = db.GetItem(ctx, jsontest.DecodeObject(t, `{"TableName":"`+table+`","Key":{"pk":{"S":"a"}},"ReturnConsumedCapacity":"NONE"}`))
+	res, err = db.GetItem(ctx, jsontest.DecodeMap(t, `{"TableName":"`+table+`","Key":{"pk":{"S":"a"}},"ReturnConsumedCapacity":"NONE"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

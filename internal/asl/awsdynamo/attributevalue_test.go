@@ -39,14 +39,14 @@ func TestAttributeValue_RoundTrip(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			av, err := toAttributeValue(jsontest.Decode(t, c.json))
+			av, err := toAttributeValue(jsontest.DecodeGo(t, c.json))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(av, c.want) {
 				t.Fatalf("toAttributeValue = %#v, want %#v", av, c.want)
 			}
-			if got, want := jsontest.Encode(t, fromAttributeValue(av)), jsontest.Encode(t, jsontest.Decode(t, c.json)); got != want {
+			if got, want := jsontest.Encode(t, fromAttributeValue(av)), jsontest.Encode(t, jsontest.DecodeGo(t, c.json)); got != want {
 				t.Errorf("round trip = %s, want %s", got, want)
 			}
 		})
@@ -66,7 +66,7 @@ func TestAttributeValue_Invalid(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := toAttributeValue(jsontest.Decode(t, c.json))
+			_, err := toAttributeValue(jsontest.DecodeGo(t, c.json))
 			if err == nil || !strings.Contains(err.Error(), c.msg) {
 				t.Errorf("error %v, want one containing %q", err, c.msg)
 			}
@@ -75,7 +75,7 @@ func TestAttributeValue_Invalid(t *testing.T) {
 }
 
 func TestRequest_Fields(t *testing.T) {
-	r := newRequest("updateItem", jsontest.DecodeObject(t, `{
+	r := newRequest("updateItem", jsontest.DecodeMap(t, `{
 		"TableName":"T","ConsistentRead":true,"AttributesToGet":["a"],
 		"ExpressionAttributeNames":{"#n":"n"},
 		"Expected":{"a":{"Value":{"S":"x"},"Exists":true}},
@@ -100,7 +100,7 @@ func TestRequest_Fields(t *testing.T) {
 		"wrong type":           {`{"TableName":1}`, "TableName: The value for the field 'TableName' must be a STRING"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newRequest("putItem", jsontest.DecodeObject(t, c.json))
+			r := newRequest("putItem", jsontest.DecodeMap(t, c.json))
 			r.string("TableName")
 			r.expected("Expected")
 			err := r.done()

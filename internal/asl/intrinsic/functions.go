@@ -13,13 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
-	"maps"
 	"math"
 	mrand "math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 	"unicode/utf8"
 
 	"touchaudit/internal/asl/jsonpath"
@@ -187,11 +185,11 @@ func (r *argReader) array(i int) []any {
 	return a
 }
 
-func (r *argReader) object(i int) map[string]any {
+func (r *argReader) object(i int) *jsonvalue.Object {
 	if !r.ok() {
 		return nil
 	}
-	m, ok := r.args[i].(map[string]any)
+	m, ok := r.args[i].(*jsonvalue.Object)
 	if !ok {
 		r.mismatch(i, "an object", typeName(r.args[i]))
 	}
@@ -256,7 +254,7 @@ func typeName(v any) string {
 		return "boolean"
 	case []any:
 		return "array"
-	case map[string]any:
+	case *jsonvalue.Object:
 		return "object"
 	}
 	if _, ok := toFloat(v); ok {
@@ -319,15 +317,17 @@ func renderTo(b *strings.Builder, v any) {
 		b.WriteString("null")
 	case bool:
 		b.WriteString(strconv.FormatBool(x))
-	case map[string]any:
+	case *jsonvalue.Object:
+		// In key order, as Java prints the LinkedHashMap AWS holds.
 		b.WriteByte('{')
-		for i, k := range slices.Sorted(maps.Keys(x)) {
+		for i, k := range x.Keys() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			renderTo(b, x[k])
+			e, _ := x.Get(k)
+			renderTo(b, e)
 		}
 		b.WriteByte('}')
 	case []any:
@@ -394,14 +394,9 @@ func stringToJSON(_ *Env, args []any, _ []arg) (any, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
+	v, err := jsonvalue.Decode([]byte(s))
+	if err != nil {
 		return nil, failf("%s: the argument is not valid JSON: %v", name, err)
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, failf("%s: the argument has text after the JSON value", name)
 	}
 	return integerZero(v), nil
 }
@@ -418,9 +413,10 @@ func integerZero(v any) any {
 		for i := range x {
 			x[i] = integerZero(x[i])
 		}
-	case map[string]any:
-		for k := range x {
-			x[k] = integerZero(x[k])
+	case *jsonvalue.Object:
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			x.Set(k, integerZero(e))
 		}
 	}
 	return v
@@ -552,8 +548,8 @@ func bucket(v any) string {
 		return "b" + strconv.FormatBool(x)
 	case []any:
 		return "a" + strconv.Itoa(len(x))
-	case map[string]any:
-		return "o" + strconv.Itoa(len(x))
+	case *jsonvalue.Object:
+		return "o" + strconv.Itoa(x.Len())
 	}
 	if f, ok := toFloat(v); ok {
 		return "n" + strconv.FormatFloat(f, 'g', -1, 64)
@@ -626,12 +622,12 @@ func jsonMerge(_ *Env, args []any, _ []arg) (any, error) {
 	if deep {
 		return nil, failf("%s: deep merging is not supported; the third argument must be false", name)
 	}
-	out := make(map[string]any, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
+	// a's keys keep their places (overwritten in place by b's values), and
+	// b's new keys follow, as Java's LinkedHashMap.putAll orders them.
+	out := a.Clone()
+	for _, k := range b.Keys() {
+		v, _ := b.Get(k)
+		out.Set(k, v)
 	}
 	return out, nil
 }

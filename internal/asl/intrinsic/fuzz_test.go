@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"testing"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 func FuzzEval(f *testing.F) {
@@ -35,13 +36,13 @@ func FuzzEval(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
-	input := map[string]any{
+	input := jsonvalue.FromGo(map[string]any{
 		"name": "Arnav",
 		"json": `{"foo": [1, 2.5, null]}`,
 		"obj":  map[string]any{"a": 1, "b": []any{"x"}},
 		"list": []any{1, 2, 3, 3},
-	}
-	ctx := map[string]any{"Execution": map[string]any{"Id": "arn:x"}}
+	})
+	ctx := jsonvalue.FromGo(map[string]any{"Execution": map[string]any{"Id": "arn:x"}})
 	f.Fuzz(func(t *testing.T, expr string) {
 		env := Env{Input: input, Context: ctx, Rand: rand.New(rand.NewPCG(1, 2))}
 		_, err := Eval(expr, env)

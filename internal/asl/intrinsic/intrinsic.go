@@ -2,9 +2,8 @@
 // (States.Format, States.Array, States.Hash, ...) as they appear in ".$"
 // values of Parameters and ResultSelector in JSONPath mode.
 //
-// Values follow the engine's data model: the Go values encoding/json
-// produces with UseNumber (map[string]any, []any, json.Number, string,
-// bool, nil), with float64, int and int64 also accepted as numbers.
+// Values follow the engine's data model: the Go values jsonvalue.Decode
+// produces (*jsonvalue.Object, []any, json.Number, string, bool, nil), with float64, int and int64 also accepted as numbers.
 // Integral results are json.Number without a decimal point.
 package intrinsic
 

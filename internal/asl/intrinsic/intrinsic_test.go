@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"touchaudit/internal/asl/jsonvalue"
 
 	"touchaudit/internal/asl/internal/jsontest"
 )
@@ -320,14 +321,14 @@ func TestEval_Errors(t *testing.T) {
 	in := jsontest.Decode(t, input)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Eval(tc.expr, Env{Input: in, Context: map[string]any{}})
+			_, err := Eval(tc.expr, Env{Input: in, Context: jsonvalue.NewObject(0)})
 			wantError(t, err, tc.errName, tc.cause)
 		})
 	}
 }
 
 func TestEval_GoNumbers(t *testing.T) {
-	in := map[string]any{"a": 1, "b": int64(2), "c": 2.0, "list": []any{1, 2.5}}
+	in := jsonvalue.FromGo(map[string]any{"a": 1, "b": int64(2), "c": 2.0, "list": []any{1, 2.5}})
 	tests := []struct{ expr, want string }{
 		{`States.MathAdd($.a, $.b)`, `3`},
 		{`States.ArrayRange($.a, $.c, 1)`, `[1,2]`},

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // Step Functions reads JSON with Jackson: integers stay integers and every
@@ -97,10 +98,11 @@ func floatText(f float64) string {
 // that encoding/json writes numbers as Step Functions does.
 func canonical(v any) any {
 	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = canonical(e)
+	case *jsonvalue.Object:
+		out := jsonvalue.NewObject(x.Len())
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			out.Set(k, canonical(e))
 		}
 		return out
 	case []any:

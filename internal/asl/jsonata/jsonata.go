@@ -7,7 +7,9 @@
 // (so that they follow virtual time).
 //
 // Values go in and come out as the engine holds JSON: json.Number for
-// numbers, nil for null, map[string]any and []any.
+// numbers, nil for null, *jsonvalue.Object and []any. A template keeps
+// its key order; an object an expression builds comes out with sorted
+// keys, since jsonata-go holds objects as Go maps.
 package jsonata
 
 import (
@@ -21,13 +23,12 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"maps"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"touchaudit/internal/asl/jsonvalue"
 
 	jsonata "github.com/blues/jsonata-go"
 	"github.com/blues/jsonata-go/jlib"
@@ -159,11 +160,11 @@ func emptyArrayMember(b string, env Env) bool {
 	if err != nil {
 		return false
 	}
-	m, ok := v.(map[string]any)
+	m, ok := v.(*jsonvalue.Object)
 	if !ok {
 		return false
 	}
-	a, ok := m[last.Value].([]any)
+	a, ok := m.Value(last.Value).([]any)
 	return ok && len(a) == 0
 }
 
@@ -189,14 +190,15 @@ func EvalTemplate(v any, env Env) (any, error) {
 			return Eval(t, env)
 		}
 		return t, nil
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for _, k := range slices.Sorted(maps.Keys(t)) {
-			x, err := EvalTemplate(t[k], env)
+	case *jsonvalue.Object:
+		// The output keeps the template's key order, as AWS prints it.
+		out := jsonvalue.NewObject(t.Len())
+		for _, k := range t.Keys() {
+			x, err := EvalTemplate(t.Value(k), env)
 			if err != nil {
 				return nil, under(k, err)
 			}
-			out[k] = x
+			out.Set(k, x)
 		}
 		return out, nil
 	case []any:
@@ -230,9 +232,9 @@ func CheckTemplate(v any) (string, error) {
 		if IsExpr(t) {
 			return t, Check(t)
 		}
-	case map[string]any:
-		for _, e := range t {
-			if s, err := CheckTemplate(e); err != nil {
+	case *jsonvalue.Object:
+		for _, k := range t.Keys() {
+			if s, err := CheckTemplate(t.Value(k)); err != nil {
 				return s, err
 			}
 		}
@@ -262,6 +264,14 @@ func toJSONata(v any) any {
 			return math.Inf(1)
 		}
 		return f
+	case *jsonvalue.Object:
+		// jsonata-go works on Go maps: key order is lost from here on, so
+		// objects a JSONata expression builds come out with sorted keys.
+		m := make(map[string]any, t.Len())
+		for _, k := range t.Keys() {
+			m[k] = toJSONata(t.Value(k))
+		}
+		return m
 	case map[string]any:
 		m := make(map[string]any, len(t))
 		for k, e := range t {
@@ -288,10 +298,8 @@ func fromJSONata(v any) (any, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("the result is not a JSON value: %v", err)
 	}
-	dec := json.NewDecoder(&buf)
-	dec.UseNumber()
-	var out any
-	if err := dec.Decode(&out); err != nil {
+	out, err := jsonvalue.Decode(buf.Bytes())
+	if err != nil {
 		return nil, err
 	}
 	return positiveZero(out), nil
@@ -305,9 +313,9 @@ func positiveZero(v any) any {
 		if t == "-0" {
 			return json.Number("0")
 		}
-	case map[string]any:
-		for k, e := range t {
-			t[k] = positiveZero(e)
+	case *jsonvalue.Object:
+		for _, k := range t.Keys() {
+			t.Set(k, positiveZero(t.Value(k)))
 		}
 	case []any:
 		for i, e := range t {

@@ -1,20 +1,18 @@
 package jsonata
 
 import (
-	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 func decode(t *testing.T, s string) any {
 	t.Helper()
-	var v any
-	d := json.NewDecoder(stringsReader(s))
-	d.UseNumber()
-	if err := d.Decode(&v); err != nil {
+	v, err := jsonvalue.Decode([]byte(s))
+	if err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -95,5 +93,3 @@ func TestEvalTemplate_NestedExpressions(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
-
-func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }

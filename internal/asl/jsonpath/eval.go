@@ -1,8 +1,7 @@
 package jsonpath
 
 import (
-	"maps"
-	"slices"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // Get evaluates the path against doc. For a definite path it returns the
@@ -24,7 +23,7 @@ func getDefinite(segs []segment, doc, root any, expr string) (any, error) {
 		leaf := i == len(segs)-1
 		switch s.kind {
 		case segName:
-			m, ok := cur.(map[string]any)
+			m, ok := cur.(*jsonvalue.Object)
 			if len(s.names) > 1 && leaf {
 				if !ok {
 					return nil, &NotFoundError{Path: expr, Missing: where + multiName(s.names)}
@@ -33,7 +32,7 @@ func getDefinite(segs []segment, doc, root any, expr string) (any, error) {
 			}
 			name := s.names[0]
 			where += normName(name)
-			v, found := m[name]
+			v, found := m.Get(name)
 			if !ok || !found {
 				return nil, &NotFoundError{Path: expr, Missing: where}
 			}
@@ -72,11 +71,11 @@ func multiName(names []string) string {
 
 // mergeMembers builds the object Jayway returns for a trailing
 // multi-property selection: the selected members that exist.
-func mergeMembers(m map[string]any, names []string) map[string]any {
-	out := make(map[string]any, len(names))
+func mergeMembers(m *jsonvalue.Object, names []string) *jsonvalue.Object {
+	out := jsonvalue.NewObject(len(names))
 	for _, n := range names {
-		if v, ok := m[n]; ok {
-			out[n] = v
+		if v, ok := m.Get(n); ok {
+			out.Set(n, v)
 		}
 	}
 	return out
@@ -111,7 +110,7 @@ func collect(segs []segment, doc, root any) []any {
 func applyStep(s segment, node, root any, leaf bool, out []any) []any {
 	switch s.kind {
 	case segName:
-		m, ok := node.(map[string]any)
+		m, ok := node.(*jsonvalue.Object)
 		if !ok {
 			return out
 		}
@@ -119,7 +118,7 @@ func applyStep(s segment, node, root any, leaf bool, out []any) []any {
 			return append(out, mergeMembers(m, s.names))
 		}
 		for _, name := range s.names {
-			if v, ok := m[name]; ok {
+			if v, ok := m.Get(name); ok {
 				out = append(out, v)
 			}
 		}
@@ -155,7 +154,7 @@ func applyStep(s segment, node, root any, leaf bool, out []any) []any {
 					out = append(out, item)
 				}
 			}
-		case map[string]any:
+		case *jsonvalue.Object:
 			// Jayway applies a filter on an object to the object itself.
 			if cond.test(x, root) {
 				out = append(out, x)
@@ -165,14 +164,15 @@ func applyStep(s segment, node, root any, leaf bool, out []any) []any {
 	return out
 }
 
-// children lists the members of an object (in key order, since Go maps
-// keep no order) or the elements of an array.
+// children lists the members of an object (in key order) or the elements
+// of an array.
 func children(node any) []any {
 	switch x := node.(type) {
-	case map[string]any:
-		out := make([]any, 0, len(x))
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			out = append(out, x[k])
+	case *jsonvalue.Object:
+		out := make([]any, 0, x.Len())
+		for _, k := range x.Keys() {
+			v, _ := x.Get(k)
+			out = append(out, v)
 		}
 		return out
 	case []any:
@@ -186,9 +186,10 @@ func children(node any) []any {
 func descendants(node any, out []any) []any {
 	out = append(out, node)
 	switch x := node.(type) {
-	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			out = descendants(x[k], out)
+	case *jsonvalue.Object:
+		for _, k := range x.Keys() {
+			v, _ := x.Get(k)
+			out = descendants(v, out)
 		}
 	case []any:
 		for _, v := range x {

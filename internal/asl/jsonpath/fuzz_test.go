@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // fuzzPaths seed both fuzz targets with every syntax form the parser knows.
@@ -34,7 +35,7 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("%q is a reference path but not definite", expr)
 		}
 		// Evaluating any parsed path on a small document must not panic.
-		doc := map[string]any{"a": []any{json.Number("1"), "x", map[string]any{"b": nil}}, "c": true}
+		doc := jsonvalue.FromGo(map[string]any{"a": []any{json.Number("1"), "x", map[string]any{"b": nil}}, "c": true})
 		if _, err := p.Get(doc); err != nil && !p.IsDefinite() {
 			t.Errorf("indefinite path %q returned error %v", expr, err)
 		}
@@ -71,10 +72,8 @@ func FuzzGet(f *testing.F) {
 		if err != nil {
 			return
 		}
-		d := json.NewDecoder(strings.NewReader(doc))
-		d.UseNumber()
-		var v any
-		if d.Decode(&v) != nil {
+		v, err := jsonvalue.Decode([]byte(doc))
+		if err != nil {
 			return
 		}
 		before, _ := json.Marshal(v)
@@ -88,7 +87,7 @@ func FuzzGet(f *testing.F) {
 			}
 		}
 		if p.IsReference() {
-			_, _ = Set(v, p, map[string]any{"r": json.Number("1")})
+			_, _ = Set(v, p, jsonvalue.FromGo(map[string]any{"r": json.Number("1")}))
 		}
 		after, _ := json.Marshal(v)
 		if string(before) != string(after) {

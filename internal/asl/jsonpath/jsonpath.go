@@ -8,8 +8,8 @@
 // list of matches, and a trailing multi-property selector such as
 // $['a','b'] yields an object holding the selected members.
 //
-// Documents are the Go values produced by encoding/json with UseNumber:
-// map[string]any, []any, json.Number, string, bool and nil. float64, int
+// Documents are the Go values produced by jsonvalue.Decode:
+// *jsonvalue.Object, []any, json.Number, string, bool and nil. float64, int
 // and int64 are accepted as numbers too. Documents are never mutated.
 package jsonpath
 

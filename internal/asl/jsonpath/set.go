@@ -2,6 +2,7 @@ package jsonpath
 
 import (
 	"fmt"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // Set returns a copy of doc with value placed at the reference path p, as
@@ -34,23 +35,21 @@ func set(node any, segs []segment, value any, where, expr string) (any, error) {
 	switch s.kind {
 	case segName:
 		name := s.names[0]
-		m, ok := node.(map[string]any)
+		m, ok := node.(*jsonvalue.Object)
 		if !ok {
 			return nil, fmt.Errorf("unable to apply ResultPath %q: %s is %s, not an object", expr, where, describe(node))
 		}
-		child, exists := m[name]
+		child, exists := m.Get(name)
 		if !exists {
-			child = map[string]any{}
+			child = jsonvalue.NewObject(0)
 		}
 		v, err := set(child, segs[1:], value, where+normName(name), expr)
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]any, len(m)+1)
-		for k, x := range m {
-			out[k] = x
-		}
-		out[name] = v
+		// An existing key keeps its place, a new one goes last, as on AWS.
+		out := m.Clone()
+		out.Set(name, v)
 		return out, nil
 	case segIndex:
 		a, ok := node.([]any)
@@ -86,7 +85,7 @@ func describe(v any) string {
 		return "a boolean"
 	case []any:
 		return "an array"
-	case map[string]any:
+	case *jsonvalue.Object:
 		return "an object"
 	}
 	if isNumber(v) {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
 // num is a JSON number reduced to something comparable: exact for
@@ -155,13 +156,14 @@ func Equal(a, b any) bool {
 	case bool:
 		y, ok := b.(bool)
 		return ok && x == y
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
+	case *jsonvalue.Object:
+		y, ok := b.(*jsonvalue.Object)
+		if !ok || x.Len() != y.Len() {
 			return false
 		}
-		for k, xv := range x {
-			yv, ok := y[k]
+		for _, k := range x.Keys() {
+			xv, _ := x.Get(k)
+			yv, ok := y.Get(k)
 			if !ok || !Equal(xv, yv) {
 				return false
 			}

@@ -32,6 +32,9 @@ const GPS_TIMEOUT_MS = 20000;
 // REDRAW_AFTER_BLUR_MS lets a tap that moved focus out of a field land on
 // its button before a deferred redraw replaces the page.
 const REDRAW_AFTER_BLUR_MS = 400;
+// FIRST_DRAW_WAIT_MS bounds how long the queue and the service worker wait
+// for the first screen (a list that never comes, offline).
+const FIRST_DRAW_WAIT_MS = 3000;
 
 const app = {
   lang: localStorage.getItem(K.lang) || defaultLang(navigator.language),
@@ -44,6 +47,7 @@ const app = {
   problems: [], // what the form's own check found at the last SUBMIT tap
   redrawDeferred: false,
   urls: [],
+  newVersion: false, // the service worker has a newer form than this one
 };
 
 function t(key, args) {
@@ -719,6 +723,7 @@ function show(...nodes) {
 }
 
 function renderChrome() {
+  renderNewVersion();
   document.documentElement.lang = app.lang;
   document.title = t('appName');
   const toggle = document.getElementById('lang-toggle');
@@ -726,6 +731,20 @@ function renderChrome() {
   toggle.setAttribute('aria-label', t('langToggleLabel'));
   toggle.setAttribute('lang', app.lang === 'pl' ? 'en' : 'pl');
   renderPending();
+}
+
+// renderNewVersion offers to reload when the service worker has fetched a
+// newer form than the one on screen (it shows the cached one at once). A
+// reload loses nothing: the walk and the queue are on the phone.
+function renderNewVersion() {
+  if (!app.newVersion) return;
+  let bar = document.getElementById('new-version');
+  if (!bar) {
+    bar = h('p', { id: 'new-version', class: 'new-version', role: 'status' });
+    document.querySelector('header.bar').after(bar);
+  }
+  bar.replaceChildren(h('span', {}, t('newVersion')),
+    h('button', { id: 'reload', type: 'button', class: 'secondary small', onclick: () => location.reload() }, t('reloadNow')));
 }
 
 function route() {
@@ -810,17 +829,16 @@ function localStatus(a) {
 }
 
 // earlyGet takes the answer to GET path that index.html's early script
-// asked for as the page started (once, and only for the same token), or
-// asks now: also when that answer was no success, so errors are the api's.
+// asked for as the page started, already decoded (once, and only for the
+// same token), or asks now: also when that answer was no success, so errors
+// are the api's.
 async function earlyGet(name, path) {
   const early = window.taEarly || {};
   const res = early[name];
   early[name] = null;
   if (res && early.token === app.token) {
     const r = await res;
-    if (r && r.ok) {
-      try { return await r.json(); } catch { /* ask again */ }
-    }
+    if (r) return r.body;
   }
   return api(app.token, 'GET', path);
 }
@@ -828,6 +846,7 @@ async function earlyGet(name, path) {
 async function renderList() {
   show(h('p', { class: 'loading' }, t('loading')));
   let list = getJSON(K.list);
+  let fresh = false;
   // Who is signed in is asked at the same time as the list.
   const me = app.me ? null : earlyGet('me', '/api/me').catch(() => null);
   try {
@@ -840,17 +859,16 @@ async function renderList() {
       cursor = r.nextCursor;
       if (!cursor) break;
     }
+    performance.mark('ta-answers');
     list = all;
-    setJSON(K.list, list);
-    for (const v of list) cacheView(v);
+    fresh = true;
     if (!app.me) app.me = await me;
-    prefetchDetails(list);
   } catch (err) {
     if (err instanceof AuthError) { app.message = t('badToken'); return signOut(false); }
     if (!list) return show(h('p', { class: 'message', role: 'alert' }, t('loadFailed', { msg: errorText(err) })),
       h('button', { id: 'retry', type: 'button', class: 'secondary', onclick: renderList }, t('retry')));
   }
-  if (location.hash.startsWith('#/a/')) return; // the auditor moved on meanwhile
+  if (location.hash.startsWith('#/a/')) return fresh && keepList(list); // the auditor moved on meanwhile
   const items = list.map((v) => {
     const a = v.assignment;
     const tp = v.touchpoint;
@@ -875,6 +893,20 @@ async function renderList() {
     h('p', { class: 'message', id: 'offline-note', hidden: isOnline() }, t('offlineCached')),
     items.length ? h('ul', { id: 'assignments', class: 'assignments' }, items) : h('p', { id: 'assignments-empty' }, t('noAssignments')),
   );
+  performance.mark('ta-list');
+  // In a task of its own, so the list is painted first.
+  if (fresh) setTimeout(() => keepList(list), 0);
+}
+
+// keepList keeps a list that came from the server for offline use, with
+// each assignment's details. It runs once the list is on screen: on a slow
+// phone these writes and the detail requests take tens of milliseconds.
+function keepList(list) {
+  try {
+    setJSON(K.list, list);
+    for (const v of list) cacheView(v);
+  } catch { /* storage full: the list on screen is current */ }
+  prefetchDetails(list);
 }
 
 // prefetchDetails keeps every open assignment's checklist on the phone while
@@ -1645,11 +1677,21 @@ function renderPromiseChecks(view, ws) {
 // ------------------------------------------------------------------ boot ----
 
 async function boot() {
+  // Marks the slow-4G browser test logs: where the first list's time goes.
+  performance.mark('ta-boot');
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.onmessage = (e) => {
+      if (!e.data || e.data.type !== 'ta-new-version') return;
+      app.newVersion = true;
+      renderNewVersion();
+    };
+  }
   // Made while the page waits for the network: the list's dates need it,
   // and making the first one takes a phone tens of milliseconds.
   formatter('date');
   session = await startAuth({ onToken: (tok) => { app.token = tok; if (tok) localStorage.setItem(K.token, tok); else localStorage.removeItem(K.token); } });
   if (session.mode === 'cognito') app.token = await session.token();
+  performance.mark('ta-auth');
   // A sign-in that came back refused says why on the sign-in page.
   const signInErrors = { oauth: 'signInErrorOauth', state: 'signInErrorState', refused: 'signInErrorRefused' };
   if (session.error) app.message = t(signInErrors[session.error.code], { detail: session.error.detail });
@@ -1672,23 +1714,6 @@ async function boot() {
     if (m && document.getElementById('not-on-phone')) openAssignment(decodeURIComponent(m[1]));
   });
   onNetChange(() => { if (isOnline() && document.getElementById('not-on-phone')) route(); });
-  // An earlier version of the form queued its writes in localStorage: they
-  // move to the outbox in IndexedDB, in their order.
-  const legacy = getJSON('ta.queue');
-  if (Array.isArray(legacy)) {
-    (async () => {
-      for (const { id, ...it } of legacy) await outbox.add({ ...it, attempts: 0, nextAt: 0 });
-      localStorage.removeItem('ta.queue');
-    })();
-  }
-  // Walks changed after their last draft (the page was closed or reloaded
-  // before the draft left) are drafted again.
-  for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i);
-    if (!key.startsWith('ta.walk.')) continue;
-    const ws = getJSON(key);
-    if (ws && ws.dirty && !ws.submission) outbox.add({ kind: 'draft', assignmentId: ws.assignmentId });
-  }
   // An earlier version stored a promise-check answer given on a phone
   // without the walk as a stand-in walk that looked queued: keep the answers,
   // drop the stand-in.
@@ -1701,11 +1726,33 @@ async function boot() {
     }
     localStorage.removeItem(key);
   }
-  route();
-  outbox.flush();
-  if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('sw.js').catch(() => {});
-  }
+  const drawn = route();
+  // Housekeeping, the queue's first flush and the service worker's install
+  // (which fetches the shell) wait until the first screen is drawn, or
+  // FIRST_DRAW_WAIT_MS: on a slow phone they would delay the list.
+  Promise.race([drawn, new Promise((r) => { setTimeout(r, FIRST_DRAW_WAIT_MS); })]).catch(() => {}).then(() => setTimeout(() => {
+    // An earlier version of the form queued its writes in localStorage: they
+    // move to the outbox in IndexedDB, in their order.
+    const legacy = getJSON('ta.queue');
+    if (Array.isArray(legacy)) {
+      (async () => {
+        for (const { id, ...it } of legacy) await outbox.add({ ...it, attempts: 0, nextAt: 0 });
+        localStorage.removeItem('ta.queue');
+      })();
+    }
+    // Walks changed after their last draft (the page was closed or reloaded
+    // before the draft left) are drafted again.
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (!key.startsWith('ta.walk.')) continue;
+      const ws = getJSON(key);
+      if (ws && ws.dirty && !ws.submission) outbox.add({ kind: 'draft', assignmentId: ws.assignmentId });
+    }
+    outbox.flush();
+    if ('serviceWorker' in navigator) {
+      navigator.serviceWorker.register('sw.js').catch(() => {});
+    }
+  }, 0));
 }
 
 boot();

@@ -62,11 +62,15 @@ export async function pkce() {
 }
 
 async function loadConfig() {
-  // The form's page asked already (index.html's early script): once.
+  // The form's page asked already (index.html's early script), once, and
+  // decoded the answer as it came (null when there was none).
   const early = globalThis.taEarly && globalThis.taEarly.config;
-  if (early) globalThis.taEarly.config = null;
+  if (early) {
+    globalThis.taEarly.config = null;
+    return early;
+  }
   try {
-    const res = await (early || fetch('/config.json', { cache: 'no-store' }));
+    const res = await fetch('/config.json', { cache: 'no-store' });
     if (res && res.ok) return await res.json();
   } catch { /* offline: dev mode unless tokens say otherwise */ }
   return null;

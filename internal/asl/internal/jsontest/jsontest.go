@@ -7,32 +7,28 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"touchaudit/internal/asl/jsonvalue"
 )
 
-// Decode parses the JSON value at the start of s with UseNumber, as the
-// engine does.
+// Decode parses the JSON value s as the engine does: objects keep their
+// key order, numbers are json.Number.
 func Decode(t testing.TB, s string) any {
 	t.Helper()
-	var v any
-	decodeInto(t, s, &v)
+	v, err := jsonvalue.Decode([]byte(s))
+	if err != nil {
+		t.Fatalf("decode %s: %v", s, err)
+	}
 	return v
 }
 
 // DecodeObject is Decode for a JSON object, such as task Parameters.
-func DecodeObject(t testing.TB, s string) map[string]any {
+func DecodeObject(t testing.TB, s string) *jsonvalue.Object {
 	t.Helper()
-	var m map[string]any
-	decodeInto(t, s, &m)
-	return m
-}
-
-func decodeInto(t testing.TB, s string, v any) {
-	t.Helper()
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		t.Fatalf("decode %s: %v", s, err)
+	o, ok := Decode(t, s).(*jsonvalue.Object)
+	if !ok {
+		t.Fatalf("decode %s: not a JSON object", s)
 	}
+	return o
 }
 
 // Encode renders v as compact JSON without HTML escaping, so results
@@ -46,4 +42,18 @@ func Encode(t testing.TB, v any) string {
 		t.Fatalf("encode: %v", err)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// DecodeMap is DecodeObject as a plain Go map, for adapters that take one
+// (such as the DynamoDB request).
+func DecodeMap(t testing.TB, s string) map[string]any {
+	t.Helper()
+	m, _ := jsonvalue.ToGo(DecodeObject(t, s)).(map[string]any)
+	return m
+}
+
+// DecodeGo is Decode with objects as plain Go maps.
+func DecodeGo(t testing.TB, s string) any {
+	t.Helper()
+	return jsonvalue.ToGo(Decode(t, s))
 }
