@@ -14,9 +14,16 @@ SHELL := /bin/bash
 GO ?= go
 # Every directory under functions/ is one Lambda function.
 FUNCTIONS := $(patsubst functions/%/,%,$(wildcard functions/*/))
-# Static, stripped, and without the legacy RPC mode provided.al2023 never uses.
-# internal/lambdart.BuildFlags must say the same.
-LAMBDA_FLAGS := -trimpath -ldflags='-s -w' -tags lambda.norpc
+# Static, stripped, without the legacy RPC mode provided.al2023 never uses,
+# and without net/http's bundled HTTP/2 (nethttpomithttp2: about 140 kB
+# zipped; the Runtime API and the AWS endpoints these functions call speak
+# HTTP/1.1), and with inlining off (-l) outside the runtime, the internal
+# packages, the crypto primitives, sync and math: about 280 kB zipped; what
+# the functions do is network-bound (README "Lambda bundles and cold
+# starts"). internal/lambdart.BuildFlags must say the same.
+LAMBDA_GCFLAGS := -gcflags=all=-l -gcflags=runtime/...= -gcflags=internal/...= -gcflags=crypto/internal/...= \
+	-gcflags=vendor/golang.org/x/crypto/...= -gcflags=sync/...= -gcflags=math/...=
+LAMBDA_FLAGS := -trimpath -ldflags='-s -w' $(LAMBDA_GCFLAGS) -tags lambda.norpc,nethttpomithttp2
 LAMBDA_ENV := GOOS=linux GOARCH=arm64 CGO_ENABLED=0
 # Per test binary; `make test` as a whole must stay under 10 minutes.
 TEST_TIMEOUT ?= 8m

@@ -226,8 +226,8 @@ func TestConsoleRoutes_LeadGetsFragmentsAndFiles(t *testing.T) {
 
 func TestStatic_CompressedCachedAndRevalidated(t *testing.T) {
 	srv := consoleServer(t)
-	// The audit form's page is put together when the form starts (its
-	// modules inline, internal/webform/page.go), so it has no brotli
+	// The audit form's page is put together by the form (its modules
+	// inline, internal/webform/page.go), so it has no brotli
 	// variant made at go generate: asked for brotli alone, it is sent plain.
 	cases := []struct {
 		path, contentType string

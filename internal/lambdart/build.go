@@ -12,8 +12,16 @@ import (
 
 // BuildFlags are the `go build` flags every touchaudit function is built
 // with, here and in the Makefile: a static, stripped binary without the
-// legacy RPC mode (provided.al2023 only speaks the Runtime API).
-var BuildFlags = []string{"-trimpath", "-ldflags=-s -w", "-tags", "lambda.norpc"}
+// legacy RPC mode (provided.al2023 only speaks the Runtime API) and without
+// net/http's bundled HTTP/2 client (nethttpomithttp2): the Runtime API and
+// the AWS endpoints the functions call speak HTTP/1.1, and it costs about
+// 140 kB of every zip), and with inlining off except in the runtime, the
+// internal packages, the crypto primitives, sync and math (about 280 kB of
+// every zip; the handlers wait on the network, not on call overhead).
+var BuildFlags = []string{"-trimpath", "-ldflags=-s -w",
+	"-gcflags=all=-l", "-gcflags=runtime/...=", "-gcflags=internal/...=", "-gcflags=crypto/internal/...=",
+	"-gcflags=vendor/golang.org/x/crypto/...=", "-gcflags=sync/...=", "-gcflags=math/...=",
+	"-tags", "lambda.norpc,nethttpomithttp2"}
 
 // Build compiles the Go main package in dir into out (conventionally
 // .../bootstrap) with BuildFlags, for Linux on the host's architecture so the

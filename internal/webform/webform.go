@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -57,6 +58,9 @@ type file struct {
 	// page compressed with its early script first (page.go).
 	scriptSrc, styleSrc string
 	gzip                []byte
+	// sum is the page's SHA-256, which names its embedded gzip variant
+	// (pagegz.go).
+	sum [32]byte
 }
 
 // Form serves the embedded form.
@@ -66,6 +70,14 @@ type Form struct {
 	config       []byte
 	csp          string
 	signInOrigin string
+	// lazyPage is set in the form HandlerWith makes: the page (buildPage,
+	// about 2.5 ms) is made when it is first asked for, not at every cold
+	// start of the api function, most of whose requests are the API's.
+	// files["/index.html"] is then index.html as embedded, never served.
+	lazyPage bool
+	pageOnce sync.Once
+	page     file
+	pageErr  error
 }
 
 // SignIn is the Cognito managed login the form and the lead console sign
@@ -110,13 +122,14 @@ func Handler() http.Handler { return HandlerWith(nil) }
 // sign-in (`touchaudit local`'s #token= links), which GET /config.json
 // tells the form as {"mode":"dev"}.
 func HandlerWith(s *SignIn) http.Handler {
-	f, err := New()
+	f, err := load()
 	if err != nil {
 		panic(err) // the embedded files are fixed at build time
 	}
 	if err := f.signIn(s); err != nil {
 		panic(err)
 	}
+	f.lazyPage = true
 	return f
 }
 
@@ -150,8 +163,23 @@ func (f *Form) signIn(s *SignIn) error {
 // console shell served beside the form lets its page call it too.
 func (f *Form) SignInOrigin() string { return f.signInOrigin }
 
-// New reads the embedded files once and computes their ETags.
+// New reads the embedded files once, computes their ETags and makes the
+// page.
 func New() (*Form, error) {
+	f, err := load()
+	if err != nil {
+		return nil, err
+	}
+	page, err := f.buildPage()
+	if err != nil {
+		return nil, err
+	}
+	f.files["/index.html"] = page
+	return f, nil
+}
+
+// load reads the embedded files and computes their ETags.
+func load() (*Form, error) {
 	root, err := fs.Sub(static, "static")
 	if err != nil {
 		return nil, err
@@ -178,9 +206,6 @@ func New() (*Form, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.buildPage(); err != nil {
-		return nil, err
-	}
 	return f, nil
 }
 
@@ -202,6 +227,16 @@ func (f *Form) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok || strings.HasPrefix(p, "/api/") {
 		http.NotFound(w, r)
 		return
+	}
+	if p == "/index.html" && f.lazyPage {
+		f.pageOnce.Do(func() { f.page, f.pageErr = f.buildPage() })
+		if f.pageErr != nil {
+			// Not expected: New's tests make the same page from the same
+			// embedded files.
+			http.Error(w, "the form's page could not be made: "+f.pageErr.Error(), http.StatusInternalServerError)
+			return
+		}
+		file = f.page
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
