@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -45,20 +46,57 @@ func Chromium(t testing.TB) string {
 // off every network but loopback. The browser stops with the test.
 func Phone(t testing.TB, width int64, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
-	opts := append([]chromedp.ExecAllocatorOption{
+	return Start(t, chromedp.EmulateViewport(width, PhoneHeight, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch), extra...)
+}
+
+// Start starts a headless Chromium with a fresh profile, off every network
+// but loopback, and runs first (a viewport) in its tab. The browser stops
+// with the test.
+//
+// A browser that exits before it listens (seen on a loaded 2-core CI
+// machine: its output ends with nothing but warnings) is started again with
+// a new profile, twice at most, and every failure is logged. A browser that
+// started is never started again: what the test does in it counts.
+func Start(t testing.TB, first chromedp.Action[chromedp.Void], extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(Chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
-	}, extra...)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelA() })
-	// The first action starts the browser, so it runs without a timeout: a
-	// timeout on it would end the browser with it.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, PhoneHeight, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
-		t.Fatal(err)
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 	}
-	return ctx
+	var err error
+	for attempt := 1; attempt <= startAttempts; attempt++ {
+		o := append(append(append([]chromedp.ExecAllocatorOption{}, opts...), chromedp.UserDataDir(t.TempDir())), extra...)
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), o...)
+		ctx, cancel := chromedp.NewContext(actx)
+		// The first action starts the browser, so it runs without a timeout: a
+		// timeout on it would end the browser with it.
+		err = chromedp.Do(ctx, first)
+		if err == nil {
+			t.Cleanup(func() { cancel(); cancelA() })
+			return ctx
+		}
+		cancel()
+		cancelA()
+		if !notStarted(err) {
+			break
+		}
+		t.Logf("chromium did not start (attempt %d of %d): %v", attempt, startAttempts, err)
+	}
+	t.Fatal(err)
+	return nil
+}
+
+// startAttempts is how many times Phone starts a browser that exits before
+// it listens.
+const startAttempts = 3
+
+// notStarted tells a browser that never listened (chromedp's "chrome failed
+// to start" or its timeout waiting for the DevTools address) from a failure
+// of the first action in a browser that did.
+func notStarted(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "chrome failed to start") || strings.Contains(s, "websocket url timeout")
 }
 
 // SetOffline cuts the page's network (requests fail, navigator.onLine is

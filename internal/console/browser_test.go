@@ -60,19 +60,7 @@ func server(t *testing.T) (*httptest.Server, *memstore.Store) {
 // browser opens headless Chromium at a viewport.
 func browser(t *testing.T, width, height int64) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(browsertest.Chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("lang", "en-GB"), chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelA() })
-	// The first action starts the browser, so it runs without a timeout.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
+	return browsertest.Start(t, chromedp.EmulateViewport(width, height), chromedp.Flag("lang", "en-GB"))
 }
 
 func do(t *testing.T, ctx context.Context, step string, steps ...chromedp.Action[chromedp.Void]) {
