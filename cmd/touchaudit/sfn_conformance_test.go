@@ -96,8 +96,8 @@ func TestSFNRun_Conformance(t *testing.T) {
 // "Recording made on AWS"), whose printed order is evidence, and for cases
 // whose want.json says "keyOrder": true. The documentation's examples are
 // hand-formatted, so their order proves nothing. "keyOrder": false opts a
-// recorded case out (JSONata results, whose objects jsonata-go keeps as Go
-// maps, come out with sorted keys).
+// recorded case out (an object jsonata-go builds by $merge, a transform
+// or computed keys comes out with sorted keys; none does so far).
 func keyOrderChecked(t *testing.T, dir string, want map[string]any) bool {
 	t.Helper()
 	if ko, ok := want["keyOrder"].(bool); ok {

@@ -196,9 +196,10 @@
 // place and appends a new one; the error output is {"Error","Cause"}; a
 // JSONPath template's object (Parameters, ResultSelector, ItemSelector,
 // Assign) comes out in Java HashMap order, as executions recorded on AWS
-// print it. JSONata results pass through jsonata-go's Go maps, so objects
-// a JSONata expression yields have sorted keys (a JSONata template's own
-// keys keep their order).
+// print it. JSONata results pass through jsonata-go's Go maps; an object
+// passed through and an object constructor's literal keys keep their order
+// across them, and only an object jsonata-go builds otherwise ($merge, a
+// transform) has sorted keys (internal/asl/jsonata).
 //
 // Not supported: activities, Express workflows, redrive.
 package asl

@@ -44,9 +44,10 @@ func TestVariables_ScopesAndHistory(t *testing.T) {
 		 "ResultPath":"$.r","Next":"After"},
 		"After":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"r":"{% $states.input.r %}","innerVisible":"{% $exists($inner) %}"},"End":true}}}`
 	r := run(t, def, `{"who":"Ana","items":["p","q"]}`)
-	// $states.input.r passes through jsonata-go, which holds objects as Go
-	// maps: their keys come out sorted (AWS keeps x, inner, name).
-	assertJSON(t, r.output(t), `{"r":[{"inner":"p","name":"Ana","x":1},{"inner":"q","name":"Ana","x":1}],"innerVisible":false}`)
+	// $states.input.r passes through jsonata-go's Go maps and keeps the
+	// order J's Parameters gave it (Java HashMap order, as AWS prints a
+	// JSONPath template).
+	assertJSON(t, r.output(t), `{"r":[{"x":1,"name":"Ana","inner":"p"},{"x":1,"name":"Ana","inner":"q"}],"innerVisible":false}`)
 	var exitA *StateExitedDetails
 	for _, ev := range r.history {
 		if ev.StateExitedEventDetails != nil && ev.StateExitedEventDetails.Name == "A" {

@@ -7,9 +7,14 @@
 // (so that they follow virtual time).
 //
 // Values go in and come out as the engine holds JSON: json.Number for
-// numbers, nil for null, *jsonvalue.Object and []any. A template keeps
-// its key order; an object an expression builds comes out with sorted
-// keys, since jsonata-go holds objects as Go maps.
+// numbers, nil for null, *jsonvalue.Object and []any. Key order is kept
+// where it is known (see order), although jsonata-go holds objects as Go
+// maps: a template keeps its own, an object an expression passes through
+// ($states.input, a variable, a member of either, a $parse result) keeps
+// the order it came in with, and an object constructor's literal keys come
+// out in the constructor's order. An object jsonata-go builds in any other
+// way ($merge, $spread, a transform, computed keys) comes out with sorted
+// keys, where AWS would keep JSONata's insertion order.
 package jsonata
 
 import (
@@ -25,6 +30,8 @@ import (
 	"hash"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,15 +117,16 @@ func Eval(s string, env Env) (v any, err error) {
 	if err != nil {
 		return nil, &Error{Expr: s, Err: err}
 	}
+	o := order{seen: map[uintptr][]string{}}
 	vars := make(map[string]any, len(env.Vars)+1)
 	for k, x := range env.Vars {
-		vars[k] = toJSONata(x)
+		vars[k] = o.toJSONata(x)
 	}
-	vars["states"] = toJSONata(env.States)
+	vars["states"] = o.toJSONata(env.States)
 	if err := ex.RegisterVars(vars); err != nil {
 		return nil, &Error{Expr: s, Err: err}
 	}
-	if err := ex.RegisterExts(functions(env)); err != nil {
+	if err := ex.RegisterExts(functions(env, &o)); err != nil {
 		return nil, &Error{Expr: s, Err: err}
 	}
 	out, err := ex.Eval(nullValue)
@@ -131,7 +139,11 @@ func Eval(s string, env Env) (v any, err error) {
 	if err != nil {
 		return nil, &Error{Expr: s, Err: err}
 	}
-	res, err := fromJSONata(out)
+	var shape *shape
+	if root, err := parse(body(s)); err == nil {
+		shape = shapeOf(root)
+	}
+	res, err := o.fromJSONata(out, shape)
 	if err != nil {
 		return nil, &Error{Expr: s, Err: err}
 	}
@@ -252,9 +264,19 @@ func CheckTemplate(v any) (string, error) {
 // a plain nil would read as undefined.
 var nullValue = (*any)(nil)
 
+// order carries key order across jsonata-go, which holds objects as Go
+// maps. Going in, it remembers each object's keys by the map it became;
+// coming out, a map it remembers with the same keys (a value passed
+// through: $states.input, a variable, a member of either) gets them back in
+// that order, and a map an object constructor built gets its literal keys
+// in the constructor's order (shape). Any other map's keys are sorted.
+type order struct {
+	seen map[uintptr][]string
+}
+
 // toJSONata converts an engine value for jsonata-go: numbers as float64
 // (JSONata's numbers are IEEE doubles, as on AWS), null as nullValue.
-func toJSONata(v any) any {
+func (o *order) toJSONata(v any) any {
 	switch t := v.(type) {
 	case nil:
 		return nullValue
@@ -265,33 +287,66 @@ func toJSONata(v any) any {
 		}
 		return f
 	case *jsonvalue.Object:
-		// jsonata-go works on Go maps: key order is lost from here on, so
-		// objects a JSONata expression builds come out with sorted keys.
 		m := make(map[string]any, t.Len())
 		for _, k := range t.Keys() {
-			m[k] = toJSONata(t.Value(k))
+			m[k] = o.toJSONata(t.Value(k))
 		}
+		o.seen[reflect.ValueOf(m).Pointer()] = t.Keys()
 		return m
 	case map[string]any:
 		m := make(map[string]any, len(t))
 		for k, e := range t {
-			m[k] = toJSONata(e)
+			m[k] = o.toJSONata(e)
 		}
 		return m
 	case []any:
 		a := make([]any, len(t))
 		for i, e := range t {
-			a[i] = toJSONata(e)
+			a[i] = o.toJSONata(e)
 		}
 		return a
 	}
 	return v
 }
 
-// fromJSONata converts a result back through JSON text: encoding/json
-// writes float64 as JavaScript does (1, 0.1, 1e+21), and a value that is
-// not JSON (a function, NaN) is an error.
-func fromJSONata(v any) (any, error) {
+// fromJSONata converts a result back. Numbers go through encoding/json,
+// which writes float64 as JavaScript does (1, 0.1, 1e+21); a value that
+// is not JSON (a function, NaN) is an error. sh is the expression's shape
+// where it builds objects (nil: none known).
+func (o *order) fromJSONata(v any, sh *shape) (any, error) {
+	switch t := v.(type) {
+	case nil:
+		return nil, nil
+	case *any:
+		if t == nil {
+			return nil, nil
+		}
+		return o.fromJSONata(*t, sh)
+	case string, bool:
+		return t, nil
+	case map[string]any:
+		out := jsonvalue.NewObject(len(t))
+		for _, k := range o.keys(t, sh) {
+			x, err := o.fromJSONata(t[k], sh.member(k))
+			if err != nil {
+				return nil, err
+			}
+			out.Set(k, x)
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			x, err := o.fromJSONata(e, sh.item(i, len(t)))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	}
+	// Numbers and anything else jsonata-go returns (typed slices or maps)
+	// go through JSON text.
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -303,6 +358,97 @@ func fromJSONata(v any) (any, error) {
 		return nil, err
 	}
 	return positiveZero(out), nil
+}
+
+// keys gives m's keys in the order they are known in, else sorted.
+func (o *order) keys(m map[string]any, sh *shape) []string {
+	if ks, ok := o.seen[reflect.ValueOf(m).Pointer()]; ok && sameKeys(ks, m) {
+		return ks
+	}
+	var out []string
+	if sh != nil {
+		for _, k := range sh.keys {
+			if _, ok := m[k]; ok && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !slices.Contains(out, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
+}
+
+func sameKeys(ks []string, m map[string]any) bool {
+	if len(ks) != len(m) {
+		return false
+	}
+	for _, k := range ks {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// shape is what an expression's syntax tells of the objects it builds: an
+// object constructor's literal keys in order and the shapes of their
+// values, and an array constructor's items.
+type shape struct {
+	keys    []string
+	members map[string]*shape
+	items   []*shape
+}
+
+// shapeOf reads the shape of an object or array constructor; nil for any
+// other expression.
+func shapeOf(n jparse.Node) *shape {
+	switch t := n.(type) {
+	case *jparse.ObjectNode:
+		sh := &shape{members: map[string]*shape{}}
+		for _, p := range t.Pairs {
+			k, ok := p[0].(*jparse.StringNode)
+			if !ok {
+				continue
+			}
+			sh.keys = append(sh.keys, k.Value)
+			if m := shapeOf(p[1]); m != nil {
+				sh.members[k.Value] = m
+			}
+		}
+		return sh
+	case *jparse.ArrayNode:
+		sh := &shape{}
+		for _, it := range t.Items {
+			sh.items = append(sh.items, shapeOf(it))
+		}
+		return sh
+	case *jparse.BlockNode:
+		if len(t.Exprs) > 0 {
+			return shapeOf(t.Exprs[len(t.Exprs)-1])
+		}
+	}
+	return nil
+}
+
+func (sh *shape) member(k string) *shape {
+	if sh == nil {
+		return nil
+	}
+	return sh.members[k]
+}
+
+// item is the shape of an array's i-th item, when the constructor's items
+// and the array's match one to one.
+func (sh *shape) item(i, n int) *shape {
+	if sh == nil || len(sh.items) != n {
+		return nil
+	}
+	return sh.items[i]
 }
 
 // positiveZero writes negative zero as 0, as JavaScript's JSON.stringify
@@ -327,7 +473,7 @@ func positiveZero(v any) any {
 
 // functions are Step Functions' additions to JSONata (developer guide,
 // "JSONata functions provided by Step Functions") and the clock functions.
-func functions(env Env) map[string]jsonata.Extension {
+func functions(env Env, o *order) map[string]jsonata.Extension {
 	ms := env.Now.UnixMilli()
 	r := env.Rand
 	if r == nil {
@@ -420,7 +566,12 @@ func functions(env Env) map[string]jsonata.Extension {
 			if dec.More() {
 				return nil, fmt.Errorf("$parse: %q has data after the JSON value", s)
 			}
-			return toJSONata(v), nil
+			// Again with the engine's decoder, for the objects' key order.
+			ordered, err := jsonvalue.Decode([]byte(s))
+			if err != nil {
+				return nil, fmt.Errorf("$parse: %q is not JSON: %v", s, err)
+			}
+			return o.toJSONata(ordered), nil
 		}},
 	}
 }

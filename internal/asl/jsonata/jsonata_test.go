@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -91,5 +92,46 @@ func TestEvalTemplate_NestedExpressions(t *testing.T) {
 	want := decode(t, `{"static": "Hello", "title": "Doctor", "name": "María", "not-evaluated": "$customerName", "list": [2]}`)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestEval_KeyOrder pins where an object's key order survives jsonata-go's
+// Go maps: a value passed through keeps its input order (AWS prints
+// $states.input as it came), an object constructor's literal keys keep the
+// constructor's order, and only what jsonata-go builds otherwise is sorted.
+func TestEval_KeyOrder(t *testing.T) {
+	env := Env{
+		States: map[string]any{
+			"input":       decode(t, `{"zeta": 1, "alpha": {"Error": "E", "Cause": "C", "b": [{"y": 1, "x": 2}]}, "mid": true}`),
+			"errorOutput": decode(t, `{"Error": "Exception", "Cause": "Some exception was raised."}`),
+		},
+		Vars: map[string]any{"v": decode(t, `{"z": 1, "a": 2}`)},
+	}
+	for _, c := range []struct{ expr, want string }{
+		{"{% $states.input %}", `{"zeta":1,"alpha":{"Error":"E","Cause":"C","b":[{"y":1,"x":2}]},"mid":true}`},
+		{"{% $states.input.alpha %}", `{"Error":"E","Cause":"C","b":[{"y":1,"x":2}]}`},
+		{"{% $states.input.alpha.b[0] %}", `{"y":1,"x":2}`},
+		{"{% $states.errorOutput %}", `{"Error":"Exception","Cause":"Some exception was raised."}`},
+		{"{% $v %}", `{"z":1,"a":2}`},
+		{"{% [$v, $states.errorOutput] %}", `[{"z":1,"a":2},{"Error":"Exception","Cause":"Some exception was raised."}]`},
+		{"{% {'zz': 1, 'aa': {'q': 2, 'b': 3}, 'mm': [{'k': 1, 'c': 2}]} %}", `{"zz":1,"aa":{"q":2,"b":3},"mm":[{"k":1,"c":2}]}`},
+		{"{% ( $x := 1; {'second': $x, 'first': $v} ) %}", `{"second":1,"first":{"z":1,"a":2}}`},
+		{"{% $parse('{\"b\": 1, \"a\": {\"d\": 2, \"c\": 3}}') %}", `{"b":1,"a":{"d":2,"c":3}}`},
+		// Built by jsonata-go with no order to go by: sorted.
+		{"{% $merge([{'b': 1}, {'a': 2}]) %}", `{"a":2,"b":1}`},
+	} {
+		t.Run(c.expr, func(t *testing.T) {
+			got, err := Eval(c.expr, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != c.want {
+				t.Errorf("got  %s\nwant %s", b, c.want)
+			}
+		})
 	}
 }
