@@ -77,7 +77,7 @@ func (c *Console) ActionsPage(ctx context.Context, v Viewer, filter string) ([]b
 		}
 		view.Rows = append(view.Rows, row)
 	}
-	return c.render("actions", v, view)
+	return render(c, v, actionsPage, view)
 }
 
 func (c *Console) actionRow(n *names, a audit.Action) ActionRow {
@@ -125,7 +125,7 @@ func (c *Console) ActionPage(ctx context.Context, v Viewer, id string) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	return c.render("action", v, view)
+	return render(c, v, actionPage, view)
 }
 
 // ActionSource names what a new action answers: a result (ResultID), or a
@@ -223,7 +223,7 @@ func (c *Console) NewActionForm(ctx context.Context, v Viewer, src ActionSource)
 		view.Staff = append(view.Staff, Option{Value: s.ID, Text: s.Name + " (" + s.ID + ")"})
 	}
 	slices.SortFunc(view.Staff, func(a, b Option) int { return strings.Compare(a.Text, b.Text) })
-	return c.render("action-new", v, view)
+	return render(c, v, actionNewPage, view)
 }
 
 // actionsFor lists the company's actions that answer a review: created

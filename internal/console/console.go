@@ -1,12 +1,13 @@
 // Package console is the CX lead console: a static shell (HTML, CSS and a
 // little plain JavaScript, embedded, served at /console/ without sign-in
 // like the audit form) that fetches HTML fragments rendered here with
-// html/template from the lead-only routes under /api/console/ (wired in
+// templ components (*.templ, compiled to *_templ.go by go tool templ
+// generate) from the lead-only routes under /api/console/ (wired in
 // internal/consoleapi on internal/httpapi, which checks identity), and the
 // review exports. Charts
-// are SVG drawn by the templates, with a title, a description and a data
+// are SVG drawn by the components, with a title, a description and a data
 // table each. Texts come from one catalogue per language (static/i18n),
-// shared by the templates and the shell.
+// shared by the components and the shell.
 package console
 
 import (
@@ -20,6 +21,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"touchaudit/internal/audit"
 	"touchaudit/internal/scoring"
@@ -54,11 +57,19 @@ type Viewer struct {
 	Lang      audit.Lang
 }
 
+// The fragments are templ components: *.templ, compiled into the
+// committed *_templ.go (TestTemplComponents_AreGenerated checks they are
+// current). templ writes Go that prints and escapes, with no reflection:
+// html/template's execution calls reflect's MethodByName, which made the
+// linker keep every exported method in the console function (README
+// "Lambda bundles and cold starts").
+//
+//go:generate go tool templ generate
+
 // Console renders the console's fragments and exports.
 type Console struct {
 	store Store
 	now   func() time.Time
-	pages *pages
 	cat   *catalogues
 }
 
@@ -67,9 +78,6 @@ type Options struct {
 	// Now is the clock that decides which walks are late; nil is the wall clock.
 	Now func() time.Time
 }
-
-//go:embed templates/*.html
-var templates embed.FS
 
 //go:embed static
 var static embed.FS
@@ -80,12 +88,7 @@ func New(store Store, o Options) (*Console, error) {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	c := &Console{store: store, now: now, cat: newCatalogues()}
-	var err error
-	if c.pages, err = newPages(templates, "templates"); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return &Console{store: store, now: now, cat: newCatalogues()}, nil
 }
 
 // Languages are the console's languages; the first is the default.
@@ -158,14 +161,14 @@ func (c *Console) Keys(lang audit.Lang) []string {
 	return keys
 }
 
-// page is what every fragment template gets.
+// page is what every fragment component gets: the viewer's language and
+// its texts.
 type page struct {
 	Lang audit.Lang
 	c    *Console
-	Data any
 }
 
-// T is the template's translator: {{.T "key"}}.
+// T translates a catalogue key into the page's language.
 func (p page) T(key string) string { return p.c.T(p.Lang, key) }
 
 // Tf translates a key and fills its %v verbs.
@@ -174,14 +177,11 @@ func (p page) Tf(key string, args ...any) string { return fmt.Sprintf(p.c.T(p.La
 // L picks a label's text in the page's language.
 func (p page) L(l audit.Label) string { return l.In(p.Lang) }
 
-func (c *Console) render(name string, v Viewer, data any) ([]byte, error) {
-	t, err := c.pages.set(name)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", name, err)
-	}
+// render renders a fragment: its component over its view, in v's language.
+func render[D any](c *Console, v Viewer, fragment func(page, D) templ.Component, view D) ([]byte, error) {
 	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, name, page{Lang: v.Lang, c: c, Data: data}); err != nil {
-		return nil, fmt.Errorf("render %s: %w", name, err)
+	if err := fragment(page{Lang: v.Lang, c: c}, view).Render(context.Background(), &b); err != nil {
+		return nil, err
 	}
 	return b.Bytes(), nil
 }

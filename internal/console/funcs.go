@@ -3,27 +3,35 @@ package console
 import (
 	"fmt"
 	"html/template"
+	"strings"
 	"time"
 
 	"touchaudit/internal/audit"
 )
 
-var funcs = template.FuncMap{
-	"signed":   signed,
-	"valClass": valClass,
-	"decimal":  decimal,
-	"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"date":     func(t time.Time) string { return dateOr(t, time.DateOnly) },
-	"dateTime": func(t time.Time) string { return dateOr(t, "2006-01-02 15:04") },
-	"month":    func(t time.Time) string { return t.Format("2006-01") },
-	"dur":      func(d audit.Duration) string { return durText(d) },
-	"add":      func(a, b int) int { return a + b },
-	"ratio": func(a, b int) string {
-		if b == 0 {
-			return "0%"
-		}
-		return fmt.Sprintf("%.0f%%", float64(a)/float64(b)*100)
-	},
+// The helpers below are what the templ components (*.templ) call to turn
+// values into text; templ escapes what they return.
+
+// str writes a value as html/template printed it: fmt's %v.
+func str(v any) string { return fmt.Sprint(v) }
+
+// urlPart escapes a value for a URL's path segment or query, as
+// html/template did for a value placed after the "#" or "?" of an href:
+// every byte but letters, digits and -._~ percent-encoded. (A function of
+// html/template's that does no template execution; templ.URL then checks
+// the whole URL's scheme.)
+func urlPart(v any) string { return template.URLQueryEscaper(v) }
+
+func pct(f float64) string        { return fmt.Sprintf("%.0f%%", f*100) }
+func date(t time.Time) string     { return dateOr(t, time.DateOnly) }
+func dateTime(t time.Time) string { return dateOr(t, "2006-01-02 15:04") }
+func month(t time.Time) string    { return t.Format("2006-01") }
+func dur(d audit.Duration) string { return durText(d) }
+func ratio(a, b int) string {
+	if b == 0 {
+		return "0%"
+	}
+	return fmt.Sprintf("%.0f%%", float64(a)/float64(b)*100)
 }
 
 func dateOr(t time.Time, layout string) string {
@@ -49,26 +57,53 @@ func durText(d audit.Duration) string {
 	return fmt.Sprintf("%dd %dh", int(t.Hours())/24, int(t.Hours())%24)
 }
 
-// chartData is what a chart template gets: an id for its title and
-// description, the texts, and the geometry.
-type chartData struct {
+// chart is what a chart component gets: an id for its title and
+// description, and the texts.
+type chart struct {
 	ID, Title, Desc string
-	Data            any
 }
 
-// countsTable is the data of the "counts" template.
-type countsTable struct {
-	Statuses []audit.AssignmentStatus
-	Rows     []CountRow
+// actionsFilterLink opens the action list filtered by status ("" all).
+func actionsFilterLink(status string) string {
+	if status == "" {
+		return "#/actions"
+	}
+	return "#/actions/status/" + urlPart(status)
 }
 
-func init() {
-	funcs["sub"] = func(p page, d any) page { p.Data = d; return p }
-	funcs["chart"] = func(id, title, desc string, d any) chartData { return chartData{id, title, desc, d} }
-	funcs["countsOf"] = func(s []audit.AssignmentStatus, rows []CountRow) countsTable { return countsTable{s, rows} }
-	funcs["half"] = func(f float64) float64 { return f / 2 }
-	funcs["half2"] = func(a, b float64) float64 { return (a + b) / 2 }
-	funcs["minus"] = func(a, b float64) float64 { return a - b }
-	funcs["float"] = func(i int) float64 { return float64(i) }
-	funcs["deref"] = func(i *int) int { return *i }
+// tpClass is a journey map touchpoint's colour class.
+func tpClass(t MapTouchpoint) string {
+	if t.Walked {
+		return valClass(t.Median)
+	}
+	return "unwalked"
+}
+
+// tpValuation is a journey map touchpoint's data-valuation: its median
+// when walked.
+func tpValuation(t MapTouchpoint) string {
+	if t.Walked {
+		return signed(t.Median)
+	}
+	return ""
+}
+
+// joinValues lists a fact's values as the report shows them.
+func joinValues(vs []string) string { return strings.Join(vs, ", ") }
+
+// liveNote says that the journey map is live, not compiled.
+func liveNote(p page, compiled bool) string {
+	if compiled {
+		return ""
+	}
+	return " · " + p.T("map.live")
+}
+
+// defaultCostMark marks a recommendation's cost that is the default, not
+// an estimate (the report's footnote explains the asterisk).
+func defaultCostMark(estimated bool) string {
+	if estimated {
+		return ""
+	}
+	return "*"
 }

@@ -25,5 +25,5 @@ type outboxView struct {
 // Outbox renders the messages a local run sent to the company's people,
 // newest first as given.
 func (c *Console) Outbox(_ context.Context, v Viewer, msgs []SentMessage) ([]byte, error) {
-	return c.render("outbox", v, outboxView{Messages: msgs})
+	return render(c, v, outboxPage, outboxView{Messages: msgs})
 }

@@ -70,7 +70,7 @@ func (c *Console) QAPage(ctx context.Context, v Viewer) ([]byte, error) {
 			}
 		}
 	}
-	return c.render("qa", v, view)
+	return render(c, v, qaPage, view)
 }
 
 func (c *Console) queueRow(v Viewer, n *names, r audit.Result) QueueRow {

@@ -154,7 +154,7 @@ func (c *Console) Report(ctx context.Context, v Viewer, reviewID string) ([]byte
 	}
 	view := reportView{Review: itemOf(*rv), R: rep}
 	if rep == nil {
-		return c.render("report", v, view)
+		return render(c, v, reportPage, view)
 	}
 	view.Distribution = distributionBars(rep.Summary.Levels)
 	groups := map[string]*DriftGroup{}
@@ -218,7 +218,7 @@ func (c *Console) Report(ctx context.Context, v Viewer, reviewID string) ([]byte
 		}
 		view.Calendar[len(view.Calendar)-1].Items = append(view.Calendar[len(view.Calendar)-1].Items, d)
 	}
-	return c.render("report", v, view)
+	return render(c, v, reportPage, view)
 }
 
 // trends are each journey's and channel's mean valuation in every compiled

@@ -85,7 +85,7 @@ func (c *Console) ReviewsPage(ctx context.Context, v Viewer) ([]byte, error) {
 	// A review opens tomorrow and runs six weeks by default.
 	opens := c.now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
 	view.Opens, view.Closes = opens.Format(time.DateOnly), opens.AddDate(0, 0, 42).Format(time.DateOnly)
-	return c.render("reviews", v, view)
+	return render(c, v, reviewsPage, view)
 }
 
 // progressStatuses are the assignment statuses the progress view counts,
@@ -153,7 +153,7 @@ func (c *Console) Progress(ctx context.Context, v Viewer, reviewID string) ([]by
 	if err != nil {
 		return nil, err
 	}
-	return c.render("progress", v, view)
+	return render(c, v, progressPage, *view)
 }
 
 func (c *Console) progress(ctx context.Context, v Viewer, reviewID string) (*progressView, error) {

@@ -183,5 +183,5 @@ func (c *Console) History(ctx context.Context, v Viewer) ([]byte, error) {
 	for _, e := range recent {
 		view.Recent = append(view.Recent, c.trailRow(v.Lang, n, e))
 	}
-	return c.render("history", v, view)
+	return render(c, v, historyPage, view)
 }

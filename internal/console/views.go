@@ -115,7 +115,7 @@ func (c *Console) JourneyMap(ctx context.Context, v Viewer, reviewID string) ([]
 		}
 		view.Journeys = append(view.Journeys, mj)
 	}
-	return c.render("map", v, view)
+	return render(c, v, mapPage, view)
 }
 
 // StepView is one timed step of a walk.
@@ -281,7 +281,7 @@ func (c *Console) Touchpoint(ctx context.Context, v Viewer, reviewID, touchpoint
 		vals[i] = float64(t.Median)
 	}
 	view.Trend = lines(labels, []trendSeries{{Name: view.Name, Values: vals}})
-	return c.render("touchpoint", v, view)
+	return render(c, v, touchpointPage, view)
 }
 
 // walkExtras adds a walk's QA state, evidence flags, files and trail.
