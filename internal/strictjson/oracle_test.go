@@ -117,7 +117,8 @@ func TestOracle_Cases(t *testing.T) {
 		`{"filename":"x"}`, `{"fileName":"\u00e9"}`, `{"labels":[]}`, `{} `, ` {"fileName":"x"}  `, `{"fileName":"x",}`,
 		`{"a/b~":1}`, `{"fileName":"\ud800"}`, `{"fileName":"\udc00x"}`, `{"fileName":"\ud83d\ude00"}`, `{"fileName":"\\ud800"}`,
 		`{"fileName":"\ud800\u0041"}`, `{"\ud800":1}`, `{"fileName":"\ufffd"}`, "{\"fileName\":\"\xff\"}", `[1`, `{"fileName":`,
-		`{"fileName"`, `{"nope":1,"nope":1}`, `{"fileName":["a",}`, `{"tags":{"a":}`, `[]`, `null`, `1`, `"x"`, ``,
+		`{"fileName"`, `{"nope":1,"nope":1}`, `{"day":null}`, `{"dayOrNot":null}`, `{"day":"2026-01-02"}`, `{"day":"x"}`,
+		`{"day":5}`, `{"dayOrNot":"2026-02-30"}`, `{"at":null}`, `{"fileName":["a",}`, `{"tags":{"a":}`, `[]`, `null`, `1`, `"x"`, ``,
 	} {
 		agree(t, []byte(doc), targets)
 	}

@@ -10,13 +10,13 @@
 // could read different documents) and replaces invalid UTF-8. A package
 // that does all of this itself (github.com/go-json-experiment/json) cost
 // each Lambda function that linked it about 180 kB zipped (README "Lambda
-// bundles and cold starts"); this one walks the document's tokens beside
-// the Go type and then lets encoding/json, which every function links
-// anyway, decode it.
+// bundles and cold starts"); this one reads the document once, byte by
+// byte, beside the Go type, and then lets encoding/json, which every
+// function links anyway, decode it. (encoding/json's Decoder.Token made
+// that walk three times slower than the decoding itself.)
 package strictjson
 
 import (
-	"bytes"
 	"encoding"
 	"encoding/base64"
 	"encoding/json"
@@ -25,6 +25,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -118,7 +119,7 @@ func Unmarshal(b []byte, v any) error {
 	// value of the wrong kind once it has been read whole (as
 	// go-json-experiment/json, which this package replaced, reported
 	// them).
-	w := newWalker(b)
+	w := &walker{b: b}
 	if err := w.value(rv.Type().Elem()); err != nil {
 		return err
 	}
@@ -135,121 +136,59 @@ func Unmarshal(b []byte, v any) error {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-func newWalker(b []byte) *walker {
-	w := &walker{b: b, dec: json.NewDecoder(bytes.NewReader(b))}
-	w.dec.UseNumber()
-	return w
-}
-
-// end checks that nothing but white space follows the value.
-func (w *walker) end() error {
-	off := w.dec.InputOffset()
-	for off < int64(len(w.b)) && isSpace(w.b[off]) {
-		off++
-	}
-	if off == int64(len(w.b)) {
-		return nil
-	}
-	return &Error{Syntax: true, Offset: off, Err: fmt.Errorf("invalid character %q after top-level value", w.b[off])}
-}
-
-// walker reads the document's tokens in order, beside the Go type each
-// value decodes into.
+// walker reads the document byte by byte, in order, beside the Go type
+// each value decodes into. It accepts exactly the JSON encoding/json
+// accepts, and UTF-8 only.
 type walker struct {
 	b    []byte
-	dec  *json.Decoder
+	i    int // the next byte
 	path []string
 }
 
 func (w *walker) fail(err error) *Error {
-	return &Error{Pointer: append([]string(nil), w.path...), Err: err}
+	return &Error{Pointer: slices.Clone(w.path), Err: err}
 }
 
-// token is the next token, or the syntax error at it.
-func (w *walker) token() (json.Token, error) {
-	start := w.dec.InputOffset()
-	tok, err := w.dec.Token()
-	if err == nil {
-		if s, isString := tok.(string); isString && strings.ContainsRune(s, utf8.RuneError) {
-			// encoding/json turns invalid UTF-8 and an escaped lone
-			// surrogate ("\ud800") into U+FFFD. (Invalid UTF-8 outside a
-			// string is a syntax error to it already.)
-			raw := w.b[start:w.dec.InputOffset()]
-			off := loneSurrogate(raw)
-			if !utf8.Valid(raw) {
-				off = invalidUTF8(raw)
-			}
-			if off >= 0 {
-				return nil, &Error{Syntax: true, Pointer: append([]string(nil), w.path...), Offset: start + int64(off), Err: ErrInvalidUTF8}
-			}
-		}
-		return tok, nil
-	}
-	e := &Error{Syntax: true, Pointer: append([]string(nil), w.path...), Offset: w.dec.InputOffset(), Err: err}
-	var syn *json.SyntaxError
-	switch {
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		e.Err, e.Offset = io.ErrUnexpectedEOF, int64(len(w.b))
-	case errors.As(err, &syn):
-		e.Offset = syn.Offset
-		if syn.Offset > 0 {
-			e.Offset = syn.Offset - 1 // encoding/json counts the byte it read
-		}
-	}
-	return nil, e
+func (w *walker) syntaxError(off int, err error) *Error {
+	return &Error{Syntax: true, Offset: int64(off), Pointer: slices.Clone(w.path), Err: err}
 }
 
-// loneSurrogate is the offset in a string token's text of a \u escape of
-// a UTF-16 surrogate that is not half of a pair, or -1.
-func loneSurrogate(raw []byte) int {
-	for i := 0; i+1 < len(raw); i++ {
-		if raw[i] != '\\' {
-			continue
-		}
-		if raw[i+1] != 'u' {
-			i++ // an escaped character, perhaps a backslash
-			continue
-		}
-		r := hex4(raw, i+2)
-		switch {
-		case r >= 0xD800 && r < 0xDC00:
-			if i+11 < len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
-				if lo := hex4(raw, i+8); lo >= 0xDC00 && lo < 0xE000 {
-					i += 11
-					continue
-				}
-			}
-			return i
-		case r >= 0xDC00 && r < 0xE000:
-			return i
-		}
-		i += 5
+// invalid is a syntax error at the next byte, or at the end of input.
+func (w *walker) invalid(context string) *Error {
+	if w.i >= len(w.b) {
+		return w.syntaxError(len(w.b), io.ErrUnexpectedEOF)
 	}
-	return -1
+	return w.syntaxError(w.i, fmt.Errorf("invalid character %q %s", w.b[w.i], context))
 }
 
-// invalidUTF8 is the offset of the first byte of b that is no UTF-8, or -1.
-func invalidUTF8(b []byte) int {
-	for off := 0; off < len(b); {
-		r, n := utf8.DecodeRune(b[off:])
-		if r == utf8.RuneError && n <= 1 {
-			return off
-		}
-		off += n
+func (w *walker) skipSpace() {
+	for w.i < len(w.b) && isSpace(w.b[w.i]) {
+		w.i++
 	}
-	return -1
 }
 
-// hex4 is the four hex digits at raw[i:], or -1.
-func hex4(raw []byte, i int) rune {
-	if i+4 > len(raw) {
-		return -1
+// peek is the kind of the value that begins at the next byte but white
+// space.
+func (w *walker) peek() (Kind, error) {
+	w.skipSpace()
+	if w.i < len(w.b) {
+		switch c := w.b[w.i]; {
+		case c == '{', c == '[', c == '"', c == 't', c == 'f', c == 'n':
+			return Kind(c), nil
+		case c == '-', '0' <= c && c <= '9':
+			return '0', nil
+		}
 	}
-	n, err := strconv.ParseUint(string(raw[i:i+4]), 16, 16)
-	if err != nil {
-		return -1
+	return 0, w.invalid("looking for beginning of value")
+}
+
+// end checks that nothing but white space follows the value.
+func (w *walker) end() error {
+	w.skipSpace()
+	if w.i < len(w.b) {
+		return w.invalid("after top-level value")
 	}
-	return rune(n)
+	return nil
 }
 
 var (
@@ -261,81 +200,373 @@ var (
 
 // value walks one value decoded into t (nil: any value, kept as is).
 func (w *walker) value(t reflect.Type) error {
+	ptr := false
 	for t != nil && t.Kind() == reflect.Pointer && !reflect.PointerTo(t).Implements(unmarshalerType) {
-		t = t.Elem()
+		t, ptr = t.Elem(), true
 	}
-	start := w.dec.InputOffset()
-	tok, err := w.token()
-	if err != nil {
-		return err
-	}
-	if t != nil && t != rawType && reflect.PointerTo(t).Implements(unmarshalerType) {
-		// The type decodes itself: check the document's syntax beneath
-		// it, then ask it.
-		if err := w.rest(tok, nil); err != nil {
-			return err
-		}
-		if tok == nil {
-			return nil
-		}
-		if t == timeType {
-			s, isString := tok.(string)
-			if !isString {
-				return w.mismatch(tok, t)
-			}
-			if err := checkTime(s); err != nil {
-				return w.fail(err)
-			}
-			return nil
-		}
-		raw := bytes.TrimLeft(w.b[start:w.dec.InputOffset()], " \t\r\n,:")
-		if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
-			return w.fail(err)
-		}
-		return nil
-	}
-	return w.rest(tok, t)
-}
-
-// rest walks the value that begins with tok.
-func (w *walker) rest(tok json.Token, t reflect.Type) error {
 	if t == rawType || (t != nil && t.Kind() == reflect.Interface && t.NumMethod() == 0) {
 		t = nil
 	}
-	switch x := tok.(type) {
-	case nil:
-		return nil
-	case json.Delim:
-		if x == '{' {
-			return w.object(t)
-		}
+	k, err := w.peek()
+	if err != nil {
+		return err
+	}
+	if t != nil && reflect.PointerTo(t).Implements(unmarshalerType) {
+		return w.unmarshaler(k, t, ptr)
+	}
+	switch k {
+	case '{':
+		return w.object(t)
+	case '[':
 		return w.array(t)
-	case string:
+	case '"':
+		isBytes := t != nil && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+		s, err := w.str(isBytes)
 		switch {
+		case err != nil:
+			return err
 		case t == nil, t.Kind() == reflect.String, reflect.PointerTo(t).Implements(textUnmarshalerType):
 			return nil
-		case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
-			if _, err := base64.StdEncoding.DecodeString(x); err != nil {
+		case isBytes:
+			if _, err := base64.StdEncoding.DecodeString(s); err != nil {
 				return w.fail(err)
 			}
 			return nil
 		}
-	case bool:
-		if t == nil || t.Kind() == reflect.Bool {
-			return nil
+	case '0':
+		n, err := w.number()
+		if err != nil || t == nil {
+			return err
 		}
-	case json.Number:
-		if t == nil {
-			return nil
-		}
-		if ok, err := fits(x, t); ok {
+		if ok, err := fits(n, t); ok {
 			if err != nil {
 				return w.fail(err)
 			}
 			return nil
 		}
+	default:
+		if err := w.literal(k); err != nil || k == 'n' || t == nil || t.Kind() == reflect.Bool {
+			return err
+		}
 	}
-	return w.mismatch(tok, t)
+	return w.mismatch(k, t)
+}
+
+// unmarshaler walks a value of a type that decodes itself: the document's
+// syntax beneath it first, then the type's own verdict, null included
+// unless it goes into a pointer (which it sets to nil) or a time (which
+// it leaves zero), as both encoding/json and go-json-experiment/json
+// decode null.
+func (w *walker) unmarshaler(k Kind, t reflect.Type, ptr bool) error {
+	start := w.i
+	if err := w.value(nil); err != nil {
+		return err
+	}
+	raw := w.b[start:w.i]
+	switch {
+	case k == 'n' && (ptr || t == timeType):
+		return nil
+	case t == timeType && k != '"':
+		return w.mismatch(k, t)
+	case t == timeType:
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return w.fail(err)
+		}
+		if err := checkTime(s); err != nil {
+			return w.fail(err)
+		}
+		return nil
+	}
+	if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+		return w.fail(err)
+	}
+	return nil
+}
+
+// mismatch is a JSON kind that t cannot hold. Into a string, a number or
+// bytes an object or array is reported once it has been read whole (a
+// syntax error in it comes first), into anything else at once, as
+// go-json-experiment/json reported it. A scalar has been read.
+func (w *walker) mismatch(k Kind, t reflect.Type) error {
+	readWhole := false
+	switch t.Kind() {
+	case reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		readWhole = true
+	case reflect.Slice:
+		readWhole = t.Elem().Kind() == reflect.Uint8
+	}
+	if (k == '{' || k == '[') && readWhole {
+		if err := w.value(nil); err != nil {
+			return err
+		}
+	}
+	return &Error{Pointer: slices.Clone(w.path), JSONKind: k, GoType: t}
+}
+
+func (w *walker) object(t reflect.Type) error {
+	var fields map[string]reflect.Type
+	var elem reflect.Type
+	switch {
+	case t == nil:
+	case t.Kind() == reflect.Struct:
+		fields = fieldsOf(t)
+	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
+		elem = t.Elem()
+	default:
+		return w.mismatch('{', t)
+	}
+	w.i++ // '{'
+	w.skipSpace()
+	if w.i < len(w.b) && w.b[w.i] == '}' {
+		w.i++
+		return nil
+	}
+	var seen map[string]bool
+	for {
+		w.skipSpace()
+		if w.i >= len(w.b) || w.b[w.i] != '"' {
+			// go-json-experiment/json read a value there whole before
+			// refusing it as a name: an error inside it came first.
+			at := w.i
+			if _, err := w.peek(); err == nil {
+				if err := w.value(nil); err != nil {
+					return err
+				}
+			}
+			w.i = at
+			return w.invalid("looking for beginning of object key string")
+		}
+		at := w.i
+		name, err := w.str(true)
+		if err != nil {
+			return err
+		}
+		w.path = append(w.path, escape(name))
+		ft := elem
+		if fields != nil {
+			var known bool
+			if ft, known = fields[name]; !known {
+				return w.fail(ErrUnknownName)
+			}
+		}
+		if seen[name] {
+			return w.syntaxError(at, ErrDuplicateName)
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[name] = true
+		w.skipSpace()
+		if w.i >= len(w.b) || w.b[w.i] != ':' {
+			return w.invalid("after object key")
+		}
+		w.i++
+		if err := w.value(ft); err != nil {
+			return err
+		}
+		w.path = w.path[:len(w.path)-1]
+		w.skipSpace()
+		if w.i < len(w.b) && w.b[w.i] == ',' {
+			w.i++
+			continue
+		}
+		if w.i < len(w.b) && w.b[w.i] == '}' {
+			w.i++
+			return nil
+		}
+		return w.invalid("after object key:value pair")
+	}
+}
+
+func (w *walker) array(t reflect.Type) error {
+	var elem reflect.Type
+	switch {
+	case t == nil:
+	case t.Kind() == reflect.Slice, t.Kind() == reflect.Array:
+		elem = t.Elem()
+	default:
+		return w.mismatch('[', t)
+	}
+	w.i++ // '['
+	w.skipSpace()
+	if w.i < len(w.b) && w.b[w.i] == ']' {
+		w.i++
+		return nil
+	}
+	for n := 0; ; n++ {
+		w.path = append(w.path, strconv.Itoa(n))
+		if err := w.value(elem); err != nil {
+			return err
+		}
+		w.path = w.path[:len(w.path)-1]
+		w.skipSpace()
+		if w.i < len(w.b) && w.b[w.i] == ',' {
+			w.i++
+			continue
+		}
+		if w.i < len(w.b) && w.b[w.i] == ']' {
+			w.i++
+			return nil
+		}
+		return w.invalid("after array element")
+	}
+}
+
+// literal reads true, false or null.
+func (w *walker) literal(k Kind) error {
+	word := map[Kind]string{'t': "true", 'f': "false", 'n': "null"}[k]
+	for j := range len(word) {
+		if w.i >= len(w.b) || w.b[w.i] != word[j] {
+			return w.invalid("in literal " + word)
+		}
+		w.i++
+	}
+	return nil
+}
+
+// number reads a number (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?).
+func (w *walker) number() (string, error) {
+	start := w.i
+	digits := func() int {
+		n := 0
+		for w.i < len(w.b) && '0' <= w.b[w.i] && w.b[w.i] <= '9' {
+			w.i++
+			n++
+		}
+		return n
+	}
+	if w.b[w.i] == '-' {
+		w.i++
+	}
+	switch {
+	case w.i < len(w.b) && w.b[w.i] == '0':
+		w.i++
+	case digits() == 0:
+		return "", w.invalid("in numeric literal")
+	}
+	if w.i < len(w.b) && w.b[w.i] == '.' {
+		w.i++
+		if digits() == 0 {
+			return "", w.invalid("after decimal point in numeric literal")
+		}
+	}
+	if w.i < len(w.b) && (w.b[w.i] == 'e' || w.b[w.i] == 'E') {
+		w.i++
+		if w.i < len(w.b) && (w.b[w.i] == '+' || w.b[w.i] == '-') {
+			w.i++
+		}
+		if digits() == 0 {
+			return "", w.invalid("in exponent of numeric literal")
+		}
+	}
+	return string(w.b[start:w.i]), nil
+}
+
+// str reads a string, which must be UTF-8 and whose \u escapes must not
+// leave half a surrogate pair (encoding/json would make U+FFFD of either),
+// and returns its value when want.
+func (w *walker) str(want bool) (string, error) {
+	w.i++ // '"'
+	start, escaped := w.i, false
+	for {
+		if w.i >= len(w.b) {
+			return "", w.syntaxError(len(w.b), io.ErrUnexpectedEOF)
+		}
+		switch c := w.b[w.i]; {
+		case c == '"':
+			w.i++
+			if !want {
+				return "", nil
+			}
+			if !escaped {
+				return string(w.b[start : w.i-1]), nil
+			}
+			var s string
+			err := json.Unmarshal(w.b[start-1:w.i], &s) // checked above
+			return s, err
+		case c == '\\':
+			escaped = true
+			if err := w.escape(); err != nil {
+				return "", err
+			}
+		case c < ' ':
+			return "", w.invalid("in string literal")
+		case c < utf8.RuneSelf:
+			w.i++
+		default:
+			r, n := utf8.DecodeRune(w.b[w.i:])
+			if r == utf8.RuneError && n <= 1 {
+				return "", w.syntaxError(w.i, ErrInvalidUTF8)
+			}
+			w.i += n
+		}
+	}
+}
+
+// escape reads one escape sequence in a string; a high surrogate's \u
+// must be followed by a low one's.
+func (w *walker) escape() error {
+	at := w.i
+	w.i++ // '\\'
+	if w.i >= len(w.b) {
+		return w.syntaxError(len(w.b), io.ErrUnexpectedEOF)
+	}
+	switch w.b[w.i] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		w.i++
+		return nil
+	case 'u':
+	default:
+		return w.invalid("in string escape code")
+	}
+	r, err := w.hex4()
+	if err != nil {
+		return err
+	}
+	switch {
+	case r >= 0xDC00 && r < 0xE000:
+		return w.syntaxError(at, ErrInvalidUTF8)
+	case r >= 0xD800 && r < 0xDC00:
+		if w.i+1 < len(w.b) && w.b[w.i] == '\\' && w.b[w.i+1] == 'u' {
+			w.i++
+			lo, err := w.hex4()
+			if err != nil {
+				return err
+			}
+			if lo >= 0xDC00 && lo < 0xE000 {
+				return nil
+			}
+		}
+		return w.syntaxError(at, ErrInvalidUTF8)
+	}
+	return nil
+}
+
+// hex4 reads the 'u' and four hex digits of a \u escape.
+func (w *walker) hex4() (rune, error) {
+	w.i++ // 'u'
+	var r rune
+	for range 4 {
+		if w.i >= len(w.b) {
+			return 0, w.syntaxError(len(w.b), io.ErrUnexpectedEOF)
+		}
+		c := w.b[w.i]
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, w.invalid("in \\u hexadecimal character escape")
+		}
+		w.i++
+	}
+	return r, nil
 }
 
 // checkTime refuses what RFC 3339 does not allow but time.Parse does (a
@@ -368,22 +599,22 @@ func checkTime(s string) error {
 
 // fits reports whether a number may go into t, and the error if it is out
 // of t's range.
-func fits(n json.Number, t reflect.Type) (bool, error) {
+func fits(n string, t reflect.Type) (bool, error) {
 	var err error
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		var i int64
-		if i, err = strconv.ParseInt(string(n), 10, 64); err == nil && reflect.Zero(t).OverflowInt(i) {
+		if i, err = strconv.ParseInt(n, 10, 64); err == nil && reflect.Zero(t).OverflowInt(i) {
 			err = fmt.Errorf("cannot unmarshal %s into %v: value out of range", n, t)
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		var u uint64
-		if u, err = strconv.ParseUint(string(n), 10, 64); err == nil && reflect.Zero(t).OverflowUint(u) {
+		if u, err = strconv.ParseUint(n, 10, 64); err == nil && reflect.Zero(t).OverflowUint(u) {
 			err = fmt.Errorf("cannot unmarshal %s into %v: value out of range", n, t)
 		}
 	case reflect.Float32, reflect.Float64:
 		var f float64
-		if f, err = strconv.ParseFloat(string(n), t.Bits()); err == nil && (math.IsInf(f, 0) || reflect.Zero(t).OverflowFloat(f)) {
+		if f, err = strconv.ParseFloat(n, t.Bits()); err == nil && (math.IsInf(f, 0) || reflect.Zero(t).OverflowFloat(f)) {
 			err = fmt.Errorf("cannot unmarshal %s into %v: value out of range", n, t)
 		}
 	default:
@@ -392,124 +623,15 @@ func fits(n json.Number, t reflect.Type) (bool, error) {
 	return true, err
 }
 
-// mismatch is a JSON kind that t cannot hold. Into a string, a number or
-// bytes it is reported once the value that begins with tok has been read
-// (a syntax error in it comes first), into anything else at once, as
-// go-json-experiment/json reported it.
-func (w *walker) mismatch(tok json.Token, t reflect.Type) error {
-	readWhole := false
-	switch t.Kind() {
-	case reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64:
-		readWhole = true
-	case reflect.Slice:
-		readWhole = t.Elem().Kind() == reflect.Uint8
-	}
-	if d, isDelim := tok.(json.Delim); isDelim && readWhole {
-		var err error
-		if d == '{' {
-			err = w.object(nil)
-		} else {
-			err = w.array(nil)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	var k Kind
-	switch x := tok.(type) {
-	case json.Delim:
-		k = Kind(x)
-	case string:
-		k = '"'
-	case json.Number:
-		k = '0'
-	case bool:
-		k = 'f'
-		if x {
-			k = 't'
-		}
-	}
-	return &Error{Pointer: append([]string(nil), w.path...), JSONKind: k, GoType: t}
-}
-
-func (w *walker) object(t reflect.Type) error {
-	var fields map[string]reflect.Type
-	var elem reflect.Type
-	switch {
-	case t == nil:
-	case t.Kind() == reflect.Struct:
-		fields = fieldsOf(t)
-	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
-		elem = t.Elem()
-	default:
-		return w.mismatch(json.Delim('{'), t)
-	}
-	seen := map[string]bool{}
-	for w.dec.More() {
-		tok, err := w.token()
-		if err != nil {
-			return err
-		}
-		name := tok.(string) // encoding/json allows only strings here
-		w.path = append(w.path, escape(name))
-		ft := elem
-		if fields != nil {
-			var known bool
-			if ft, known = fields[name]; !known {
-				return w.fail(ErrUnknownName)
-			}
-		}
-		if seen[name] {
-			e := w.fail(ErrDuplicateName)
-			e.Syntax, e.Offset = true, w.nameOffset()
-			return e
-		}
-		seen[name] = true
-		if err := w.value(ft); err != nil {
-			return err
-		}
-		w.path = w.path[:len(w.path)-1]
-	}
-	_, err := w.token() // '}'
-	return err
-}
-
-// nameOffset is where the member name just read begins.
-func (w *walker) nameOffset() int64 {
-	end := w.dec.InputOffset()
-	i := bytes.LastIndexByte(w.b[:end-1], '"')
-	for i > 0 && w.b[i-1] == '\\' {
-		i = bytes.LastIndexByte(w.b[:i-1], '"')
-	}
-	return int64(max(i, 0))
-}
-
-func (w *walker) array(t reflect.Type) error {
-	var elem reflect.Type
-	switch {
-	case t == nil:
-	case t.Kind() == reflect.Slice, t.Kind() == reflect.Array:
-		elem = t.Elem()
-	default:
-		return w.mismatch(json.Delim('['), t)
-	}
-	for i := 0; w.dec.More(); i++ {
-		w.path = append(w.path, strconv.Itoa(i))
-		if err := w.value(elem); err != nil {
-			return err
-		}
-		w.path = w.path[:len(w.path)-1]
-	}
-	_, err := w.token() // ']'
-	return err
-}
-
 // escape is a name as a JSON pointer token (RFC 6901).
 func escape(name string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
+	if !strings.ContainsAny(name, "~/") {
+		return name
+	}
+	return pointerEscaper.Replace(name)
 }
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"touchaudit/internal/audit"
 	"touchaudit/internal/strictjson"
 )
 
@@ -32,6 +33,8 @@ type upload struct {
 	At       time.Time         `json:"at"`
 	Extra    json.RawMessage   `json:"extra"`
 	Any      any               `json:"any"`
+	Day      audit.Date        `json:"day"`
+	DayOrNot *audit.Date       `json:"dayOrNot"`
 	Skipped  string            `json:"-"`
 	Untagged string
 }
