@@ -1,7 +1,8 @@
 // Package httpapi is touchaudit's HTTP API (docs/API.md) for auditors' phones
 // and CX leads: one handler of API Gateway HTTP API events (payload 2.0),
-// served by the API Lambda in AWS and, through HTTP, by `touchaudit local`
-// on the same code path.
+// served in AWS by a Lambda function per part of the API (Parts: each
+// links only its part's routes and AWS clients) and, through HTTP, by
+// `touchaudit local`, every part in one handler, on the same code path.
 //
 // Identity comes only from the JWT authorizer's claims in the request
 // context; the handler never reads a token itself. Every error has one JSON

@@ -417,7 +417,13 @@ func (w *walker) array(t reflect.Type) error {
 
 // literal reads true, false or null.
 func (w *walker) literal(k Kind) error {
-	word := map[Kind]string{'t': "true", 'f': "false", 'n': "null"}[k]
+	word := "null"
+	switch k {
+	case 't':
+		word = "true"
+	case 'f':
+		word = "false"
+	}
 	for j := range len(word) {
 		if w.i >= len(w.b) || w.b[w.i] != word[j] {
 			return w.invalid("in literal " + word)
@@ -628,10 +634,8 @@ func escape(name string) string {
 	if !strings.ContainsAny(name, "~/") {
 		return name
 	}
-	return pointerEscaper.Replace(name)
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
 }
-
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
 
