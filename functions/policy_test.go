@@ -64,17 +64,7 @@ var signedFor = map[string]string{"s3:PutObject": "EVIDENCE_BUCKET", "s3:GetObje
 // function and action, each with the path that needs it. An entry whose
 // action is called fails the test, so the list only shrinks.
 var unexercised = map[string]map[string]string{
-	"api": {
-		"states:SendTaskSuccess":                "a lead's QA decision and a promise answer resume the waiting audit",
-		"cognito-idp:ListUsers":                 "PUT /api/company syncs the staff, as import-company's event does",
-		"cognito-idp:AdminCreateUser":           "PUT /api/company syncs the staff, as import-company's event does",
-		"cognito-idp:AdminUpdateUserAttributes": "PUT /api/company syncs the staff, as import-company's event does",
-		"cognito-idp:AdminEnableUser":           "PUT /api/company syncs the staff, as import-company's event does",
-		"cognito-idp:AdminDisableUser":          "PUT /api/company syncs the staff, as import-company's event does",
-		"cognito-idp:AdminListGroupsForUser":    "PUT /api/company syncs the staff, as import-company's event does",
-		"cognito-idp:AdminAddUserToGroup":       "PUT /api/company syncs the staff, as import-company's event does",
-		"cognito-idp:AdminRemoveUserFromGroup":  "PUT /api/company syncs the staff, as import-company's event does",
-	},
+	"api":              {"states:SendTaskSuccess": "a lead's QA decision and a promise answer resume the waiting audit"},
 	"assign-auditors":  {"states:SendTaskSuccess": "a review whose walks all stay unstaffed is woken at once"},
 	"dispatch":         {"states:SendTaskSuccess": "a walk already submitted when its audit dispatches resumes at once"},
 	"qa":               {"states:SendTaskSuccess": "an auto-approved walk resumes its audit's QA wait"},

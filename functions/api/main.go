@@ -1,7 +1,8 @@
 // Command api is the ApiFunction Lambda behind the API Gateway HTTP API: the
-// auditors' and CX leads' endpoints under /api (internal/httpapi, identity
-// from the Cognito JWT authorizer's claims) and the mobile audit form
-// (internal/webform) on every other path.
+// auditors' walks and the CX leads' reviews, QA and actions under /api
+// (httpapi.Auditors, identity from the Cognito JWT authorizer's claims),
+// and every other /api path, which it answers 404. The evidence, company,
+// form and console functions serve the rest (httpapi.Parts).
 package main
 
 import (
@@ -11,11 +12,8 @@ import (
 
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/lambdaenv"
-	"touchaudit/internal/lambdaenv/directory"
-	"touchaudit/internal/lambdaenv/evidence"
 	"touchaudit/internal/lambdaenv/executions"
 	"touchaudit/internal/lambdafn"
-	"touchaudit/internal/webform"
 )
 
 func main() {
@@ -24,10 +22,9 @@ func main() {
 	if err != nil {
 		log.Fatalf("api: %v", err)
 	}
-	o := httpapi.Options{Form: webform.HandlerWith(env.SignIn()), Directory: directory.New(env), Files: evidence.New(env)}
 	// The role grants no ses:SendEmail: the API's notifications (an appeal
 	// tells the leads) are logged, best effort as everywhere.
-	h := httpapi.New(env.Workflow(executions.New(env), nil), env.Store(), o)
+	h := httpapi.NewPart(httpapi.Auditors, env.Workflow(executions.New(env), nil), env.Store(), httpapi.Options{})
 	// Not a payload-2.0 event is the function's InvalidInput error; every
 	// HTTP request gets an HTTP answer.
 	lambdafn.Start(h.Handle)

@@ -4,7 +4,8 @@
 // functions/<name>/main.go calls its entry's Start (functions.Score.Start),
 // and the local stack (cmd/touchaudit) binds Handler of the same entries
 // in process, so AWS and the local engine cannot disagree about what a function does.
-// api and import-company are not workflow functions and are not listed.
+// api, evidence, company, form, console and import-company are not workflow
+// functions and are not listed.
 package functions
 
 import (

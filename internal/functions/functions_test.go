@@ -22,7 +22,7 @@ import (
 
 // notWorkflow are the functions/ directories that are no workflow function:
 // they build other services and do not call Start.
-var notWorkflow = map[string]bool{"api": true, "console": true, "import-company": true}
+var notWorkflow = map[string]bool{"api": true, "console": true, "import-company": true, "evidence": true, "company": true, "form": true}
 
 // mainOf is what a functions/<name>/main.go says: the variable of this
 // package whose Start it calls (functions.Score.Start), "" when none, and

@@ -10,10 +10,9 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
-	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 
 	"touchaudit/internal/audit"
+	"touchaudit/internal/strictjson"
 )
 
 // Body limits. API Gateway accepts 10 MB and Lambda 6 MB; the API takes far
@@ -68,49 +67,40 @@ func decode(b []byte, v any, emptyOK bool) error {
 	// RFC 8259 leaves duplicate names undefined; encoding/json keeps the
 	// last, so a proxy and the API could read different walks. This decoder
 	// refuses them, as it refuses invalid UTF-8.
-	if err := json.Unmarshal(b, v, json.RejectUnknownMembers(true)); err != nil {
+	if err := strictjson.Unmarshal(b, v); err != nil {
 		return decodeError(err)
 	}
 	return nil
 }
 
 func decodeError(err error) error {
-	var (
-		sem *json.SemanticError
-		syn *jsontext.SyntacticError
-	)
-	switch {
-	case errors.As(err, &syn):
-		path := pointerPath(syn.JSONPointer)
-		switch {
-		case errors.Is(syn.Err, jsontext.ErrDuplicateName):
-			return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("duplicate field %q", path),
-				Problems: []audit.Problem{{Path: path, Reason: "duplicate field: give each field once"}}}
-		case errors.Is(syn.Err, io.ErrUnexpectedEOF):
-			return errorf(audit.Invalid, "invalid JSON: unexpected end of input")
-		}
-		return errorf(audit.Invalid, "invalid JSON at byte %d: %v", syn.ByteOffset, syn.Err)
-	case errors.As(err, &sem):
-		path := pointerPath(sem.JSONPointer)
-		switch {
-		case errors.Is(sem.Err, json.ErrUnknownName):
-			return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("unknown field %q", path),
-				Problems: []audit.Problem{{Path: path, Reason: "unknown field: not accepted here"}}}
-		case path == "":
-			return errorf(audit.Invalid, "invalid JSON: the body must be a JSON object")
-		case sem.JSONKind != 0 && sem.GoType != nil && sem.Err == nil:
-			return invalidField(path, "cannot be a JSON %s", kindName(sem.JSONKind))
-		}
-		// A field's own decoding failed (a number out of range).
-		return invalidField(path, "invalid value")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errorf(audit.Invalid, "invalid JSON: unexpected end of input")
+	var e *strictjson.Error
+	if !errors.As(err, &e) {
+		// No detail of an unexpected decoder error reaches the client.
+		return errorf(audit.Invalid, "invalid JSON")
 	}
-	// No detail of an unexpected decoder error reaches the client.
-	return errorf(audit.Invalid, "invalid JSON")
+	path := pointerPath(e.Pointer)
+	switch {
+	case errors.Is(e.Err, strictjson.ErrDuplicateName):
+		return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("duplicate field %q", path),
+			Problems: []audit.Problem{{Path: path, Reason: "duplicate field: give each field once"}}}
+	case errors.Is(e.Err, io.ErrUnexpectedEOF):
+		return errorf(audit.Invalid, "invalid JSON: unexpected end of input")
+	case e.Syntax:
+		return errorf(audit.Invalid, "invalid JSON at byte %d: %v", e.Offset, e.Err)
+	case errors.Is(e.Err, strictjson.ErrUnknownName):
+		return &audit.Error{Code: audit.Invalid, Message: fmt.Sprintf("unknown field %q", path),
+			Problems: []audit.Problem{{Path: path, Reason: "unknown field: not accepted here"}}}
+	case path == "":
+		return errorf(audit.Invalid, "invalid JSON: the body must be a JSON object")
+	case e.Err == nil:
+		return invalidField(path, "cannot be a JSON %s", kindName(e.JSONKind))
+	}
+	// A field's own decoding failed (a number out of range).
+	return invalidField(path, "invalid value")
 }
 
-func kindName(k jsontext.Kind) string {
+func kindName(k strictjson.Kind) string {
 	switch k {
 	case '"':
 		return "string"
@@ -130,9 +120,9 @@ func kindName(k jsontext.Kind) string {
 
 // pointerPath turns the JSON pointer "/walkthrough/timeline/1/end" into the
 // field path "walkthrough.timeline[1].end".
-func pointerPath(p jsontext.Pointer) string {
+func pointerPath(p []string) string {
 	var b strings.Builder
-	for tok := range p.Tokens() {
+	for _, tok := range p {
 		if _, err := strconv.Atoi(tok); err == nil {
 			b.WriteString("[" + tok + "]")
 			continue

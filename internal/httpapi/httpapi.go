@@ -1,7 +1,8 @@
 // Package httpapi is touchaudit's HTTP API (docs/API.md) for auditors' phones
 // and CX leads: one handler of API Gateway HTTP API events (payload 2.0),
-// served by the API Lambda in AWS and, through HTTP, by `touchaudit local`
-// on the same code path.
+// served in AWS by a Lambda function per part of the API (Parts: each
+// links only its part's routes and AWS clients) and, through HTTP, by
+// `touchaudit local`, every part in one handler, on the same code path.
 //
 // Identity comes only from the JWT authorizer's claims in the request
 // context; the handler never reads a token itself. Every error has one JSON
@@ -81,10 +82,26 @@ type Outbox interface {
 	Sent(companyID string) []message.Message
 }
 
-// New returns the API handler over the workflow's use cases (Reviews for
-// the CX lead, Auditors for the auditor) and the store, with o.Routes after
-// the API's own routes.
+// New returns the API handler of every part (Parts) over the workflow's
+// use cases (Reviews for the CX lead, Auditors for the auditor) and the
+// store, with o.Routes after the API's own routes: what `touchaudit local`
+// serves in one process.
 func New(wf *workflow.Workflow, store Store, o Options) *Handler {
+	var routes []route
+	for _, p := range parts {
+		routes = append(routes, p.routes()...)
+	}
+	return newAPI(wf, store, o, routes)
+}
+
+// NewPart is New with part p's routes alone (and o.Routes, o.Form and
+// o.Shell): the handler of p's function, which links no other part's
+// routes.
+func NewPart(p Part, wf *workflow.Workflow, store Store, o Options) *Handler {
+	return newAPI(wf, store, o, p.routes())
+}
+
+func newAPI(wf *workflow.Workflow, store Store, o Options, routes []route) *Handler {
 	h := newHandler(o)
 	h.wf, h.store = wf, store
 	h.companies = audit.NewCompanyService(store).WithClock(h.now).WithDirectory(o.Directory)
@@ -92,7 +109,7 @@ func New(wf *workflow.Workflow, store Store, o Options) *Handler {
 		// A published standard version moves the schedule.
 		h.companies.WithRescheduler(wf.Reviews)
 	}
-	h.routes = append(apiRoutes(), h.routes...)
+	h.routes = append(routes, h.routes...)
 	if o.Files != nil {
 		h.evidence = workflow.NewEvidence(wf, o.Files)
 	}
@@ -149,47 +166,6 @@ type route struct {
 
 // anyRole lets every signed-in member of staff call a route.
 const anyRole audit.Role = ""
-
-// apiRoutes are the API's own routes. A function rather than a variable:
-// a package variable's initialiser would link every route's handler into
-// every binary importing the package, the console function's too.
-func apiRoutes() []route {
-	return []route{
-		{"GET", segs("/api/me"), anyRole, 0, (*Handler).me},
-		{"GET", segs("/api/assignments"), audit.RoleAuditor, 0, (*Handler).myAssignments},
-		{"GET", segs("/api/assignments/{id}"), audit.RoleAuditor, 0, (*Handler).myAssignment},
-		{"POST", segs("/api/assignments/{id}/start"), audit.RoleAuditor, MaxBody, (*Handler).start},
-		{"PUT", segs("/api/assignments/{id}/draft"), audit.RoleAuditor, MaxBody, (*Handler).draft},
-		{"POST", segs("/api/assignments/{id}/submit"), audit.RoleAuditor, MaxBody, (*Handler).submit},
-		{"POST", segs("/api/assignments/{id}/promises/{promiseId}"), audit.RoleAuditor, MaxBody, (*Handler).confirmPromise},
-		{"POST", segs("/api/assignments/{id}/evidence"), audit.RoleAuditor, MaxBody, (*Handler).requestEvidence},
-		{"POST", segs("/api/assignments/{id}/evidence/{evId}/uploaded"), audit.RoleAuditor, MaxBody, (*Handler).confirmEvidence},
-		// A lead of the company or the auditor who uploaded the file: decided
-		// by the evidence use case, anyone else is answered 404.
-		{"GET", segs("/api/evidence/{evId}"), anyRole, 0, (*Handler).evidenceFile},
-		{"GET", segs("/api/company"), audit.RoleLead, 0, (*Handler).company},
-		{"PUT", segs("/api/company"), audit.RoleLead, MaxCompanyBody, (*Handler).importCompany},
-		{"POST", segs("/api/reviews"), audit.RoleLead, MaxBody, (*Handler).startReview},
-		{"GET", segs("/api/reviews/interim"), audit.RoleLead, 0, (*Handler).interim},
-		{"POST", segs("/api/reviews/interim"), audit.RoleLead, MaxBody, (*Handler).startInterim},
-		{"GET", segs("/api/reviews/{id}"), audit.RoleLead, 0, (*Handler).review},
-		{"GET", segs("/api/reviews/{id}/report"), audit.RoleLead, 0, (*Handler).report},
-		{"POST", segs("/api/actions"), audit.RoleLead, MaxBody, (*Handler).createAction},
-		{"GET", segs("/api/actions"), audit.RoleLead, 0, (*Handler).listActions},
-		{"GET", segs("/api/actions/overdue"), audit.RoleLead, 0, (*Handler).overdueActions},
-		{"GET", segs("/api/actions/{id}"), audit.RoleLead, 0, (*Handler).action},
-		{"POST", segs("/api/actions/{id}/status"), audit.RoleLead, MaxBody, (*Handler).moveAction},
-		{"GET", segs("/api/trail"), audit.RoleLead, 0, (*Handler).trail},
-		{"GET", segs("/api/outbox"), audit.RoleLead, 0, (*Handler).sentMessages},
-		{"GET", segs("/api/qa"), audit.RoleLead, 0, (*Handler).qaQueue},
-		{"POST", segs("/api/results/{id}/approve"), audit.RoleLead, MaxBody, decideQA(audit.DecideApprove)},
-		{"POST", segs("/api/results/{id}/reject"), audit.RoleLead, MaxBody, decideQA(audit.DecideReject)},
-		{"POST", segs("/api/results/{id}/hold"), audit.RoleLead, MaxBody, decideQA(audit.DecideHold)},
-		{"POST", segs("/api/results/{id}/appeal"), anyRole, MaxBody, (*Handler).appeal},
-		{"GET", segs("/api/appeals"), audit.RoleLead, 0, (*Handler).appealsQueue},
-		{"POST", segs("/api/appeals/{id}/decide"), audit.RoleLead, MaxBody, (*Handler).decideAppeal},
-	}
-}
 
 func segs(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
 

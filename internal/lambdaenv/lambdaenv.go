@@ -174,10 +174,4 @@ func (e *Env) Companies(dir audit.StaffDirectory) *audit.CompanyService {
 // COGNITO_DOMAIN, USER_POOL_CLIENT_ID and APP_URL are set, else nil (dev
 // sign-in). The console's callback is APP_URL + "console/"; the function
 // serving the console's shell passes SignIn().Origin() to console.NewShell.
-func (e *Env) SignIn() *webform.SignIn {
-	s := webform.SignIn{Domain: e.getenv("COGNITO_DOMAIN"), ClientID: e.getenv("USER_POOL_CLIENT_ID"), RedirectURI: e.getenv("APP_URL")}
-	if s.Domain == "" || s.ClientID == "" || s.RedirectURI == "" {
-		return nil
-	}
-	return &s
-}
+func (e *Env) SignIn() *webform.SignIn { return webform.SignInFrom(e.getenv) }

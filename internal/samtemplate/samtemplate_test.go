@@ -205,10 +205,10 @@ func TestTemplate_ManagedLogin(t *testing.T) {
 	}
 	// The function that serves GET /config.json tells both pages where the
 	// managed login is.
-	env := fmt.Sprint(tmpl.Resolve(tmpl.Resources["ApiFunction"].Properties["Environment"]))
+	env := fmt.Sprint(tmpl.Resolve(tmpl.Resources["FormFunction"].Properties["Environment"]))
 	for _, v := range []string{"COGNITO_DOMAIN:https://", "USER_POOL_CLIENT_ID:", "APP_URL:https://audit.bank.example/"} {
 		if !strings.Contains(env, v) {
-			t.Errorf("ApiFunction's environment lacks %s: %s", v, env)
+			t.Errorf("FormFunction's environment lacks %s: %s", v, env)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,10 +12,8 @@ import (
 	"strings"
 	"time"
 
-	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
 	"touchaudit/internal/audit"
+	"touchaudit/internal/strictjson"
 )
 
 // Recorded is a walkthrough with the file it was read from.
@@ -120,7 +119,7 @@ func readFile(name string) ([]Recorded, []audit.Problem) {
 		}
 		return []Recorded{recorded(name, -1, b, w)}, nil
 	}
-	var raws []jsontext.Value
+	var raws []json.RawMessage
 	if err := decodeStrict(b, &raws); err != nil {
 		return nil, []audit.Problem{{Path: name + ": " + err.path, Reason: err.reason}}
 	}
@@ -152,29 +151,28 @@ func recorded(name string, i int, raw []byte, w audit.Walkthrough) Recorded {
 type decodeError struct{ path, reason string }
 
 func decodeStrict(b []byte, v any) *decodeError {
-	err := json.Unmarshal(b, v, json.RejectUnknownMembers(true))
+	err := strictjson.Unmarshal(b, v)
 	if err == nil {
 		return nil
 	}
-	var se *json.SemanticError
-	var sy *jsontext.SyntacticError
-	switch {
-	case errors.As(err, &se):
-		reason := "invalid value"
-		switch {
-		case errors.Is(se.Err, json.ErrUnknownName):
-			reason = "unknown field"
-		case se.Err != nil:
-			reason = se.Err.Error()
-		case se.GoType != nil && se.JSONKind != 0:
-			reason = fmt.Sprintf("must be %s, not JSON %s", goKind(se.GoType.String()), se.JSONKind)
-		}
-		return &decodeError{path: pointerPath(se.JSONPointer), reason: reason}
-	case errors.As(err, &sy):
-		line := bytes.Count(b[:min(int(sy.ByteOffset), len(b))], []byte("\n")) + 1
-		return &decodeError{path: pointerPath(sy.JSONPointer), reason: fmt.Sprintf("line %d: %v", line, sy.Err)}
+	var e *strictjson.Error
+	if !errors.As(err, &e) {
+		return &decodeError{reason: err.Error()}
 	}
-	return &decodeError{reason: err.Error()}
+	if e.Syntax {
+		line := bytes.Count(b[:min(int(e.Offset), len(b))], []byte("\n")) + 1
+		return &decodeError{path: pointerPath(e.Pointer), reason: fmt.Sprintf("line %d: %v", line, e.Err)}
+	}
+	reason := "invalid value"
+	switch {
+	case errors.Is(e.Err, strictjson.ErrUnknownName):
+		reason = "unknown field"
+	case e.Err != nil:
+		reason = e.Err.Error()
+	case e.GoType != nil && e.JSONKind != 0:
+		reason = fmt.Sprintf("must be %s, not JSON %s", goKind(e.GoType.String()), e.JSONKind)
+	}
+	return &decodeError{path: pointerPath(e.Pointer), reason: reason}
 }
 
 func goKind(t string) string {
@@ -192,9 +190,9 @@ func goKind(t string) string {
 }
 
 // pointerPath turns "/timeline/1/start" into "timeline[1].start".
-func pointerPath(p jsontext.Pointer) string {
+func pointerPath(p []string) string {
 	var b strings.Builder
-	for tok := range p.Tokens() {
+	for _, tok := range p {
 		if _, err := strconv.Atoi(tok); err == nil {
 			b.WriteString("[" + tok + "]")
 			continue

@@ -98,6 +98,19 @@ type SignIn struct {
 	ConsoleRedirectURI string `json:"consoleRedirectUri"`
 }
 
+// SignInFrom is the managed login the variables COGNITO_DOMAIN,
+// USER_POOL_CLIENT_ID and APP_URL (the form's address) name, read through
+// getenv (os.Getenv in a function's main), or nil (dev sign-in) unless
+// all three are set. A function that serves only the form reads them here,
+// without internal/lambdaenv and the AWS configuration it builds.
+func SignInFrom(getenv func(string) string) *SignIn {
+	s := SignIn{Domain: getenv("COGNITO_DOMAIN"), ClientID: getenv("USER_POOL_CLIENT_ID"), RedirectURI: getenv("APP_URL")}
+	if s.Domain == "" || s.ClientID == "" || s.RedirectURI == "" {
+		return nil
+	}
+	return &s
+}
+
 // ConsolePath is the console's path below the form's URL.
 const ConsolePath = "console/"
 
