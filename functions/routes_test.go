@@ -148,7 +148,8 @@ func TestRoutes_TemplateSendsEachPartToItsFunction(t *testing.T) {
 		}
 	}
 	form := logicalID(httpapi.FormFunction)
-	for _, path := range []string{"/", "/index.html", "/static/app.js", "/config.json"} {
+	// The console's page is static too: the form function serves it.
+	for _, path := range []string{"/", "/index.html", "/static/app.js", "/config.json", "/console", "/console/", "/console/console.js", "/console/i18n/pl.json"} {
 		if got, ok := selectRoute(routes, "GET", path); !ok || got.function != form || !got.public {
 			t.Errorf("GET %s goes to %+v; want %s without the authorizer", path, got, form)
 		}

@@ -443,3 +443,49 @@ func walkedJustNow(event []byte, now time.Time) []byte {
 		return []byte(`"` + t.Add(shift).Format(time.RFC3339Nano) + `"`)
 	})
 }
+
+// The console's page is static and served by the form function (its
+// fragments by the console function): GET /console/ through the form's
+// bootstrap answers the page with its Content-Security-Policy, which lets
+// it call the managed login's token endpoint named by the template.
+func TestSmoke_FormServesTheConsolePage(t *testing.T) {
+	h := newHarness(t)
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	table := "smoke-form-console"
+	if err := dynamo.EnsureTable(ctx, h.client, table); err != nil {
+		t.Fatal(err)
+	}
+	fn := h.start(ctx, t, "form", table)
+	event, err := os.ReadFile(filepath.Join(eventsDir, "form.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(event, &ev); err != nil {
+		t.Fatal(err)
+	}
+	ev["rawPath"] = "/console/"
+	ev["headers"].(map[string]any)["accept-encoding"] = "identity"
+	ev["requestContext"].(map[string]any)["http"].(map[string]any)["path"] = "/console/"
+	event, _ = json.Marshal(ev)
+	out, err := fn.Invoke(ctx, event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp struct {
+		Status  int               `json:"statusCode"`
+		Headers map[string]string `json:"headers"`
+		Body    string            `json:"body"`
+	}
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	if resp.Status != 200 || !strings.Contains(resp.Body, `src="/console/console.js"`) {
+		t.Fatalf("GET /console/: %d %.300s", resp.Status, resp.Body)
+	}
+	csp := resp.Headers["Content-Security-Policy"] + resp.Headers["content-security-policy"]
+	if !strings.Contains(csp, "connect-src 'self' https://") || !strings.Contains(csp, ".amazoncognito.com") {
+		t.Errorf("Content-Security-Policy %q: want connect-src to the managed login", csp)
+	}
+}

@@ -1,9 +1,10 @@
 // Command console is the ConsoleFunction Lambda behind the API Gateway HTTP
-// API: the CX lead console (internal/consoleapi): its page under /console/,
-// the HTML fragments under /api/console/, the review list (GET /api/reviews)
-// and the exports, with identity from the Cognito JWT authorizer's claims as
-// for the api function. It only reads the table. The api function serves
-// the rest of the API and links neither the console nor its exports.
+// API: the CX lead console's HTML fragments under /api/console/, the review
+// list (GET /api/reviews) and the exports (internal/consoleapi), with
+// identity from the Cognito JWT authorizer's claims as for the api
+// function. It only reads the table. The console's page under /console/ is
+// static and served by the form function; the api function serves the rest
+// of the API and links neither the console nor its exports.
 package main
 
 import (
@@ -22,9 +23,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("console: %v", err)
 	}
-	// The page signs in through the form's managed login (COGNITO_DOMAIN,
-	// USER_POOL_CLIENT_ID, APP_URL; its callback is APP_URL + "console/").
-	o, err := consoleapi.WithSignIn(httpapi.Options{}, env.Store(), env.SignIn().Origin())
+	o, err := consoleapi.WithRoutes(httpapi.Options{}, env.Store())
 	if err != nil {
 		log.Fatalf("console: %v", err)
 	}

@@ -15,7 +15,7 @@ func TestBrotli_EveryShellFileHasItsVariant(t *testing.T) {
 		t.Fatal(err)
 	}
 	ct := func(name string) string { return contentTypes[path.Ext(name)] }
-	if err := compresstest.Check(static, "static", brs, ct, "internal/console"); err != nil {
+	if err := compresstest.Check(shellFiles, "static", brs, ct, "internal/console"); err != nil {
 		t.Fatal(err)
 	}
 }

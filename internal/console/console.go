@@ -79,8 +79,12 @@ type Options struct {
 	Now func() time.Time
 }
 
-//go:embed static
-var static embed.FS
+// The catalogues, for the fragments' texts. The shell (NewShell) embeds
+// the whole of static/ on its own, so a function that renders fragments
+// and serves no shell (functions/console) links only the catalogues.
+//
+//go:embed static/i18n
+var catalogueFiles embed.FS
 
 // New returns the console over the store.
 func New(store Store, o Options) (*Console, error) {
@@ -126,7 +130,7 @@ func (cs *catalogues) of(lang audit.Lang) map[string]string {
 	if m, ok := cs.text[lang]; ok {
 		return m
 	}
-	b, err := fs.ReadFile(static, "static/i18n/"+string(lang)+".json")
+	b, err := fs.ReadFile(catalogueFiles, "static/i18n/"+string(lang)+".json")
 	if err != nil {
 		panic(err)
 	}

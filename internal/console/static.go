@@ -1,6 +1,7 @@
 package console
 
 import (
+	"embed"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -36,6 +37,13 @@ var contentTypes = map[string]string{
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
+// shellFiles are the shell's files (the catalogues among them: console.js
+// reads them too). Only NewShell reads them, so only a function that serves
+// the shell (functions/form) links them.
+//
+//go:embed static
+var shellFiles embed.FS
+
 // Shell serves the console's static files under Prefix: compressed (the
 // embedded brotli variants, gzip at the first request; whichever the
 // browser accepts), with a strong
@@ -60,7 +68,7 @@ func NewShell(signInOrigin string) (*Shell, error) {
 		}
 		csp = strings.Replace(csp, "connect-src 'self'", "connect-src 'self' "+signInOrigin, 1)
 	}
-	root, err := fs.Sub(static, "static")
+	root, err := fs.Sub(shellFiles, "static")
 	if err != nil {
 		return nil, err
 	}

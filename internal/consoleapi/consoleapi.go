@@ -32,10 +32,27 @@ func With(o httpapi.Options, store console.Store) (httpapi.Options, error) {
 	return WithSignIn(o, store, origin)
 }
 
-// WithSignIn is With for a handler without the form (the console
-// function): the page signs in through the managed login at signInOrigin
-// (webform.SignIn.Origin; "" is dev sign-in).
+// WithSignIn is With for a handler without the form: the page signs in
+// through the managed login at signInOrigin (webform.SignIn.Origin; "" is
+// dev sign-in).
 func WithSignIn(o httpapi.Options, store console.Store, signInOrigin string) (httpapi.Options, error) {
+	shell, err := console.NewShell(signInOrigin)
+	if err != nil {
+		return o, err
+	}
+	o, err = WithRoutes(o, store)
+	if err != nil {
+		return o, err
+	}
+	o.Shell = shell
+	return o, nil
+}
+
+// WithRoutes returns o with the console's routes added and no page: the
+// console function's, whose page the form function serves with the form
+// (the page is static; the function that renders the fragments then links
+// only the catalogues, not the shell's files).
+func WithRoutes(o httpapi.Options, store console.Store) (httpapi.Options, error) {
 	now := o.Now
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
@@ -44,13 +61,8 @@ func WithSignIn(o httpapi.Options, store console.Store, signInOrigin string) (ht
 	if err != nil {
 		return o, err
 	}
-	shell, err := console.NewShell(signInOrigin)
-	if err != nil {
-		return o, err
-	}
 	s := &routes{console: c, outbox: o.Outbox, log: o.Log}
 	o.Routes = append(append([]httpapi.Route{}, o.Routes...), s.list()...)
-	o.Shell = shell
 	return o, nil
 }
 
