@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 
 	"touchaudit/internal/compress"
 )
@@ -50,11 +51,16 @@ var shellFiles embed.FS
 // ETag per encoding, Cache-Control no-cache (revalidate, so a deploy is
 // seen at once) and 304 on If-None-Match.
 type Shell struct {
+	csp string
+	// files are made at the first request, not at start: a cold start
+	// that serves the form makes none of them (the form function's).
+	once  sync.Once
 	files map[string]*compress.Asset
-	csp   string
+	err   error
 }
 
-// NewShell reads and compresses the embedded shell. signInOrigin is the
+// NewShell returns the embedded shell, whose files are read at its first
+// request (makeFiles; the shell's tests read them all). signInOrigin is the
 // Cognito managed login's origin (https://<prefix>.auth.<region>.amazoncognito.com,
 // webform.SignIn.Origin) that the page signs in with through the form's
 // /auth.js and /config.json; its page may call that origin's token
@@ -68,6 +74,11 @@ func NewShell(signInOrigin string) (*Shell, error) {
 		}
 		csp = strings.Replace(csp, "connect-src 'self'", "connect-src 'self' "+signInOrigin, 1)
 	}
+	return &Shell{csp: csp}, nil
+}
+
+// makeFiles reads the embedded files and their brotli variants.
+func makeFiles() (map[string]*compress.Asset, error) {
 	root, err := fs.Sub(shellFiles, "static")
 	if err != nil {
 		return nil, err
@@ -76,7 +87,7 @@ func NewShell(signInOrigin string) (*Shell, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Shell{files: map[string]*compress.Asset{}, csp: csp}
+	files := map[string]*compress.Asset{}
 	err = fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -89,10 +100,10 @@ func NewShell(signInOrigin string) (*Shell, error) {
 		if !ok {
 			ct = mime.TypeByExtension(path.Ext(p))
 		}
-		s.files[Prefix+p] = compress.NewAsset(ct, b, brs)
+		files[Prefix+p] = compress.NewAsset(ct, b, brs)
 		return nil
 	})
-	return s, err
+	return files, err
 }
 
 // ServeHTTP serves GET and HEAD; Prefix itself is index.html.
@@ -104,6 +115,11 @@ func (s *Shell) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if p == Prefix {
 		p = Prefix + "index.html"
+	}
+	s.once.Do(func() { s.files, s.err = makeFiles() })
+	if s.err != nil {
+		http.Error(w, "the console's files are unreadable", http.StatusInternalServerError)
+		return
 	}
 	a, ok := s.files[p]
 	if !ok {
