@@ -90,7 +90,7 @@ func agree(t *testing.T, doc []byte, targets map[string]func() any) bool {
 	return true
 }
 
-func fixtures(t *testing.T) (walk, company []byte) {
+func fixtures(t testing.TB) (walk, company []byte) {
 	t.Helper()
 	ev, err := os.ReadFile("../../testdata/events/api-submit.json")
 	if err != nil {

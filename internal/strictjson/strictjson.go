@@ -140,9 +140,26 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // each value decodes into. It accepts exactly the JSON encoding/json
 // accepts, and UTF-8 only.
 type walker struct {
-	b    []byte
-	i    int // the next byte
-	path []string
+	b     []byte
+	i     int // the next byte
+	path  []string
+	depth int // objects and arrays open
+}
+
+// maxDepth is how deeply objects and arrays may nest, as encoding/json and
+// go-json-experiment/json allow: the walk recurses per level, and without
+// a bound a 512 KiB body of '[' would grow its stack to hundreds of MB.
+const maxDepth = 10000
+
+var errMaxDepth = errors.New("exceeded max depth")
+
+// nest enters an object or an array at the next byte; the caller leaves it
+// with w.depth--.
+func (w *walker) nest() error {
+	if w.depth++; w.depth > maxDepth {
+		return w.syntaxError(w.i, errMaxDepth)
+	}
+	return nil
 }
 
 func (w *walker) fail(err error) *Error {
@@ -318,6 +335,10 @@ func (w *walker) object(t reflect.Type) error {
 	default:
 		return w.mismatch('{', t)
 	}
+	if err := w.nest(); err != nil {
+		return err
+	}
+	defer func() { w.depth-- }()
 	w.i++ // '{'
 	w.skipSpace()
 	if w.i < len(w.b) && w.b[w.i] == '}' {
@@ -390,6 +411,10 @@ func (w *walker) array(t reflect.Type) error {
 	default:
 		return w.mismatch('[', t)
 	}
+	if err := w.nest(); err != nil {
+		return err
+	}
+	defer func() { w.depth-- }()
 	w.i++ // '['
 	w.skipSpace()
 	if w.i < len(w.b) && w.b[w.i] == ']' {

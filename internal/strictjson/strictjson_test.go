@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +140,47 @@ func TestUnmarshal_Decodes(t *testing.T) {
 	}
 	if v.FileName != "zdjęcie 😀.jpg" || *v.Size != 10 || v.ID != "u1" {
 		t.Errorf("got %+v", v)
+	}
+}
+
+// Nesting deeper than encoding/json's and go-json-experiment/json's 10000
+// levels is a syntax error found by the walk, wherever it is: the walk
+// recurses per level, and a 512 KiB body of '[' would otherwise grow its
+// stack to hundreds of MB, past the function's memory (the stack is
+// capped here so that such a walk fails the test).
+func TestUnmarshal_RefusesDeepNesting(t *testing.T) {
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20))
+	nest := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	for name, doc := range map[string]string{
+		"in any":       `{"any":` + nest(10001) + `}`,
+		"in raw JSON":  `{"extra":` + nest(10001) + `}`,
+		"for a string": `{"fileName":` + nest(10001) + `}`,
+		"objects":      `{"any":` + strings.Repeat(`{"a":`, 10001) + `1` + strings.Repeat(`}`, 10001) + `}`,
+		"unterminated": `{"any":` + strings.Repeat("[", 1<<19),
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := strictjson.Unmarshal([]byte(doc), new(upload))
+			var e *strictjson.Error
+			if !errors.As(err, &e) || !e.Syntax || !strings.Contains(err.Error(), "exceeded max depth") {
+				t.Errorf("err = %.200v, want a syntax error: exceeded max depth", err)
+			}
+		})
+	}
+	// Where a name belongs, any syntax error will do.
+	for name, doc := range map[string]string{
+		"as a name":           `{` + nest(1<<18) + `:1}`,
+		"unterminated object": strings.Repeat("{", 1<<19),
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := strictjson.Unmarshal([]byte(doc), new(upload))
+			var e *strictjson.Error
+			if !errors.As(err, &e) || !e.Syntax {
+				t.Errorf("err = %.200v, want a syntax error", err)
+			}
+		})
+	}
+	var v any
+	if err := strictjson.Unmarshal([]byte(nest(10000)), &v); err != nil {
+		t.Errorf("10000 levels: %.200v", err)
 	}
 }
