@@ -417,9 +417,17 @@ func (w *walker) array(t reflect.Type) error {
 	defer func() { w.depth-- }()
 	w.i++ // '['
 	w.skipSpace()
+	// A Go array takes exactly its length: encoding/json would drop the
+	// extra elements or leave the missing ones zero.
+	length := func(n int) error {
+		if t != nil && t.Kind() == reflect.Array && n != t.Len() {
+			return w.fail(fmt.Errorf("cannot unmarshal JSON array of %d elements into Go %v: want %d", n, t, t.Len()))
+		}
+		return nil
+	}
 	if w.i < len(w.b) && w.b[w.i] == ']' {
 		w.i++
-		return nil
+		return length(0)
 	}
 	for n := 0; ; n++ {
 		w.path = append(w.path, strconv.Itoa(n))
@@ -434,7 +442,7 @@ func (w *walker) array(t reflect.Type) error {
 		}
 		if w.i < len(w.b) && w.b[w.i] == ']' {
 			w.i++
-			return nil
+			return length(n + 1)
 		}
 		return w.invalid("after array element")
 	}

@@ -38,6 +38,7 @@ type upload struct {
 	DayOrNot *audit.Date       `json:"dayOrNot"`
 	Skipped  string            `json:"-"`
 	Untagged string
+	Pair     [2]int `json:"pair"`
 }
 
 // Each rule encoding/json does not keep, and the ones it does, with where
@@ -112,6 +113,9 @@ func TestUnmarshal_RefusesValues(t *testing.T) {
 		"comma before fraction": `{"at":"2026-11-03T09:00:05,5Z"}`,
 		"zone hour 24":          `{"at":"2026-11-03T09:00:05+24:00"}`,
 		"no time":               `{"at":"wczoraj"}`,
+		"array too long":        `{"pair":[1,2,3]}`,
+		"array too short":       `{"pair":[1]}`,
+		"empty array":           `{"pair":[]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			var v upload
@@ -182,5 +186,13 @@ func TestUnmarshal_RefusesDeepNesting(t *testing.T) {
 	var v any
 	if err := strictjson.Unmarshal([]byte(nest(10000)), &v); err != nil {
 		t.Errorf("10000 levels: %.200v", err)
+	}
+}
+
+// A Go array of the JSON array's length decodes.
+func TestUnmarshal_DecodesAnArrayOfItsLength(t *testing.T) {
+	var v upload
+	if err := strictjson.Unmarshal([]byte(`{"pair":[4,5]}`), &v); err != nil || v.Pair != [2]int{4, 5} {
+		t.Fatalf("pair %v, err %v", v.Pair, err)
 	}
 }
