@@ -84,7 +84,7 @@ func (c *Console) actionRow(n *names, a audit.Action) ActionRow {
 	row := ActionRow{Action: a, Touchpoint: n.touchpoint(a.TouchpointID), Unit: n.unit(a.Owner.Unit), Person: n.person(a.Owner.Person),
 		Overdue: a.Overdue(c.now())}
 	if a.Source.ReviewID != "" {
-		row.SourceLink = "#/reviews/" + a.Source.ReviewID + "/report"
+		row.SourceLink = "#/reviews/" + urlPart(a.Source.ReviewID) + "/report"
 	}
 	return row
 }

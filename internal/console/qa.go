@@ -88,7 +88,7 @@ func (c *Console) queueRow(v Viewer, n *names, r audit.Result) QueueRow {
 
 // walkLink is the console's address of a result's walk.
 func walkLink(r audit.Result) string {
-	return "#/reviews/" + r.ReviewID + "/touchpoints/" + r.TouchpointID + "/" + r.ID
+	return "#/reviews/" + urlPart(r.ReviewID) + "/touchpoints/" + urlPart(r.TouchpointID) + "/" + urlPart(r.ID)
 }
 
 // flags translates evidence flags: "code" or "code: detail".

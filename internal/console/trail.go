@@ -69,9 +69,9 @@ func (c *Console) trailRow(lang audit.Lang, n *names, e audit.TrailEntry) TrailR
 	row := TrailRow{At: e.At, Actor: n.person(e.Actor), Verb: verb, Kind: c.T(lang, "object."+e.Object.Kind), ID: e.Object.ID, Reason: e.Reason}
 	switch e.Object.Kind {
 	case audit.TrailAction:
-		row.Link = "#/actions/" + e.Object.ID
+		row.Link = "#/actions/" + urlPart(e.Object.ID)
 	case audit.TrailReview:
-		row.Link = "#/reviews/" + e.Object.ID
+		row.Link = "#/reviews/" + urlPart(e.Object.ID)
 	}
 	if len(e.Before) > 0 {
 		row.Changes = changes(e.Before, e.After)
