@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"touchaudit/internal/consoleapi"
 
 	"touchaudit/internal/httpapi"
 	"touchaudit/internal/samtemplate"
@@ -167,6 +168,23 @@ func TestRoutes_TemplateSendsEachPartToItsFunction(t *testing.T) {
 			}
 		case own[r.function] != nil && !own[r.function][key]:
 			t.Errorf("%s goes to %s, whose part has no such route", key, r.function)
+		}
+	}
+}
+
+// The console function's routes (consoleapi.Routes) reach it behind the
+// authorizer: each is more specific than the api function's /api/{proxy+}.
+func TestRoutes_TemplateSendsTheConsoleRoutesToItsFunction(t *testing.T) {
+	routes := gatewayRoutes(t)
+	keys := consoleapi.Routes()
+	if len(keys) == 0 {
+		t.Fatal("no console routes")
+	}
+	for _, key := range keys {
+		method, path, _ := strings.Cut(string(key), " ")
+		got, ok := selectRoute(routes, method, concrete(path))
+		if !ok || got.function != logicalID("console") || got.public {
+			t.Errorf("%s goes to %+v; want %s behind the authorizer", key, got, logicalID("console"))
 		}
 	}
 }

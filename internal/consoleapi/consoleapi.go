@@ -82,6 +82,17 @@ type routes struct {
 	log     *slog.Logger
 }
 
+// Routes are the console's routes as API Gateway names them ("GET
+// /api/console/reviews"): the console function's, which
+// functions/routes_test.go checks template.yaml against.
+func Routes() []httpapi.RouteKey {
+	var out []httpapi.RouteKey
+	for _, r := range (&routes{}).list() {
+		out = append(out, httpapi.RouteKey(r.Method+" "+r.Path))
+	}
+	return out
+}
+
 func (s *routes) list() []httpapi.Route {
 	return []httpapi.Route{
 		{Method: "GET", Path: "/api/reviews", Role: audit.RoleLead, Serve: s.reviews},
