@@ -558,20 +558,15 @@ func functions(env Env, o *order) map[string]jsonata.Extension {
 			return nil, errors.New("$assert() statement failed")
 		}},
 		"parse": {Func: func(s string) (any, error) {
-			dec := json.NewDecoder(strings.NewReader(s))
-			var v any
-			if err := dec.Decode(&v); err != nil {
-				return nil, fmt.Errorf("$parse: %q is not JSON: %v", s, err)
-			}
-			if dec.More() {
+			// The engine's decoder, which keeps the objects' key order.
+			v, err := jsonvalue.Decode([]byte(s))
+			if errors.Is(err, jsonvalue.ErrTrailingData) {
 				return nil, fmt.Errorf("$parse: %q has data after the JSON value", s)
 			}
-			// Again with the engine's decoder, for the objects' key order.
-			ordered, err := jsonvalue.Decode([]byte(s))
 			if err != nil {
 				return nil, fmt.Errorf("$parse: %q is not JSON: %v", s, err)
 			}
-			return o.toJSONata(ordered), nil
+			return o.toJSONata(v), nil
 		}},
 	}
 }

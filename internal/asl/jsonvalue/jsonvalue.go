@@ -11,6 +11,7 @@ package jsonvalue
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -140,6 +141,9 @@ func (o *Object) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// ErrTrailingData is Decode's error for a value followed by more data.
+var ErrTrailingData = errors.New("unexpected data after the JSON value")
+
 // Decode parses exactly one JSON value. Objects keep their key order (a
 // repeated key keeps its first place and its last value, as encoding/json
 // keeps the last value); numbers are json.Number.
@@ -151,7 +155,7 @@ func Decode(data []byte) (any, error) {
 		return nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("unexpected data after the JSON value")
+		return nil, ErrTrailingData
 	}
 	return v, nil
 }
