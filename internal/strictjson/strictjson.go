@@ -389,17 +389,25 @@ func (w *walker) object(t reflect.Type) error {
 			return err
 		}
 		w.path = w.path[:len(w.path)-1]
-		w.skipSpace()
-		if w.i < len(w.b) && w.b[w.i] == ',' {
-			w.i++
-			continue
+		if more, err := w.next('}', "after object key:value pair"); !more {
+			return err
 		}
-		if w.i < len(w.b) && w.b[w.i] == '}' {
-			w.i++
-			return nil
-		}
-		return w.invalid("after object key:value pair")
 	}
+}
+
+// next reads what follows a member or an element: a comma (more to come)
+// or closer (the end); anything else is a syntax error, after what.
+func (w *walker) next(closer byte, after string) (more bool, err error) {
+	w.skipSpace()
+	if w.i < len(w.b) && w.b[w.i] == ',' {
+		w.i++
+		return true, nil
+	}
+	if w.i < len(w.b) && w.b[w.i] == closer {
+		w.i++
+		return false, nil
+	}
+	return false, w.invalid(after)
 }
 
 func (w *walker) array(t reflect.Type) error {
@@ -435,16 +443,13 @@ func (w *walker) array(t reflect.Type) error {
 			return err
 		}
 		w.path = w.path[:len(w.path)-1]
-		w.skipSpace()
-		if w.i < len(w.b) && w.b[w.i] == ',' {
-			w.i++
-			continue
+		more, err := w.next(']', "after array element")
+		if err != nil {
+			return err
 		}
-		if w.i < len(w.b) && w.b[w.i] == ']' {
-			w.i++
+		if !more {
 			return length(n + 1)
 		}
-		return w.invalid("after array element")
 	}
 }
 
